@@ -1,0 +1,16 @@
+// Node-only pieces: local files and directories. Importing this entry also lets string paths
+// resolve in loadSpikeData on the default container.
+import { container } from './di.js'
+import { localPathResolver } from './node/resolve-path.js'
+import { SOURCE_RESOLVER } from './registry/tokens.js'
+import type { DependencyContainer } from 'tsyringe'
+
+export { fileSource } from './node/file-source.js'
+export { directorySource } from './node/directory-source.js'
+export { localPathResolver } from './node/resolve-path.js'
+
+export function registerNodeSources(c: DependencyContainer): void {
+  c.register(SOURCE_RESOLVER, { useValue: localPathResolver })
+}
+
+registerNodeSources(container)

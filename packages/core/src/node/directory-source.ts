@@ -1,0 +1,59 @@
+import { readdir, stat } from 'node:fs/promises'
+import { basename, resolve, sep } from 'node:path'
+import { InvalidArgumentError, MissingFileError } from '../errors.js'
+import type { FolderEntry, FolderSource } from '../sources/source.js'
+import { fileSource, toSourceError } from './file-source.js'
+
+/** A local directory. Relative paths may not climb out of it. */
+export async function directorySource(path: string): Promise<FolderSource> {
+  const root = resolve(path)
+  try {
+    const s = await stat(root)
+    if (!s.isDirectory()) throw new InvalidArgumentError('path', root, 'a directory')
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error
+    throw toSourceError(error, root)
+  }
+  const inside = (relative: string): string => {
+    const full = resolve(root, relative.replace(/\\/g, '/'))
+    if (full !== root && !full.startsWith(root + sep)) throw new InvalidArgumentError('path', relative, `a path inside ${root}`)
+    return full
+  }
+  return {
+    type: 'folder',
+    name: basename(root),
+    path: root,
+    async list(subdir = ''): Promise<FolderEntry[]> {
+      const dir = inside(subdir)
+      let entries
+      try {
+        entries = await readdir(dir, { withFileTypes: true })
+      } catch (error) {
+        throw toSourceError(error, dir)
+      }
+      const out: FolderEntry[] = []
+      for (const e of entries) {
+        if (e.isDirectory()) out.push({ name: e.name, kind: 'folder' })
+        else if (e.isFile() || e.isSymbolicLink()) out.push({ name: e.name, kind: 'file' })
+      }
+      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    },
+    async exists(relative) {
+      try {
+        return (await stat(inside(relative))).isFile()
+      } catch {
+        return false
+      }
+    },
+    async open(relative) {
+      const full = inside(relative)
+      try {
+        return await fileSource(full)
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SPIKES_MISSING_FILE') throw new MissingFileError(relative, root)
+        throw error
+      }
+    },
+    async close() {},
+  }
+}

@@ -1,0 +1,53 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import { InvalidSourceError, MissingFileError } from '../errors.js'
+import { checkRange } from '../sources/read-helpers.js'
+import type { ByteSource } from '../sources/source.js'
+
+/** A local file read with positioned reads; nothing is loaded until asked for. */
+export async function fileSource(path: string): Promise<ByteSource> {
+  const absolute = resolve(path)
+  let handle: FileHandle
+  try {
+    handle = await open(absolute, 'r')
+  } catch (error) {
+    throw toSourceError(error, absolute)
+  }
+  const stat = await handle.stat()
+  if (!stat.isFile()) {
+    await handle.close()
+    throw new InvalidSourceError(`${absolute} is not a regular file.`, { path: absolute })
+  }
+  let closed = false
+  return {
+    type: 'file',
+    name: basename(absolute),
+    path: absolute,
+    size: async () => stat.size,
+    async read(offset, length) {
+      checkRange(offset, length)
+      const end = Math.min(offset + length, stat.size)
+      if (end <= offset) return new Uint8Array(0)
+      const out = new Uint8Array(end - offset)
+      let done = 0
+      while (done < out.length) {
+        const { bytesRead } = await handle.read(out, done, out.length - done, offset + done)
+        if (bytesRead === 0) break
+        done += bytesRead
+      }
+      return done === out.length ? out : out.subarray(0, done)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await handle.close()
+    },
+  }
+}
+
+export function toSourceError(error: unknown, path: string): Error {
+  const code = (error as NodeJS.ErrnoException)?.code
+  if (code === 'ENOENT') return new MissingFileError(basename(path), resolve(path, '..'), 'Check the path.')
+  if (code === 'EACCES' || code === 'EPERM') return new InvalidSourceError(`Permission denied reading ${path}.`, { path }, { cause: error })
+  return new InvalidSourceError(`Cannot open ${path}: ${(error as Error)?.message ?? error}`, { path }, { cause: error })
+}

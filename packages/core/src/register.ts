@@ -1,0 +1,16 @@
+import type { DependencyContainer } from 'tsyringe'
+import { container } from './di.js'
+import { spikesJsonLoader } from './spike-format-json.js'
+import { SPIKE_LOADER } from './registry/tokens.js'
+
+export function registerCore(c: DependencyContainer): void {
+  c.register(SPIKE_LOADER, { useValue: spikesJsonLoader })
+}
+
+let registered = false
+/** Registers core's own loaders on the default container once. */
+export function registerCoreOnce(): void {
+  if (registered) return
+  registered = true
+  registerCore(container)
+}

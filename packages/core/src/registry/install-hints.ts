@@ -1,0 +1,18 @@
+/** Which package provides each format id of this project, for install hints. */
+export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
+  hdf5: '@spikes/format-hdf5',
+  'hdf5-threshold': '@spikes/format-hdf5',
+  nwb: '@spikes/format-nwb',
+  kilosort: '@spikes/format-kilosort',
+  pickle: '@spikes/format-pickle',
+  'spikelab-npz': '@spikes/format-pickle',
+  alf: '@spikes/format-ibl',
+  ibl: '@spikes/format-ibl',
+  dandi: '@spikes/format-dandi',
+  'spikes-json': '@spikes/core',
+}
+
+export function installHint(formatId: string): string {
+  const pkg = KNOWN_FORMATS[formatId]
+  return pkg ? `npm i ${pkg}` : `npm i <the package that provides '${formatId}'>`
+}

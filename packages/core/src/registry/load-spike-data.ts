@@ -1,0 +1,52 @@
+import { container as defaultContainer, type DependencyContainer } from '../di.js'
+import { InvalidArgumentError } from '../errors.js'
+import type { SpikeData } from '../spike-data.js'
+import { WarningCollector } from '../warnings.js'
+import type { LoadContext, LoadOptions } from './loader.js'
+import { LoaderRegistry, type Selection } from './loader-registry.js'
+import { resolveSource, type SpikeInput } from './resolve-source.js'
+
+export interface LoadSpikeDataOptions<O = Record<string, unknown>> extends LoadOptions<O> {
+  /** The DI container holding the loaders (default: tsyringe's root container). */
+  container?: DependencyContainer
+  /** Receives the chosen loader and the ranking that explains it. */
+  onSelect?: (selection: Selection) => void
+}
+
+/** The one-call entry point: resolve the input, choose a loader, load, record provenance and warnings. */
+export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInput, options: LoadSpikeDataOptions<O> = {}): Promise<SpikeData> {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object { format?, options?, ... }')
+  const loaderOptions = (options.options ?? {}) as Record<string, unknown>
+  if (typeof loaderOptions !== 'object' || Array.isArray(loaderOptions)) throw new InvalidArgumentError('options.options', loaderOptions, 'an object of loader options')
+  const container = options.container ?? defaultContainer
+  const registry = container.resolve(LoaderRegistry)
+  const source = await resolveSource(input, container, options.fetch)
+  try {
+    const selection = await registry.select(source, options.format)
+    options.onSelect?.(selection)
+    const collector = new WarningCollector(options.onWarning)
+    const context: LoadContext = {
+      warn: collector.warn,
+      progress: (p) => options.onProgress?.(p),
+      signal: options.signal,
+      fetch: options.fetch,
+    }
+    const { loader } = selection
+    const data = await loader.load(source, loaderOptions as never, context)
+    const provenance = {
+      format: loader.id,
+      loader_version: loader.version,
+      package: loader.packageName,
+      source: source.type === 'file' ? (source.path ?? source.url ?? source.name) : source.type === 'folder' ? (source.path ?? source.name) : source.url,
+      options: loaderOptions,
+      reason: selection.match.reason,
+    }
+    const stats = source.type === 'file' ? source.stats : undefined
+    return data.with({
+      metadata: { ...data.metadata, provenance: stats ? { ...provenance, requests: stats.requests, bytes_fetched: stats.bytes } : provenance },
+      warnings: [...data.warnings, ...collector.warnings.filter((w) => !data.warnings.includes(w))],
+    })
+  } finally {
+    if (source !== input && source.type !== 'remote') await source.close().catch(() => {})
+  }
+}

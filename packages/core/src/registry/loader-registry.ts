@@ -1,0 +1,98 @@
+import { injectAll, injectable } from '../di.js'
+import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError, UnknownFormatError } from '../errors.js'
+import type { Source } from '../sources/source.js'
+import { installHint } from './install-hints.js'
+import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './loader.js'
+import { describeProbe, probeSource } from './probe.js'
+import { SPIKE_LOADER } from './tokens.js'
+
+export interface RankedLoader {
+  readonly loader: SpikeLoader
+  readonly match: Match
+}
+
+export interface Selection extends RankedLoader {
+  /** Every loader's answer, best first: the explanation of the choice. */
+  readonly ranking: readonly RankedLoader[]
+}
+
+/** All loaders registered under SPIKE_LOADER, and the choice among them. */
+@injectable()
+export class LoaderRegistry {
+  private readonly loaders: readonly SpikeLoader[]
+
+  constructor(@injectAll(SPIKE_LOADER, { isOptional: true }) loaders: SpikeLoader[] = []) {
+    const seen = new Map<string, SpikeLoader>()
+    for (const loader of loaders ?? []) {
+      checkLoader(loader)
+      if (!seen.has(loader.id)) seen.set(loader.id, loader)
+    }
+    this.loaders = [...seen.values()]
+  }
+
+  list(): readonly SpikeLoader[] {
+    return this.loaders
+  }
+
+  get(id: string): SpikeLoader {
+    const loader = this.loaders.find((l) => l.id === id)
+    if (!loader) throw new LoaderNotRegisteredError(id, installHint(id), this.loaders.map((l) => l.id))
+    return loader
+  }
+
+  /** Asks every loader about one probe and ranks the answers, best first (ties keep id order). */
+  async rank(probe: Probe): Promise<RankedLoader[]> {
+    const answers = await Promise.all(
+      this.loaders.map(async (loader): Promise<RankedLoader> => {
+        if (!accepts(loader, probe)) return { loader, match: { confidence: 0, reason: `reads ${loader.input} inputs, not ${probe.kind}` } }
+        try {
+          const match = await loader.detect(probe)
+          return { loader, match: { confidence: clamp(match?.confidence), reason: String(match?.reason ?? '') } }
+        } catch (error) {
+          return { loader, match: { confidence: 0, reason: `detection failed: ${(error as Error)?.message ?? error}` } }
+        }
+      }),
+    )
+    return answers.sort((a, b) => b.match.confidence - a.match.confidence || (a.loader.id < b.loader.id ? -1 : 1))
+  }
+
+  /** Chooses the loader for a source: forced by `format`, else the single best detection. */
+  async select(source: Source, format?: string): Promise<Selection> {
+    if (format !== undefined) {
+      if (typeof format !== 'string' || !format) throw new InvalidArgumentError('format', format, `a loader id (${this.loaders.map((l) => l.id).join(', ')})`)
+      const loader = this.get(format)
+      const kind = source.type === 'file' ? 'file' : source.type
+      if (loader.input !== kind) {
+        throw new InvalidSourceError(`The '${loader.id}' loader reads a ${loader.input}, but '${source.name}' is a ${kind}.`, { formatId: loader.id, expected: loader.input, got: kind })
+      }
+      const ranked = { loader, match: { confidence: 100, reason: `format '${format}' was requested` } }
+      return { ...ranked, ranking: [ranked] }
+    }
+    const probe = await probeSource(source)
+    const ranking = await this.rank(probe)
+    const best = ranking[0]
+    if (!best || best.match.confidence <= 0) throw new UnknownFormatError(describeProbe(probe), this.loaders.map((l) => l.id))
+    const tied = ranking.filter((r) => r.match.confidence === best.match.confidence)
+    if (tied.length > 1) throw new AmbiguousFormatError(tied.map((r) => ({ id: r.loader.id, confidence: r.match.confidence, reason: r.match.reason })))
+    return { ...best, ranking }
+  }
+}
+
+function accepts(loader: SpikeLoader, probe: Probe): boolean {
+  if (probe.kind === 'remote') return loader.input === 'remote' && (loader.schemes ?? []).includes(probe.scheme)
+  return loader.input === probe.kind
+}
+
+function clamp(confidence: unknown): number {
+  const c = Number(confidence)
+  return Number.isFinite(c) ? Math.max(0, Math.min(100, c)) : 0
+}
+
+function checkLoader(loader: SpikeLoader): void {
+  if (!loader || typeof loader.id !== 'string' || typeof loader.detect !== 'function' || typeof loader.load !== 'function') {
+    throw new InvalidArgumentError('loader', loader, 'a SpikeLoader with id, detect() and load()')
+  }
+  if (loader.apiVersion !== LOADER_API_VERSION) {
+    throw new IncompatiblePluginError(loader.packageName ?? loader.id, `loader API ${loader.apiVersion}`, `loader API ${LOADER_API_VERSION}`)
+  }
+}

@@ -1,0 +1,41 @@
+import { extensionOf } from '../sources/source.js'
+import type { Source } from '../sources/source.js'
+import type { Probe } from './loader.js'
+
+export const PROBE_HEAD_BYTES = 64 * 1024
+
+/** Looks at a source once: the first bytes of a file, the listing of a folder, the URL of a remote. */
+export async function probeSource(source: Source): Promise<Probe> {
+  if (source.type === 'remote') return { kind: 'remote', name: source.name, url: source.url, scheme: source.scheme }
+  if (source.type === 'folder') {
+    const entries = await source.list('')
+    return {
+      kind: 'folder',
+      name: source.name,
+      files: entries.filter((e) => e.kind === 'file').map((e) => e.name),
+      folders: entries.filter((e) => e.kind === 'folder').map((e) => e.name),
+      source,
+    }
+  }
+  const size = await source.size()
+  const head = await source.read(0, Math.min(size, PROBE_HEAD_BYTES))
+  return { kind: 'file', name: source.name, extension: extensionOf(source.name), size, head, source }
+}
+
+export function describeProbe(probe: Probe): string {
+  if (probe.kind === 'remote') return `the URL ${probe.url}`
+  if (probe.kind === 'folder') {
+    const shown = probe.files.slice(0, 12)
+    return `the folder '${probe.name}' (files: ${shown.join(', ') || 'none'}${probe.files.length > shown.length ? `, and ${probe.files.length - shown.length} more` : ''})`
+  }
+  const hex = Array.from(probe.head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')
+  return `the file '${probe.name}' (${probe.size} bytes, starting ${hex || '(empty)'})`
+}
+
+/** True when `bytes` starts with `signature` at `offset`. */
+export function hasSignature(bytes: Uint8Array, signature: Uint8Array | string, offset = 0): boolean {
+  const sig = typeof signature === 'string' ? new TextEncoder().encode(signature) : signature
+  if (bytes.length < offset + sig.length) return false
+  for (let i = 0; i < sig.length; i++) if (bytes[offset + i] !== sig[i]) return false
+  return true
+}

@@ -1,0 +1,40 @@
+import type { DependencyContainer } from 'tsyringe'
+import { InvalidArgumentError } from '../errors.js'
+import { blobSource, bytesSource } from '../sources/bytes-source.js'
+import { HttpSource } from '../sources/http-source.js'
+import { isSource, type Source } from '../sources/source.js'
+import { SOURCE_RESOLVER } from './tokens.js'
+
+export interface SourceResolver {
+  readonly id: string
+  canResolve(input: string): boolean
+  resolve(input: string): Promise<Source>
+}
+
+export type SpikeInput = string | URL | Uint8Array | ArrayBuffer | Blob | Source
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
+
+/**
+ * Turns an input into a Source. Strings: http(s) URLs become Range-read sources, other schemes
+ * (dandi://, ibl://, s3://) remote sources for their loaders, anything else goes to the registered
+ * resolvers (local paths need `@spikes/core/node`).
+ */
+export async function resolveSource(input: SpikeInput, container: DependencyContainer, fetchImpl?: typeof fetch): Promise<Source> {
+  if (isSource(input)) return input
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return bytesSource(input)
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return blobSource(input)
+  const text = input instanceof URL ? input.toString() : input
+  if (typeof text !== 'string' || text.length === 0) {
+    throw new InvalidArgumentError('input', input, 'a path, a URL, bytes, a Blob or a Source')
+  }
+  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
+  if (scheme === 'http' || scheme === 'https') return new HttpSource(text, { fetch: fetchImpl })
+  if (scheme) return { type: 'remote', name: text, url: text, scheme }
+  const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
+  const resolver = resolvers.find((r) => r.canResolve(text))
+  if (!resolver) {
+    throw new InvalidArgumentError('input', text, "a URL, bytes or a Blob; local paths need the Node entry (import from '@spikes/core/node')")
+  }
+  return resolver.resolve(text)
+}

@@ -1,0 +1,89 @@
+import { AbortedError, InvalidArgumentError, NetworkError } from '../errors.js'
+
+export interface HttpOptions {
+  fetch?: typeof fetch
+  headers?: Record<string, string>
+  /** Per-request timeout in ms (default 30 s). */
+  timeoutMs?: number
+  /** Retries on network errors, 429 and 5xx (default 4), with exponential backoff honouring Retry-After. */
+  retries?: number
+  backoffMs?: number
+  signal?: AbortSignal
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504])
+
+/**
+ * fetch with a timeout, retries with backoff (Retry-After honoured, capped at 60 s), and typed errors.
+ * Authorization headers never appear in errors.
+ */
+export async function fetchWithRetry(url: string, init: RequestInit, options: HttpOptions = {}): Promise<Response> {
+  const doFetch = options.fetch ?? globalThis.fetch
+  if (typeof doFetch !== 'function') throw new InvalidArgumentError('fetch', doFetch, 'a fetch implementation (none is global here)')
+  const retries = options.retries ?? 4
+  const backoff = options.backoffMs ?? 250
+  const timeoutMs = options.timeoutMs ?? 30_000
+  let lastError: unknown
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+    let response: Response
+    try {
+      response = await doFetch(url, { ...init, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, signal })
+    } catch (error) {
+      if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+      lastError = timeout.aborted ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
+      await sleep(backoff * 2 ** attempt, options.signal)
+      continue
+    }
+    if (response.ok || response.status === 206 || response.status === 304) return response
+    if (RETRYABLE.has(response.status) && attempt < retries) {
+      await response.body?.cancel().catch(() => {})
+      await sleep(retryDelay(response.headers.get('retry-after'), backoff * 2 ** attempt), options.signal)
+      continue
+    }
+    const body = await response.text().catch(() => '')
+    throw new NetworkError(`${init.method ?? 'GET'} ${redact(url)} failed with HTTP ${response.status} ${response.statusText}${body ? `: ${body.slice(0, 200)}` : ''}.`, { url: redact(url), status: response.status })
+  }
+  if (lastError instanceof NetworkError) throw lastError
+  throw new NetworkError(`Request to ${redact(url)} failed after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { url: redact(url), attempts: retries + 1 }, { cause: lastError })
+}
+
+export function retryDelay(retryAfter: string | null, fallbackMs: number): number {
+  if (retryAfter) {
+    const seconds = Number(retryAfter)
+    if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0) * 1000, 60_000)
+    const date = Date.parse(retryAfter)
+    if (Number.isFinite(date)) return Math.min(Math.max(date - Date.now(), 0), 60_000)
+  }
+  return fallbackMs
+}
+
+/** Strips credentials and token-like query parameters from a URL before it is shown anywhere. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    u.username = ''
+    u.password = ''
+    for (const key of [...u.searchParams.keys()]) if (/token|key|secret|signature|credential/i.test(key)) u.searchParams.set(key, 'REDACTED')
+    return u.toString()
+  } catch {
+    return url
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError())
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new AbortedError())
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

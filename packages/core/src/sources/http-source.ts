@@ -1,0 +1,127 @@
+import { CorruptFileError, NetworkError } from '../errors.js'
+import { fetchWithRetry, redact, type HttpOptions } from './http-fetch.js'
+import { baseName, type ByteSource, type TransferStats } from './source.js'
+import { checkRange } from './read-helpers.js'
+
+export interface HttpSourceOptions extends HttpOptions {
+  /** Reads are rounded to blocks of this size (default 64 KiB); adjacent missing blocks go in one request. */
+  blockSize?: number
+  /** Most bytes kept in the block cache (default 64 MiB), least recently used evicted first. */
+  cacheBytes?: number
+}
+
+/**
+ * An HTTP(S) file read with Range requests: block-aligned, coalesced, cached, counted.
+ * A server that ignores Range gets a NetworkError with details.rangeUnsupported = true.
+ */
+export class HttpSource implements ByteSource {
+  readonly type = 'file' as const
+  readonly name: string
+  readonly stats: TransferStats = { requests: 0, bytes: 0 }
+  private readonly blockSize: number
+  private readonly cacheBytes: number
+  private readonly blocks = new Map<number, Uint8Array>()
+  private readonly pending = new Map<number, Promise<void>>()
+  private totalSize: number | undefined
+
+  constructor(readonly url: string, private readonly options: HttpSourceOptions = {}) {
+    this.name = baseName(redact(url))
+    this.blockSize = options.blockSize ?? 64 * 1024
+    this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
+  }
+
+  async size(): Promise<number> {
+    if (this.totalSize === undefined) await this.fetchBlocks(0, 0)
+    return this.totalSize as number
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(offset, length)
+    if (length === 0) return new Uint8Array(0)
+    const size = await this.size()
+    const end = Math.min(offset + length, size)
+    if (offset >= end) return new Uint8Array(0)
+    const first = Math.floor(offset / this.blockSize)
+    const last = Math.floor((end - 1) / this.blockSize)
+    await this.ensure(first, last)
+    const out = new Uint8Array(end - offset)
+    for (let b = first; b <= last; b++) {
+      const block = this.blocks.get(b)
+      if (!block) throw new CorruptFileError(`Block ${b} of ${this.name} was evicted before use; raise cacheBytes.`, { block: b })
+      this.blocks.delete(b)
+      this.blocks.set(b, block)
+      const blockStart = b * this.blockSize
+      const from = Math.max(offset, blockStart) - blockStart
+      const to = Math.min(end, blockStart + block.length) - blockStart
+      out.set(block.subarray(from, to), blockStart + from - offset)
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    this.blocks.clear()
+  }
+
+  private async ensure(first: number, last: number): Promise<void> {
+    const waits: Promise<void>[] = []
+    let runStart = -1
+    for (let b = first; b <= last + 1; b++) {
+      const missing = b <= last && !this.blocks.has(b) && !this.pending.has(b)
+      if (missing && runStart < 0) runStart = b
+      if (!missing && runStart >= 0) {
+        waits.push(this.fetchBlocks(runStart, b - 1))
+        runStart = -1
+      }
+      if (b <= last && this.pending.has(b)) waits.push(this.pending.get(b) as Promise<void>)
+    }
+    await Promise.all(waits)
+  }
+
+  private fetchBlocks(first: number, last: number): Promise<void> {
+    const job = this.doFetch(first, last).finally(() => {
+      for (let b = first; b <= last; b++) this.pending.delete(b)
+    })
+    for (let b = first; b <= last; b++) this.pending.set(b, job)
+    return job
+  }
+
+  private async doFetch(first: number, last: number): Promise<void> {
+    const start = first * this.blockSize
+    const endInclusive = (last + 1) * this.blockSize - 1
+    const response = await fetchWithRetry(this.url, { headers: { Range: `bytes=${start}-${endInclusive}` } }, this.options)
+    this.stats.requests++
+    if (response.status !== 206) {
+      await response.body?.cancel().catch(() => {})
+      throw new NetworkError(`${redact(this.url)} does not support HTTP Range requests (answered ${response.status}); download the file instead.`, { url: redact(this.url), status: response.status, rangeUnsupported: true })
+    }
+    const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')
+    if (!total) throw new NetworkError(`${redact(this.url)} answered a Range request without a usable Content-Range header.`, { url: redact(this.url) })
+    this.totalSize = Number(total[1])
+    const body = new Uint8Array(await response.arrayBuffer())
+    this.stats.bytes += body.length
+    const expected = Math.max(0, Math.min(endInclusive + 1, this.totalSize) - start)
+    if (body.length < expected) {
+      throw new NetworkError(`${redact(this.url)} sent ${body.length} of ${expected} bytes for bytes ${start}-${endInclusive}.`, { url: redact(this.url), expected, received: body.length })
+    }
+    for (let b = first; b <= last; b++) {
+      const from = (b - first) * this.blockSize
+      if (from >= body.length) break
+      this.blocks.set(b, body.slice(from, Math.min(from + this.blockSize, body.length)))
+    }
+    this.evict()
+  }
+
+  private evict(): void {
+    let bytes = 0
+    for (const block of this.blocks.values()) bytes += block.length
+    for (const [key, block] of this.blocks) {
+      if (bytes <= this.cacheBytes) break
+      this.blocks.delete(key)
+      bytes -= block.length
+    }
+  }
+}
+
+export function httpSource(url: string, options?: HttpSourceOptions): HttpSource {
+  return new HttpSource(url, options)
+}

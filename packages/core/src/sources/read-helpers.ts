@@ -1,0 +1,27 @@
+import { CorruptFileError, InvalidArgumentError } from '../errors.js'
+import type { ByteSource } from './source.js'
+
+/** Reads a whole source, refusing sources larger than `maxBytes` (nothing is allocated first). */
+export async function readAll(source: ByteSource, maxBytes = 512 * 1024 * 1024): Promise<Uint8Array> {
+  const size = await source.size()
+  if (size > maxBytes) throw new InvalidArgumentError('source', `${source.name} (${size} bytes)`, `at most ${maxBytes} bytes for a whole-file read`)
+  return readExactly(source, 0, size)
+}
+
+/** Exactly `length` bytes or a CorruptFileError naming what was missing. */
+export async function readExactly(source: ByteSource, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = await source.read(offset, length)
+  if (bytes.length < length) {
+    throw new CorruptFileError(`${source.name} ends after ${offset + bytes.length} bytes, but ${offset + length} were needed. The file is truncated.`, { file: source.name, needed: offset + length, available: offset + bytes.length })
+  }
+  return bytes
+}
+
+export async function readText(source: ByteSource, maxBytes = 64 * 1024 * 1024): Promise<string> {
+  return new TextDecoder('utf-8').decode(await readAll(source, maxBytes))
+}
+
+export function checkRange(offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset', offset, 'a non-negative integer')
+  if (!Number.isSafeInteger(length) || length < 0) throw new InvalidArgumentError('length', length, 'a non-negative integer')
+}
