@@ -1,1 +1,6 @@
-export {}
+export { main, USAGE, type Command } from './main.js'
+export { rasterSvg } from './render/raster-svg.js'
+export { rasterPng } from './render/raster-png.js'
+export { summarize, formatSummary, type Summary } from './summary.js'
+export { writeSpikeDataJson } from './json-stream.js'
+export { pluginContainer } from './plugins.js'

@@ -1,0 +1,16 @@
+import { checkKnownFlags, type ParsedArgs } from '../args.js'
+import type { CliIO } from '../io.js'
+import { loadInput, printWarnings } from '../load-input.js'
+import { formatSummary, summarize } from '../summary.js'
+
+export async function inspectCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  checkKnownFlags(args, ['format', 'options', 'json'], 'inspect')
+  const loaded = await loadInput(args, io, args.positional[0])
+  const summary = summarize(loaded.data, loaded.format, loaded.reason)
+  if (args.flags.json) io.stdout.write(JSON.stringify(summary) + '\n')
+  else {
+    printWarnings(io, loaded.data)
+    io.stdout.write(formatSummary(summary, loaded.inputName))
+  }
+  return 0
+}

@@ -1,0 +1,17 @@
+export interface Writable {
+  write(chunk: string): boolean
+  once?(event: 'drain', listener: () => void): unknown
+  isTTY?: boolean
+  columns?: number
+}
+
+export interface CliIO {
+  stdout: Writable
+  stderr: Writable
+  env: Record<string, string | undefined>
+}
+
+/** Writes a chunk and waits for the stream to drain when its buffer is full. */
+export async function writeChunk(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk) && out.once) await new Promise<void>((resolve) => out.once!('drain', resolve))
+}

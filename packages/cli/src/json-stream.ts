@@ -1,0 +1,58 @@
+import { toJsonValue, type SpikeData } from '@spikes/core'
+import { writeChunk, type Writable } from './io.js'
+
+const CHUNK = 1 << 16
+
+/**
+ * Writes the `load --json` document without building it in memory: trains go out unit by unit in
+ * bounded chunks (numbers use JSON's shortest round-trip form, so values survive exactly).
+ */
+export async function writeSpikeDataJson(out: Writable, sd: SpikeData, format: string): Promise<void> {
+  const head = {
+    format,
+    N: sd.N,
+    lengthMs: sd.lengthMs,
+    startTimeMs: sd.startTimeMs,
+  }
+  let buffer = JSON.stringify(head).slice(0, -1) + ',"trains":['
+  for (let i = 0; i < sd.N; i++) {
+    const train = sd.train(i)
+    buffer += i ? ',[' : '['
+    for (let k = 0; k < train.length; k++) {
+      buffer += (k ? ',' : '') + numberJson(train[k])
+      if (buffer.length > CHUNK) {
+        await writeChunk(out, buffer)
+        buffer = ''
+      }
+    }
+    buffer += ']'
+  }
+  buffer += '],"neuronAttributes":' + JSON.stringify(sd.neuronAttributes ? toJsonValue(sd.neuronAttributes) : null)
+  buffer += ',"metadata":' + JSON.stringify(toJsonValue(sd.metadata))
+  buffer += ',"warnings":' + JSON.stringify(sd.warnings.map((w) => ({ code: w.code, message: w.message })))
+  if (sd.rawData && sd.rawTimeMs) {
+    await writeChunk(out, buffer + ',"rawData":')
+    buffer = ''
+    await writeRaw(out, sd)
+    buffer += ',"rawTimeMs":' + JSON.stringify(Array.from(sd.rawTimeMs, numberJsonValue))
+  }
+  await writeChunk(out, buffer + '}\n')
+}
+
+async function writeRaw(out: Writable, sd: SpikeData): Promise<void> {
+  const { data, shape } = sd.rawData!
+  if (shape.length <= 1) return writeChunk(out, JSON.stringify(Array.from(data, numberJsonValue)))
+  const samples = shape[shape.length - 1]
+  const rows = data.length / Math.max(samples, 1)
+  await writeChunk(out, '[')
+  for (let r = 0; r < rows; r++) await writeChunk(out, (r ? ',' : '') + JSON.stringify(Array.from(data.subarray(r * samples, (r + 1) * samples), numberJsonValue)))
+  await writeChunk(out, ']')
+}
+
+function numberJson(v: number): string {
+  return Number.isFinite(v) ? String(v) : JSON.stringify(numberJsonValue(v))
+}
+
+function numberJsonValue(v: number): number | { $float: string } {
+  return Number.isFinite(v) ? v : { $float: Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' }
+}

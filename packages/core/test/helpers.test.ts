@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import {
+  checkTimeUnit,
+  InvalidDataError,
+  naturalSort,
+  raggedOffsets,
+  SpikeData,
+  spikeDataFromJson,
+  spikeDataToJson,
+  SpikesError,
+  toJsonValue,
+  toMilliseconds,
+} from '../src/index.js'
+
+describe('time units', () => {
+  it('converts with SpikeLab operation order', () => {
+    expect(Array.from(toMilliseconds([1.5, 2], 's'))).toEqual([1500, 2000])
+    expect(Array.from(toMilliseconds([3], 'samples', 30000))).toEqual([(3 / 30000) * 1e3])
+    expect(Array.from(toMilliseconds(new Int32Array([7]), 'ms'))).toEqual([7])
+  })
+
+  it('rejects unknown units and samples without a rate', () => {
+    expect(() => checkTimeUnit('sec', undefined)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'timeUnit', received: 'sec' }))
+    expect(() => checkTimeUnit('samples', undefined, 'spikeTimesUnit')).toThrow(expect.objectContaining({ argument: 'fsHz' }))
+    expect(() => checkTimeUnit('samples', -5)).toThrow(expect.objectContaining({ argument: 'fsHz', received: -5 }))
+  })
+})
+
+describe('raggedOffsets', () => {
+  it('reads cumulative-end and leading-zero indices', () => {
+    expect(Array.from(raggedOffsets([3, 3, 7], 7))).toEqual([0, 3, 3, 7])
+    expect(Array.from(raggedOffsets([0, 3, 3, 7], 7))).toEqual([0, 3, 3, 7])
+  })
+
+  it('keeps SpikeLab heuristics without a unit count', () => {
+    expect(Array.from(raggedOffsets([0, 5], 5))).toEqual([0, 5])
+    expect(Array.from(raggedOffsets([0, 0, 0], 0))).toEqual([0, 0, 0, 0])
+    expect(Array.from(raggedOffsets([0], 0))).toEqual([0, 0])
+  })
+
+  it('lets a known unit count decide', () => {
+    expect(Array.from(raggedOffsets([0, 5], 5, { nUnits: 2 }))).toEqual([0, 0, 5])
+    expect(Array.from(raggedOffsets([0, 5], 5, { nUnits: 1 }))).toEqual([0, 5])
+    expect(() => raggedOffsets([1, 2, 5], 5, { nUnits: 1 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_DATA', nUnits: 1, length: 3 }))
+  })
+
+  it('rejects float, negative, decreasing and overflowing indices', () => {
+    expect(() => raggedOffsets([1, 2], 2, { integerDtype: false })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_DATA' }))
+    expect(() => raggedOffsets([-1, 2], 2)).toThrow(expect.objectContaining({ position: 0, value: -1 }))
+    expect(() => raggedOffsets([3, 2], 3)).toThrow(expect.objectContaining({ position: 1 }))
+    expect(() => raggedOffsets([2, 5], 3)).toThrow(expect.objectContaining({ last: 5, flatLength: 3 }))
+    expect(() => raggedOffsets([1.5], 3)).toThrow(InvalidDataError)
+  })
+})
+
+describe('natural sort', () => {
+  it('orders digit runs numerically', () => {
+    expect(naturalSort(['unit10', 'unit2', 'unit1'])).toEqual(['unit1', 'unit2', 'unit10'])
+    expect(naturalSort(['10', '2', '1'])).toEqual(['1', '2', '10'])
+  })
+})
+
+describe('JSON', () => {
+  it('round-trips a SpikeData, tagging non-finite numbers', () => {
+    const sd = SpikeData.fromTrains([[0.1, 2.000000000000001], []], {
+      lengthMs: 5,
+      startTimeMs: -1,
+      neuronAttributes: [{ rate: NaN, loc: new Float32Array([1, 2]) }, { rate: Infinity }],
+      metadata: { big: 2n ** 60n, when: new Date(0) },
+      rawData: { data: new Float64Array([1, 2, 3, 4]), shape: [2, 2] },
+      rawTimeMs: [0, 1],
+    })
+    const doc = JSON.parse(JSON.stringify(spikeDataToJson(sd)))
+    expect(doc.neuronAttributes[0].rate).toEqual({ $float: 'NaN' })
+    expect(doc.metadata.big).toBe('1152921504606846976')
+    expect(doc.metadata.when).toBe('1970-01-01T00:00:00.000Z')
+    expect(doc.rawData).toEqual([[1, 2], [3, 4]])
+    const back = spikeDataFromJson(doc)
+    expect(back.trains.map((t) => Array.from(t))).toEqual([[0.1, 2.000000000000001], []])
+    expect([back.N, back.lengthMs, back.startTimeMs]).toEqual([2, 5, -1])
+    expect(Number.isNaN(back.neuronAttributes![0].rate)).toBe(true)
+    expect(back.neuronAttributes![1].rate).toBe(Infinity)
+    expect(back.rawData!.shape).toEqual([2, 2])
+    expect(() => spikeDataFromJson({})).toThrow(expect.objectContaining({ argument: 'doc.trains' }))
+  })
+
+  it('toJsonValue bounds depth', () => {
+    const deep: Record<string, unknown> = {}
+    let cur = deep
+    for (let i = 0; i < 100; i++) cur = cur.x = {}
+    expect(JSON.stringify(toJsonValue(deep))).toContain('[too deep]')
+  })
+})
+
+describe('SpikesError', () => {
+  it('carries a stable code and JSON-safe details', () => {
+    const e = new InvalidDataError('bad', { unit: 3 })
+    expect(e).toBeInstanceOf(SpikesError)
+    expect(e.toJSON()).toEqual({ name: 'InvalidDataError', code: 'SPIKES_INVALID_DATA', message: 'bad', details: { unit: 3 } })
+    expect((e as unknown as { unit: number }).unit).toBe(3)
+  })
+})

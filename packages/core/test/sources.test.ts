@@ -1,0 +1,66 @@
+import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { blobSource, bytesSource, memoryFolder, readAll, readExactly, readText } from '../src/index.js'
+import { directorySource, fileSource } from '../src/node.js'
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spikes-core-'))
+  await writeFile(join(dir, 'a.bin'), Uint8Array.from([1, 2, 3, 4, 5]))
+  await mkdir(join(dir, 'sub'))
+  await writeFile(join(dir, 'sub', 'b.txt'), 'hello')
+})
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+describe('byte sources', () => {
+  it('bytes: zero-copy ranges clipped at the end', async () => {
+    const src = bytesSource(Uint8Array.from([1, 2, 3]))
+    expect(Array.from(await src.read(1, 5))).toEqual([2, 3])
+    expect(await src.size()).toBe(3)
+    await expect(src.read(-1, 1)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'offset' })
+    expect(() => bytesSource('x' as never)).toThrow(expect.objectContaining({ argument: 'data' }))
+  })
+
+  it('blob', async () => {
+    const src = blobSource(new Blob([Uint8Array.from([9, 8, 7])]), 'x.bin')
+    expect(Array.from(await src.read(1, 2))).toEqual([8, 7])
+  })
+
+  it('local file by positioned reads, with typed errors for missing files', async () => {
+    const src = await fileSource(join(dir, 'a.bin'))
+    expect(Array.from(await src.read(3, 10))).toEqual([4, 5])
+    expect(src.path).toBe(join(dir, 'a.bin'))
+    await src.close()
+    await expect(fileSource(join(dir, 'nope.bin'))).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'nope.bin' })
+    await expect(fileSource(dir)).rejects.toMatchObject({ code: 'SPIKES_INVALID_SOURCE' })
+  })
+
+  it('readExactly reports truncation; readAll refuses oversize sources', async () => {
+    const src = bytesSource(new Uint8Array(10), 'small.bin')
+    await expect(readExactly(src, 5, 10)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 15, available: 10 })
+    await expect(readAll(src, 5)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    expect(await readText(bytesSource(new TextEncoder().encode('hé')))).toBe('hé')
+  })
+})
+
+describe('folder sources', () => {
+  it('local directory: list, exists, open, and no escaping', async () => {
+    const folder = await directorySource(dir)
+    expect(await folder.list()).toEqual([{ name: 'a.bin', kind: 'file' }, { name: 'sub', kind: 'folder' }])
+    expect(await folder.list('sub')).toEqual([{ name: 'b.txt', kind: 'file' }])
+    expect(await folder.exists('sub/b.txt')).toBe(true)
+    expect(await readText(await folder.open('sub/b.txt'))).toBe('hello')
+    await expect(folder.open('missing.npy')).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'missing.npy', folder: dir })
+    await expect(folder.open('../etc/passwd')).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    await expect(directorySource(join(dir, 'a.bin'))).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+  })
+
+  it('in-memory folder', async () => {
+    const folder = memoryFolder({ 'x.npy': new Uint8Array([1]), 'sub/y.tsv': 'a\tb' })
+    expect(await folder.list()).toEqual([{ name: 'sub', kind: 'folder' }, { name: 'x.npy', kind: 'file', size: 1 }])
+    expect(await readText(await folder.open('sub/y.tsv'))).toBe('a\tb')
+    await expect(folder.open('z')).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'z' })
+  })
+})

@@ -1,0 +1,5 @@
+export * from './paths.js'
+export * from './corpus.js'
+export * from './judge.js'
+export * from './conformance.js'
+export * from './fixtures.js'
