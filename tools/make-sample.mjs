@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const out = fileURLToPath(new URL('../packages/cli/samples/', import.meta.url))
-const { SpikeData, spikeDataToJson } = await import('@spikes/core')
+const { SpikeData } = await import('@spikes/core')
+const { spikeDataToJson } = await import('@spikes/core/json')
 
 function rng(seed) {
   let a = seed >>> 0

@@ -1,4 +1,5 @@
-import { toJsonValue, type SpikeData } from '@spikes/core'
+import type { SpikeData } from '@spikes/core'
+import { toJsonValue } from '@spikes/core/json'
 import { writeChunk, type Writable } from './io.js'
 
 const CHUNK = 1 << 16

@@ -1,4 +1,5 @@
-import { container, LoaderRegistry, registerCore, type DependencyContainer } from '@spikes/core'
+import { container, LoaderRegistry, type DependencyContainer } from '@spikes/core'
+import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
 
 /** The format plugins the CLI knows about; each one found installed is registered through its ./register entry. */

@@ -1,4 +1,5 @@
-import { toJsonValue, type SpikeData } from '@spikes/core'
+import type { SpikeData } from '@spikes/core'
+import { toJsonValue } from '@spikes/core/json'
 
 export interface Summary {
   format: string

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  checkTimeUnit,
-  InvalidDataError,
-  naturalSort,
-  raggedOffsets,
-  SpikeData,
-  spikeDataFromJson,
-  spikeDataToJson,
-  SpikesError,
-  toJsonValue,
-  toMilliseconds,
-} from '../src/index.js'
+import { InvalidDataError, SpikeData, SpikesError } from '../src/index.js'
+import { checkTimeUnit, naturalSort, raggedOffsets, toMilliseconds } from '../src/loader-utils.js'
+import { spikeDataFromJson, spikeDataToJson, toJsonValue } from '../src/json-entry.js'
 
 describe('time units', () => {
   it('converts with SpikeLab operation order', () => {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpSource, fetchWithRetry, redact, retryDelay } from '../src/index.js'
+import { HttpSource, fetchWithRetry, redact, retryDelay } from '../src/http.js'
 
 const body = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff)
 let server: Server

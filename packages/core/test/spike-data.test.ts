@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { SpikeData, spacing } from '../src/index.js'
+import { SpikeData } from '../src/index.js'
+import { spacing } from '../src/loader-utils.js'
 
 const trains = (sd: SpikeData) => sd.trains.map((t) => Array.from(t))
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isSpikesError, loadSpikeData, LoaderRegistry, spikeDataToJson, type DependencyContainer } from '@spikes/core'
+import { isSpikesError, loadSpikeData, LoaderRegistry, type DependencyContainer } from '@spikes/core'
+import { spikeDataToJson } from '@spikes/core/json'
 import '@spikes/core/node'
 import { caseCall, caseVariants, listCases } from './corpus.js'
 import { judge } from './judge.js'

@@ -1,7 +1,6 @@
 import type { DependencyContainer } from 'tsyringe'
 import { InvalidArgumentError } from '../errors.js'
 import { blobSource, bytesSource } from '../sources/bytes-source.js'
-import { HttpSource } from '../sources/http-source.js'
 import { isSource, type Source } from '../sources/source.js'
 import { SOURCE_RESOLVER } from './tokens.js'
 
@@ -29,7 +28,10 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
     throw new InvalidArgumentError('input', input, 'a path, a URL, bytes, a Blob or a Source')
   }
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
-  if (scheme === 'http' || scheme === 'https') return new HttpSource(text, { fetch: fetchImpl })
+  if (scheme === 'http' || scheme === 'https') {
+    const { HttpSource } = await import('../sources/http-source.js')
+    return new HttpSource(text, { fetch: fetchImpl })
+  }
   if (scheme) return { type: 'remote', name: text, url: text, scheme }
   const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
   const resolver = resolvers.find((r) => r.canResolve(text))

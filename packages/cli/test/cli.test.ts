@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SpikeData } from '@spikes/core'
+import { spikeDataToJson } from '@spikes/core/json'
+import { main } from '../src/main.js'
+
+function io() {
+  const out: string[] = []
+  const err: string[] = []
+  return {
+    io: { stdout: { write: (s: string) => (out.push(s), true) }, stderr: { write: (s: string) => (err.push(s), true) }, env: {} },
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  }
+}
+
+let dir = ''
+let input = ''
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spikes-cli-'))
+  input = join(dir, 'rec.json')
+  const sd = SpikeData.fromTrains([[1, 2, 3], [10], []], { lengthMs: 1000, metadata: { identifier: 'rec-1' } })
+  await writeFile(input, JSON.stringify(spikeDataToJson(sd)))
+})
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+describe('spikes inspect', () => {
+  it('summarises the bundled sample when given no input', async () => {
+    const t = io()
+    expect(await main(['inspect', '--json'], t.io)).toBe(0)
+    const s = JSON.parse(t.stdout())
+    expect(s.N).toBe(32)
+    expect(s.totalSpikes).toBeGreaterThan(5000)
+    expect(s.lengthMs).toBe(60000)
+    expect(typeof s.reason).toBe('string')
+    expect(s.format).toMatch(/^(nwb|spikes-json)$/)
+  })
+
+  it('prints a readable summary with rates', async () => {
+    const t = io()
+    expect(await main(['inspect', input], t.io)).toBe(0)
+    expect(t.stdout()).toContain('units        3')
+    expect(t.stdout()).toContain('spikes       4')
+    expect(t.stdout()).toContain('mean 1.33 Hz, median 1.00 Hz')
+    expect(t.stdout()).toContain('rec-1')
+  })
+
+  it('gives the contract fields with --json', async () => {
+    const t = io()
+    await main(['inspect', input, '--json'], t.io)
+    const s = JSON.parse(t.stdout())
+    expect(Object.keys(s).sort()).toEqual(['N', 'format', 'lengthMs', 'meanRateHz', 'medianRateHz', 'metadata', 'reason', 'startTimeMs', 'totalSpikes', 'warnings'])
+    expect([s.format, s.N, s.totalSpikes, s.lengthMs, s.meanRateHz, s.medianRateHz]).toEqual(['spikes-json', 3, 4, 1000, 4 / 3, 1])
+  })
+})
+
+describe('spikes load', () => {
+  it('prints the whole SpikeData as one JSON document', async () => {
+    const t = io()
+    expect(await main(['load', input, '--format', 'spikes-json', '--json'], t.io)).toBe(0)
+    const doc = JSON.parse(t.stdout())
+    expect(doc.trains).toEqual([[1, 2, 3], [10], []])
+    expect([doc.format, doc.N, doc.lengthMs, doc.startTimeMs]).toEqual(['spikes-json', 3, 1000, 0])
+    expect(doc.metadata.identifier).toBe('rec-1')
+    expect(doc.warnings).toEqual([])
+  })
+
+  it('fails with error[CODE] and a JSON error document, never a stack trace', async () => {
+    const t = io()
+    expect(await main(['load', join(dir, 'missing.nwb'), '--json'], t.io)).toBe(1)
+    expect(t.stderr()).toMatch(/^error\[SPIKES_MISSING_FILE\]: /)
+    expect(JSON.parse(t.stdout())).toEqual({ error: { code: 'SPIKES_MISSING_FILE', message: expect.any(String) } })
+    expect(t.stderr()).not.toContain('    at ')
+  })
+
+  it('rejects bad --options, unknown flags, unknown formats and unknown commands', async () => {
+    for (const [argv, code] of [
+      [['load', input, '--options', '{bad', '--json'], 'SPIKES_INVALID_ARGUMENT'],
+      [['load', input, '--options', '[1]', '--json'], 'SPIKES_INVALID_ARGUMENT'],
+      [['load', input, '--bogus', '1', '--json'], 'SPIKES_INVALID_ARGUMENT'],
+      [['load', input, '--format', 'nope', '--json'], 'SPIKES_LOADER_NOT_REGISTERED'],
+      [['frobnicate', '--json'], 'SPIKES_INVALID_ARGUMENT'],
+      [['load', '--json'], 'SPIKES_INVALID_ARGUMENT'],
+    ] as const) {
+      const t = io()
+      expect(await main(argv, t.io), argv.join(' ')).toBe(1)
+      expect(JSON.parse(t.stdout()).error.code, argv.join(' ')).toBe(code)
+    }
+  })
+
+  it('names an unrecognised file', async () => {
+    const junk = join(dir, 'junk.bin')
+    await writeFile(junk, 'not a recording')
+    const t = io()
+    expect(await main(['inspect', junk, '--json'], t.io)).toBe(1)
+    expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_UNKNOWN_FORMAT')
+  })
+})
+
+describe('spikes raster', () => {
+  it('writes an SVG with one row per unit and a time axis', async () => {
+    const out = join(dir, 'r.svg')
+    const t = io()
+    expect(await main(['raster', input, '-o', out], t.io)).toBe(0)
+    const svg = await readFile(out, 'utf8')
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('time (s)')
+    expect(svg).toContain('3 units · 4 spikes')
+    expect((svg.match(/<path d="M/g) ?? []).length).toBe(1 + 2) // rate line + two units with spikes
+  })
+
+  it('writes a PNG', async () => {
+    const out = join(dir, 'r.png')
+    expect(await main(['raster', input, '-o', out, '--width', '600'], io().io)).toBe(0)
+    const png = await readFile(out)
+    expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect(png.readUInt32BE(16)).toBe(600)
+  })
+
+  it('refuses other extensions', async () => {
+    const t = io()
+    expect(await main(['raster', input, '-o', join(dir, 'r.jpg')], t.io)).toBe(1)
+    expect(t.stderr()).toContain('error[SPIKES_INVALID_ARGUMENT]')
+  })
+})
+
+describe('spikes formats', () => {
+  it('lists installed loaders', async () => {
+    const t = io()
+    expect(await main(['formats', '--json'], t.io)).toBe(0)
+    const rows = JSON.parse(t.stdout()) as { id: string; package: string }[]
+    expect(rows.find((r) => r.id === 'spikes-json')).toMatchObject({ package: '@spikes/core' })
+  })
+})
+
+describe('the installed binary', () => {
+  const bin = join(__dirname, '..', 'bin', 'spikes.js')
+  it.skipIf(!process.env.CI && !existsSync(join(__dirname, '..', 'dist', 'main.js')))('runs as a process and exits 1 on errors', async () => {
+    const run = promisify(execFile)
+    const ok = await run(process.execPath, [bin, 'inspect', input, '--json'])
+    expect(JSON.parse(ok.stdout).N).toBe(3)
+    const failed = await run(process.execPath, [bin, 'inspect', join(dir, 'nope')]).catch((e) => e)
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/^error\[SPIKES_MISSING_FILE\]/)
+  })
+})

@@ -1,0 +1,7 @@
+// Helpers for format plugins (not needed by applications): ragged-index splitting, time-unit
+// conversion with SpikeLab's operation order, natural sort, numpy.spacing. A separate entry keeps
+// the application-facing bundle small.
+export * from './ragged.js'
+export * from './time-units.js'
+export * from './natural-sort.js'
+export * from './spacing.js'

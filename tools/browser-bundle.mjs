@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Bundles @spikes/core's main entry for browsers (esbuild, ESM, minified) and prints its size,
+// with its dependencies (tsyringe, reflect-metadata) both external and included.
+// Fails when the bundle pulls in a Node built-in.
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+
+const entry = fileURLToPath(new URL('../packages/core/src/index.ts', import.meta.url))
+
+export async function bundleCore({ external = true } = {}) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    splitting: true,
+    outdir: 'out',
+    metafile: true,
+    external: external ? ['tsyringe', 'reflect-metadata'] : [],
+    logLevel: 'silent',
+  })
+  // Eager size: the entry chunk plus every chunk it imports statically; the rest loads on demand.
+  const outputs = result.metafile.outputs
+  const entryOut = Object.entries(outputs).find(([, o]) => o.entryPoint)[0]
+  const eager = new Set([entryOut])
+  for (const path of eager) for (const imp of outputs[path].imports) if (imp.kind === 'import-statement' && outputs[imp.path]) eager.add(imp.path)
+  const sizeOf = (path) => result.outputFiles.find((f) => f.path.endsWith(path)).contents.length
+  const bytes = [...eager].reduce((n, p) => n + sizeOf(p), 0)
+  const lazyBytes = Object.keys(outputs).filter((p) => !eager.has(p)).reduce((n, p) => n + sizeOf(p), 0)
+  const nodeImports = Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:'))
+  return { bytes, lazyBytes, nodeImports }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const own = await bundleCore({ external: true })
+  const all = await bundleCore({ external: false })
+  const kb = (n) => (n / 1024).toFixed(1) + ' kB'
+  console.log(`@spikes/core browser ESM, minified: entry ${kb(own.bytes)} (dependencies external) + ${kb(own.lazyBytes)} loaded on demand; entry with tsyringe + reflect-metadata bundled: ${kb(all.bytes)}`)
+  if (own.nodeImports.length) {
+    console.error(`error: the browser entry imports Node built-ins: ${own.nodeImports.join(', ')}`)
+    process.exit(1)
+  }
+}

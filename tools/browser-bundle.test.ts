@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest'
+// @ts-expect-error plain ESM script without types
+import { bundleCore } from './browser-bundle.mjs'
+
+describe('@spikes/core browser build', () => {
+  it('imports no Node built-ins and stays within its 25 kB budget (minified, dependencies external)', async () => {
+    const { bytes, nodeImports } = await bundleCore({ external: true })
+    expect(nodeImports).toEqual([])
+    expect(bytes).toBeGreaterThan(5_000)
+    expect(bytes).toBeLessThan(25 * 1024)
+  })
+})
