@@ -23,6 +23,7 @@ export const USAGE = `spikes — look at spike-sorted recordings
   spikes formats [--json]                                          installed loaders
 
 Options are the loader's, in lowerCamelCase JSON: --options '{"fsHz": 30000}'.
+Third-party plugins: SPIKES_PLUGINS=@acme/format-x,@lab/format-y spikes inspect file.x
 `
 
 /** Runs the CLI; never throws: failures print error[CODE]: message and return 1. */

@@ -1,4 +1,4 @@
-import { container, LoaderRegistry, type DependencyContainer } from '@spikes/core'
+import { container, InvalidArgumentError, LoaderRegistry, type DependencyContainer } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
 
@@ -14,8 +14,16 @@ export const PLUGIN_PACKAGES = [
 
 let loaded: Promise<DependencyContainer> | undefined
 
+/** Third-party plugins named in SPIKES_PLUGINS (comma-separated package names), loaded after ours. */
+export function extraPlugins(env: Record<string, string | undefined>): string[] {
+  return (env.SPIKES_PLUGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
 /** The default container with core's own loaders and every installed plugin registered once. */
-export function pluginContainer(): Promise<DependencyContainer> {
+export function pluginContainer(env: Record<string, string | undefined> = process.env): Promise<DependencyContainer> {
   loaded ??= (async () => {
     registerCore(container)
     for (const name of PLUGIN_PACKAGES) {
@@ -24,6 +32,13 @@ export function pluginContainer(): Promise<DependencyContainer> {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error
+      }
+    }
+    for (const name of extraPlugins(env)) {
+      try {
+        await import(`${name}/register`)
+      } catch (error) {
+        throw new InvalidArgumentError('SPIKES_PLUGINS', name, `an installed plugin package with a ./register entry (${(error as Error).message})`)
       }
     }
     return container

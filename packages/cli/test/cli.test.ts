@@ -149,3 +149,11 @@ describe('the installed binary', () => {
     expect(failed.stderr).toMatch(/^error\[SPIKES_MISSING_FILE\]/)
   })
 })
+
+describe('third-party plugins', () => {
+  it('reads SPIKES_PLUGINS as a comma-separated list of packages', async () => {
+    const { extraPlugins } = await import('../src/plugins.js')
+    expect(extraPlugins({ SPIKES_PLUGINS: ' @acme/format-x, @lab/format-y ,' })).toEqual(['@acme/format-x', '@lab/format-y'])
+    expect(extraPlugins({})).toEqual([])
+  })
+})
