@@ -64,7 +64,8 @@ try {
   ;({ exportNwb } = await import('@spikes/format-nwb'))
 } catch {}
 if (typeof exportNwb === 'function' && !process.argv.includes('--json')) {
-  await exportNwb(sd, out + 'sample.nwb')
+  // Fixed ids and dates so that regenerating gives the same bytes.
+  await exportNwb(sd, out + 'sample.nwb', { objectIdSeed: 'spikes-sample', fileCreateDate: '2026-01-01T00:00:00Z', sessionStartTime: '2026-01-01T00:00:00Z' })
   if (existsSync(out + 'sample.spikes.json')) await rm(out + 'sample.spikes.json')
   console.log(`wrote ${out}sample.nwb (${sd.N} units, ${sd.totalSpikes} spikes)`)
 } else {

@@ -1,5 +1,6 @@
 import { isSpikesError } from '@spikes/core'
 import { parseArgs } from './args.js'
+import { convertCommand } from './commands/convert.js'
 import { formatsCommand } from './commands/formats.js'
 import { inspectCommand } from './commands/inspect.js'
 import { loadCommand } from './commands/load.js'
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   load: loadCommand,
   raster: rasterCommand,
   formats: formatsCommand,
+  convert: convertCommand,
 }
 
 export const USAGE = `spikes — look at spike-sorted recordings
@@ -20,6 +22,7 @@ export const USAGE = `spikes — look at spike-sorted recordings
   spikes inspect [input] [--format ID] [--options JSON] [--json]   summary (no input: the bundled sample)
   spikes load <input> [--format ID] [--options JSON] --json        the whole SpikeData as JSON
   spikes raster [input] -o out.svg|out.png [--format ID] [--options JSON] [--width PX]
+  spikes convert <input> -o out.nwb [--format ID] [--options JSON]  write any input as NWB 2.x
   spikes formats [--json]                                          installed loaders
 
 Options are the loader's, in lowerCamelCase JSON: --options '{"fsHz": 30000}'.

@@ -157,3 +157,23 @@ describe('third-party plugins', () => {
     expect(extraPlugins({})).toEqual([])
   })
 })
+
+describe('spikes convert', () => {
+  it('writes any loadable input as NWB that loads back to the same trains', async () => {
+    const out = join(dir, 'converted.nwb')
+    const t = io()
+    expect(await main(['convert', input, '-o', out, '--json'], t.io)).toBe(0)
+    expect(JSON.parse(t.stdout())).toEqual({ output: out, N: 3, totalSpikes: 4 })
+    const back = io()
+    expect(await main(['load', out, '--json'], back.io)).toBe(0)
+    const doc = JSON.parse(back.stdout())
+    expect([doc.format, doc.N, doc.lengthMs]).toEqual(['nwb', 3, 1000])
+    expect(doc.trains).toEqual([[1, 2, 3], [10], []])
+  })
+
+  it('needs an .nwb output', async () => {
+    const t = io()
+    expect(await main(['convert', input, '-o', join(dir, 'x.h5'), '--json'], t.io)).toBe(1)
+    expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_INVALID_ARGUMENT')
+  })
+})

@@ -49,6 +49,13 @@ describe('natural sort', () => {
     expect(naturalSort(['unit10', 'unit2', 'unit1'])).toEqual(['unit1', 'unit2', 'unit10'])
     expect(naturalSort(['10', '2', '1'])).toEqual(['1', '2', '10'])
   })
+
+  it("follows SpikeLab's key exactly: case-sensitive text, digit runs by value, byte order on ties", () => {
+    expect(naturalSort(['unit_10', 'unit_2', 'unit_1', 'b', 'a10', 'a9'])).toEqual(['a9', 'a10', 'b', 'unit_1', 'unit_2', 'unit_10'])
+    expect(naturalSort(['a1', 'B1'])).toEqual(['B1', 'a1'])
+    expect(naturalSort(['1', '01', 'a', '10', '2', ''])).toEqual(['', '01', '1', '2', '10', 'a'])
+    expect(naturalSort(['x99999999999999999999', 'x100000000000000000000', 'x3'])).toEqual(['x3', 'x99999999999999999999', 'x100000000000000000000'])
+  })
 })
 
 describe('JSON', () => {

@@ -1,1 +1,7 @@
-export {}
+export { nwbLoader, NWB_LOADER_VERSION } from './nwb-loader.js'
+export { registerNwb } from './register-nwb.js'
+export { checkNwbOptions, type NwbOptions } from './options.js'
+export { exportNwb, type ExportNwbOptions } from './write/export-nwb.js'
+export { convertToNwb } from './convert.js'
+export { buildNwbTree, NWB_VERSION, type BuildNwbOptions } from './write/build-nwb.js'
+export type { H5GroupSpec, H5NodeSpec, H5DatasetSpec, H5Attrs, H5Ref } from './write/tree.js'

@@ -1,1 +1,6 @@
-export {}
+import { container } from '@spikes/core'
+import { registerNwb } from './register-nwb.js'
+
+registerNwb(container)
+
+export { registerNwb }

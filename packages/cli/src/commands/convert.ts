@@ -1,0 +1,33 @@
+import { InvalidArgumentError, UnsupportedError } from '@spikes/core'
+import { extname } from 'node:path'
+import { checkKnownFlags, jsonOptionsFlag, stringFlag, type ParsedArgs } from '../args.js'
+import type { CliIO } from '../io.js'
+import { pluginContainer } from '../plugins.js'
+import { progressReporter } from '../progress.js'
+
+/** spikes convert <input> -o out.nwb: any loadable input written as NWB 2.x. */
+export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  checkKnownFlags(args, ['format', 'options', 'o', 'output', 'json'], 'convert')
+  const input = args.positional[0]
+  if (!input) throw new InvalidArgumentError('input', 'nothing', 'spikes convert <input> -o out.nwb')
+  const output = stringFlag(args, 'o', 'output')
+  if (!output || extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output ?? 'nothing', 'an output file name ending in .nwb')
+  let convertToNwb: typeof import('@spikes/format-nwb').convertToNwb
+  try {
+    ;({ convertToNwb } = await import('@spikes/format-nwb'))
+  } catch {
+    throw new UnsupportedError('nwb-export', 'Writing NWB needs @spikes/format-nwb. Install it with: npm i @spikes/format-nwb', {})
+  }
+  const container = await pluginContainer()
+  const progress = progressReporter(io.stderr)
+  try {
+    const result = await convertToNwb(input, output, { container, format: stringFlag(args, 'format'), options: jsonOptionsFlag(args), onProgress: progress.onProgress })
+    progress.done()
+    for (const w of result.warnings) io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
+    if (args.flags.json) io.stdout.write(JSON.stringify({ output: result.output, N: result.N, totalSpikes: result.totalSpikes }) + '\n')
+    else io.stdout.write(`wrote ${result.output} (${result.N} units, ${result.totalSpikes} spikes)\n`)
+    return 0
+  } finally {
+    progress.done()
+  }
+}

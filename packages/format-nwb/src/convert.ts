@@ -1,0 +1,22 @@
+import { InvalidArgumentError, loadSpikeData, type LoadSpikeDataOptions, type SpikeData } from '@spikes/core'
+import { exportNwb, type ExportNwbOptions } from './write/export-nwb.js'
+
+export interface ConvertResult {
+  output: string
+  N: number
+  totalSpikes: number
+  warnings: SpikeData['warnings']
+}
+
+/**
+ * `spikes convert <input> -o out.nwb`: loads any input the registered loaders understand (format
+ * detected or forced through loadOptions.format) and writes it as NWB. Node only (writes a path).
+ */
+export async function convertToNwb(input: Parameters<typeof loadSpikeData>[0], output: string, loadOptions: LoadSpikeDataOptions = {}, exportOptions: ExportNwbOptions = {}): Promise<ConvertResult> {
+  if (typeof output !== 'string' || output === '') throw new InvalidArgumentError('output', output, 'the path of the .nwb file to write')
+  // Local paths resolve through the Node entry of core.
+  if (typeof input === 'string') await import('@spikes/core/node')
+  const sd = await loadSpikeData(input, loadOptions)
+  await exportNwb(sd, output, exportOptions)
+  return { output, N: sd.N, totalSpikes: sd.totalSpikes, warnings: sd.warnings }
+}

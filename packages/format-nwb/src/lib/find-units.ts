@@ -1,0 +1,48 @@
+import { SelectionRequiredError, MissingEntryError, type Hdf5File } from './types.js'
+import { neurodataType } from './h5-util.js'
+
+const MAX_GROUPS = 50_000
+const SKIP = new Set(['/specifications', '/stimulus'])
+
+/** Every group whose neurodata_type is Units, in name order. */
+export function listUnitsTables(file: Hdf5File): string[] {
+  const found: string[] = []
+  let visited = 0
+  const visit = (group: string): void => {
+    let names: string[]
+    try {
+      names = file.list(group)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      const path = group === '/' ? `/${name}` : `${group}/${name}`
+      if (SKIP.has(path) || file.kind(path) !== 'group') continue
+      if (++visited > MAX_GROUPS) return
+      if (neurodataType(file, path) === 'Units') found.push(path)
+      else visit(path)
+    }
+  }
+  visit('/')
+  return found
+}
+
+/**
+ * The Units table to read: the `unitsTable` option, the only Units table, /units among several; a
+ * plain /units group (SpikeLab's minimal files) when no group is typed Units. Null when there is none.
+ */
+export function chooseUnitsTable(file: Hdf5File, requested: string | null): { path: string | null; all: string[] } {
+  const all = listUnitsTables(file)
+  if (requested !== null) {
+    const path = requested.startsWith('/') ? requested : `/${requested}`
+    if (file.kind(path) !== 'group') throw new MissingEntryError(path, file.name, all, 'Pass the path of a Units table group (unitsTable).')
+    return { path, all }
+  }
+  if (all.length === 1) return { path: all[0], all }
+  if (all.length > 1) {
+    if (all.includes('/units')) return { path: '/units', all }
+    throw new SelectionRequiredError('unitsTable', all, `${file.name} has ${all.length} Units tables.`)
+  }
+  if (file.kind('/units') === 'group') return { path: '/units', all: ['/units'] }
+  return { path: null, all }
+}

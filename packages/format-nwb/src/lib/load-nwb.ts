@@ -1,0 +1,144 @@
+import { MissingEntryError, SpikeData, UnsupportedError, type LoadContext, type Source } from '@spikes/core'
+import { spacing } from '@spikes/core/loader-utils'
+import { fromJsonValue } from '@spikes/core/json'
+import { openHdf5, type Hdf5File } from '@spikes/hdf5'
+import type { NwbOptions } from '../options.js'
+import { safeAttr } from './h5-util.js'
+import { chooseUnitsTable } from './find-units.js'
+import { readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
+import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
+import { readAttributesJson, readColumns } from './read-columns.js'
+import { nwbVersion, readFileMetadata } from './read-metadata.js'
+
+type Checked = Required<Omit<NwbOptions, 'preferPynwb'>>
+
+/** Keys the loader derives itself; a Units-table column of the same name is kept as nwb_<name>. */
+const DERIVED = new Set(['electrode', 'location', 'location_label', 'group_name'])
+
+function numberAttr(file: Hdf5File, name: string): number | undefined {
+  const v = safeAttr(file, '/', name)
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  return undefined
+}
+
+export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
+  if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
+  const file = await openHdf5(source, { signal: context.signal })
+  try {
+    return readNwb(file, source, options, context)
+  } finally {
+    await file.close()
+  }
+}
+
+function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Checked, context: LoadContext): SpikeData {
+  const version = nwbVersion(file)
+  if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
+    throw new UnsupportedError(
+      'nwb-1.x',
+      `${file.name} is an NWB ${version} file. NWB 1.x (before 2017) stores spikes differently (processing/*/UnitTimes) and is not supported; convert it to NWB 2.x first.`,
+      { file: file.name, nwbVersion: version },
+    )
+  }
+  const metadata: Record<string, unknown> = { source_file: source.path ?? source.url ?? source.name, format: 'NWB' }
+  const exported = safeAttr(file, '/', 'spikes_metadata')
+  if (typeof exported === 'string') {
+    try {
+      const parsed = fromJsonValue(JSON.parse(exported))
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(metadata, parsed)
+    } catch {
+      // not ours or damaged: ignore
+    }
+    metadata.source_file = source.path ?? source.url ?? source.name
+    metadata.format = 'NWB'
+  }
+  Object.assign(metadata, readFileMetadata(file))
+
+  const startTimeMs = options.startTimeMs ?? numberAttr(file, 'start_time') ?? 0
+  const fileLength = numberAttr(file, 'length_ms')
+  const lengthMs = options.lengthMs ?? fileLength ?? null
+
+  const metadataOnly = (unitCount?: number): SpikeData => {
+    if (unitCount !== undefined) metadata.unit_count = unitCount
+    return new SpikeData({ times: new Float64Array(0), offsets: [0], lengthMs: lengthMs ?? 0, startTimeMs, metadata, neuronAttributes: [] })
+  }
+
+  const { path: unitsPath, all } = chooseUnitsTable(file, options.unitsTable)
+  if (unitsPath === null) {
+    if (options.allowNoUnits) return metadataOnly()
+    throw new MissingEntryError('/units', file.name, all, 'This NWB file has no Units table (no spike-sorted units). Pass allowNoUnits: true to load only its metadata.')
+  }
+  const idDs = file.kind(`${unitsPath}/id`) === 'dataset' ? file.dataset(`${unitsPath}/id`) : null
+  const idCount = idDs ? (idDs.shape?.[0] ?? idDs.size) : undefined
+  if (!findSpikeTimeColumns(file, unitsPath)) {
+    if (options.allowNoUnits) return metadataOnly(idCount ?? 0)
+    throw missingSpikeTimes(file, unitsPath)
+  }
+  const { times, offsets, timesName, indexName } = readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
+  const N = offsets.length - 1
+  metadata.unit_count = idCount ?? N
+
+  const none = safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
+  const neuronAttributes = none ? null : readJsonOr(file, unitsPath, N) ?? unitAttributes(file, unitsPath, N, idDs, idCount, new Set([timesName, indexName]), options, context)
+
+  let length = lengthMs
+  if (length === null) {
+    let max = -Infinity
+    for (let i = 0; i < times.length; i++) if (times[i] > max) max = times[i]
+    length = times.length ? max - startTimeMs + spacing(max) : 0
+  }
+  return new SpikeData({ times, offsets, N, lengthMs: length, startTimeMs, metadata, neuronAttributes })
+}
+
+function readJsonOr(file: Hdf5File, unitsPath: string, N: number): Record<string, unknown>[] | null {
+  const rows = readAttributesJson(file, unitsPath, N)
+  return rows ? (rows.map((r) => fromJsonValue(r)) as Record<string, unknown>[]) : null
+}
+
+function unitIds(file: Hdf5File, idDs: ReturnType<Hdf5File['dataset']> | null, N: number, context: LoadContext): unknown[] {
+  if (!idDs) return Array.from({ length: N }, (_, i) => i)
+  if (idDs.isNumeric()) {
+    const values = idDs.readNumeric()
+    return Array.from(values, (v) => (Number.isFinite(v) ? Math.trunc(v) : v))
+  }
+  if (idDs.dtype.class === 'string') {
+    return idDs.readStrings().map((text) => {
+      const m = /^\s*([+-]?\d+(?:_\d+)*)\s*$/.exec(text)
+      if (m) {
+        const n = Number(m[1].replace(/_/g, ''))
+        if (Number.isSafeInteger(n)) return n
+      }
+      context.warn('SPIKES_WARN_NWB_UNIT_ID_NOT_INT', `NWB unit id '${text}' is not coercible to int; storing the text on neuron_attributes['unit_id'].`, { unitId: text })
+      return text
+    })
+  }
+  context.warn('SPIKES_WARN_NWB_UNIT_ID_NOT_INT', `${idDs.path} holds ${idDs.dtype.numpy}; unit ids are the row numbers instead.`, { dataset: idDs.path })
+  return Array.from({ length: N }, (_, i) => i)
+}
+
+function unitAttributes(file: Hdf5File, unitsPath: string, N: number, idDs: ReturnType<Hdf5File['dataset']> | null, idCount: number | undefined, skip: Set<string>, options: Checked, context: LoadContext): Record<string, unknown>[] {
+  const ids = unitIds(file, idDs, N, context)
+  const attrs: Record<string, unknown>[] = Array.from({ length: N }, (_, i) => ({ unit_id: ids[i] ?? i }))
+  const electrodes = readUnitElectrodes(file, unitsPath, N, idCount, context)
+  if (electrodes) {
+    electrodes.units.forEach((u, i) => {
+      if (!u) return
+      const a = attrs[i]
+      a.electrode = u.electrode
+      if (u.row === null || !electrodes.table) return
+      const row = electrodeRow(electrodes.table, u.row)
+      const location = (['x', 'y', 'z'] as const).filter((c) => row[c] !== undefined).map((c) => row[c] as number)
+      if (location.length) a.location = location
+      if (row.location !== undefined) a.location_label = row.location
+      if (row.group_name !== undefined) a.group_name = row.group_name
+    })
+  }
+  for (const column of readColumns(file, unitsPath, N, options.columns, skip, context)) {
+    const key = column.name === 'unit_id' ? 'unit_id' : DERIVED.has(column.name) ? `nwb_${column.name}` : column.name
+    column.values.forEach((v, i) => {
+      attrs[i][key] = v
+    })
+  }
+  return attrs
+}

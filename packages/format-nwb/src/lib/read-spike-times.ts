@@ -1,0 +1,94 @@
+import { InvalidDataError, MissingEntryError, throwIfAborted, type LoadContext } from '@spikes/core'
+import { raggedOffsets } from '@spikes/core/loader-utils'
+import { isHdf5Reference, type Hdf5File, type Hdf5Reference } from '@spikes/hdf5'
+import { joinPath } from './h5-util.js'
+
+export interface SpikeTimes {
+  /** All spike times in ms, unit by unit (unsorted trains are sorted later by SpikeData). */
+  times: Float64Array
+  offsets: Float64Array
+  /** Names of the datasets used. */
+  timesName: string
+  indexName: string
+}
+
+/** SpikeLab's lookup: spike_times + spike_times_index, else the first datasets whose names end that way. */
+export function findSpikeTimeColumns(file: Hdf5File, unitsPath: string): { timesName: string; indexName: string } | null {
+  const names = file.list(unitsPath).filter((n) => file.kind(joinPath(unitsPath, n)) === 'dataset')
+  if (names.includes('spike_times') && names.includes('spike_times_index')) return { timesName: 'spike_times', indexName: 'spike_times_index' }
+  const times = names.filter((n) => n.endsWith('spike_times'))
+  const index = names.filter((n) => n.endsWith('spike_times_index'))
+  if (!times.length || !index.length) return null
+  return { timesName: times[0], indexName: index[0] }
+}
+
+export function missingSpikeTimes(file: Hdf5File, unitsPath: string): MissingEntryError {
+  let nearby: string[] = []
+  try {
+    nearby = file.list(unitsPath).map((n) => joinPath(unitsPath, n))
+  } catch {
+    nearby = []
+  }
+  return new MissingEntryError(
+    joinPath(unitsPath, 'spike_times'),
+    file.name,
+    nearby,
+    'This Units table has no spike_times / spike_times_index columns, so it holds no spike trains. Pass allowNoUnits: true to load only the file metadata.',
+  )
+}
+
+/**
+ * Reads the flat spike times (seconds -> ms, as SpikeLab: v * 1e3) and turns the index into offsets.
+ * The index may be any integer dtype in either convention, or (MatNWB 2018) region references.
+ */
+export function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number | undefined, context: LoadContext): SpikeTimes {
+  const cols = findSpikeTimeColumns(file, unitsPath)
+  if (!cols) throw missingSpikeTimes(file, unitsPath)
+  const timesPath = joinPath(unitsPath, cols.timesName)
+  const indexPath = joinPath(unitsPath, cols.indexName)
+  const timesDs = file.dataset(timesPath)
+  const indexDs = file.dataset(indexPath)
+  if (indexDs.dtype.class === 'reference') return readRegionIndexed(file, indexDs.readReferences(), timesPath, indexPath, nUnits, cols)
+  if (!timesDs.isNumeric()) {
+    throw new InvalidDataError(`${timesPath} in ${file.name} holds ${timesDs.dtype.numpy}, not numbers; spike times must be numeric seconds.`, { file: file.name, dataset: timesPath, dtype: timesDs.dtype.numpy })
+  }
+  const index = indexDs.isNumeric() ? indexDs.readNumeric() : null
+  if (!index) throw new InvalidDataError(`${indexPath} in ${file.name} holds ${indexDs.dtype.numpy}; expected integer end offsets.`, { file: file.name, dataset: indexPath, dtype: indexDs.dtype.numpy })
+  const flatLength = timesDs.size
+  const offsets = raggedOffsets(index, flatLength, { nUnits, integerDtype: indexDs.isInteger(), name: cols.indexName })
+  const total = flatLength
+  context.progress({ phase: 'spike_times', loaded: 0, total, unit: 'spikes' })
+  const times = timesDs.readNumeric({ signal: context.signal, onProgress: (loaded) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) })
+  throwIfAborted(context.signal, 'Loading the NWB file')
+  const used = offsets[offsets.length - 1]
+  const out = used === times.length ? times : times.subarray(0, used)
+  for (let i = 0; i < out.length; i++) out[i] = out[i] * 1e3
+  // A trailing part of spike_times past the last index entry belongs to no unit; copy so SpikeData owns an exact array.
+  return { times: used === times.length ? out : out.slice(), offsets, timesName: cols.timesName, indexName: cols.indexName }
+}
+
+function readRegionIndexed(file: Hdf5File, refs: Hdf5Reference[], timesPath: string, indexPath: string, nUnits: number | undefined, cols: { timesName: string; indexName: string }): SpikeTimes {
+  if (nUnits !== undefined && refs.length !== nUnits) {
+    throw new InvalidDataError(`${indexPath} has ${refs.length} region references for ${nUnits} units; expected one per unit.`, { dataset: indexPath, length: refs.length, nUnits })
+  }
+  const trains: ArrayLike<number>[] = []
+  let total = 0
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]
+    if (!isHdf5Reference(ref) || ref.kind !== 'region') throw new InvalidDataError(`${indexPath}[${i}] is not a region reference into ${timesPath}.`, { dataset: indexPath, position: i })
+    const target = file.resolveReference(ref).path
+    if (target !== timesPath) throw new InvalidDataError(`${indexPath}[${i}] selects from ${target}, not ${timesPath}.`, { dataset: indexPath, position: i, target })
+    const values = file.readRegion(ref)
+    const list = ArrayBuffer.isView(values) ? (values as unknown as ArrayLike<number>) : Array.isArray(values) ? (values.flat(Infinity) as number[]) : typeof values === 'number' ? [values] : []
+    trains.push(list)
+    total += list.length
+  }
+  const times = new Float64Array(total)
+  const offsets = new Float64Array(trains.length + 1)
+  let k = 0
+  trains.forEach((t, i) => {
+    for (let j = 0; j < t.length; j++) times[k++] = Number(t[j]) * 1e3
+    offsets[i + 1] = k
+  })
+  return { times, offsets, timesName: cols.timesName, indexName: cols.indexName }
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { container, loadSpikeData, SpikeData } from '@spikes/core'
+import '@spikes/core/node'
+import { withHdf5 } from '@spikes/hdf5'
+import { convertToNwb, exportNwb, registerNwb } from '../src/index.js'
+
+const c = container.createChildContainer()
+registerNwb(c)
+const dir = mkdtempSync(join(tmpdir(), 'spikes-nwb-export-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function load(input: string | Uint8Array, options: Record<string, unknown> = {}): Promise<SpikeData> {
+  return loadSpikeData(input, { format: 'nwb', options, container: c })
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function sample(N = 6, seed = 1): SpikeData {
+  const r = rng(seed)
+  const trains = Array.from({ length: N }, (_, i) => Array.from({ length: i === 2 ? 0 : 5 + Math.floor(r() * 40) }, () => -10 + r() * 2000).sort((a, b) => a - b))
+  const neuronAttributes = trains.map((_, i) => ({
+    unit_id: 100 + i * 7,
+    electrode: i % 3 === 0 ? 12 : 20 + i,
+    location: i % 3 === 0 ? [1.5, 2.25, 3] : [10 * i, -5.5, 0.125],
+    location_label: i % 3 === 0 ? 'DG' : i % 2 ? 'CA1' : 'CA3',
+    group_name: 'shank0',
+    firing_rate: r() * 20,
+    quality: i % 2 ? 'good' : 'mua',
+  }))
+  return SpikeData.fromTrains(trains, {
+    lengthMs: 2500,
+    startTimeMs: -10,
+    neuronAttributes,
+    metadata: { identifier: 'export-test', session_description: 'round trip', session_start_time: '2024-01-02T03:04:05+00:00', subject_id: 'm1', species: 'Mus musculus', custom: { a: 1 } },
+  })
+}
+
+function expectSame(a: SpikeData, b: SpikeData): void {
+  expect(b.N).toBe(a.N)
+  expect(b.lengthMs).toBe(a.lengthMs)
+  expect(b.startTimeMs).toBe(a.startTimeMs)
+  expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets))
+  expect(Array.from(b.times)).toEqual(Array.from(a.times))
+  expect(b.neuronAttributes).toEqual(a.neuronAttributes)
+}
+
+describe('exportNwb', () => {
+  it('round-trips exactly through a file: times, window, neuron attributes, metadata', async () => {
+    const sd = sample()
+    const path = join(dir, 'round.nwb')
+    await expect(exportNwb(sd, path)).resolves.toBeUndefined()
+    const back = await load(path)
+    expectSame(sd, back)
+    expect(back.metadata).toMatchObject({ identifier: 'export-test', session_description: 'round trip', session_start_time: '2024-01-02T03:04:05+00:00', subject_id: 'm1', species: 'Mus musculus', custom: { a: 1 }, nwb_version: '2.6.0', unit_count: 6 })
+  })
+
+  it('returns the bytes when no target is given', async () => {
+    const sd = sample(3, 2)
+    const bytes = await exportNwb(sd)
+    expect(bytes).toBeInstanceOf(Uint8Array)
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x89, 0x48, 0x44, 0x46])
+    expectSame(sd, await load(bytes))
+  })
+
+  it('writes the NWB structure: required root fields, Units with VectorIndex and a DynamicTableRegion into electrodes', async () => {
+    const path = join(dir, 'structure.nwb')
+    await exportNwb(sample(), path, { objectIdSeed: 'x', fileCreateDate: '2024-01-02T03:04:05+00:00' })
+    await withHdf5(path, (f) => {
+      expect(f.attrs('/')).toMatchObject({ namespace: 'core', neurodata_type: 'NWBFile', nwb_version: '2.6.0', length_ms: 2500, start_time: -10 })
+      for (const ds of ['/file_create_date', '/identifier', '/session_description', '/session_start_time', '/timestamps_reference_time']) expect(f.kind(ds), ds).toBe('dataset')
+      for (const g of ['/acquisition', '/analysis', '/processing', '/stimulus/presentation', '/stimulus/templates', '/general']) expect(f.kind(g), g).toBe('group')
+      expect(f.attrs('/units')).toMatchObject({ namespace: 'core', neurodata_type: 'Units' })
+      expect(f.attrs('/units').colnames).toEqual(expect.arrayContaining(['spike_times', 'electrodes', 'firing_rate', 'quality']))
+      const target = f.attr('/units/spike_times_index', 'target') as never
+      expect(f.resolveReference(target).path).toBe('/units/spike_times')
+      expect(f.attrs('/units/electrodes')).toMatchObject({ neurodata_type: 'DynamicTableRegion', namespace: 'hdmf-common' })
+      expect(f.resolveReference(f.attr('/units/electrodes', 'table') as never).path).toBe('/general/extracellular_ephys/electrodes')
+      expect(f.attrs('/general/extracellular_ephys/electrodes')).toMatchObject({ neurodata_type: 'DynamicTable' })
+      expect(f.attrs('/units/id')).toMatchObject({ neurodata_type: 'ElementIdentifiers' })
+      expect(Array.from(f.dataset('/units/id').readNumeric())).toEqual([100, 107, 114, 121, 128, 135])
+      expect(f.dataset('/units/spike_times').filters.map((x) => x.name)).toContain('deflate')
+      const refs = f.dataset('/general/extracellular_ephys/electrodes/group').readReferences()
+      expect(f.resolveReference(refs[0]).path).toBe('/general/extracellular_ephys/shank0')
+      expect(f.kind('/general/devices/probe')).toBe('group')
+    })
+  })
+
+  it('makes the standard NWB columns alone carry the attributes (no JSON copy)', async () => {
+    const sd = sample()
+    const path = join(dir, 'standard.nwb')
+    await exportNwb(sd, path, { attributesJson: false })
+    const back = await load(path)
+    expect(back.neuronAttributes).toEqual(sd.neuronAttributes)
+  })
+
+  it('keeps text unit ids in a unit_id column (NWB ids must be integers)', async () => {
+    const sd = SpikeData.fromTrains([[1], [2, 3]], { lengthMs: 10, neuronAttributes: [{ unit_id: 'a-1' }, { unit_id: 'b-2' }] })
+    const path = join(dir, 'text-ids.nwb')
+    await exportNwb(sd, path, { attributesJson: false })
+    const back = await load(path)
+    expect(back.neuronAttributes!.map((a) => a.unit_id)).toEqual(['a-1', 'b-2'])
+    await withHdf5(path, (f) => expect(Array.from(f.dataset('/units/id').readNumeric())).toEqual([0, 1]))
+  })
+
+  it('round-trips empty units, no units, no attributes and 100k gzip-chunked spikes', async () => {
+    const empty = SpikeData.fromTrains([[], [5], []], { lengthMs: 7 })
+    expectSame(empty, await load(await exportNwb(empty)))
+    const none = SpikeData.fromTrains([], { lengthMs: 3 })
+    expectSame(none, await load(await exportNwb(none)))
+    const r = rng(9)
+    const big = SpikeData.fromTrains(
+      Array.from({ length: 20 }, () => Array.from({ length: 5000 }, () => r() * 1e6).sort((a, b) => a - b)),
+      { neuronAttributes: Array.from({ length: 20 }, (_, i) => ({ unit_id: i })) },
+    )
+    expectSame(big, await load(await exportNwb(big, undefined, { chunkSize: 4096 })))
+  })
+
+  it('convertToNwb loads any registered format and writes NWB', async () => {
+    const src = join(dir, 'src.nwb')
+    await exportNwb(sample(4, 5), src)
+    const out = join(dir, 'converted.nwb')
+    const result = await convertToNwb(src, out, { format: 'nwb', container: c })
+    expect(result).toMatchObject({ output: out, N: 4 })
+    expectSame(await load(src), await load(out))
+  })
+})

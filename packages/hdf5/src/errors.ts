@@ -1,0 +1,29 @@
+import { CorruptFileError, SpikesError } from '@spikes/core'
+
+/** The first useful line of an HDF5-DIAG stack ("H5Dread(): can't read data"), for error details. */
+export function hdf5Reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  const lines = text.split('\n').map((l) => l.trim())
+  const minors = lines.filter((l) => l.startsWith('minor:')).map((l) => l.slice(6).trim())
+  const deepest = [...lines].reverse().find((l) => /^#\d+:/.test(l))
+  const where = deepest ? deepest.replace(/^#\d+:\s*\S+ line \d+ in /, '') : lines[0]
+  return [where, minors[minors.length - 1]].filter(Boolean).join(' / ').slice(0, 300)
+}
+
+/** Runs a synchronous h5wasm call and turns HDF5 failures into CorruptFileError (SpikesErrors pass through). */
+export function guard<T>(what: string, file: string, fn: () => T, details: Record<string, unknown> = {}): T {
+  try {
+    return fn()
+  } catch (error) {
+    throw toHdf5Error(error, what, file, details)
+  }
+}
+
+export function toHdf5Error(error: unknown, what: string, file: string, details: Record<string, unknown> = {}): Error {
+  if (error instanceof SpikesError) return error
+  const reason = hdf5Reason(error)
+  if (error instanceof RangeError || /allocation|out of memory|exceeds maximum memory/i.test(reason)) {
+    return new CorruptFileError(`${what} in ${file} needs more memory than is available (${reason}). The file may be corrupt, or the selection too large: read it in slices.`, { file, reason, ...details }, { cause: error })
+  }
+  return new CorruptFileError(`${what} in ${file} failed inside HDF5: ${reason}. The file is truncated, corrupt or not HDF5.`, { file, reason, ...details }, { cause: error })
+}

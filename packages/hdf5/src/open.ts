@@ -1,0 +1,275 @@
+import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { FileContext } from './context.js'
+import { toHdf5Error } from './errors.js'
+import { Hdf5File } from './file.js'
+import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
+import { findHdf5Signature, signatureOffsets } from './signature.js'
+
+/** A file name h5wasm can open, plus how to release it. Produced by a mounter (see README: remote files). */
+export interface Hdf5Mount {
+  /** Path inside h5wasm's Emscripten FS. */
+  filename: string
+  /** File size in bytes, when known. */
+  size?: number
+  close(): void | Promise<void>
+}
+
+/**
+ * Makes a ByteSource without a local path openable by h5wasm (HTTP range reads, ...). Returns null to
+ * decline, so the next mounter (finally: copying the bytes) is tried.
+ */
+export type Hdf5Mounter = (source: ByteSource, h5: H5Wasm) => Promise<Hdf5Mount | null>
+
+export interface OpenHdf5Options {
+  /** Name used in messages (default: the path's base name, the Blob's name, the source name, 'bytes'). */
+  name?: string
+  /** Tried before the registered mounters for ByteSources without a path. */
+  mount?: Hdf5Mounter
+  /** Bytes per internal read block (default 8 MiB). */
+  blockBytes?: number
+  /** Skip the signature check (a mounter that already verified the file). */
+  skipSignatureCheck?: boolean
+  signal?: AbortSignal
+}
+
+export type Hdf5Input = string | Uint8Array | ArrayBuffer | Blob | ByteSource
+
+const mounters: Hdf5Mounter[] = []
+
+/** Adds a mounter tried for every ByteSource without a local path (after options.mount). */
+export function registerHdf5Mounter(mounter: Hdf5Mounter): () => void {
+  mounters.push(mounter)
+  return () => {
+    const i = mounters.indexOf(mounter)
+    if (i >= 0) mounters.splice(i, 1)
+  }
+}
+
+const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
+const COPY_CHUNK = 16 * 1024 * 1024
+let counter = 0
+
+/**
+ * Opens an HDF5 file read-only: a local path (read in place, never copied), bytes, a Blob/File, or any
+ * ByteSource. Throws MissingFileError, CorruptFileError (not HDF5, truncated, unreadable superblock).
+ */
+export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}): Promise<Hdf5File> {
+  const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES
+  if (!(Number.isSafeInteger(blockBytes) && blockBytes >= 8)) throw new InvalidArgumentError('blockBytes', blockBytes, 'a positive number of bytes')
+  throwIfAborted(options.signal, 'Opening an HDF5 file')
+  const h5 = await loadH5wasm()
+  const mount = await mountInput(input, h5, options)
+  const name = options.name ?? mount.name
+  let fileId: bigint
+  try {
+    throwIfAborted(options.signal, 'Opening an HDF5 file')
+    if (!options.skipSignatureCheck && mount.signatureAt === -1) {
+      throw new CorruptFileError(`${name} is not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, ...).`, { file: name, reason: 'no HDF5 signature' })
+    }
+    try {
+      fileId = new h5.File(mount.filename, 'r').file_id
+    } catch (error) {
+      throw toHdf5Error(error, 'Opening the file', name)
+    }
+    if (!(typeof fileId === 'bigint' && fileId >= 0n)) throw new CorruptFileError(`HDF5 could not open ${name}. The file is truncated or corrupt.`, { file: name })
+  } catch (error) {
+    await mount.close()
+    throw error
+  }
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes)
+  return new Hdf5File(ctx, () => mount.close())
+}
+
+/** Opens, runs `fn`, and closes also when `fn` throws. */
+export async function withHdf5<T>(input: Hdf5Input, fn: (file: Hdf5File) => T | Promise<T>, options?: OpenHdf5Options): Promise<T> {
+  const file = await openHdf5(input, options)
+  try {
+    return await fn(file)
+  } finally {
+    await file.close()
+  }
+}
+
+interface Mounted extends Hdf5Mount {
+  name: string
+  /** Offset of the HDF5 signature, -1 when none was found, undefined when not checked. */
+  signatureAt?: number
+}
+
+async function mountInput(input: Hdf5Input, h5: H5Wasm, options: OpenHdf5Options): Promise<Mounted> {
+  if (typeof input === 'string') return mountPath(input)
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
+    return mountBytes(h5, bytes, 'bytes')
+  }
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return mountBlob(h5, input)
+  if (input && typeof input === 'object' && (input as ByteSource).type === 'file' && typeof (input as ByteSource).read === 'function') {
+    const source = input as ByteSource
+    if (source.path && isNode) return { ...(await mountPath(source.path)), name: source.name }
+    for (const mounter of options.mount ? [options.mount, ...mounters] : mounters) {
+      const m = await mounter(source, h5)
+      if (m) {
+        const size = m.size ?? (await source.size())
+        return { ...m, size, name: source.name, signatureAt: options.skipSignatureCheck ? 0 : await sourceSignature(source, size) }
+      }
+    }
+    return mountSourceCopy(h5, source, options.signal)
+  }
+  throw new InvalidArgumentError('input', input, 'a file path, a Uint8Array, a Blob/File or a ByteSource')
+}
+
+async function mountPath(path: string): Promise<Mounted> {
+  if (!isNode) throw new InvalidArgumentError('input', path, 'bytes, a Blob or a ByteSource (file paths need Node.js)')
+  const { resolve, basename, dirname } = await nodeImport<typeof import('node:path')>('node:path')
+  const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+  const absolute = resolve(path)
+  let handle
+  try {
+    handle = await fs.open(absolute, 'r')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new MissingFileError(basename(absolute), dirname(absolute), 'Check the path.')
+    throw new InvalidArgumentError('input', path, `a readable file (${code ?? String(error)})`)
+  }
+  try {
+    const stat = await handle.stat()
+    if (!stat.isFile()) throw new InvalidArgumentError('input', path, 'a regular file, not a directory')
+    let signatureAt = -1
+    const buf = new Uint8Array(8)
+    for (const offset of signatureOffsets(stat.size)) {
+      const { bytesRead } = await handle.read(buf, 0, 8, offset)
+      if (bytesRead === 8 && findHdf5Signature(buf) === 0) {
+        signatureAt = offset
+        break
+      }
+    }
+    return { filename: absolute, name: basename(absolute), size: stat.size, signatureAt, close: () => {} }
+  } finally {
+    await handle.close()
+  }
+}
+
+async function mountBytes(h5: H5Wasm, bytes: Uint8Array, name: string): Promise<Mounted> {
+  const signatureAt = await bytesSignature(bytes)
+  if (isNode) {
+    const tmp = await nodeTempFile()
+    const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+    await fs.writeFile(tmp.path, bytes)
+    return { filename: tmp.path, name, size: bytes.length, signatureAt, close: tmp.remove }
+  }
+  const filename = `/spikes-hdf5-${++counter}.h5`
+  h5.FS!.writeFile(filename, bytes)
+  return { filename, name, size: bytes.length, signatureAt, close: () => unlinkQuietly(h5, filename) }
+}
+
+async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
+  const name = (blob as File).name || 'blob'
+  const FS = h5.FS as unknown as { filesystems?: Record<string, unknown>; mkdir(p: string): void; mount(t: unknown, o: unknown, p: string): void; unmount(p: string): void; rmdir(p: string): void } | null
+  // In a Worker, WORKERFS reads the Blob lazily instead of copying it into the wasm heap.
+  if (!isNode && typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined' && FS?.filesystems?.WORKERFS) {
+    const dir = `/spikes-blob-${++counter}`
+    FS.mkdir(dir)
+    FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: 'file.h5', data: blob }] }, dir)
+    const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer())
+    return {
+      filename: `${dir}/file.h5`,
+      name,
+      size: blob.size,
+      signatureAt: findHdf5Signature(head) >= 0 ? findHdf5Signature(head) : await sourceSignature(blobReader(blob), blob.size),
+      close: () => {
+        try {
+          FS.unmount(dir)
+          FS.rmdir(dir)
+        } catch {
+          // already gone
+        }
+      },
+    }
+  }
+  if (isNode) {
+    const tmp = await nodeTempFile()
+    const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+    const handle = await fs.open(tmp.path, 'w')
+    try {
+      for (let offset = 0; offset < blob.size; offset += COPY_CHUNK) {
+        await handle.write(new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + COPY_CHUNK)).arrayBuffer()))
+      }
+    } finally {
+      await handle.close()
+    }
+    const signatureAt = await sourceSignature(blobReader(blob), blob.size)
+    return { filename: tmp.path, name, size: blob.size, signatureAt, close: tmp.remove }
+  }
+  return mountBytes(h5, new Uint8Array(await blob.arrayBuffer()), name)
+}
+
+async function mountSourceCopy(h5: H5Wasm, source: ByteSource, signal?: AbortSignal): Promise<Mounted> {
+  const size = await source.size()
+  const signatureAt = await sourceSignature(source, size)
+  if (isNode) {
+    const tmp = await nodeTempFile()
+    const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+    const handle = await fs.open(tmp.path, 'w')
+    try {
+      for (let offset = 0; offset < size; offset += COPY_CHUNK) {
+        throwIfAborted(signal, `Copying ${source.name}`)
+        const chunk = await source.read(offset, Math.min(COPY_CHUNK, size - offset))
+        if (chunk.length === 0) break
+        await handle.write(chunk)
+      }
+    } catch (error) {
+      await handle.close()
+      await tmp.remove()
+      throw error
+    }
+    await handle.close()
+    return { filename: tmp.path, name: source.name, size, signatureAt, close: tmp.remove }
+  }
+  const bytes = new Uint8Array(size)
+  for (let offset = 0; offset < size; offset += COPY_CHUNK) {
+    throwIfAborted(signal, `Copying ${source.name}`)
+    const chunk = await source.read(offset, Math.min(COPY_CHUNK, size - offset))
+    bytes.set(chunk, offset)
+    if (chunk.length === 0) break
+  }
+  const m = await mountBytes(h5, bytes, source.name)
+  return { ...m, signatureAt }
+}
+
+async function bytesSignature(bytes: Uint8Array): Promise<number> {
+  return findHdf5Signature(bytes)
+}
+
+async function sourceSignature(source: Pick<ByteSource, 'read'>, size: number): Promise<number> {
+  for (const offset of signatureOffsets(size)) {
+    const head = await source.read(offset, 8)
+    if (head.length === 8 && findHdf5Signature(head) === 0) return offset
+  }
+  return -1
+}
+
+function blobReader(blob: Blob): Pick<ByteSource, 'read'> {
+  return { read: async (offset, length) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()) }
+}
+
+async function nodeTempFile(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+  const { tmpdir } = await nodeImport<typeof import('node:os')>('node:os')
+  const { join } = await nodeImport<typeof import('node:path')>('node:path')
+  const dir = await fs.mkdtemp(join(tmpdir(), 'spikes-hdf5-'))
+  const path = join(dir, 'file.h5')
+  return {
+    path,
+    remove: async () => {
+      await fs.rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function unlinkQuietly(h5: H5Wasm, filename: string): void {
+  try {
+    h5.FS!.unlink(filename)
+  } catch {
+    // already gone
+  }
+}

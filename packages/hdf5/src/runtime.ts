@@ -1,0 +1,37 @@
+import type * as H5Types from 'h5wasm'
+
+/** The h5wasm namespace (classes, `Module`, `FS`) once its wasm module has been instantiated. */
+export type H5Wasm = typeof H5Types
+/** The Emscripten module of h5wasm (low-level calls: get_dataset_data, _malloc, HEAPU8...). */
+export type H5Module = (typeof H5Types)['Module']
+
+export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined'
+
+let loading: Promise<H5Wasm> | null = null
+
+/**
+ * Loads h5wasm once (Node build with direct file access under Node, the ESM build elsewhere) and
+ * switches HDF5's error reporting from printing to throwing, so the library never writes to the console.
+ */
+export function loadH5wasm(): Promise<H5Wasm> {
+  if (!loading) {
+    loading = (async () => {
+      const h5 = (isNode ? await nodeImport<H5Wasm>('h5wasm/node') : await import('h5wasm')) as H5Wasm
+      await h5.ready
+      h5.Module.activate_throwing_error_handler()
+      return h5
+    })()
+    loading.catch(() => {
+      loading = null
+    })
+  }
+  return loading
+}
+
+/**
+ * import() of a Node-only module with a specifier bundlers do not follow, so browser bundles of this
+ * package never pull in node:fs or h5wasm's Node build (both are only reached when isNode).
+ */
+export function nodeImport<T>(specifier: string): Promise<T> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>
+}
