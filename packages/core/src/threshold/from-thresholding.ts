@@ -122,12 +122,15 @@ export function fromThresholding(traces: TraceMatrix, options: ThresholdingOptio
     if (filter) filter.run(input, raw as Float64Array, samples, off, off)
     const std = populationStd(raw, off, samples)
     const thr = single ? Math.fround(sigma * std) : sigma * std
-    const low = -thr
+    // Thresholds outside the test are +-Infinity: one comparison pair serves every direction.
+    const high = o.direction === 'down' ? Infinity : thr
+    const low = o.direction === 'up' ? -Infinity : -thr
+    const everySample = !o.hysteresis
     let prev = false
     for (let k = 0; k < samples; k++) {
       const v = raw[off + k]
-      const above = o.direction === 'both' ? v > thr || v < low : o.direction === 'up' ? v > thr : v < low
-      if (above && (!o.hysteresis || (k > 0 && !prev))) {
+      const above = v > high || v < low
+      if (above && (everySample || (k > 0 && !prev))) {
         if (count === times.length) {
           const grown = new Float64Array(times.length * 2)
           grown.set(times)

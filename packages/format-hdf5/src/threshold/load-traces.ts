@@ -1,6 +1,6 @@
 import { InvalidDataError, throwIfAborted, type LoadContext, type NumericArray, type SpikeData } from '@spikes/core'
 import type { Hdf5File } from '@spikes/hdf5'
-import { thresholdApi } from './core-api.js'
+import { fromThresholding } from '@spikes/core/threshold'
 import { readTimeAttr } from './file-attrs.js'
 import type { ResolvedHdf5Threshold } from './options.js'
 
@@ -29,7 +29,7 @@ export function thresholdFile(file: Hdf5File, o: ResolvedHdf5Threshold, context:
     onProgress: (loaded, total) => context.progress({ phase: 'read', loaded: loaded * itemBytes, total: total * itemBytes, unit: 'bytes' }),
   }) as NumericArray
 
-  const sd = thresholdApi().fromThresholding(
+  const sd = fromThresholding(
     { data, shape: [channels, samples] },
     {
       ...o.thresholding,

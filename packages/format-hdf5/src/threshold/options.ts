@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { thresholdApi, type ButterFilterOptions, type ThresholdDirection, type ThresholdingOptions } from './core-api.js'
+import { resolveThresholdingOptions, type ButterFilterOptions, type ThresholdDirection, type ThresholdingOptions } from '@spikes/core/threshold'
 
 /** SpikeLab's load_spikedata_from_hdf5_raw_thresholded keyword arguments, in lowerCamelCase. */
 export interface Hdf5ThresholdOptions {
@@ -41,6 +41,6 @@ export function resolveHdf5ThresholdOptions(input: unknown): ResolvedHdf5Thresho
     hysteresis: o.hysteresis as boolean | undefined,
     direction: o.direction as ThresholdDirection | undefined,
   }
-  thresholdApi().resolveThresholdingOptions(thresholding)
+  resolveThresholdingOptions(thresholding)
   return { dataset: o.dataset, thresholding }
 }

@@ -1,0 +1,35 @@
+// The parts of SpikeInterface's extractor API the adapters use, as JavaScript objects. Every method may
+// return its value or a Promise of it (a bridge to Python or a worker is usually asynchronous).
+
+export type UnitId = number | string | bigint
+
+type MaybePromise<T> = T | Promise<T>
+
+/** A numeric 1-D array: a typed array (BigInt64Array too) or a plain array of numbers / bigints. */
+export type NumericLike = ArrayLike<number> | ArrayLike<bigint> | BigInt64Array | BigUint64Array
+
+/** 2-D traces: { data, shape } in C order, or one array per row. */
+export type TracesLike = { data: NumericLike; shape: readonly number[] } | ArrayLike<ArrayLike<number>>
+
+/** Shaped like spikeinterface.BaseSorting. */
+export interface SortingExtractorLike {
+  getUnitIds(): MaybePromise<ArrayLike<UnitId>>
+  getSamplingFrequency(): MaybePromise<number>
+  /** Spike times of one unit in samples (SpikeInterface: get_unit_spike_train(unit_id, segment_index)). */
+  getUnitSpikeTrain(unitId: UnitId, options: { segmentIndex: number }): MaybePromise<NumericLike>
+  /** Values for every unit, in getUnitIds() order; undefined/null (or a throw) when absent. */
+  getProperty?(key: string): MaybePromise<unknown>
+  getPropertyKeys?(): MaybePromise<ArrayLike<string>>
+  getNumSegments?(): MaybePromise<number>
+}
+
+/** Shaped like spikeinterface.BaseRecording. */
+export interface RecordingExtractorLike {
+  /** SpikeInterface returns (samples x channels); (channels x samples) is accepted too. */
+  getTraces(options: { segmentIndex: number }): MaybePromise<TracesLike>
+  getSamplingFrequency?(): MaybePromise<number>
+  /** Used when there is no getSamplingFrequency(). */
+  samplingFrequency?: number
+  getNumChannels?(): MaybePromise<number>
+  getNumSegments?(): MaybePromise<number>
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { SpikeData } from '../src/index.js'
+import { fromThresholding } from '../src/threshold-entry.js'
+
+describe('SpikeData.fromThresholding', () => {
+  // Rising edge at sample k lands at (k + 1/2) * dt (corpus README, Thresholding).
+  it('loads the DSP on demand and gives the same result as the synchronous function', async () => {
+    const samples = 200
+    const data = new Float64Array(2 * samples)
+    data[50] = 10
+    data[samples + 120] = -10
+    const traces = { data, shape: [2, samples] }
+    const options = { fsHz: 1000, filter: false as const, thresholdSigma: 3 }
+    const viaStatic = await SpikeData.fromThresholding(traces, options)
+    const direct = fromThresholding(traces, options)
+    expect(viaStatic.trains.map((t) => Array.from(t))).toEqual([[50.5], [120.5]])
+    expect(direct.trains.map((t) => Array.from(t))).toEqual([[50.5], [120.5]])
+    expect(viaStatic.lengthMs).toBe(200)
+  })
+})
