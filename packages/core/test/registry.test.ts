@@ -122,6 +122,16 @@ describe('LoaderRegistry', () => {
     expect((sd.metadata.provenance as Record<string, unknown>).source).toBe('xyz://dataset/1')
     await expect(loadSpikeData('abc://dataset/1', { container: c })).rejects.toMatchObject({ code: 'SPIKES_UNKNOWN_FORMAT' })
   })
+
+  it('lets a file loader that declares a scheme take URLs of it (s3:// pickles)', async () => {
+    const fileAndS3: SpikeLoader = { ...generic, id: 'file-s3', schemes: ['s3'], detect: (p) => (p.kind === 'remote' ? { confidence: 80, reason: 's3 object' } : NO_MATCH) }
+    const { c, registry } = registryWith(generic, fileAndS3)
+    let chosen = ''
+    await loadSpikeData('s3://bucket/key.pkl', { container: c, onSelect: (s) => (chosen = s.loader.id) })
+    expect(chosen).toBe('file-s3')
+    await expect(registry.select({ type: 'remote', name: 's3://b/k', url: 's3://b/k', scheme: 's3' }, 'file-s3')).resolves.toMatchObject({ loader: { id: 'file-s3' } })
+    await expect(registry.select({ type: 'remote', name: 's3://b/k', url: 's3://b/k', scheme: 's3' }, 'spk-generic')).rejects.toMatchObject({ code: 'SPIKES_INVALID_SOURCE' })
+  })
 })
 
 describe('loadSpikeData', () => {

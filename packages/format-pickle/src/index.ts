@@ -1,1 +1,9 @@
-export {}
+export { pickleFormat, spikelabNpzFormat } from './formats.js'
+export { pickleLoader, readPickleSource } from './pickle-loader.js'
+export { spikelabNpzLoader } from './npz-loader.js'
+export { detectPickle, detectSpikelabNpz } from './lib/detect.js'
+export { checkPickleOptions, checkSpikelabNpzOptions, DEFAULT_MAX_BYTES, type PickleOptions, type CheckedPickleOptions, type SpikelabNpzOptions, type CheckedSpikelabNpzOptions } from './lib/check-options.js'
+export { readSpikeLabPickle, spikeDataFromPickleBytes, SPIKELAB_TYPES, type SpikeLabPickle, type SpikeLabTypeName, type ReadPickleOptions } from './lib/read-spikelab-pickle.js'
+export { spikeDataFromRecord } from './lib/spikedata-from-record.js'
+export { readS3Object, resolveS3Credentials, signS3Request, parseS3Url, s3ObjectUrl, type S3Options, type S3Credentials } from './lib/s3.js'
+export { registerPickle } from './register-pickle.js'

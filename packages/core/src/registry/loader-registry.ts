@@ -62,7 +62,8 @@ export class LoaderRegistry {
       if (typeof format !== 'string' || !format) throw new InvalidArgumentError('format', format, `a loader id (${this.loaders.map((l) => l.id).join(', ')})`)
       const loader = this.get(format)
       const kind = source.type === 'file' ? 'file' : source.type
-      if (loader.input !== kind) {
+      const remoteOk = source.type === 'remote' && (loader.schemes ?? []).includes(source.scheme)
+      if (loader.input !== kind && !remoteOk) {
         throw new InvalidSourceError(`The '${loader.id}' loader reads a ${loader.input}, but '${source.name}' is a ${kind}.`, { formatId: loader.id, expected: loader.input, got: kind })
       }
       const ranked = { loader, match: { confidence: 100, reason: `format '${format}' was requested` } }
@@ -78,8 +79,9 @@ export class LoaderRegistry {
   }
 }
 
+/** Files and folders go to loaders of that input kind; a URL scheme to any loader declaring it (a file loader may read s3://). */
 function accepts(loader: SpikeLoader, probe: Probe): boolean {
-  if (probe.kind === 'remote') return loader.input === 'remote' && (loader.schemes ?? []).includes(probe.scheme)
+  if (probe.kind === 'remote') return (loader.schemes ?? []).includes(probe.scheme)
   return loader.input === probe.kind
 }
 

@@ -69,7 +69,7 @@ export interface SpikeLoader<O = Record<string, unknown>> {
   readonly packageName: string
   readonly input: 'file' | 'folder' | 'remote'
   readonly extensions: readonly string[]
-  /** URL schemes a remote loader answers for ('dandi', 'ibl'). */
+  /** URL schemes the loader answers for ('dandi', 'ibl'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]
   detect(probe: Probe): Promise<Match> | Match
   load(source: Source, options: O, context: LoadContext): Promise<SpikeData>

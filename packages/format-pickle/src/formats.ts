@@ -1,0 +1,20 @@
+/** The two formats as plain data: cheap to import, no parser attached. Versions equal package.json's. */
+export const pickleFormat = {
+  id: 'pickle',
+  name: 'Pickled SpikeLab SpikeData',
+  version: '0.1.0',
+  packageName: '@spikes/format-pickle',
+  input: 'file',
+  extensions: ['pkl', 'pickle', 'pck', 'pk'],
+  /** s3:// URLs, read through the S3 API (needs allowRemote). */
+  schemes: ['s3'],
+} as const
+
+export const spikelabNpzFormat = {
+  id: 'spikelab-npz',
+  name: 'SpikeLab sorted .npz',
+  version: '0.1.0',
+  packageName: '@spikes/format-pickle',
+  input: 'file',
+  extensions: ['npz'],
+} as const

@@ -1,0 +1,289 @@
+import { CorruptFileError, InvalidArgumentError, isSpikesError, MissingEntryError, UnsupportedError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { Inflate } from 'fflate'
+import { NpyDecoder } from './lib/decode.js'
+import { checkDataSize, npyHeaderLength, parseNpyHeader, readNpyHeader, type NpyHeader } from './lib/header.js'
+import { memberDataOffset, readZipDirectory, sliceSource, type ZipEntry } from './lib/zip.js'
+import { finishArray, readNpyData, type NpyArray, type ReadNpyOptions } from './read-npy.js'
+import { defaultObjectReader } from './object-reader.js'
+
+/** An opened .npz archive. Member names are given without the '.npy' suffix, as numpy's `files`. */
+export interface NpzFile {
+  readonly name: string
+  /** Array names (member file names without '.npy'), in archive order. */
+  names(): string[]
+  /** True for an array name ('spike_times') or a member file name ('spike_times.npy'). */
+  has(name: string): boolean
+  /** The zip entry of an array, or undefined. */
+  entry(name: string): ZipEntry | undefined
+  /** The .npy header of a member (reads a few KiB; inflates only the start of a deflated member). */
+  readHeader(name: string): Promise<NpyHeader>
+  /** Reads one array, as readNpy does. Throws MissingEntryError for an unknown name. */
+  read(name: string, options?: ReadNpyOptions): Promise<NpyArray>
+  /** The raw bytes of any member (at most `maxBytes`, default 64 MiB). */
+  readBytes(name: string, maxBytes?: number): Promise<Uint8Array>
+  /** Closes the underlying source. */
+  close(): Promise<void>
+}
+
+const COMPRESSED_CHUNK = 1024 * 1024
+
+/** Opens an .npz (zip of .npy members; stored or deflated; zip64). Only the central directory is read. */
+export async function openNpz(source: ByteSource): Promise<NpzFile> {
+  const entries = await readZipDirectory(source)
+  const byName = new Map<string, ZipEntry>()
+  const arrayNames: string[] = []
+  for (const e of entries) {
+    if (e.fileName.endsWith('/')) continue
+    const key = e.fileName.endsWith('.npy') ? e.fileName.slice(0, -4) : e.fileName
+    if (!byName.has(key)) arrayNames.push(key)
+    byName.set(key, e)
+  }
+  const lookup = (name: string): ZipEntry | undefined => byName.get(name) ?? (name.endsWith('.npy') ? byName.get(name.slice(0, -4)) : undefined)
+  const need = (name: string): ZipEntry => {
+    if (typeof name !== 'string') throw new InvalidArgumentError('name', name, 'an array name')
+    const e = lookup(name)
+    if (!e) throw new MissingEntryError(name, source.name, arrayNames, 'Use names() to list the arrays.')
+    if (e.encrypted) throw new UnsupportedError('zip-encryption', `${source.name}: member '${e.fileName}' is encrypted.`, { file: source.name, member: e.fileName })
+    if (e.method !== 0 && e.method !== 8) throw new UnsupportedError('zip-method', `${source.name}: member '${e.fileName}' uses zip compression method ${e.method}; only stored (0) and deflated (8) are supported.`, { file: source.name, member: e.fileName, method: e.method })
+    return e
+  }
+  const memberName = (e: ZipEntry): string => `${source.name}:${e.fileName}`
+
+  return {
+    name: source.name,
+    names: () => [...arrayNames],
+    has: (name) => lookup(name) !== undefined,
+    entry: (name) => lookup(name),
+    async readHeader(name) {
+      const e = need(name)
+      const start = await memberDataOffset(source, e)
+      if (e.method === 0) return readNpyHeader(sliceSource(source, start, e.compressedSize, memberName(e)))
+      let header: NpyHeader | undefined
+      await inflateMember(source, e, start, memberName(e), (h) => {
+        header = h
+        return false
+      })
+      return header!
+    },
+    async read(name, options = {}) {
+      const e = need(name)
+      const start = await memberDataOffset(source, e)
+      const label = memberName(e)
+      if (e.method === 0) {
+        const member = sliceSource(source, start, e.compressedSize, label)
+        const header = await readNpyHeader(member)
+        return readNpyData(member, header, e.compressedSize - header.dataOffset, options)
+      }
+      return readDeflated(source, e, start, label, options)
+    },
+    async readBytes(name, maxBytes = 64 * 1024 * 1024) {
+      const e = need(name)
+      if (e.size > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${e.size} to read ${e.fileName}`)
+      const start = await memberDataOffset(source, e)
+      if (e.method === 0) return source.read(start, e.compressedSize)
+      const out = new Uint8Array(e.size)
+      let at = 0
+      await inflateRaw(source, e, start, memberName(e), (chunk) => {
+        if (at + chunk.length > out.length) throw overrun(memberName(e), e)
+        out.set(chunk, at)
+        at += chunk.length
+        return true
+      })
+      if (at !== out.length) throw short(memberName(e), e, at)
+      return out
+    },
+    close: () => source.close(),
+  }
+}
+
+function overrun(label: string, e: ZipEntry): CorruptFileError {
+  return new CorruptFileError(`${label} inflates to more than the ${e.size} bytes its zip entry declares.`, { file: label, expected: e.size })
+}
+function short(label: string, e: ZipEntry, got: number): CorruptFileError {
+  return new CorruptFileError(`${label} inflates to ${got} bytes, fewer than the ${e.size} its zip entry declares. The archive is truncated or damaged.`, { file: label, expected: e.size, available: got })
+}
+
+/** Which inflater to use: the platform's DecompressionStream when there is one (native speed), else fflate. */
+export type InflateImplementation = 'native' | 'fflate'
+let inflateImplementation: InflateImplementation = typeof DecompressionStream === 'function' ? 'native' : 'fflate'
+
+/** For tests and odd platforms: force one inflater. Returns the previous choice. */
+export function setInflateImplementation(impl: InflateImplementation): InflateImplementation {
+  const previous = inflateImplementation
+  inflateImplementation = impl
+  return previous
+}
+
+/** Feeds the inflated bytes of a member to `sink` in order; `sink` returns false to stop early. */
+async function inflateRaw(source: ByteSource, e: ZipEntry, start: number, label: string, sink: (chunk: Uint8Array) => boolean, signal?: AbortSignal): Promise<void> {
+  const damaged = (error: unknown): CorruptFileError => new CorruptFileError(`${label}: the deflate stream is damaged (${(error as Error)?.message ?? error}).`, { file: label })
+  async function* compressed(): AsyncGenerator<Uint8Array> {
+    for (let done = 0; done < e.compressedSize; ) {
+      throwIfAborted(signal, `Reading ${label}`)
+      const bytes = await source.read(start + done, Math.min(COMPRESSED_CHUNK, e.compressedSize - done))
+      if (bytes.length === 0) return
+      done += bytes.length
+      yield bytes
+    }
+  }
+  if (inflateImplementation === 'native') {
+    const stream = new DecompressionStream('deflate-raw')
+    const writer = stream.writable.getWriter()
+    const reader = stream.readable.getReader()
+    let stopped = false
+    const pump = (async () => {
+      try {
+        for await (const bytes of compressed()) {
+          if (stopped) return
+          await writer.write(bytes as Uint8Array<ArrayBuffer>)
+        }
+        if (!stopped) await writer.close()
+      } catch (error) {
+        if (stopped) return
+        // Error the stream so the reader below wakes up instead of waiting for data forever.
+        await writer.abort(error).catch(() => {})
+        throw error
+      }
+    })()
+    // The pump's own failure (a read error, an abort) surfaces below; avoid an unhandled rejection meanwhile.
+    pump.catch(() => {})
+    try {
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>
+        try {
+          result = await reader.read()
+        } catch (error) {
+          // A failed read or an abort in the pump errors the stream too: report the cause, not the symptom.
+          const pumpError = await pump.then(
+            () => undefined,
+            (reason: unknown) => reason,
+          )
+          throw isSpikesError(pumpError) ? pumpError : damaged(error)
+        }
+        if (result.done) break
+        if (result.value.length && !sink(result.value)) {
+          stopped = true
+          await reader.cancel().catch(() => {})
+          break
+        }
+      }
+    } catch (error) {
+      stopped = true
+      await reader.cancel().catch(() => {})
+      throw error
+    }
+    await pump
+    return
+  }
+  let stop = false
+  let failure: unknown
+  const inflater = new Inflate((chunk) => {
+    if (stop || chunk.length === 0) return
+    try {
+      if (!sink(chunk)) stop = true
+    } catch (error) {
+      failure = error
+      stop = true
+    }
+  })
+  let done = 0
+  for await (const bytes of compressed()) {
+    if (stop) break
+    done += bytes.length
+    try {
+      inflater.push(bytes, done >= e.compressedSize)
+    } catch (error) {
+      if (failure) break
+      throw damaged(error)
+    }
+  }
+  if (failure) throw failure
+}
+
+/** Inflates the start of a member until its .npy header is known; `onHeader` returns whether to go on. */
+async function inflateMember(source: ByteSource, e: ZipEntry, start: number, label: string, onHeader: (h: NpyHeader, rest: Uint8Array) => boolean, onData?: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<number> {
+  let prefix = new Uint8Array(0)
+  let header: NpyHeader | undefined
+  let total = 0
+  await inflateRaw(
+    source,
+    e,
+    start,
+    label,
+    (chunk) => {
+      total += chunk.length
+      if (total > e.size) throw overrun(label, e)
+      if (header) {
+        onData!(chunk)
+        return true
+      }
+      const joined = new Uint8Array(prefix.length + chunk.length)
+      joined.set(prefix)
+      joined.set(chunk, prefix.length)
+      prefix = joined
+      const needed = npyHeaderLength(prefix, label)
+      if (needed > prefix.length) return true
+      header = parseNpyHeader(prefix.subarray(0, needed), label)
+      return onHeader(header, prefix.subarray(needed))
+    },
+    signal,
+  )
+  if (!header) throw new CorruptFileError(`${label} ends inside the .npy header.`, { file: label })
+  return total
+}
+
+async function readDeflated(source: ByteSource, e: ZipEntry, start: number, label: string, options: ReadNpyOptions): Promise<NpyArray> {
+  let decoder: NpyDecoder | undefined
+  let objectBytes: Uint8Array | undefined
+  let objectAt = 0
+  let header: NpyHeader | undefined
+  let received = 0
+  const take = (chunk: Uint8Array): void => {
+    if (decoder) {
+      decoder.push(chunk)
+    } else if (objectBytes) {
+      objectBytes.set(chunk.subarray(0, objectBytes.length - objectAt), objectAt)
+      objectAt += Math.min(chunk.length, objectBytes.length - objectAt)
+    }
+    received += chunk.length
+  }
+  const total = await inflateMember(
+    source,
+    e,
+    start,
+    label,
+    (h, rest) => {
+      header = h
+      const available = e.size - h.dataOffset
+      if (h.dtype.kind === 'O') {
+        const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
+        if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${label}`)
+        if (!(options.objectReader ?? defaultObjectReader())) {
+          throw new UnsupportedError('npy-object-array', `${label} holds a numpy object array (dtype '|O', a pickle). Object arrays need the safe unpickler; pass { objectReader } or save the data with a numeric or string dtype.`, { file: label, dtype: h.dtype.descr, shape: [...h.shape] })
+        }
+        objectBytes = new Uint8Array(Math.max(0, available))
+      } else {
+        // The size the zip entry declares bounds the allocation before any data is inflated.
+        checkDataSize(h, available, label)
+        if (options.maxBytes !== undefined && h.dataBytes > options.maxBytes) throw new InvalidArgumentError('maxBytes', options.maxBytes, `at least ${h.dataBytes} to read ${label}`)
+        decoder = new NpyDecoder(h.dtype, h.count, options.int64 ?? 'number', label)
+      }
+      if (rest.length) take(rest)
+      return true
+    },
+    take,
+    options.signal,
+  )
+  if (total < e.size) throw short(label, e, total)
+  const h = header!
+  if (objectBytes) {
+    return readNpyData(
+      { type: 'file', name: label, size: async () => h.dataOffset + objectBytes!.length, read: async (o, n) => objectBytes!.subarray(o - h.dataOffset, o - h.dataOffset + n), close: async () => {} },
+      h,
+      objectBytes.length,
+      options,
+    )
+  }
+  if (!decoder!.finish()) checkDataSize(h, received, label)
+  return finishArray(h, decoder!.output, options)
+}

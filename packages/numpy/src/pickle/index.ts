@@ -1,0 +1,8 @@
+export { unpickle, decodeLong, type UnpickleOptions } from './unpickler.js'
+export { unpickleObjectArray, type ObjectArrayPayload } from './object-array.js'
+export { pickleToJs, type ToJsOptions } from './convert.js'
+export { PickledArray, type PickledArrayData, type PickledTypedArray } from './array.js'
+export { PickledDtype, type DtypeKind } from './dtype.js'
+export { PickledObject, PickleGlobal, PyComplex, isPickleTuple, pyTypeName, type PickleValue, type GlobalKind } from './values.js'
+export { SPIKELAB_CLASSES } from './globals.js'
+export { UnsafePickleError } from './errors.js'
