@@ -1,0 +1,88 @@
+import { isSpikesError, UnsupportedError, type FolderSource } from '@spikes/core'
+import { readNpy, type NpyArray, type NpyTypedArray } from '@spikes/numpy'
+
+/** Reads an .npy from the folder; errors propagate (callers decide whether they are warnings). */
+export async function readFolderNpy(folder: FolderSource, file: string, order: 'C' | 'file' = 'C'): Promise<NpyArray> {
+  const source = await folder.open(file)
+  try {
+    return await readNpy(source, { order })
+  } finally {
+    await source.close()
+  }
+}
+
+/** Numeric data as plain numbers (bool -> 0/1; strings and records are refused). */
+export function numericData(array: NpyArray, file: string): ArrayLike<number> {
+  const d = array.data
+  if (ArrayBuffer.isView(d) && !(d instanceof BigInt64Array) && !(d instanceof BigUint64Array) && array.dtype.kind !== 'c') return d as Exclude<NpyTypedArray, BigInt64Array | BigUint64Array>
+  throw new UnsupportedError('kilosort-dtype', `${file} holds ${array.dtype.descr}, not real numbers.`, { file, dtype: array.dtype.descr })
+}
+
+/** An optional array: undefined with a reason when absent is not an error; failures are reported. */
+export async function tryReadNpy(folder: FolderSource, file: string, order: 'C' | 'file' = 'C'): Promise<{ array?: NpyArray; error?: string }> {
+  if (!(await folder.exists(file))) return {}
+  try {
+    return { array: await readFolderNpy(folder, file, order) }
+  } catch (error) {
+    if (isSpikesError(error)) return { error: (error as Error).message }
+    throw error
+  }
+}
+
+/**
+ * Phy's channel_positions rows align with channel_map rows (DEVIATIONS D5): the location of channel
+ * `ch` is the row r of the first channel_map entry equal to ch (r = ch without a channel map).
+ */
+export class ChannelLocator {
+  private readonly rowOf = new Map<number, number>()
+
+  constructor(
+    private readonly channelMap: ArrayLike<number> | undefined,
+    private readonly positions: { data: ArrayLike<number>; rows: number; cols: number } | undefined,
+  ) {
+    if (channelMap) for (let r = channelMap.length - 1; r >= 0; r--) this.rowOf.set(channelMap[r], r)
+  }
+
+  location(ch: number): number[] | undefined {
+    if (!this.positions) return undefined
+    const r = this.channelMap ? this.rowOf.get(ch) : ch
+    if (r === undefined || !Number.isInteger(r) || r < 0 || r >= this.positions.rows) return undefined
+    const { data, cols } = this.positions
+    const out: number[] = new Array(cols)
+    for (let c = 0; c < cols; c++) out[c] = data[r * cols + c]
+    return out
+  }
+}
+
+/** Rows x columns view of channel_positions ((n, 2), (n, 3); a 1-D array is one column). */
+export function positionsTable(array: NpyArray, file: string): { data: ArrayLike<number>; rows: number; cols: number } {
+  const data = numericData(array, file)
+  const rows = array.shape.length === 0 ? 1 : array.shape[0]
+  const cols = rows === 0 ? 0 : data.length / rows
+  return { data, rows, cols }
+}
+
+/**
+ * Peak channel position of each template: argmax over channels of max over time of |amplitude|
+ * (numpy: np.abs(templates).max(axis=1).argmax(axis=1)). Works on C or Fortran layout in place.
+ */
+export function templatePeaks(templates: NpyArray, file: string): Int32Array {
+  const [nT, nt, nc] = templates.shape
+  const data = numericData(templates, file)
+  const fortran = templates.order === 'F'
+  const peaks = new Int32Array(nT)
+  const amp = new Float64Array(nc)
+  for (let t = 0; t < nT; t++) {
+    amp.fill(-Infinity)
+    for (let s = 0; s < nt; s++) {
+      for (let c = 0; c < nc; c++) {
+        const v = Math.abs(data[fortran ? t + nT * (s + nt * c) : (t * nt + s) * nc + c])
+        if (v > amp[c] || Number.isNaN(v)) amp[c] = Number.isNaN(amp[c]) ? amp[c] : v
+      }
+    }
+    let best = 0
+    for (let c = 1; c < nc; c++) if (amp[c] > amp[best] || (Number.isNaN(amp[c]) && !Number.isNaN(amp[best]))) best = c
+    peaks[t] = best
+  }
+  return peaks
+}

@@ -1,0 +1,145 @@
+import { InvalidDataError, readText, type FolderSource, type LoadContext } from '@spikes/core'
+import { cellValue, findColumn, intColumn, parseTsv, type TsvTable } from './tsv.js'
+
+const KEEP_LABELS = new Set(['good', 'mua', 'mua good'])
+const MAX_TSV_BYTES = 64 * 1024 * 1024
+/** Attribute keys the loader sets itself; a TSV column never overwrites them. */
+const RESERVED = new Set(['unit_id', 'electrode', 'location', 'label', '__proto__', 'constructor', 'prototype'])
+
+export function isKeptLabel(label: string | undefined): boolean {
+  return label !== undefined && KEEP_LABELS.has(label.toLowerCase())
+}
+
+/** Reads a TSV from the folder; undefined when it has no header at all. */
+export async function readTsv(folder: FolderSource, file: string): Promise<TsvTable | undefined> {
+  const source = await folder.open(file)
+  try {
+    return parseTsv(await readText(source, MAX_TSV_BYTES))
+  } finally {
+    await source.close()
+  }
+}
+
+export interface SpikeLabTsvResult {
+  /** Clusters to keep; undefined = keep all. */
+  keep?: Set<number>
+  /** cluster id -> channel from the `ch` column. */
+  channels?: Map<number, number>
+}
+
+/** SpikeLab's handling of an explicit cluster_info_tsv: filter by label, and the `ch` column. */
+export function spikeLabTsv(table: TsvTable | undefined, file: string, folderName: string, includeNoise: boolean, context: LoadContext): SpikeLabTsvResult {
+  if (!table) {
+    throw new InvalidDataError(`Cluster info TSV '${file}' in ${folderName} is empty (no header row). Provide a TSV with at least a header row, or omit clusterInfoTsv to skip cluster filtering.`, { file, folder: folderName })
+  }
+  const labelCol = findColumn(table, 'group', 'KSLabel')
+  const idCol = findColumn(table, 'cluster_id', 'id')
+  const result: SpikeLabTsvResult = {}
+  if (idCol < 0 || labelCol < 0) {
+    context.warn('SPIKES_WARN_TSV_COLUMNS', `Could not find id/label columns in cluster TSV '${file}' (need cluster_id or id, and group or KSLabel; found ${table.columns.join(', ')}); keeping all clusters.`, {
+      file,
+      columns: table.columns,
+    })
+  } else {
+    const ids = intColumn(table, idCol)
+    if (typeof ids === 'string') {
+      context.warn('SPIKES_WARN_TSV_PARSE', `Failed parsing cluster info TSV '${file}': ${ids}; keeping all clusters.`, { file, column: table.columns[idCol] })
+      return result
+    }
+    result.keep = new Set(includeNoise ? ids : ids.filter((_, r) => isKeptLabel(table.rows[r][labelCol] || 'nan')))
+  }
+  const chCol = table.columns.indexOf('ch')
+  if (idCol >= 0 && chCol >= 0) {
+    const ids = intColumn(table, idCol)
+    const chs = intColumn(table, chCol)
+    if (typeof ids === 'string' || typeof chs === 'string') {
+      context.warn('SPIKES_WARN_TSV_CH_COLUMN', `Failed parsing 'ch' column from cluster TSV '${file}' (${typeof ids === 'string' ? ids : chs}); falling back to templates / channel_map for cluster→channel mapping.`, { file })
+    } else {
+      result.channels = new Map(ids.map((id, r) => [id, chs[r]]))
+    }
+  }
+  return result
+}
+
+export interface ClusterTables {
+  /** Label of each cluster: cluster_group.tsv, then cluster_info.tsv `group`, then KSLabel. */
+  labels: Map<number, string>
+  /** Every other column of every cluster_*.tsv, by cluster id. */
+  attributes: Map<number, Record<string, number | string>>
+  /** True when any label source was found. */
+  hasLabels: boolean
+}
+
+/**
+ * Merges the given cluster tables (the folder's cluster_*.tsv, plus an explicit table elsewhere).
+ * Unreadable tables, or tables without an id column, are reported with a warning and skipped.
+ */
+export async function readClusterTables(folder: FolderSource, files: readonly string[], context: LoadContext, explicit?: string): Promise<ClusterTables> {
+  // The explicit table already reported its own problems (SpikeLab's warnings); stay quiet about it here.
+  const warn = (file: string, code: string, message: string, details: Record<string, unknown>): void => {
+    if (file !== explicit) context.warn(code, message, details)
+  }
+  const tables = new Map<string, TsvTable>()
+  for (const file of files) {
+    try {
+      const t = await readTsv(folder, file)
+      if (t) tables.set(file, t)
+    } catch (error) {
+      warn(file, 'SPIKES_WARN_TSV_UNREADABLE', `Could not read ${file}: ${(error as Error).message}; its columns are not attached.`, { file })
+    }
+  }
+  const labels = new Map<number, string>()
+  const attributes = new Map<number, Record<string, number | string>>()
+  const idsOf = (file: string, t: TsvTable): number[] | undefined => {
+    const col = findColumn(t, 'cluster_id', 'id')
+    if (col < 0) {
+      warn(file, 'SPIKES_WARN_TSV_NO_ID', `${file} has no cluster_id or id column; its columns are not attached.`, { file, columns: t.columns })
+      return undefined
+    }
+    const ids = intColumn(t, col)
+    if (typeof ids === 'string') {
+      warn(file, 'SPIKES_WARN_TSV_PARSE', `Failed parsing ${file}: ${ids}; its columns are not attached.`, { file })
+      return undefined
+    }
+    return ids
+  }
+  // Label priority, lowest first so that later sources overwrite: KSLabel, cluster_info group, cluster_group.
+  const layers: { file: string; column: string[] }[] = [
+    ...[...tables.keys()].filter((f) => f !== 'cluster_group.tsv').map((f) => ({ file: f, column: ['KSLabel'] })),
+    { file: 'cluster_info.tsv', column: ['group'] },
+    { file: 'cluster_group.tsv', column: ['group', 'KSLabel'] },
+  ]
+  const parsedIds = new Map<string, number[] | undefined>()
+  for (const [file, t] of tables) parsedIds.set(file, idsOf(file, t))
+  let hasLabels = false
+  for (const { file, column } of layers) {
+    const t = tables.get(file)
+    const ids = parsedIds.get(file)
+    if (!t || !ids) continue
+    const col = findColumn(t, ...column)
+    if (col < 0) continue
+    hasLabels = true
+    ids.forEach((id, r) => {
+      const label = t.rows[r][col]
+      if (label !== '') labels.set(id, label)
+    })
+  }
+  // Attributes: cluster_group.tsv last so its `group` (the curated label) wins.
+  const order = [...tables.keys()].sort((a, b) => (a === 'cluster_group.tsv' ? 1 : b === 'cluster_group.tsv' ? -1 : a < b ? -1 : a > b ? 1 : 0))
+  for (const file of order) {
+    const t = tables.get(file)!
+    const ids = parsedIds.get(file)
+    if (!ids) continue
+    const idCol = findColumn(t, 'cluster_id', 'id')
+    ids.forEach((id, r) => {
+      let record = attributes.get(id)
+      if (!record) attributes.set(id, (record = {}))
+      t.columns.forEach((name, c) => {
+        if (c === idCol || name === '' || RESERVED.has(name)) return
+        const v = cellValue(t.rows[r][c] ?? '')
+        if (v !== undefined) record[name] = v
+      })
+    })
+  }
+  return { labels, attributes, hasLabels }
+}

@@ -1,0 +1,49 @@
+import { isPyTuple, parsePyLiteral, type PyLiteral } from '@spikes/numpy'
+
+export interface PhyParams {
+  /** Assignments whose value is a literal, as JSON-safe values (tuples become arrays, dicts objects). */
+  values: Record<string, unknown>
+  /** Names whose value is not a literal (an expression, a call): never evaluated, only reported. */
+  skipped: string[]
+}
+
+/**
+ * Reads Phy's params.py (`name = literal` lines) without executing it: each right-hand side goes
+ * through a literal parser; anything else is skipped.
+ */
+export function parseParamsPy(text: string): PhyParams {
+  const values: Record<string, unknown> = {}
+  const skipped: string[] = []
+  const assign = /^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(?!=)[ \t]*/gm
+  let m: RegExpExecArray | null
+  while ((m = assign.exec(text))) {
+    const name = m[1]
+    const start = m.index + m[0].length
+    try {
+      const { value, end } = parsePyLiteral(text.slice(start), { allowTrailing: true })
+      // The literal must end the statement (only a comment may follow on its line).
+      const rest = text.slice(start + end)
+      const lineEnd = rest.indexOf('\n')
+      const tail = (lineEnd < 0 ? rest : rest.slice(0, lineEnd)).trim()
+      if (tail !== '' && !tail.startsWith('#') && !tail.startsWith(';')) throw new Error('trailing text')
+      if (name !== '__proto__') values[name] = toJson(value)
+      assign.lastIndex = start + end
+    } catch {
+      skipped.push(name)
+    }
+  }
+  return { values, skipped }
+}
+
+function toJson(value: PyLiteral): unknown {
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toJson(v)]))
+  if (Array.isArray(value) || isPyTuple(value)) return [...value].map(toJson)
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  return value
+}
+
+/** The sampling rate params.py gives (`sample_rate`), when it is a positive finite number. */
+export function sampleRateOf(params: PhyParams | undefined): number | undefined {
+  const v = params?.values.sample_rate
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined
+}
