@@ -5,6 +5,7 @@ export { dtypeFromMetadata, isNumericDtype, isIntegerDtype, type Hdf5Dtype, type
 export { normalizeAttrValue, type Hdf5AttrValue } from './attributes.js'
 export { isHdf5Reference, isNullReference, type Hdf5Reference } from './reference.js'
 export { HDF5_SIGNATURE, findHdf5Signature, signatureOffsets } from './signature.js'
-export { loadH5wasm, type H5Wasm, type H5Module } from './runtime.js'
+export { loadH5wasm, hdf5Diagnostics, type H5Wasm, type H5Module } from './runtime.js'
 export { normalizePath } from './context.js'
 export { hdf5Reason } from './errors.js'
+export * from './remote/index.js'
