@@ -52,6 +52,20 @@ describe('grouping and conversion', () => {
     expect(trains(sd)).toEqual([[100, 300], [50]])
   })
 
+  it('empty arrays give an empty SpikeData', async () => {
+    const { sd } = await load({ 'spike_times.npy': npy('<u8', [0], []), 'spike_clusters.npy': npy('<i4', [0], []) }, { fsHz: 1000 })
+    expect(sd.N).toBe(0)
+    expect(sd.lengthMs).toBe(0)
+    expect(sd.metadata.cluster_ids).toEqual([])
+  })
+
+  it('big-endian int64 times and float32 seconds', async () => {
+    const be = await load({ 'spike_times.npy': npy('>i8', [3], [3000, 1000, 2000]), 'spike_clusters.npy': npy('>i2', [3], [0, 0, 1]) }, { fsHz: 1000 })
+    expect(trains(be.sd)).toEqual([[1000, 3000], [2000]])
+    const f32 = await load({ 'spike_times.npy': npy('<f4', [2], [0.1, 0.2]), 'spike_clusters.npy': npy('<i4', [2], [0, 0]) }, { timeUnit: 's', fsHz: 1 })
+    expect(trains(f32.sd)).toEqual([[Math.fround(0.1) * 1e3, Math.fround(0.2) * 1e3]])
+  })
+
   it('float cluster ids that are whole numbers are accepted', async () => {
     const { sd } = await load({ 'spike_times.npy': npy('<f8', [2], [0.5, 1.5]), 'spike_clusters.npy': npy('<f8', [2], [3, 3]) }, { timeUnit: 's' })
     expect(sd.metadata).toMatchObject({ cluster_ids: [3], fs_Hz: null })

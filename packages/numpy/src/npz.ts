@@ -4,7 +4,6 @@ import { NpyDecoder } from './lib/decode.js'
 import { checkDataSize, npyHeaderLength, parseNpyHeader, readNpyHeader, type NpyHeader } from './lib/header.js'
 import { memberDataOffset, readZipDirectory, sliceSource, type ZipEntry } from './lib/zip.js'
 import { finishArray, readNpyData, type NpyArray, type ReadNpyOptions } from './read-npy.js'
-import { defaultObjectReader } from './object-reader.js'
 
 /** An opened .npz archive. Member names are given without the '.npy' suffix, as numpy's `files`. */
 export interface NpzFile {
@@ -258,8 +257,8 @@ async function readDeflated(source: ByteSource, e: ZipEntry, start: number, labe
       if (h.dtype.kind === 'O') {
         const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
         if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${label}`)
-        if (!(options.objectReader ?? defaultObjectReader())) {
-          throw new UnsupportedError('npy-object-array', `${label} holds a numpy object array (dtype '|O', a pickle). Object arrays need the safe unpickler; pass { objectReader } or save the data with a numeric or string dtype.`, { file: label, dtype: h.dtype.descr, shape: [...h.shape] })
+        if (options.objectReader === false) {
+          throw new UnsupportedError('npy-object-array', `${label} holds a numpy object array (dtype '|O', a pickle), and object arrays were refused (objectReader: false).`, { file: label, dtype: h.dtype.descr, shape: [...h.shape] })
         }
         objectBytes = new Uint8Array(Math.max(0, available))
       } else {

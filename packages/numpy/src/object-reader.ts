@@ -1,10 +1,21 @@
+import { CorruptFileError } from '@spikes/core'
 import type { NpyObjectReader } from './read-npy.js'
 
 /**
  * The single wiring point for object arrays ('|O'): the reader used when a call passes no
- * `objectReader`. Until the safe unpickler is wired here, object arrays are SPIKES_UNSUPPORTED.
- * To wire it, return the unpickler-based reader from this function (one import, one line).
+ * `objectReader`. It is the package's safe, allowlist-only unpickler (src/pickle), loaded on first
+ * use so that readers of plain numeric arrays never pay for it.
  */
-export function defaultObjectReader(): NpyObjectReader | undefined {
-  return undefined
+export async function defaultObjectReader(): Promise<NpyObjectReader> {
+  const { unpickleObjectArray } = await import('./pickle/object-array.js')
+  return (bytes, header) => {
+    const { values } = unpickleObjectArray(bytes)
+    if (values.length !== header.count) {
+      throw new CorruptFileError(`The pickled payload of an object array holds ${values.length} elements; its .npy header says shape (${header.shape.join(', ')}).`, {
+        expected: header.count,
+        actual: values.length,
+      })
+    }
+    return values
+  }
 }

@@ -19,8 +19,11 @@ export interface ReadNpyOptions {
   int64?: Int64Mode
   /** 'C' (default): data in C order whatever the file says; 'file': as stored (see `order`). */
   order?: 'C' | 'file'
-  /** Decoder for object arrays (the safe unpickler). Without one, object arrays are SPIKES_UNSUPPORTED. */
-  objectReader?: NpyObjectReader
+  /**
+   * Decoder for object arrays ('|O', a pickle after the header). Default: the package's safe,
+   * allowlist-only unpickler (elements as its PickleValue). `false` refuses object arrays (SPIKES_UNSUPPORTED).
+   */
+  objectReader?: NpyObjectReader | false
   /** Refuse data larger than this many bytes before allocating (default: no limit beyond the file's size). */
   maxBytes?: number
   /** Bytes per read (default 8 MiB). */
@@ -67,9 +70,9 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
   if (header.dtype.kind === 'O') {
     const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
     if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${name}`)
-    const reader = options.objectReader ?? defaultObjectReader()
+    const reader = options.objectReader === false ? undefined : (options.objectReader ?? (await defaultObjectReader()))
     if (!reader) {
-      throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O', a pickle). Object arrays need the safe unpickler; pass { objectReader } or save the data with a numeric or string dtype.`, {
+      throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O', a pickle), and object arrays were refused (objectReader: false). Save the data with a numeric or string dtype, or allow the safe unpickler.`, {
         file: name,
         dtype: header.dtype.descr,
         shape: [...header.shape],
@@ -114,7 +117,7 @@ function checkOptions(options: ReadNpyOptions): void {
   if (options.order !== undefined && options.order !== 'C' && options.order !== 'file') throw new InvalidArgumentError('order', options.order, "'C' or 'file'")
   if (options.chunkBytes !== undefined && (!Number.isSafeInteger(options.chunkBytes) || options.chunkBytes < 1)) throw new InvalidArgumentError('chunkBytes', options.chunkBytes, 'a positive integer')
   if (options.maxBytes !== undefined && !(options.maxBytes >= 0)) throw new InvalidArgumentError('maxBytes', options.maxBytes, 'a non-negative number')
-  if (options.objectReader !== undefined && typeof options.objectReader !== 'function') throw new InvalidArgumentError('objectReader', options.objectReader, 'a function')
+  if (options.objectReader !== undefined && options.objectReader !== false && typeof options.objectReader !== 'function') throw new InvalidArgumentError('objectReader', options.objectReader, 'a function or false')
 }
 
 function chunkSize(requested: number | undefined, itemsize: number): number {

@@ -132,9 +132,17 @@ describe('readNpy against numpy (fixtures/make-fixtures.py)', () => {
 })
 
 describe('object arrays', () => {
-  it('are SPIKES_UNSUPPORTED without an object reader', async () => {
-    await expect(readNpy(fixture('object.npy'))).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'npy-object-array' })
-    await expect(readNpy(fixture('object_0d_dict.npy'))).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'npy-object-array' })
+  it('are read with the safe unpickler by default', async () => {
+    const a = await readNpy(fixture('object.npy'))
+    expect(a.data).toEqual([new Map([['a', 1]]), [1, 2]])
+    // ops.npy-style: a 0-d object array holding a dict
+    const ops = await readNpy(fixture('object_0d_dict.npy'))
+    expect(ops.shape).toEqual([])
+    expect(ops.data).toEqual([new Map<string, number>([['fs', 30000], ['nchan', 385]])])
+  })
+
+  it('are SPIKES_UNSUPPORTED with objectReader: false', async () => {
+    await expect(readNpy(fixture('object.npy'), { objectReader: false })).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'npy-object-array' })
   })
 
   it('go through the objectReader hook with the pickle bytes and the header', async () => {
@@ -175,6 +183,26 @@ describe('bad input', () => {
     const ac = new AbortController()
     ac.abort()
     await expect(readNpy(fixture('num_le_f8.npy'), { signal: ac.signal })).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
+  })
+})
+
+describe('real files: KiloSort 4 ops.npy (a pickled dict in a 0-d object array)', async () => {
+  const { realdata, IN_CI } = await import('@spikes/testing')
+  const path = realdata('kilosort_phy', 'mayolabvision-kilosort4', 'ops.npy')
+  let present = true
+  try {
+    readFileSync(path, { flag: 'r' }).length
+  } catch {
+    present = false
+  }
+  ;(present || IN_CI ? it : it.skip)('decodes through the safe unpickler (numpy: 67 keys, fs 30000, n_chan_bin 385, Nbatches 45)', async () => {
+    const a = await readFile(path)
+    expect(a.shape).toEqual([])
+    const ops = (a.data as unknown[])[0] as Map<string, unknown>
+    expect(ops.size).toBe(67)
+    expect(ops.get('fs')).toBe(30000)
+    expect(ops.get('n_chan_bin')).toBe(385)
+    expect(ops.get('Nbatches')).toBe(45)
   })
 })
 

@@ -5,7 +5,8 @@ import { readNpy, type NpyArray, type NpyTypedArray } from '@spikes/numpy'
 export async function readFolderNpy(folder: FolderSource, file: string, order: 'C' | 'file' = 'C'): Promise<NpyArray> {
   const source = await folder.open(file)
   try {
-    return await readNpy(source, { order })
+    // The loader never needs pickled object arrays: refuse them rather than unpickle.
+    return await readNpy(source, { order, objectReader: false })
   } finally {
     await source.close()
   }

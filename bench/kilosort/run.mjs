@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// bench/kilosort: loads a KiloSort/Phy folder of 50 million uint64 spike times in 500 clusters
+// (spike_clusters.npy int32, cluster_group.tsv, channel_map.npy, channel_positions.npy) through
+// loadSpikeData, against a raw read (fs.readFileSync) of the same files. Each measurement runs in its
+// own process so its peak RSS is its own. The folder is generated once under os.tmpdir() and reused.
+// Usage: node bench/kilosort/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-kilosort` first)
+import { execFileSync } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const args = process.argv.slice(2)
+const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
+const spikes = opt('--spikes', 50_000_000)
+const units = opt('--units', 500)
+const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
+const folder = join(tmpdir(), `spikes-bench-kilosort-${spikes}-${units}`)
+const FS = 30000
+
+function npyHeader(descr, shape) {
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`
+  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64
+  const text = dict + ' '.repeat(pad) + '\n'
+  const out = Buffer.alloc(10 + text.length)
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0])
+  out.writeUInt16LE(text.length, 8)
+  out.write(text, 10, 'latin1')
+  return out
+}
+
+/** Deterministic, time-ordered spikes (xorshift), written in chunks so generation stays small in memory. */
+function generate() {
+  if (existsSync(join(folder, 'done'))) return
+  mkdirSync(folder, { recursive: true })
+  const tf = openSync(join(folder, 'spike_times.npy'), 'w')
+  const cf = openSync(join(folder, 'spike_clusters.npy'), 'w')
+  writeSync(tf, npyHeader('<u8', [spikes]))
+  writeSync(cf, npyHeader('<i4', [spikes]))
+  const chunk = 1 << 20
+  const t64 = new BigUint64Array(chunk)
+  const t32 = new Uint32Array(t64.buffer)
+  const c32 = new Int32Array(chunk)
+  let x = 123456789
+  let t = 0
+  for (let done = 0; done < spikes; done += chunk) {
+    const n = Math.min(chunk, spikes - done)
+    for (let k = 0; k < n; k++) {
+      x ^= x << 13
+      x ^= x >>> 17
+      x ^= x << 5
+      c32[k] = (x >>> 0) % units
+      t += (x >>> 24) & 0x1f // ~16 samples apart on average: ~7.4 h at 30 kHz for 50 M spikes
+      t32[2 * k] = t % 4294967296
+      t32[2 * k + 1] = Math.floor(t / 4294967296)
+    }
+    writeSync(tf, new Uint8Array(t64.buffer, 0, n * 8))
+    writeSync(cf, new Uint8Array(c32.buffer, 0, n * 4))
+  }
+  closeSync(tf)
+  closeSync(cf)
+  const channels = 384
+  writeFileSync(join(folder, 'channel_map.npy'), Buffer.concat([npyHeader('<i4', [channels]), Buffer.from(Int32Array.from({ length: channels }, (_, i) => i).buffer)]))
+  const pos = new Float64Array(channels * 2)
+  for (let i = 0; i < channels; i++) (pos[2 * i] = (i % 2) * 32), (pos[2 * i + 1] = Math.floor(i / 2) * 20)
+  writeFileSync(join(folder, 'channel_positions.npy'), Buffer.concat([npyHeader('<f8', [channels, 2]), Buffer.from(pos.buffer)]))
+  const labels = ['good', 'mua', 'noise']
+  writeFileSync(join(folder, 'cluster_group.tsv'), 'cluster_id\tgroup\n' + Array.from({ length: units }, (_, i) => `${i}\t${labels[i % 3]}`).join('\n') + '\n')
+  writeFileSync(join(folder, 'params.py'), `dat_path = 'recording.bin'\nn_channels_dat = ${channels}\ndtype = 'int16'\noffset = 0\nsample_rate = ${FS}.\nhp_filtered = False\n`)
+  writeFileSync(join(folder, 'done'), '')
+}
+
+if (mode) {
+  const files = readdirSync(folder).filter((f) => f !== 'done')
+  const start = performance.now()
+  let check
+  if (mode === 'raw') {
+    let bytes = 0
+    for (const f of files) bytes += readFileSync(join(folder, f)).length
+    check = bytes
+  } else {
+    const { loadSpikeData, container } = await import('@spikes/core')
+    await import('@spikes/core/node')
+    const { registerKilosort } = await import('@spikes/format-kilosort')
+    const c = container.createChildContainer()
+    registerKilosort(c)
+    const options = mode === 'load-filtered' ? { clusterInfoTsv: 'cluster_group.tsv' } : {}
+    const sd = await loadSpikeData(folder, { format: 'kilosort', options, container: c })
+    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
+  }
+  const ms = performance.now() - start
+  process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check }))
+  process.exit(0)
+}
+
+const t0 = performance.now()
+generate()
+const genMs = performance.now() - t0
+const self = fileURLToPath(import.meta.url)
+const run = (m) => JSON.parse(execFileSync(process.execPath, [self, `--child=${m}`, '--spikes', String(spikes), '--units', String(units)], { encoding: 'utf8' }))
+run('raw') // warm the page cache so both measurements read from memory
+const raw = run('raw')
+const load = run('load')
+const filtered = run('load-filtered')
+const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
+console.log(`bench/kilosort: ${spikes.toLocaleString('en-US')} uint64 spike times in ${units} clusters (${folder}${genMs > 1000 ? `, generated in ${(genMs / 1000).toFixed(1)} s` : ''})`)
+console.log(`  load, all clusters          ${load.ms.toFixed(0)} ms   peak RSS ${mb(load.peakBytes)}   (${load.check})`)
+console.log(`  load, cluster_group filter  ${filtered.ms.toFixed(0)} ms   peak RSS ${mb(filtered.peakBytes)}   (${filtered.check})`)
+console.log(`  raw read of the files       ${raw.ms.toFixed(0)} ms   peak RSS ${mb(raw.peakBytes)}   (${raw.check} bytes)`)
+console.log(`  ratio load / raw read       time ${(load.ms / raw.ms).toFixed(2)}x   peak RSS ${(load.peakBytes / raw.peakBytes).toFixed(2)}x`)
+console.log(`  targets                     <= 3000 ms, <= 1200 MB: ${load.ms <= 3000 && load.peakBytes <= 1.2e9 ? 'met' : 'NOT met'}`)
