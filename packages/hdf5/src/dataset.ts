@@ -1,7 +1,8 @@
 import { CorruptFileError, InvalidArgumentError, InvalidDataError, throwIfAborted } from '@spikes/core'
 import { blockShape, forEachRun, planBlocks, type Block } from './block-plan.js'
 import type { FileContext } from './context.js'
-import { copyInt64, halfToNumber } from './convert.js'
+import { halfToFloat } from '@spikes/core/loader-utils'
+import { copyInt64 } from './convert.js'
 import { dtypeFromMetadata, isIntegerDtype, isNumericDtype, nativeArrayType, type H5Metadata, type Hdf5Dtype, type NativeArray } from './dtype.js'
 import { guard } from './errors.js'
 import { normalizeAttrValue, readAttributes, type Hdf5AttrValue } from './attributes.js'
@@ -159,7 +160,7 @@ export class Hdf5Dataset {
         } else if (isHalf) {
           const bits = new Uint16Array(buffer, ptr, n)
           forEachRun(block, selection, (src, dst, len) => {
-            for (let k = 0; k < len; k++) (out as Float64Array)[outOffset + dst + k] = halfToNumber(bits[src + k])
+            for (let k = 0; k < len; k++) (out as Float64Array)[outOffset + dst + k] = halfToFloat(bits[src + k])
           })
         } else {
           const view = new NativeType(buffer, ptr, n)

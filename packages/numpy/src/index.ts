@@ -7,7 +7,7 @@ export { readNpyHeader, parseNpyHeader, npyHeaderLength, checkDataSize, MAX_HEAD
 export type { NpyHeader } from './lib/header.js'
 export { parseTypestr, parseDescr, isNumericDtype } from './lib/dtype.js'
 export type { NpyDtype, NpyField, NpyKind } from './lib/dtype.js'
-export { decodeInt64, halfToFloat } from './lib/decode.js'
+export { decodeInt64 } from './lib/decode.js'
 export type { Int64Mode, NpyData, NpyRecord, NpyTypedArray, NpyValue } from './lib/decode.js'
 export { fortranToC, orderIsIrrelevant } from './lib/order.js'
 export { parsePyLiteral, isPyTuple, PyLiteralError } from './lib/py-literal.js'

@@ -1,3 +1,4 @@
+import { halfToFloat } from '@spikes/core/loader-utils'
 import { InvalidDataError, UnsupportedError } from '@spikes/core'
 import type { NpyDtype, NpyField } from './dtype.js'
 
@@ -237,16 +238,6 @@ function halfTable(): Float32Array {
     for (let h = 0; h < 65536; h++) HALF[h] = halfToFloat(h)
   }
   return HALF
-}
-
-/** IEEE 754 binary16 to a number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1
-  const exp = (h >> 10) & 0x1f
-  const frac = h & 0x3ff
-  if (exp === 0) return sign * frac * 2 ** -24
-  if (exp === 31) return frac ? NaN : sign * Infinity
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15)
 }
 
 const UTF8 = new TextDecoder('utf-8')

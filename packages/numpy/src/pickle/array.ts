@@ -1,3 +1,4 @@
+import { halfToFloat } from '@spikes/core/loader-utils'
 import { CorruptFileError, UnsupportedError } from '@spikes/core'
 import { PickledDtype } from './dtype.js'
 import { PyComplex, type PickleValue } from './values.js'
@@ -204,16 +205,6 @@ function decodeUtf32(dv: DataView, offset: number, chars: number, little: boolea
     text += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd'
   }
   return text
-}
-
-/** IEEE 754 half precision to a JS number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1
-  const exp = (h >> 10) & 0x1f
-  const frac = h & 0x3ff
-  if (exp === 0) return sign * frac * 2 ** -24
-  if (exp === 31) return frac ? NaN : sign * Infinity
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15)
 }
 
 /** Element-wise float64 conversion of non-object data into `out` (numpy astype(float) semantics). */
