@@ -2,6 +2,7 @@ import { isSpikesError } from '@spikes/core'
 import { parseArgs } from './args.js'
 import { convertCommand } from './commands/convert.js'
 import { formatsCommand } from './commands/formats.js'
+import { iblCommand } from './commands/ibl.js'
 import { inspectCommand } from './commands/inspect.js'
 import { loadCommand } from './commands/load.js'
 import { rasterCommand } from './commands/raster.js'
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   raster: rasterCommand,
   formats: formatsCommand,
   convert: convertCommand,
+  ibl: iblCommand,
 }
 
 export const USAGE = `spikes — look at spike-sorted recordings
@@ -23,6 +25,7 @@ export const USAGE = `spikes — look at spike-sorted recordings
   spikes load <input> [--format ID] [--options JSON] --json        the whole SpikeData as JSON
   spikes raster [input] -o out.svg|out.png [--format ID] [--options JSON] [--width PX]
   spikes convert <input> -o out.nwb [--format ID] [--options JSON]  write any input as NWB 2.x
+  spikes ibl probes --regions MOs,MOp --min-units 10 [--min-fraction F] [--units-table T] [--json]
   spikes formats [--json]                                          installed loaders
 
 Options are the loader's, in lowerCamelCase JSON: --options '{"fsHz": 30000}'.
@@ -45,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIO, extra: Record<str
   const json = rest.includes('--json')
   if (!command) return fail(io, json, 'SPIKES_INVALID_ARGUMENT', `Unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'spikes --help'.`)
   try {
-    return await command(parseArgs(rest, ['json', 'download', 'overwrite']), io)
+    return await command(parseArgs(rest, ['json', 'download', 'overwrite', 'local']), io)
   } catch (error) {
     if (isSpikesError(error)) return fail(io, json, error.code, error.message)
     const detail = io.env.SPIKES_DEBUG ? `\n${(error as Error)?.stack ?? error}` : ' (set SPIKES_DEBUG=1 for details; this is a bug, please report it)'

@@ -1,1 +1,8 @@
-export {}
+export { alfLoader, ALF_LOADER_VERSION } from './alf-loader.js'
+export { iblLoader, iblSource, IBL_LOADER_VERSION } from './ibl-loader.js'
+export { registerIbl } from './register-ibl.js'
+export { checkAlfOptions, checkIblOptions, DEFAULT_ALYX_URL, DEFAULT_UNITS_TABLE, type AlfOptions, type IblOptions, type QueryIblProbesOptions } from './options.js'
+export { queryIblProbes, probesFromUnits, type IblProbesResult, type ProbeStats } from './ibl/query-probes.js'
+export { parseAlfName, parseAlfPath, toAlfName, removeUuid, findSessionPath, type AlfName, type AlfPath, type SessionPath } from './lib/alf-name.js'
+export { readParquetTable, type Table, type TableColumn } from './lib/parquet.js'
+export { candidateCollections, IBL_FALLBACK_COLLECTIONS } from './ibl/load-ibl.js'

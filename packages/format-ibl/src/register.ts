@@ -1,1 +1,6 @@
-export {}
+import { container } from '@spikes/core'
+import { registerIbl } from './register-ibl.js'
+
+registerIbl(container)
+
+export { registerIbl }

@@ -1,0 +1,42 @@
+import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type FolderSource, type Match, type Probe, type SpikeLoader } from '@spikes/core'
+import { parseAlfName } from './lib/alf-name.js'
+import type { AlfOptions } from './options.js'
+
+export const ALF_LOADER_VERSION = '0.1.0'
+
+/** Which spikes attributes a listing holds directly. */
+function spikesAttributes(files: readonly string[]): Set<string> {
+  const out = new Set<string>()
+  for (const f of files) {
+    const n = parseAlfName(f)
+    if (n?.object === 'spikes' && !n.timescale) out.add(n.attribute)
+  }
+  return out
+}
+
+/** ALF folders (what ONE leaves in its cache, or any ALF export): spikes.times grouped by spikes.clusters. */
+export const alfLoader: SpikeLoader<AlfOptions> = {
+  apiVersion: LOADER_API_VERSION,
+  id: 'alf',
+  name: 'ALF folder (IBL / ONE)',
+  version: ALF_LOADER_VERSION,
+  packageName: '@spikes/format-ibl',
+  input: 'folder',
+  extensions: [],
+  detect(probe: Probe): Match {
+    if (probe.kind !== 'folder') return { confidence: 0, reason: 'not a folder' }
+    const attrs = spikesAttributes(probe.files)
+    if (attrs.has('times') && attrs.has('clusters')) return { confidence: 90, reason: 'ALF spikes.times with spikes.clusters' }
+    if (attrs.has('times')) return { confidence: 20, reason: 'ALF spikes.times without spikes.clusters' }
+    if (probe.folders.includes('alf')) return { confidence: 30, reason: "an 'alf' collection folder (spikes may be in a collection below it)" }
+    return { confidence: 0, reason: 'no ALF spikes object' }
+  },
+  async load(source, options, context) {
+    const { checkAlfOptions } = await import('./options.js')
+    const opts = checkAlfOptions(options)
+    if (source.type !== 'folder') throw new InvalidArgumentError('source', source.type, 'an ALF folder')
+    throwIfAborted(context.signal, 'Loading ALF')
+    const { loadAlf } = await import('./lib/load-alf.js')
+    return loadAlf(source as FolderSource, opts, context)
+  },
+}

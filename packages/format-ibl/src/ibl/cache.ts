@@ -1,0 +1,220 @@
+import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
+import { fetchWithRetry } from '@spikes/core/http'
+
+export interface DownloadSpec {
+  /** Path inside the cache, '/'-separated: `lab/Subjects/subject/date/001/alf/probe00/spikes.times.npy`. */
+  readonly relPath: string
+  readonly url: string
+  readonly size?: number
+  /** MD5 hex digest, when the server gives one. */
+  readonly md5?: string
+}
+
+export interface HttpSettings {
+  fetch?: typeof fetch
+  timeoutMs: number
+  retries: number
+  signal?: AbortSignal
+  headers?: Record<string, string>
+}
+
+/** Where downloads and recorded REST answers are kept: a ONE-style folder on Node, memory elsewhere. */
+export interface OneCache {
+  readonly root: string | undefined
+  /** True when the file is there (and has `size` bytes when given). */
+  has(relPath: string, size?: number): Promise<boolean>
+  open(relPath: string): Promise<ByteSource>
+  folder(relPath: string): Promise<FolderSource>
+  /** Downloads to the cache unless a file of the right size is already there; checks size and MD5. Returns true when it downloaded. */
+  fetchFile(spec: DownloadSpec, http: HttpSettings): Promise<boolean>
+  readJson(relPath: string): Promise<unknown>
+  writeJson(relPath: string, value: unknown): Promise<void>
+}
+
+function checkRel(relPath: string): string {
+  const clean = relPath.replace(/\\/g, '/').replace(/^\/+/, '')
+  if (clean.split('/').some((p) => p === '..' || p === '')) throw new InvalidArgumentError('path', relPath, 'a path inside the cache folder')
+  return clean
+}
+
+async function md5Hex(chunks: Iterable<Uint8Array> | Uint8Array): Promise<string | undefined> {
+  try {
+    const { createHash } = await import('node:crypto')
+    const h = createHash('md5')
+    if (chunks instanceof Uint8Array) h.update(chunks)
+    else for (const c of chunks) h.update(c)
+    return h.digest('hex')
+  } catch {
+    return undefined
+  }
+}
+
+function integrity(spec: DownloadSpec, size: number, md5: string | undefined): IntegrityError | undefined {
+  if (spec.size !== undefined && size !== spec.size) return new IntegrityError(`Downloaded ${spec.relPath} has ${size} bytes; the server said ${spec.size}.`, { file: spec.relPath, url: spec.url, expected: spec.size, actual: size, check: 'size' })
+  if (spec.md5 && md5 && md5 !== spec.md5.toLowerCase()) return new IntegrityError(`Downloaded ${spec.relPath} has MD5 ${md5}; the server said ${spec.md5}.`, { file: spec.relPath, url: spec.url, expected: spec.md5, actual: md5, check: 'md5' })
+  return undefined
+}
+
+/** Downloads twice at most: a transfer that fails its size or hash check is fetched once more before IntegrityError. */
+async function downloadChecked<T>(spec: DownloadSpec, http: HttpSettings, fetchOnce: () => Promise<{ size: number; md5: string | undefined; value: T }>, discard: (value: T) => Promise<void>): Promise<T> {
+  let last: IntegrityError | undefined
+  for (let attempt = 0; attempt < 2; attempt++) {
+    throwIfAborted(http.signal, `Downloading ${spec.relPath}`)
+    const got = await fetchOnce()
+    const bad = integrity(spec, got.size, got.md5)
+    if (!bad) return got.value
+    await discard(got.value)
+    last = bad
+  }
+  throw last!
+}
+
+async function request(spec: DownloadSpec, http: HttpSettings): Promise<Response> {
+  return fetchWithRetry(spec.url, { headers: http.headers }, { fetch: http.fetch, timeoutMs: http.timeoutMs, retries: http.retries, signal: http.signal })
+}
+
+/** An in-memory cache (browsers, or when no folder may be written). */
+export function memoryCache(): OneCache {
+  const files = new Map<string, Uint8Array>()
+  const json = new Map<string, unknown>()
+  return {
+    root: undefined,
+    async has(relPath, size) {
+      const f = files.get(checkRel(relPath))
+      return f !== undefined && (size === undefined || f.length === size)
+    },
+    async open(relPath) {
+      const f = files.get(checkRel(relPath))
+      if (!f) throw new MissingFileError(relPath, 'the memory cache')
+      return bytesSource(f, relPath)
+    },
+    async folder(relPath) {
+      const prefix = checkRel(relPath) + '/'
+      const sub: Record<string, Uint8Array> = {}
+      for (const [k, v] of files) if (k.startsWith(prefix)) sub[k.slice(prefix.length)] = v
+      return memoryFolder(sub, relPath)
+    },
+    async fetchFile(spec, http) {
+      const rel = checkRel(spec.relPath)
+      if (await this.has(rel, spec.size)) return false
+      const bytes = await downloadChecked(
+        spec,
+        http,
+        async () => {
+          const response = await request(spec, http)
+          const value = new Uint8Array(await response.arrayBuffer())
+          return { size: value.length, md5: spec.md5 ? await md5Hex(value) : undefined, value }
+        },
+        async () => {},
+      )
+      files.set(rel, bytes)
+      return true
+    },
+    async readJson(relPath) {
+      return json.get(checkRel(relPath))
+    },
+    async writeJson(relPath, value) {
+      json.set(checkRel(relPath), value)
+    },
+  }
+}
+
+/** The ONE cache layout on disk: `<root>/<lab>/Subjects/<subject>/<date>/<number>/<collection>/[#rev#/]<name>`. */
+export async function folderCache(root: string): Promise<OneCache> {
+  const fs = await import('node:fs/promises')
+  const path = await import('node:path')
+  const { fileSource, directorySource } = await import('@spikes/core/node')
+  const abs = path.resolve(root)
+  const full = (rel: string) => path.join(abs, ...checkRel(rel).split('/'))
+  const has = async (relPath: string, size?: number): Promise<boolean> => {
+    try {
+      const s = await fs.stat(full(relPath))
+      return s.isFile() && (size === undefined || s.size === size)
+    } catch {
+      return false
+    }
+  }
+  return {
+    root: abs,
+    has,
+    open: (relPath) => fileSource(full(relPath)),
+    async folder(relPath) {
+      await fs.mkdir(full(relPath), { recursive: true })
+      return directorySource(full(relPath))
+    },
+    async fetchFile(spec, http) {
+      const target = full(spec.relPath)
+      if (await has(spec.relPath, spec.size)) return false
+      await fs.mkdir(path.dirname(target), { recursive: true })
+      const part = `${target}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+      await downloadChecked(
+        spec,
+        http,
+        async () => {
+          const response = await request(spec, http)
+          const { createHash } = await import('node:crypto')
+          const hash = spec.md5 ? createHash('md5') : undefined
+          const handle = await fs.open(part, 'w')
+          let size = 0
+          try {
+            if (response.body) {
+              const reader = response.body.getReader()
+              for (;;) {
+                const { done, value } = await reader.read()
+                if (done) break
+                hash?.update(value)
+                size += value.length
+                await handle.write(value)
+              }
+            }
+          } catch (error) {
+            await handle.close().catch(() => {})
+            await fs.rm(part, { force: true })
+            if ((error as { code?: string }).code?.startsWith('SPIKES_')) throw error
+            throw new NetworkError(`Download of ${spec.relPath} was interrupted: ${(error as Error).message}`, { url: spec.url }, { cause: error })
+          }
+          await handle.close()
+          return { size, md5: hash?.digest('hex'), value: part }
+        },
+        (p) => fs.rm(p, { force: true }),
+      )
+      await fs.rename(part, target)
+      return true
+    },
+    async readJson(relPath) {
+      try {
+        return JSON.parse(await fs.readFile(full(relPath), 'utf8'))
+      } catch {
+        return undefined
+      }
+    },
+    async writeJson(relPath, value) {
+      const target = full(relPath)
+      await fs.mkdir(path.dirname(target), { recursive: true })
+      const tmp = `${target}.tmp-${process.pid}`
+      await fs.writeFile(tmp, JSON.stringify(value))
+      await fs.rename(tmp, target)
+    },
+  }
+}
+
+/** ONE's default cache folder: ~/Downloads/ONE/<alyx host>. */
+export async function defaultCacheDir(baseUrl: string): Promise<string | undefined> {
+  try {
+    const os = await import('node:os')
+    const path = await import('node:path')
+    return path.join(os.homedir(), 'Downloads', 'ONE', new URL(baseUrl).host.replace(/[:]/g, '_'))
+  } catch {
+    return undefined
+  }
+}
+
+export async function openCache(cacheDir: string | undefined, baseUrl: string): Promise<OneCache> {
+  const dir = cacheDir ?? (await defaultCacheDir(baseUrl))
+  if (dir === undefined) return memoryCache()
+  try {
+    return await folderCache(dir)
+  } catch {
+    return memoryCache()
+  }
+}

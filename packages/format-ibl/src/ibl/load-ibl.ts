@@ -1,0 +1,231 @@
+import { InvalidArgumentError, MissingFileError, SpikeData, type FolderSource, type LoadContext } from '@spikes/core'
+import type { ResolvedIblOptions } from '../options.js'
+import { collectionsWith, objectFiles } from '../lib/alf-index.js'
+import { objectColumns, readObject } from '../lib/alf-objects.js'
+import { electrodesByChannel } from '../lib/channels.js'
+import { countClusters, groupSpikes } from '../lib/group-spikes.js'
+import { openSpikeFiles } from '../lib/spike-files.js'
+import { trialsMetadata } from '../lib/trials.js'
+import { AlyxClient, isUnreachable, warnOffline } from './alyx.js'
+import { openCache, type HttpSettings, type OneCache } from './cache.js'
+import { sessionDatasets, type DatasetRecord, type RemoteDataset, type SessionDatasets } from './datasets.js'
+import { oneCacheDatasets } from './one-tables.js'
+import { sessionMetadata } from './session-metadata.js'
+import { loadUnitsTable, type UnitsTable } from './units-table.js'
+
+/** Searched in order when no collection is given; the probe-specific one is put first from the pid's last two characters. */
+export const IBL_FALLBACK_COLLECTIONS = ['alf/probe00/pykilosort', 'alf/probe01/pykilosort', 'alf'] as const
+
+/** SpikeLab's candidate collections for a probe. */
+export function candidateCollections(pid: string, collection?: string): string[] {
+  if (collection !== undefined) return [collection]
+  const out: string[] = []
+  if (pid.endsWith('00') || pid.endsWith('01')) out.push(`alf/probe${pid.slice(-2)}/pykilosort`)
+  for (const c of IBL_FALLBACK_COLLECTIONS) if (!out.includes(c)) out.push(c)
+  return out
+}
+
+/** Per-unit columns copied from the unit table, as SpikeLab (source column -> attribute). */
+const PER_UNIT_COPY: readonly (readonly [string, string])[] = [
+  ['acronym', 'acronym'],
+  ['atlas_id', 'atlas_id'],
+  ['Cosmos', 'cosmos'],
+  ['firing_rate', 'firing_rate'],
+  ['presence_ratio', 'presence_ratio'],
+  ['amp_median', 'amp_median'],
+  ['contamination', 'contamination'],
+  ['drift', 'drift'],
+  ['noise_cutoff', 'noise_cutoff'],
+  ['cluster_id', 'cluster_id'],
+]
+
+function value(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : v
+  if (typeof v === 'bigint') return Number(v)
+  return v
+}
+
+/** Rows of the good units (label == 1) of one probe, in table order. */
+export function goodUnitRows(table: UnitsTable, pid: string): number[] {
+  const rows: number[] = []
+  const want = pid.toLowerCase()
+  for (let r = 0; r < table.numRows; r++) {
+    const p = table.pid[r]
+    if (typeof p === 'string' && p.toLowerCase() === want && Number(table.label[r]) === 1) rows.push(r)
+  }
+  return rows
+}
+
+export function parseIblUrl(url: string): { eid?: string; pid?: string } {
+  const m = /^ibl:\/\/([^/?#]*)(?:\/([^/?#]*))?/i.exec(url)
+  if (!m) return {}
+  return { ...(m[1] ? { eid: m[1] } : {}), ...(m[2] ? { pid: m[2] } : {}) }
+}
+
+interface Session {
+  readonly client: AlyxClient
+  readonly cache: OneCache
+  readonly http: HttpSettings
+  readonly datasets: SessionDatasets
+  readonly folder: FolderSource
+}
+
+/**
+ * Downloads (or finds in the cache) the files of one object in one collection (only `attributes` when given).
+ * Returns the attributes now in the cache; undefined when the collection lacks the object. Offline, files never
+ * downloaded are left out (all missing -> MissingFileError).
+ */
+async function fetchObject(s: Session, object: string, collection: string, attributes?: readonly string[]): Promise<Set<string> | undefined> {
+  const files = objectFiles(s.datasets.index, object, collection)
+  if (files.size === 0) return undefined
+  const got = new Set<string>()
+  let missing: string | undefined
+  for (const [key, d] of files) {
+    if (attributes && !attributes.includes(key)) continue
+    const spec = (d as RemoteDataset).download
+    if (s.client.isOffline || !spec.url) {
+      if (await s.cache.has(spec.relPath, spec.size)) got.add(key)
+      else missing ??= spec.relPath
+      continue
+    }
+    try {
+      await s.cache.fetchFile(spec, s.http)
+    } catch (error) {
+      if (!(isUnreachable(error) && (await s.cache.has(spec.relPath)))) throw error
+    }
+    got.add(key)
+  }
+  if (got.size === 0 && missing) throw new MissingFileError(missing, s.cache.root ?? 'the cache', 'The server is not reachable (or mode is local) and this file was never downloaded.')
+  return got
+}
+
+/** The trials attributes SpikeLab's metadata reads (a table may hold them as columns). */
+const TRIAL_ATTRIBUTES = ['table', 'intervals', 'intervals_0', 'intervals_1', 'stimOn_times', 'stimOff_times', 'goCue_times', 'response_times', 'feedback_times', 'firstMovement_times', 'choice', 'feedbackType', 'contrastLeft', 'contrastRight', 'probabilityLeft']
+const CHANNEL_ATTRIBUTES = ['acronym', 'atlas_id', 'brainLocationIds_ccf_2017', 'brainLocationAcronyms_ccf_2017', 'mlapdv', 'localCoordinates', 'rawInd']
+
+export async function loadIbl(eid: string, pid: string, opts: ResolvedIblOptions, context: LoadContext): Promise<SpikeData> {
+  const cache = await openCache(opts.cacheDir, opts.baseUrl)
+  const http: HttpSettings = { fetch: context.fetch, timeoutMs: opts.timeoutMs, retries: opts.retries, signal: context.signal, headers: opts.token ? { Authorization: `Token ${opts.token}` } : undefined }
+  let warnedOffline = false
+  const offline = warnOffline(context)
+  const onOffline = (error: Error) => {
+    if (!warnedOffline) offline(error as never)
+    warnedOffline = true
+  }
+  const client = new AlyxClient({ baseUrl: opts.baseUrl, mode: opts.mode, http, cache, onOffline })
+
+  context.progress({ phase: 'unit table', loaded: 0, unit: 'requests' })
+  const units = await loadUnitsTable({ location: opts.unitsTable, md5: opts.unitsTableMd5, mode: opts.mode, cache, http, onOffline })
+  if (!units.region) context.warn('SPIKES_WARN_IBL_NO_BERYL', `The unit table (${opts.unitsTable}) has no Beryl column; units get no region.`, { table: opts.unitsTable })
+  else if (units.regionColumn !== 'Beryl') context.warn('SPIKES_WARN_IBL_NO_BERYL', `The unit table (${opts.unitsTable}) has no Beryl column; 'region' is taken from its '${units.regionColumn}' column (Allen acronyms, not the Beryl parcellation).`, { table: opts.unitsTable, column: units.regionColumn })
+  const good = goodUnitRows(units, pid)
+  const ordered = candidateCollections(pid, opts.collection)
+
+  context.progress({ phase: 'datasets', loaded: 0, unit: 'requests' })
+  let datasets: SessionDatasets
+  try {
+    const listing = await client.get<DatasetRecord[] | { results: DatasetRecord[] }>(`datasets?session=${eid}&exists=True`)
+    const records = Array.isArray(listing.body) ? listing.body : (listing.body?.results ?? [])
+    datasets = sessionDatasets(records, eid)
+  } catch (error) {
+    // No recorded answer and no server: a cache filled by ONE itself still lists the session in its tables.
+    if (!client.isOffline && !isUnreachable(error)) throw error
+    const fromOne = await oneCacheDatasets(cache, eid)
+    if (!fromOne) throw error
+    if (!client.isOffline) {
+      client.goOffline()
+      onOffline(error as Error)
+    }
+    datasets = fromOne
+  }
+  const folder = await cache.folder(datasets.sessionPath)
+  const session: Session = { client, cache, http, datasets, folder }
+
+  // Spikes: the first candidate collection that holds them (SpikeLab's fallback chain).
+  const clusterIds = good.map((r) => Number(units.clusterId[r]))
+  let grouped: Awaited<ReturnType<typeof groupSpikes>> | undefined
+  let spikesCollection: string | undefined
+  const failures: Record<string, string> = {}
+  for (const candidate of ordered) {
+    const has = collectionsWith(datasets.index, 'spikes', ['times', 'clusters']).includes(candidate)
+    if (!has) {
+      failures[candidate] = 'no spikes.times / spikes.clusters datasets'
+      continue
+    }
+    const got = await fetchObject(session, 'spikes', candidate, ['times', 'clusters'])
+    if (!got?.has('times') || !got.has('clusters')) throw new MissingFileError(`${candidate}/spikes.times.npy`, cache.root ?? 'the cache', 'The server is not reachable (or mode is local) and the spikes were never downloaded.')
+    const files = await openSpikeFiles(folder, datasets.index, candidate, undefined, false)
+    if (!files) continue
+    try {
+      const counts = await countClusters(files.clusters, context.signal)
+      grouped = await groupSpikes(files, counts, clusterIds, context.signal)
+      spikesCollection = candidate
+    } finally {
+      await files.close()
+    }
+    break
+  }
+  if (!grouped && good.length > 0) {
+    context.warn(
+      'SPIKES_WARN_IBL_NO_SPIKES',
+      `Failed to load spikes for eid=${eid}, pid=${pid} from any of the candidate collections: ${ordered.join(', ')}. The Brain-Wide Map lists ${good.length} good unit(s) for this probe; the result has ${good.length} units but zero spikes. Verify the eid/pid pair on the IBL server.`,
+      { eid, pid, collections: ordered, goodUnits: good.length, failures },
+    )
+  }
+
+  const neuronAttributes = good.map((r) => {
+    const attr: Record<string, unknown> = { region: units.region ? value(units.region[r]) ?? null : null }
+    for (const [col, key] of PER_UNIT_COPY) {
+      const column = units.columns.get(col)
+      if (!column) continue
+      const v = value(column[r])
+      if (v !== undefined) attr[key] = v
+    }
+    return attr
+  })
+
+  let lengthMs = opts.lengthMs
+  if (lengthMs === undefined) {
+    const max = grouped && grouped.times.length > 0 ? grouped.maxMs : 0
+    if (!(max > 0)) throw new InvalidArgumentError('lengthMs', undefined, `an explicit recording length: probe ${pid} has zero spikes in every selected unit (${good.length} good units), so the length cannot be inferred; pass lengthMs (e.g. the session duration from the trials table)`)
+    lengthMs = max
+  }
+
+  // Trials: SpikeLab's one.load_object(eid, 'trials') (fails the load when the session has none).
+  const trialCollections = collectionsWith(datasets.index, 'trials')
+  const trialsCollection = trialCollections.includes('alf') ? 'alf' : trialCollections[0]
+  if (trialsCollection === undefined) throw new MissingFileError('trials.*', `session ${eid}`, 'The session has no trials object (SpikeLab needs one too).')
+  const trialFiles = await fetchObject(session, 'trials', trialsCollection, TRIAL_ATTRIBUTES)
+  const trials = trialsMetadata(objectColumns(await readObject(folder, datasets.index, 'trials', trialsCollection, undefined, context, { only: trialFiles })))
+  if (trials.missing.length) context.warn('SPIKES_WARN_IBL_TRIALS_INCOMPLETE', `The trials object of session ${eid} has no ${trials.missing.join(', ')}; those metadata keys are left out.`, { eid, missing: trials.missing })
+
+  const metadata: Record<string, unknown> = { eid, pid, ...trials.metadata }
+  metadata.identifier = eid
+  metadata.format = 'IBL'
+  metadata.unit_count = good.length
+  metadata.duration_seconds = lengthMs / 1000
+  if (spikesCollection !== undefined) metadata.collection = spikesCollection
+  metadata.session_path = datasets.sessionPath
+  if (cache.root) metadata.cache_dir = cache.root
+
+  Object.assign(metadata, await sessionMetadata(client, eid, pid))
+
+  // Channels: best effort, from the first candidate collection that has them.
+  for (const candidate of ordered) {
+    try {
+      const channelFiles = await fetchObject(session, 'channels', candidate, CHANNEL_ATTRIBUTES)
+      if (!channelFiles?.size) continue
+      const electrodes = electrodesByChannel(await readObject(folder, datasets.index, 'channels', candidate, undefined, context, { only: channelFiles }))
+      if (Object.keys(electrodes).length) metadata.electrodes_by_channel = electrodes
+      break
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SPIKES_ABORTED') throw error
+      continue
+    }
+  }
+
+  const times = grouped?.times ?? new Float64Array(0)
+  const offsets = grouped?.offsets ?? new Float64Array(good.length + 1)
+  return new SpikeData({ times, offsets, lengthMs, neuronAttributes, metadata })
+}

@@ -1,0 +1,83 @@
+import { InvalidArgumentError } from '@spikes/core'
+import { DEFAULT_ALYX_URL, DEFAULT_UNITS_TABLE, type QueryIblProbesOptions } from '../options.js'
+import { openCache, type HttpSettings } from './cache.js'
+import { loadUnitsTable, type UnitsTable } from './units-table.js'
+
+export interface ProbeStats {
+  eid: string
+  pid: string
+  n_good_units: number
+  n_in_target?: number
+  fraction_in_target?: number
+}
+
+export interface IblProbesResult {
+  /** (eid, pid) pairs, most good units first. */
+  probes: [string, string][]
+  /** One row per matching probe, in the same order. */
+  stats: ProbeStats[]
+}
+
+/**
+ * SpikeLab's query_ibl_probes over a unit table already in memory: good units (label == 1) grouped by
+ * (eid, pid) in sorted key order, the region columns when targetRegions is given, the filters, then a
+ * stable sort by good-unit count, descending.
+ */
+export function probesFromUnits(units: UnitsTable, targetRegions: readonly string[] | null | undefined, minUnits = 0, minFractionInTarget = 0): IblProbesResult {
+  const groups = new Map<string, { eid: string; pid: string; n: number; inTarget: number }>()
+  const targets = targetRegions ? new Set(targetRegions) : undefined
+  for (let r = 0; r < units.numRows; r++) {
+    if (Number(units.label[r]) !== 1) continue
+    const eid = units.eid[r]
+    const pid = units.pid[r]
+    if (typeof eid !== 'string' || typeof pid !== 'string') continue
+    const key = `${eid}\u0000${pid}`
+    let g = groups.get(key)
+    if (!g) groups.set(key, (g = { eid, pid, n: 0, inTarget: 0 }))
+    const cluster = units.clusterId[r]
+    if (cluster === null || cluster === undefined || (typeof cluster === 'number' && Number.isNaN(cluster))) continue
+    g.n++
+    if (targets && units.region && targets.has(units.region[r] as string)) g.inTarget++
+  }
+  const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  let stats: ProbeStats[] = keys.map((k) => {
+    const g = groups.get(k)!
+    const row: ProbeStats = { eid: g.eid, pid: g.pid, n_good_units: g.n }
+    if (targets) {
+      row.n_in_target = g.inTarget
+      row.fraction_in_target = g.n > 0 ? g.inTarget / g.n : 0
+    }
+    return row
+  })
+  stats = stats.filter((s) => s.n_good_units >= minUnits && (!targets || s.fraction_in_target! >= minFractionInTarget))
+  stats.sort((a, b) => b.n_good_units - a.n_good_units)
+  return { probes: stats.map((s) => [s.eid, s.pid]), stats }
+}
+
+function check(options: QueryIblProbesOptions) {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object { targetRegions?, minUnits?, minFractionInTarget?, ... }')
+  const { targetRegions, minUnits = 0, minFractionInTarget = 0 } = options
+  if (targetRegions !== undefined && targetRegions !== null && (!Array.isArray(targetRegions) || targetRegions.some((r) => typeof r !== 'string'))) throw new InvalidArgumentError('targetRegions', targetRegions, 'an array of Beryl acronyms, or null')
+  if (typeof minUnits !== 'number' || !Number.isFinite(minUnits)) throw new InvalidArgumentError('minUnits', minUnits, 'a number of units')
+  if (typeof minFractionInTarget !== 'number' || !Number.isFinite(minFractionInTarget)) throw new InvalidArgumentError('minFractionInTarget', minFractionInTarget, 'a fraction between 0 and 1')
+  const mode = options.mode ?? 'remote'
+  if (mode !== 'remote' && mode !== 'local') throw new InvalidArgumentError('mode', mode, "'remote' or 'local'")
+  return { targetRegions: targetRegions ?? null, minUnits, minFractionInTarget, mode }
+}
+
+/** Probes of the Brain-Wide Map with enough good units (and enough of them in the target regions), as SpikeLab's query_ibl_probes. */
+export async function queryIblProbes(options: QueryIblProbesOptions = {}): Promise<IblProbesResult> {
+  const { targetRegions, minUnits, minFractionInTarget, mode } = check(options)
+  const cache = await openCache(options.cacheDir ?? undefined, DEFAULT_ALYX_URL)
+  const http: HttpSettings = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, signal: options.signal }
+  const units = await loadUnitsTable({
+    location: options.unitsTable ?? DEFAULT_UNITS_TABLE,
+    md5: options.unitsTableMd5 ?? undefined,
+    mode,
+    cache,
+    http,
+    onOffline: (error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_OFFLINE', message: `The unit table could not be downloaded (${error.message}); using the cached copy.` }),
+  })
+  if (targetRegions && !units.region) throw new InvalidArgumentError('targetRegions', targetRegions, 'null: the unit table has no Beryl (or acronym) column to filter on')
+  return probesFromUnits(units, targetRegions, minUnits, minFractionInTarget)
+}
