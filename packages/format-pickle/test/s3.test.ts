@@ -160,3 +160,19 @@ describe('pickles from S3', () => {
     expect(s3.requests.length).toBe(before)
   })
 })
+
+describe('s3:// through loadSpikeData', () => {
+  it('the registry hands s3:// URLs to the pickle loader (auto-detected and forced)', async () => {
+    const { container, loadSpikeData } = await import('@spikes/core')
+    const { registerPickle } = await import('../src/index.js')
+    const c = container.createChildContainer()
+    registerPickle(c)
+    const options = { allowRemote: true, endpointUrl: s3.endpoint, regionName: REGION, awsAccessKeyId: KEY.accessKeyId, awsSecretAccessKey: KEY.secretAccessKey }
+    let chosen = ''
+    const sd = await loadSpikeData('s3://lab-data/runs/2024/sd.pkl', { container: c, options, onSelect: (s) => (chosen = s.loader.id) })
+    expect([chosen, sd.N]).toEqual(['pickle', 4])
+    expect(sd.warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_REMOTE_PICKLE'])
+    const forced = await loadSpikeData('s3://lab-data/runs/2024/sd.pkl', { container: c, format: 'pickle', options })
+    expect(forced.N).toBe(4)
+  })
+})

@@ -16,6 +16,12 @@ function headText(head: Uint8Array, n: number): string {
  * `ccopy_reg\n_reconstructor` opening, plus a SpikeLab class name in the first 512 bytes.
  */
 export function detectPickle(probe: Probe): Match {
+  if (probe.kind === 'remote') {
+    // Nothing is fetched to detect (reading needs allowRemote): the s3:// object's extension decides.
+    const extension = /\.([a-z0-9]+)$/i.exec(probe.url)?.[1]?.toLowerCase() ?? ''
+    if (probe.scheme === 's3' && PICKLE_EXTENSIONS.has(extension)) return { confidence: 50, reason: `s3:// object with a .${extension} extension` }
+    return NO_MATCH
+  }
   if (probe.kind !== 'file') return NO_MATCH
   const head = probe.head
   const protocol = head.length >= 2 && head[0] === 0x80 && head[1] >= 2 && head[1] <= 5 ? head[1] : undefined
