@@ -27,8 +27,9 @@ export interface Loaded {
 /** Loads the command's input (or the sample) with --format/--options, streaming warnings to stderr as they come. */
 export async function loadInput(args: ParsedArgs, io: CliIO, input: string | undefined): Promise<Loaded> {
   const container = await pluginContainer()
-  const path = input ?? samplePath()
   const format = stringFlag(args, 'format')
+  // A bare DANDI asset id reads as a local path unless we say what it is.
+  const path = format === 'dandi' && input && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input) ? `dandi://assets/${input}` : (input ?? samplePath())
   const options = jsonOptionsFlag(args)
   const progress = progressReporter(io.stderr)
   let format_ = format ?? ''

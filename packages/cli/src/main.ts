@@ -1,6 +1,7 @@
 import { isSpikesError } from '@spikes/core'
 import { parseArgs } from './args.js'
 import { convertCommand } from './commands/convert.js'
+import { dandiCommand } from './commands/dandi.js'
 import { formatsCommand } from './commands/formats.js'
 import { iblCommand } from './commands/ibl.js'
 import { inspectCommand } from './commands/inspect.js'
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   formats: formatsCommand,
   convert: convertCommand,
   ibl: iblCommand,
+  dandi: dandiCommand,
 }
 
 export const USAGE = `spikes — look at spike-sorted recordings
@@ -25,6 +27,7 @@ export const USAGE = `spikes — look at spike-sorted recordings
   spikes load <input> [--format ID] [--options JSON] --json        the whole SpikeData as JSON
   spikes raster [input] -o out.svg|out.png [--format ID] [--options JSON] [--width PX]
   spikes convert <input> -o out.nwb [--format ID] [--options JSON]  write any input as NWB 2.x
+  spikes dandi ls <dandiset> [--version V] [--glob G] [--json]     assets of a DANDI dandiset (token: DANDI_API_TOKEN)
   spikes ibl probes --regions MOs,MOp --min-units 10 [--min-fraction F] [--units-table T] [--json]
   spikes formats [--json]                                          installed loaders
 

@@ -1,1 +1,6 @@
-export {}
+import { container } from '@spikes/core'
+import { registerDandi } from './register-dandi.js'
+
+registerDandi(container)
+
+export { registerDandi }

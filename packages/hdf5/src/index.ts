@@ -8,3 +8,4 @@ export { HDF5_SIGNATURE, findHdf5Signature, signatureOffsets } from './signature
 export { loadH5wasm, hdf5Diagnostics, type H5Wasm, type H5Module } from './runtime.js'
 export { normalizePath } from './context.js'
 export { hdf5Reason } from './errors.js'
+export * from './remote/index.js'

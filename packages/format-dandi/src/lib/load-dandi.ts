@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AbortedError, NetworkError, throwIfAborted, type LoadContext, type SpikeData } from '@spikes/core'
+import { fileSource } from '@spikes/core/node'
+import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
+import type { CheckedDandiOptions } from '../options.js'
+import { authHeaders, resolveClientOptions } from './client.js'
+import { downloadFile } from './download.js'
+import { sourceReference } from './reference.js'
+import { resolveAsset, resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
+import { insideFolder, safeFileName } from './safe-name.js'
+
+export interface TransferReport {
+  mode: 'range' | 'download'
+  /** HTTP requests for the file's bytes (API calls counted apart in api_requests). */
+  requests: number
+  bytes_fetched: number
+  api_requests: number
+  asset_size: number | null
+  /** Why a Range read became a download. */
+  fallback?: string
+}
+
+/**
+ * Loads one DANDI NWB asset: resolves it, then reads its Units table remotely with Range requests (default)
+ * or downloads it (download: true, downloadDir, or a server without Range support), and hands the file to
+ * the nwb loader. Adds SpikeLab's provenance keys to the metadata.
+ */
+export async function loadDandi(input: string, options: CheckedDandiOptions, context: LoadContext): Promise<SpikeData> {
+  throwIfAborted(context.signal, 'Loading from DANDI')
+  const { checkNwbOptions, nwbLoader } = await import('@spikes/format-nwb')
+  const nwbOptions = checkNwbOptions(options.nwb)
+  const client = { ...options.client, signal: context.signal, fetch: context.fetch }
+  context.progress({ phase: 'resolve', loaded: 0, unit: 'requests' })
+  const asset = await resolveAsset(input, { dandisetId: options.dandisetId, version: options.version, client })
+  const clientForAsset = { ...client, apiBase: asset.apiBase }
+  const transfer: TransferReport = { mode: options.download ? 'download' : 'range', requests: 0, bytes_fetched: 0, api_requests: asset.requests, asset_size: asset.size ?? null }
+
+  let data: SpikeData | undefined
+  let downloadedPath: string | undefined
+  if (!options.download) {
+    const remote = await openRemote(asset, clientForAsset, transfer, context)
+    if (remote) {
+      try {
+        data = await loadRemote(remote, nwbLoader, nwbOptions, context)
+      } finally {
+        transfer.requests += remote.stats.requests
+        transfer.bytes_fetched += remote.stats.bytes
+        transfer.asset_size ??= remote.totalSize
+        remote.closeSync()
+      }
+    }
+  }
+  if (!data) {
+    transfer.mode = 'download'
+    const keep = options.downloadDir !== null
+    const folder = keep ? (options.downloadDir as string) : await mkdtemp(join(tmpdir(), 'spikes-dandi-'))
+    try {
+      if (keep) await mkdir(folder, { recursive: true })
+      const dest = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
+      const r = resolveClientOptions(clientForAsset)
+      const result = await downloadFile(asset.downloadUrl, {
+        dest,
+        headers: authHeaders(r, asset.downloadUrl),
+        expectedSize: asset.size,
+        sha256: options.verifyDigest ? asset.sha256 : undefined,
+        stallTimeoutMs: options.stallTimeoutMs,
+        retries: r.http.retries,
+        backoffMs: r.http.backoffMs,
+        signal: context.signal,
+        fetch: context.fetch,
+        onProgress: (loaded, total) => context.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
+      })
+      transfer.requests += result.requests
+      transfer.bytes_fetched += result.bytes
+      transfer.asset_size ??= result.bytes
+      const source = await fileSource(dest)
+      try {
+        data = await nwbLoader.load(source, nwbOptions as never, context)
+      } finally {
+        await source.close().catch(() => {})
+      }
+      if (keep) downloadedPath = dest
+    } finally {
+      if (!keep) await rm(folder, { recursive: true, force: true }).catch(() => {})
+    }
+  }
+  return data.with({ metadata: provenance(data.metadata, asset, transfer, downloadedPath) })
+}
+
+async function openRemote(asset: ResolvedAsset, client: CheckedDandiOptions['client'] & { signal?: AbortSignal; fetch?: typeof fetch }, transfer: TransferReport, context: LoadContext): Promise<RemoteFile | null> {
+  const r = resolveClientOptions(client)
+  const target = await resolveRedirects(asset.downloadUrl, client)
+  transfer.requests += target.requests
+  try {
+    return await RemoteFile.open(target.url, {
+      name: safeFileName(asset.path, asset.assetId),
+      headers: target.headers,
+      timeoutMs: r.http.timeoutMs,
+      retries: r.http.retries,
+      backoffMs: r.http.backoffMs,
+      signal: context.signal,
+      onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
+    })
+  } catch (error) {
+    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
+      context.warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
+      transfer.fallback = 'range-unsupported'
+      return null
+    }
+    throw error
+  }
+}
+
+async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
+  registerRemoteHdf5()
+  try {
+    return await nwbLoader.load(remote, nwbOptions as never, context)
+  } catch (error) {
+    if (remote.lastError) throw remote.lastError
+    if (context.signal?.aborted) throw new AbortedError('Loading from DANDI')
+    throw error
+  }
+}
+
+function provenance(metadata: Record<string, unknown>, asset: ResolvedAsset, transfer: TransferReport, downloadedPath: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...metadata }
+  // The nwb loader names the source it was handed (a signed storage URL or a temporary file): use the
+  // archive's URL instead, identical for both transfer modes and free of secrets.
+  out.source_file = asset.publicUrl
+  out.dandi_asset_id = asset.assetId
+  if (asset.dandisetId) out.dandi_dandiset_id = asset.dandisetId
+  out.dandi_version = asset.version
+  out.source_reference = sourceReference(asset.assetId, asset.dandisetId, asset.version)
+  if (asset.path) out.dandi_asset_path = asset.path
+  if (downloadedPath) out.downloaded_path = downloadedPath
+  out.dandi_transfer = { ...transfer }
+  return out
+}

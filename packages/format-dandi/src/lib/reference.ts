@@ -1,0 +1,94 @@
+import { InvalidArgumentError } from '@spikes/core'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const VERSION = /^(draft|\d+\.\d+\.\d+)$/
+
+/** What an input names: an asset by id (maybe with its API), an asset by path in a dandiset, or a plain URL. */
+export type DandiTarget =
+  | { kind: 'asset'; assetId: string; dandisetId?: string; version?: string; apiBase?: string; downloadUrl?: string }
+  | { kind: 'path'; dandisetId: string; version: string; path: string }
+  | { kind: 'url'; url: string; assetId: string }
+
+/**
+ * Parses the inputs the `dandi` loader accepts:
+ * - `dandi://<dandiset>/<version>/<path>` (version: 'draft' or '0.230629.1955'; omitted means draft)
+ * - `dandi://assets/<asset-id>`, SpikeLab's `dandi://dandiarchive.org/dandisets/<id>/versions/<v>/assets/<asset-id>`
+ *   and `dandi://dandiarchive.org/assets/<asset-id>`
+ * - a bare asset id (UUID)
+ * - an API URL (`.../api/assets/<id>/download/`, `.../api/assets/<id>/`,
+ *   `.../api/dandisets/<d>/versions/<v>/assets/<id>/`): its API base is used for the asset's metadata
+ * - any other http(s) URL: downloaded or read as is (SpikeLab: the last path segment is the asset id).
+ */
+export function parseDandiInput(input: unknown): DandiTarget {
+  if (typeof input !== 'string' || !input.trim()) throw new InvalidArgumentError('asset', input, 'a dandi:// URL, a DANDI asset id or an asset URL')
+  const text = input.trim()
+  if (UUID.test(text)) return { kind: 'asset', assetId: text.toLowerCase() }
+  if (/^dandi:\/\//i.test(text)) return parseDandiUrl(text)
+  if (/^https?:\/\//i.test(text)) return parseHttpUrl(text)
+  throw new InvalidArgumentError('asset', input, 'a dandi:// URL (dandi://000006/draft/sub-01/x.nwb), a DANDI asset id (UUID) or an http(s) asset URL')
+}
+
+function parseDandiUrl(text: string): DandiTarget {
+  const rest = text.replace(/^dandi:\/\//i, '').replace(/[?#].*$/, '')
+  const segments = rest.split('/').filter((s) => s.length > 0).map(decode)
+  const bad = () => new InvalidArgumentError('asset', text, 'dandi://<dandiset>/<version>/<path>, e.g. dandi://000006/draft/sub-anm369962/sub-anm369962_ses-20170310.nwb')
+  if (segments.some((s) => s === '..' || s === '.')) throw bad()
+  const host = segments[0]?.toLowerCase()
+  if (host === 'assets' && segments.length === 2 && UUID.test(segments[1])) return { kind: 'asset', assetId: segments[1].toLowerCase() }
+  if (host === 'dandiarchive.org' || host === 'api.dandiarchive.org') {
+    const s = segments.slice(1)
+    if (s[0] === 'assets' && s.length === 2 && UUID.test(s[1])) return { kind: 'asset', assetId: s[1].toLowerCase() }
+    if (s[0] === 'dandisets' && s[2] === 'versions' && s[4] === 'assets' && s.length === 6 && UUID.test(s[5])) {
+      return { kind: 'asset', assetId: s[5].toLowerCase(), dandisetId: s[1], version: s[3] }
+    }
+    throw bad()
+  }
+  const dandisetId = segments[0]
+  if (!dandisetId || !/^\d{6}$/.test(dandisetId)) throw bad()
+  let version = 'draft'
+  let pathSegments = segments.slice(1)
+  if (pathSegments.length > 0 && VERSION.test(pathSegments[0])) {
+    version = pathSegments[0]
+    pathSegments = pathSegments.slice(1)
+  }
+  if (pathSegments.length === 0) throw bad()
+  return { kind: 'path', dandisetId, version, path: pathSegments.join('/') }
+}
+
+function parseHttpUrl(text: string): DandiTarget {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new InvalidArgumentError('asset', text, 'a valid URL')
+  }
+  const p = url.pathname
+  let m = /^(.*)\/assets\/([0-9a-f-]{36})(?:\/download)?\/?$/i.exec(p)
+  if (m && UUID.test(m[2])) {
+    const nested = /^(.*)\/dandisets\/(\d{6})\/versions\/([^/]+)$/.exec(m[1])
+    const apiPath = nested ? nested[1] : m[1]
+    return {
+      kind: 'asset',
+      assetId: m[2].toLowerCase(),
+      dandisetId: nested?.[2],
+      version: nested ? decode(nested[3]) : undefined,
+      apiBase: `${url.origin}${apiPath}`,
+      downloadUrl: /\/download\/?$/.test(p) ? text : undefined,
+    }
+  }
+  m = /\/([^/]+)\/?$/.exec(p)
+  return { kind: 'url', url: text, assetId: m ? decode(m[1]) : text }
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/** SpikeLab's source_reference string. */
+export function sourceReference(assetId: string, dandisetId: string | undefined, version: string): string {
+  return dandisetId ? `dandi://dandiarchive.org/dandisets/${dandisetId}/versions/${version}/assets/${assetId}` : `dandi://dandiarchive.org/assets/${assetId}`
+}

@@ -1,0 +1,134 @@
+import { AbortedError, MissingEntryError, NetworkError } from '@spikes/core'
+import { redact, retryDelay } from '@spikes/core/http'
+import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
+import { parseDandiInput } from './reference.js'
+
+/** Everything a load or an export needs to know about one asset before touching its bytes. */
+export interface ResolvedAsset {
+  assetId: string
+  dandisetId: string | undefined
+  version: string
+  /** Asset path in the dandiset ('' when unknown, e.g. a plain URL input). */
+  path: string
+  size: number | undefined
+  sha256: string | undefined
+  downloadUrl: string
+  /** The archive's download URL without secrets, for metadata and messages. */
+  publicUrl: string
+  apiBase: string
+  /** API requests made to resolve it. */
+  requests: number
+}
+
+/**
+ * Turns an asset id, an asset URL or a dandi:// reference into the asset's id, path, size, digest and
+ * download URL (the asset-detail call of SpikeLab, plus a listing for dandi:// paths).
+ */
+export async function resolveAsset(input: string, base: { dandisetId: string | null; version: string; client: DandiClientOptions }): Promise<ResolvedAsset> {
+  const target = parseDandiInput(input)
+  const client = { ...base.client }
+  if (target.kind === 'asset' && target.apiBase && base.client.apiBase === undefined) client.apiBase = target.apiBase
+  const r = resolveClientOptions(client)
+  if (target.kind === 'url') {
+    return {
+      assetId: target.assetId,
+      dandisetId: base.dandisetId ?? undefined,
+      version: base.version,
+      path: '',
+      size: undefined,
+      sha256: undefined,
+      downloadUrl: target.url,
+      publicUrl: redact(target.url),
+      apiBase: r.apiBase,
+      requests: 0,
+    }
+  }
+  let requests = 0
+  let assetId: string
+  let dandisetId = base.dandisetId ?? undefined
+  let version = base.version
+  if (target.kind === 'path') {
+    dandisetId = target.dandisetId
+    version = target.version
+    let found: string | undefined
+    const nearby: string[] = []
+    for await (const a of listAssets(target.dandisetId, { ...client, version, path: target.path, pageSize: 100 })) {
+      if (a.path === target.path) {
+        found = a.assetId
+        break
+      }
+      if (nearby.length < 20) nearby.push(a.path)
+    }
+    requests++
+    if (!found) {
+      throw new MissingEntryError(target.path, `dandiset ${target.dandisetId} version ${version} at ${r.apiBase}`, nearby, 'Asset paths are case-sensitive; list them with `spikes dandi ls <dandiset>`.')
+    }
+    assetId = found
+  } else {
+    assetId = target.assetId
+    dandisetId = base.dandisetId ?? target.dandisetId
+    version = target.version ?? base.version
+  }
+  const detail = await getAsset(assetId, client)
+  requests++
+  const downloadUrl = target.kind === 'asset' && target.downloadUrl ? target.downloadUrl : detail.downloadUrl
+  return {
+    assetId,
+    dandisetId,
+    version,
+    path: detail.path,
+    size: detail.size,
+    sha256: detail.sha256,
+    downloadUrl,
+    publicUrl: redact(downloadUrl),
+    apiBase: r.apiBase,
+    requests,
+  }
+}
+
+/**
+ * Resolves the archive's download redirect (to signed storage) by hand, so the token goes only to the
+ * API's origin; returns the URL the bytes come from and the headers to send there.
+ */
+export async function resolveRedirects(url: string, client: DandiClientOptions): Promise<{ url: string; headers: Record<string, string>; requests: number }> {
+  const r = resolveClientOptions(client)
+  const doFetch = client.fetch ?? globalThis.fetch
+  const headers = { ...authHeaders(r, url), Range: 'bytes=0-0' }
+  let requests = 0
+  let response: Response
+  for (let attempt = 0; ; attempt++) {
+    requests++
+    try {
+      response = await doFetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(r.http.timeoutMs), ...(client.signal ? [client.signal] : [])]) })
+    } catch (error) {
+      if (client.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+      if (attempt >= r.http.retries) throw new NetworkError(`Request to ${redact(url)} failed: ${(error as Error)?.message ?? error}.`, { url: redact(url) }, { cause: error })
+      await sleep(r.http.backoffMs * 2 ** attempt)
+      continue
+    }
+    if ((response.status === 429 || response.status >= 500) && attempt < r.http.retries) {
+      await response.body?.cancel().catch(() => {})
+      await sleep(retryDelay(response.headers.get('retry-after'), r.http.backoffMs * 2 ** attempt))
+      continue
+    }
+    break
+  }
+  await response.body?.cancel().catch(() => {})
+  const location = response.headers.get('location')
+  if (response.status >= 300 && response.status < 400 && location) {
+    // The archive answers with a signed storage URL; reads go there (a further hop is followed by the
+    // reader itself, without credentials).
+    const next = new URL(location, url).toString()
+    return { url: next, headers: authHeaders(r, next), requests }
+  }
+  if (response.status === 200 || response.status === 206 || response.status === 416) return { url, headers: authHeaders(r, url), requests }
+  if (response.status === 401 || response.status === 403) {
+    throw new NetworkError(
+      r.token ? `The DANDI archive refused the token for ${redact(url)} (HTTP ${response.status}).` : `${redact(url)} needs authentication (HTTP ${response.status}): set DANDI_API_TOKEN or pass apiToken.`,
+      { url: redact(url), status: response.status, authRequired: true, tokenSent: !!r.token },
+    )
+  }
+  throw new NetworkError(`GET ${redact(url)} failed with HTTP ${response.status}.`, { url: redact(url), status: response.status })
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

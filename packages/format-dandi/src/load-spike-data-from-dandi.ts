@@ -1,0 +1,26 @@
+import { WarningCollector, type Progress, type SpikeData, type SpikesWarning } from '@spikes/core'
+import type { DandiOptions } from './options.js'
+
+export interface LoadFromDandiOptions extends DandiOptions {
+  signal?: AbortSignal
+  onProgress?: (progress: Progress) => void
+  onWarning?: (warning: SpikesWarning) => void
+  fetch?: typeof fetch
+}
+
+/**
+ * SpikeLab's load_spikedata_from_dandi: `assetIdOrUrl` is a DANDI asset id, an asset URL
+ * (https://api.dandiarchive.org/api/assets/<id>/download/) or a dandi:// reference. By default only the
+ * bytes of the Units table, the electrodes and the metadata travel (HTTP Range); `download: true` streams
+ * the whole file (resumed, verified). metadata.dandi_transfer reports the requests and bytes.
+ */
+export async function loadSpikeDataFromDandi(assetIdOrUrl: string, options: LoadFromDandiOptions = {}): Promise<SpikeData> {
+  const { signal, onProgress, onWarning, fetch, ...rest } = options ?? {}
+  const { checkDandiOptions } = await import('./options.js')
+  const checked = checkDandiOptions(rest)
+  const { loadDandi } = await import('./lib/load-dandi.js')
+  const collector = new WarningCollector(onWarning)
+  const data = await loadDandi(assetIdOrUrl, checked, { warn: collector.warn, progress: (p) => onProgress?.(p), signal, fetch })
+  const extra = collector.warnings.filter((w) => !data.warnings.includes(w))
+  return extra.length ? data.with({ warnings: [...data.warnings, ...extra] }) : data
+}

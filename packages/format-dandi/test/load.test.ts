@@ -1,0 +1,243 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesWarning } from '@spikes/core'
+import { fileSource } from '@spikes/core/node'
+import { nwbLoader } from '@spikes/format-nwb'
+import { loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
+import { startDandiEmulator } from './support/emulator.js'
+import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+
+const TOKEN = 'embargo-token-42'
+const fast = { backoffMs: 1, retries: 4 }
+
+function comparable(sd: SpikeData): unknown {
+  const { dandi_transfer, downloaded_path, ...metadata } = sd.metadata as Record<string, unknown>
+  return { times: Array.from(sd.times), offsets: Array.from(sd.offsets), N: sd.N, lengthMs: sd.lengthMs, startTimeMs: sd.startTimeMs, neuronAttributes: sd.neuronAttributes, metadata }
+}
+
+describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', async () => {
+  it('has the shared real data', () => expect(REAL).toBe(true))
+  const medium = await generated('medium')
+  const chunked = await generated('chunked')
+  const emu = await startDandiEmulator({
+    token: TOKEN,
+    dandisets: {
+      '000401': {
+        assets: [
+          { path: 'sub-4/sub-4_ses-4_ecephys.nwb', file: R.rutishauser },
+          { path: 'sub-A8604/sub-A8604_ecephys.nwb', file: R.pynapple },
+          { path: 'sub-001/sub-001_ses-1_ecephys.nwb', file: R.spikeglx },
+          { path: 'gen/medium.nwb', file: medium.path },
+          { path: 'gen/chunked.nwb', file: chunked.path },
+          { path: 'bad/wrong-digest.nwb', file: R.pynapple, wrongDigest: true },
+          { path: 'bad/no-range.nwb', file: R.pynapple, ignoreRange: true },
+          { path: '../../escape/../..', file: R.pynapple },
+        ],
+      },
+      '000402': { embargoed: true, assets: [{ path: 'sub-e/sub-e.nwb', file: R.pynapple }] },
+    },
+  })
+  const id = (path: string) => emu.asset(path).assetId
+  const api = { apiBase: emu.apiBase, ...fast }
+  let tmp = ''
+  let savedTmp: string | undefined
+  afterAll(() => emu.close())
+  beforeEach(async () => {
+    await emu.setFaults([])
+    await emu.clearLog()
+    // Temporary downloads go under os.tmpdir(): point it at a fresh folder to see what is left behind.
+    savedTmp = process.env.TMPDIR
+    tmp = mkdtempSync(join(tmpdir(), 'spikes-dandi-load-'))
+    process.env.TMPDIR = tmp
+  })
+  afterEach(() => {
+    if (savedTmp === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = savedTmp
+    rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it('reads a real Units table remotely', async () => {
+    const a = emu.asset('sub-4/sub-4_ses-4_ecephys.nwb')
+    const sd = await loadSpikeDataFromDandi(a.assetId, { ...api, dandisetId: '000401' })
+    // h5py on the same file: len(units/id) = 35, len(spike_times) = 214278, spike_times_index[:3] =
+    // [19750, 40188, 57382], spike_times[0] = 0.03942225, identifier b'TWH103_CBID4'.
+    expect(sd.N).toBe(35)
+    expect(sd.totalSpikes).toBe(214278)
+    expect(sd.train(0).length).toBe(19750)
+    expect(sd.train(1).length).toBe(40188 - 19750)
+    expect(sd.train(2).length).toBe(57382 - 40188)
+    expect(sd.train(0)[0]).toBe(0.03942225 * 1e3)
+    expect(sd.metadata).toMatchObject({
+      identifier: 'TWH103_CBID4',
+      dandi_asset_id: a.assetId,
+      dandi_dandiset_id: '000401',
+      dandi_version: 'draft',
+      source_reference: `dandi://dandiarchive.org/dandisets/000401/versions/draft/assets/${a.assetId}`,
+      dandi_asset_path: a.path,
+      source_file: `${emu.apiBase}/assets/${a.assetId}/download/`,
+      dandi_transfer: { mode: 'range', asset_size: a.size },
+    })
+    const t = sd.metadata.dandi_transfer as { bytes_fetched: number; requests: number }
+    // The spike times are 1.7 MB of this 2 MB file, so most of it travels; never more than once.
+    expect(t.bytes_fetched).toBeLessThanOrEqual(a.size)
+    expect(t.requests).toBeLessThanOrEqual(20)
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('gives identical SpikeData remotely, downloaded, and from the local file', async () => {
+    for (const path of ['sub-4/sub-4_ses-4_ecephys.nwb', 'sub-A8604/sub-A8604_ecephys.nwb']) {
+      const remote = await loadSpikeDataFromDandi(id(path), api)
+      const downloaded = await loadSpikeDataFromDandi(id(path), { ...api, download: true })
+      expect(downloaded.metadata.dandi_transfer).toMatchObject({ mode: 'download', bytes_fetched: emu.asset(path).size })
+      expect(comparable(remote)).toEqual(comparable(downloaded))
+      const local = await nwbLoader.load(await fileSource(emu.asset(path).file), {}, { warn: () => {}, progress: () => {} })
+      expect(Array.from(remote.times)).toEqual(Array.from(local.times))
+      expect(remote.neuronAttributes).toEqual(local.neuronAttributes)
+    }
+    // pynapple-phy file, h5py: units/id = [6, 191, 206], spike_times_index = [11020, 15710, 21354].
+    const p = await loadSpikeDataFromDandi(id('sub-A8604/sub-A8604_ecephys.nwb'), api)
+    expect(p.neuronAttributes?.map((u) => u.unit_id)).toEqual([6, 191, 206])
+    expect(p.spikeCounts()).toEqual([11020, 15710 - 11020, 21354 - 15710])
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('loads dandi:// references through loadSpikeData', async () => {
+    const c = rootContainer.createChildContainer()
+    registerDandi(c)
+    const sd = await loadSpikeData('dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', { container: c, options: api })
+    expect(sd.N).toBe(3)
+    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_asset_id: id('sub-A8604/sub-A8604_ecephys.nwb'), provenance: { format: 'dandi', source: 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb' } })
+    const byId = await loadSpikeData(`dandi://assets/${id('sub-A8604/sub-A8604_ecephys.nwb')}`, { container: c, format: 'dandi', options: api })
+    expect(byId.totalSpikes).toBe(21354)
+    await expect(loadSpikeData('dandi://000401/draft/sub-A8604/missing.nwb', { container: c, options: api })).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'sub-A8604/missing.nwb' })
+  })
+
+  it('accepts the asset URL and finds the API from it', async () => {
+    const a = emu.asset('sub-A8604/sub-A8604_ecephys.nwb')
+    const sd = await loadSpikeDataFromDandi(`${emu.apiBase}/assets/${a.assetId}/download/`, fast)
+    expect(sd.totalSpikes).toBe(21354)
+    expect(sd.metadata.dandi_asset_id).toBe(a.assetId)
+    const nested = await loadSpikeDataFromDandi(`${emu.apiBase}/dandisets/000401/versions/draft/assets/${a.assetId}/`, fast)
+    expect(nested.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_version: 'draft' })
+  })
+
+  it('keeps the downloaded file in downloadDir and records downloaded_path', async () => {
+    const dir = join(tmp, 'keep')
+    const sd = await loadSpikeDataFromDandi(id('sub-A8604/sub-A8604_ecephys.nwb'), { ...api, downloadDir: dir })
+    expect(sd.metadata.downloaded_path).toBe(join(dir, 'sub-A8604_ecephys.nwb'))
+    expect(readdirSync(dir)).toEqual(['sub-A8604_ecephys.nwb'])
+  })
+
+  it('never writes outside the download folder, whatever the asset path', async () => {
+    const dir = join(tmp, 'keep')
+    const a = emu.asset('../../escape/../..')
+    const sd = await loadSpikeDataFromDandi(a.assetId, { ...api, downloadDir: dir })
+    expect(sd.metadata.downloaded_path).toBe(join(dir, `${a.assetId}.nwb`))
+    expect(readdirSync(tmp)).toEqual(['keep'])
+  })
+
+  it('downloads when the server ignores Range, with a warning', async () => {
+    const warnings: SpikesWarning[] = []
+    const sd = await loadSpikeDataFromDandi(id('bad/no-range.nwb'), { ...api, onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_DANDI_NO_RANGE'])
+    expect(sd.warnings.map((w) => w.code)).toContain('SPIKES_WARN_DANDI_NO_RANGE')
+    expect(sd.metadata.dandi_transfer).toMatchObject({ mode: 'download', fallback: 'range-unsupported' })
+    expect(sd.totalSpikes).toBe(21354)
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('a wrong digest fails the download with SPIKES_INTEGRITY and leaves nothing', async () => {
+    const dir = join(tmp, 'keep')
+    await expect(loadSpikeDataFromDandi(id('bad/wrong-digest.nwb'), { ...api, downloadDir: dir })).rejects.toMatchObject({ code: 'SPIKES_INTEGRITY', check: 'sha256' })
+    expect(readdirSync(dir)).toEqual([])
+    await expect(loadSpikeDataFromDandi(id('bad/wrong-digest.nwb'), { ...api, download: true })).rejects.toMatchObject({ code: 'SPIKES_INTEGRITY' })
+    expect(readdirSync(tmp)).toEqual(['keep'])
+    const unchecked = await loadSpikeDataFromDandi(id('bad/wrong-digest.nwb'), { ...api, download: true, verifyDigest: false })
+    expect(unchecked.totalSpikes).toBe(21354)
+  })
+
+  it('embargoed assets need the token', async () => {
+    const a = emu.asset('sub-e/sub-e.nwb')
+    await expect(loadSpikeDataFromDandi(a.assetId, api)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', authRequired: true })
+    const remote = await loadSpikeDataFromDandi(a.assetId, { ...api, apiToken: TOKEN })
+    const downloaded = await loadSpikeDataFromDandi(a.assetId, { ...api, apiToken: TOKEN, download: true })
+    expect(comparable(remote)).toEqual(comparable(downloaded))
+    const err = await loadSpikeDataFromDandi(a.assetId, { ...api, apiToken: 'not-the-token-xyz' }).catch((e) => e)
+    expect(err).toMatchObject({ code: 'SPIKES_NETWORK', status: 401 })
+    expect(`${err.message} ${JSON.stringify(err)} ${err.stack}`).not.toContain('not-the-token-xyz')
+  })
+
+  it('survives faults during a remote load, and reports a persistent one as SPIKES_NETWORK', async () => {
+    const expected = comparable(await loadSpikeDataFromDandi(id('gen/medium.nwb'), api))
+    await emu.setFaults([
+      { where: 'asset', kind: '429', retryAfter: 0 },
+      { where: 'download', kind: '500' },
+      { where: 'blob', kind: '503' },
+      { where: 'blob', kind: 'drop', afterBytes: 10_000 },
+      { where: 'blob', kind: 'short', afterBytes: 10_000 },
+    ])
+    expect(comparable(await loadSpikeDataFromDandi(id('gen/medium.nwb'), api))).toEqual(expected)
+    await emu.clearLog()
+    await emu.setFaults([{ where: 'blob', kind: 'drop', times: null }])
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, retries: 1 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK' })
+    await emu.setFaults([{ where: 'blob', kind: '500', times: null }])
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, retries: 1, download: true })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', status: 500 })
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('transfers at most 3x the units bytes in few requests (generated files)', async () => {
+    for (const [path, g] of [['gen/medium.nwb', medium], ['gen/chunked.nwb', chunked]] as const) {
+      const sd = await loadSpikeDataFromDandi(id(path), api)
+      const unitsBytes = g.spikes * 8 + g.units * 8 * 3
+      const t = sd.metadata.dandi_transfer as { bytes_fetched: number; requests: number }
+      expect(sd.totalSpikes).toBe(g.spikes)
+      expect(t.bytes_fetched).toBeLessThanOrEqual(3 * unitsBytes)
+      expect(t.requests).toBeLessThanOrEqual(60)
+      const downloaded = await loadSpikeDataFromDandi(id(path), { ...api, download: true })
+      expect(comparable(sd)).toEqual(comparable(downloaded))
+    }
+  })
+
+  it('passes allowNoUnits, lengthMs and startTimeMs to the NWB reader', async () => {
+    const raw = id('sub-001/sub-001_ses-1_ecephys.nwb')
+    await expect(loadSpikeDataFromDandi(raw, api)).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY' })
+    const meta = await loadSpikeDataFromDandi(raw, { ...api, allowNoUnits: true })
+    expect(meta.N).toBe(0)
+    // h5py: acquisition/ElectricalSeriesLF/starting_time.attrs['rate'] = 2500.0.
+    expect(meta.metadata.sampling_rate_hz).toBe(2500)
+    // Metadata triage of a raw asset must not pull the raw traces (13163 x 384 int16 = 10 MB).
+    expect((meta.metadata.dandi_transfer as { bytes_fetched: number }).bytes_fetched).toBeLessThan(2_000_000)
+    const sd = await loadSpikeDataFromDandi(id('sub-A8604/sub-A8604_ecephys.nwb'), { ...api, lengthMs: 2_000_000, startTimeMs: 0 })
+    expect(sd.lengthMs).toBe(2_000_000)
+  })
+
+  it('validates every option before any request', async () => {
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, nope: 1 } as never)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'nope' })
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, version: 'latest!' })).rejects.toMatchObject({ argument: 'version' })
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, download: false, downloadDir: '/tmp/x' })).rejects.toMatchObject({ argument: 'download' })
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, lengthMs: -1 })).rejects.toMatchObject({ argument: 'lengthMs' })
+    await expect(loadSpikeDataFromDandi('not an asset', api)).rejects.toMatchObject({ argument: 'asset' })
+    const controller = new AbortController()
+    controller.abort()
+    await expect(loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, signal: controller.signal })).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
+    expect((await emu.log()).length).toBe(0)
+  })
+
+  it('reports progress', async () => {
+    const phases = new Set<string>()
+    let last = 0
+    await loadSpikeDataFromDandi(id('gen/medium.nwb'), { ...api, download: true, onProgress: (p) => {
+      phases.add(p.phase)
+      if (p.phase === 'download') last = p.loaded
+    } })
+    expect(phases.has('download')).toBe(true)
+    expect(last).toBe(emu.asset('gen/medium.nwb').size)
+  })
+
+  it('leaves no file behind', () => {
+    expect(existsSync(tmp)).toBe(true)
+    expect(readdirSync(tmp)).toEqual([])
+  })
+})
