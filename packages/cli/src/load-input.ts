@@ -5,6 +5,7 @@ import { jsonOptionsFlag, stringFlag, type ParsedArgs } from './args.js'
 import type { CliIO } from './io.js'
 import { pluginContainer } from './plugins.js'
 import { progressReporter } from './progress.js'
+import { warningLines } from './warnings-display.js'
 
 export const SAMPLE_CANDIDATES = ['sample.nwb', 'sample.spikes.json']
 
@@ -52,5 +53,5 @@ export async function loadInput(args: ParsedArgs, io: CliIO, input: string | und
 }
 
 export function printWarnings(io: CliIO, data: SpikeData): void {
-  for (const w of data.warnings) io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
+  for (const line of warningLines(data.warnings, (w) => `warning[${w.code}]: ${w.message}`)) io.stderr.write(line + '\n')
 }

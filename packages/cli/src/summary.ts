@@ -1,5 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
+import { warningLines } from './warnings-display.js'
 
 export interface Summary {
   format: string
@@ -56,7 +57,7 @@ export function formatSummary(s: Summary, inputName: string): string {
   const others = Object.keys(md).filter((k) => !shown.includes(k) && k !== 'provenance' && k !== 'subject')
   if (others.length) lines.push(`  metadata     ${short(others.join(', '), 100)}`)
   lines.push(`  warnings     ${s.warnings.length ? s.warnings.length : 'none'}`)
-  for (const w of s.warnings) lines.push(`    [${w.code}] ${w.message}`)
+  lines.push(...warningLines(s.warnings, (w) => `    [${w.code}] ${w.message}`))
   return lines.join('\n') + '\n'
 }
 

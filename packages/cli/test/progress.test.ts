@@ -24,3 +24,11 @@ describe('progress on stderr', () => {
     expect(written).toEqual([])
   })
 })
+
+describe('warnings for people', () => {
+  it('shows three of each code, then how many more', async () => {
+    const { warningLines } = await import('../src/warnings-display.js')
+    const ws = [...Array.from({ length: 5 }, (_, i) => ({ code: 'A', message: `a${i}` })), { code: 'B', message: 'b' }]
+    expect(warningLines(ws, (w) => `${w.code}:${w.message}`)).toEqual(['A:a0', 'A:a1', 'A:a2', 'B:b', 'A:… and 2 more like this (5 in all; --json lists every one)'])
+  })
+})
