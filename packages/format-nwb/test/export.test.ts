@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { container, loadSpikeData, SpikeData } from '@spikes/core'
 import '@spikes/core/node'
 import { withHdf5 } from '@spikes/hdf5'
+import { seededRandom } from '@spikes/testing'
 import { convertToNwb, exportNwb, registerNwb } from '../src/index.js'
 
 const c = container.createChildContainer()
@@ -16,20 +17,8 @@ function load(input: string | Uint8Array, options: Record<string, unknown> = {})
   return loadSpikeData(input, { format: 'nwb', options, container: c })
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function sample(N = 6, seed = 1): SpikeData {
-  const r = rng(seed)
+  const r = seededRandom(seed)
   const trains = Array.from({ length: N }, (_, i) => Array.from({ length: i === 2 ? 0 : 5 + Math.floor(r() * 40) }, () => -10 + r() * 2000).sort((a, b) => a - b))
   const neuronAttributes = trains.map((_, i) => ({
     unit_id: 100 + i * 7,
@@ -120,7 +109,7 @@ describe('exportNwb', () => {
     expectSame(empty, await load(await exportNwb(empty)))
     const none = SpikeData.fromTrains([], { lengthMs: 3 })
     expectSame(none, await load(await exportNwb(none)))
-    const r = rng(9)
+    const r = seededRandom(9)
     const big = SpikeData.fromTrains(
       Array.from({ length: 20 }, () => Array.from({ length: 5000 }, () => r() * 1e6).sort((a, b) => a - b)),
       { neuronAttributes: Array.from({ length: 20 }, (_, i) => ({ unit_id: i })) },

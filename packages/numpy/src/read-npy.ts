@@ -148,24 +148,17 @@ export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksO
   const header = await readNpyHeader(source)
   const name = source.name
   if (!isNumericDtype(header.dtype)) throw new UnsupportedError('npy-chunks-dtype', `${name}: chunked reading needs a numeric dtype, not ${header.dtype.descr}.`, { file: name, dtype: header.dtype.descr })
-  if (header.fortranOrder && !orderIsIrrelevant(header.shape)) throw new UnsupportedError('npy-chunks-order', `${name}: chunked reading of a Fortran-ordered ${header.shape.length}-D array is not supported; use readNpy.`, { file: name, shape: [...header.shape] })
-  checkDataSize(header, (await source.size()) - header.dataOffset, name)
-  const length = options.chunkLength ?? 1024 * 1024
-  if (!Number.isSafeInteger(length) || length < 1) throw new InvalidArgumentError('chunkLength', length, 'a positive integer')
-  const itemsize = header.dtype.itemsize
-  for (let start = 0; start < header.count; start += length) {
-    throwIfAborted(options.signal, `Reading ${name}`)
-    const n = Math.min(length, header.count - start)
-    const bytes = await source.read(header.dataOffset + start * itemsize, n * itemsize)
+  const int64 = options.int64 ?? 'number'
+  for await (const { start, count, bytes } of elementChunks(source, header, options)) {
     // The chunk's bytes are ours: view them in place when the layout allows (no second copy).
-    const view = viewTyped(header.dtype, bytes, n, options.int64 ?? 'number')
+    const view = viewTyped(header.dtype, bytes, count, int64)
     if (view) {
       yield { start, data: view }
       continue
     }
-    const decoder = new NpyDecoder(header.dtype, n, options.int64 ?? 'number', name)
+    const decoder = new NpyDecoder(header.dtype, count, int64, name)
     decoder.push(bytes)
-    if (!decoder.finish()) checkDataSize(header, start * itemsize + bytes.length, name)
+    decoder.finish()
     yield { start, data: decoder.output as NpyTypedArray }
   }
   return header
@@ -188,6 +181,13 @@ export async function* readNpyByteChunks(source: ByteSource, options: { chunkLen
   const header = await readNpyHeader(source)
   const name = source.name
   if (header.dtype.kind === 'O') throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O'); its bytes are a pickle, not elements.`, { file: name, dtype: header.dtype.descr })
+  yield* elementChunks(source, header, options)
+  return header
+}
+
+/** Whole elements' bytes, chunk by chunk, after the checks both chunked readers share (order, size, chunk length). */
+async function* elementChunks(source: ByteSource, header: NpyHeader, options: { chunkLength?: number; signal?: AbortSignal }): AsyncGenerator<NpyByteChunk, void, void> {
+  const name = source.name
   if (header.fortranOrder && !orderIsIrrelevant(header.shape)) throw new UnsupportedError('npy-chunks-order', `${name}: chunked reading of a Fortran-ordered ${header.shape.length}-D array is not supported; use readNpy.`, { file: name, shape: [...header.shape] })
   checkDataSize(header, (await source.size()) - header.dataOffset, name)
   const length = options.chunkLength ?? 1024 * 1024
@@ -200,7 +200,6 @@ export async function* readNpyByteChunks(source: ByteSource, options: { chunkLen
     if (bytes.length < count * itemsize) checkDataSize(header, start * itemsize + bytes.length, name)
     yield { start, count, bytes }
   }
-  return header
 }
 
 /**
