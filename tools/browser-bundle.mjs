@@ -44,3 +44,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1)
   }
 }
+
+/** Packages that must bundle for browsers (format-dandi and the CLI are Node-only by design). */
+export const BROWSER_PACKAGES = ['numpy', 'hdf5', 'format-hdf5', 'format-nwb', 'format-kilosort', 'format-pickle', 'format-ibl']
+
+/** Bundles a package's main entry for browsers; esbuild fails on any Node built-in it has to follow. */
+export async function bundlePackage(name) {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../packages/${name}/src/index.ts`, import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    splitting: true,
+    outdir: 'out',
+    metafile: true,
+    conditions: ['@spikes/source'],
+    external: ['tsyringe', 'reflect-metadata', 'h5wasm', 'fflate', 'hyparquet'],
+    logLevel: 'silent',
+  })
+  return { bytes: result.outputFiles.reduce((n, f) => n + f.contents.length, 0), nodeImports: Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:')) }
+}

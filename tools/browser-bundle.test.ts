@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM script without types
-import { bundleCore } from './browser-bundle.mjs'
+import { bundleCore, bundlePackage, BROWSER_PACKAGES } from './browser-bundle.mjs'
 
 describe('@spikes/core browser build', () => {
   it('imports no Node built-ins and stays within its 25 kB budget (minified, dependencies external)', async () => {
@@ -9,4 +9,12 @@ describe('@spikes/core browser build', () => {
     expect(bytes).toBeGreaterThan(5_000)
     expect(bytes).toBeLessThan(25 * 1024)
   })
+})
+
+describe('plugins bundle for browsers', () => {
+  it.each(BROWSER_PACKAGES as string[])('@spikes/%s reaches Node built-ins only through nodeImport', async (name: string) => {
+    const { bytes, nodeImports } = await bundlePackage(name)
+    expect(nodeImports).toEqual([])
+    expect(bytes).toBeGreaterThan(1000)
+  }, 60_000)
 })

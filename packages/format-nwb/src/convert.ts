@@ -1,3 +1,4 @@
+import { nodeImport } from '@spikes/core/loader-utils'
 import { InvalidArgumentError, loadSpikeData, type LoadSpikeDataOptions, type SpikeData } from '@spikes/core'
 import { exportNwb, type ExportNwbOptions } from './write/export-nwb.js'
 
@@ -15,7 +16,7 @@ export interface ConvertResult {
 export async function convertToNwb(input: Parameters<typeof loadSpikeData>[0], output: string, loadOptions: LoadSpikeDataOptions = {}, exportOptions: ExportNwbOptions = {}): Promise<ConvertResult> {
   if (typeof output !== 'string' || output === '') throw new InvalidArgumentError('output', output, 'the path of the .nwb file to write')
   // Local paths resolve through the Node entry of core.
-  if (typeof input === 'string') await import('@spikes/core/node')
+  if (typeof input === 'string') await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
   const sd = await loadSpikeData(input, loadOptions)
   await exportNwb(sd, output, exportOptions)
   return { output, N: sd.N, totalSpikes: sd.totalSpikes, warnings: sd.warnings }

@@ -1,4 +1,7 @@
 import type * as H5Types from 'h5wasm'
+import { nodeImport } from '@spikes/core/loader-utils'
+
+export { nodeImport }
 
 /** The h5wasm namespace (classes, `Module`, `FS`) once its wasm module has been instantiated. */
 export type H5Wasm = typeof H5Types
@@ -53,12 +56,4 @@ export function loadH5wasm(): Promise<H5Wasm> {
     })
   }
   return loading
-}
-
-/**
- * import() of a Node-only module with a specifier bundlers do not follow, so browser bundles of this
- * package never pull in node:fs or h5wasm's Node build (both are only reached when isNode).
- */
-export function nodeImport<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>
 }

@@ -1,3 +1,4 @@
+import { nodeImport } from '@spikes/core/loader-utils'
 import { InvalidArgumentError } from '@spikes/core'
 
 /**
@@ -26,7 +27,7 @@ export function safeFileName(assetPath: string | undefined, assetId: string): st
 
 /** join(folder, name), checked to stay inside `folder`. */
 export async function insideFolder(folder: string, name: string): Promise<string> {
-  const { resolve, relative, isAbsolute, sep } = await import('node:path')
+  const { resolve, relative, isAbsolute, sep } = await nodeImport<typeof import('node:path')>('node:path')
   const root = resolve(folder)
   const full = resolve(root, name)
   const rel = relative(root, full)

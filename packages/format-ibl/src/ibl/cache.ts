@@ -1,3 +1,4 @@
+import { nodeImport } from '@spikes/core/loader-utils'
 import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
 import { fetchWithRetry } from '@spikes/core/http'
 
@@ -39,7 +40,7 @@ function checkRel(relPath: string): string {
 
 async function md5Hex(chunks: Iterable<Uint8Array> | Uint8Array): Promise<string | undefined> {
   try {
-    const { createHash } = await import('node:crypto')
+    const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
     const h = createHash('md5')
     if (chunks instanceof Uint8Array) h.update(chunks)
     else for (const c of chunks) h.update(c)
@@ -121,9 +122,9 @@ export function memoryCache(): OneCache {
 
 /** The ONE cache layout on disk: `<root>/<lab>/Subjects/<subject>/<date>/<number>/<collection>/[#rev#/]<name>`. */
 export async function folderCache(root: string): Promise<OneCache> {
-  const fs = await import('node:fs/promises')
-  const path = await import('node:path')
-  const { fileSource, directorySource } = await import('@spikes/core/node')
+  const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
+  const path = await nodeImport<typeof import('node:path')>('node:path')
+  const { fileSource, directorySource } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
   const abs = path.resolve(root)
   const full = (rel: string) => path.join(abs, ...checkRel(rel).split('/'))
   const has = async (relPath: string, size?: number): Promise<boolean> => {
@@ -152,7 +153,7 @@ export async function folderCache(root: string): Promise<OneCache> {
         http,
         async () => {
           const response = await request(spec, http)
-          const { createHash } = await import('node:crypto')
+          const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
           const hash = spec.md5 ? createHash('md5') : undefined
           const handle = await fs.open(part, 'w')
           let size = 0
@@ -201,8 +202,8 @@ export async function folderCache(root: string): Promise<OneCache> {
 /** ONE's default cache folder: ~/Downloads/ONE/<alyx host>. */
 export async function defaultCacheDir(baseUrl: string): Promise<string | undefined> {
   try {
-    const os = await import('node:os')
-    const path = await import('node:path')
+    const os = await nodeImport<typeof import('node:os')>('node:os')
+    const path = await nodeImport<typeof import('node:path')>('node:path')
     return path.join(os.homedir(), 'Downloads', 'ONE', new URL(baseUrl).host.replace(/[:]/g, '_'))
   } catch {
     return undefined

@@ -1,3 +1,4 @@
+import { nodeImport } from '@spikes/core/loader-utils'
 import { InvalidArgumentError, MissingEntryError, type ByteSource } from '@spikes/core'
 import { baseName } from '@spikes/core'
 import { readParquetTable, type Table } from '../lib/parquet.js'
@@ -68,7 +69,7 @@ export async function loadUnitsTable(settings: UnitsTableSettings): Promise<Unit
   } else {
     let fileSource: (p: string) => Promise<ByteSource>
     try {
-      ;({ fileSource } = await import('@spikes/core/node'))
+      ;({ fileSource } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node'))
     } catch {
       throw new InvalidArgumentError('unitsTable', location, 'a URL (local paths need Node)')
     }

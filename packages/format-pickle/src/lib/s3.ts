@@ -1,3 +1,4 @@
+import { nodeImport } from '@spikes/core/loader-utils'
 import { InvalidArgumentError, MissingFileError, NetworkError, UnsupportedError } from '@spikes/core'
 
 /** Credentials for signing S3 requests (AWS Signature Version 4). */
@@ -58,7 +59,7 @@ export function uriEncode(text: string, keepSlash: boolean): string {
  * `host` is signed from the URL. Uses node:crypto.
  */
 export async function signS3Request(request: { method: string; url: string; headers?: Record<string, string>; region: string; credentials: S3Credentials; date: Date; payloadHash?: string }): Promise<Record<string, string>> {
-  const { createHash, createHmac } = await import('node:crypto')
+  const { createHash, createHmac } = await nodeImport<typeof import('node:crypto')>('node:crypto')
   const u = new URL(request.url)
   const amzDate = request.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
   const day = amzDate.slice(0, 8)
@@ -103,7 +104,7 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
 }
 
 async function readOptionalFile(path: string): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises')
+  const { readFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
   try {
     return await readFile(path, 'utf8')
   } catch {
@@ -113,7 +114,7 @@ async function readOptionalFile(path: string): Promise<string | undefined> {
 
 async function awsFile(explicit: string | undefined, envPath: string | undefined, name: string, env: Record<string, string | undefined>): Promise<string | undefined> {
   if (explicit ?? envPath) return readOptionalFile((explicit ?? envPath) as string)
-  const { homedir } = await import('node:os')
+  const { homedir } = await nodeImport<typeof import('node:os')>('node:os')
   const home = env.HOME ?? env.USERPROFILE ?? homedir()
   return readOptionalFile(`${home}/.aws/${name}`)
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { isNode, loadH5wasm, type H5Wasm } from '../runtime.js'
+import { isNode, loadH5wasm, nodeImport, type H5Wasm } from '../runtime.js'
 import { toHdf5Error } from '../errors.js'
 import { isRef, type H5AttrValue, type H5Attrs, type H5DatasetSpec, type H5GroupSpec, type H5NodeSpec, type H5Ref } from './tree.js'
 
@@ -136,7 +136,7 @@ function checkName(name: string, parent: string): void {
 async function scratchPath(): Promise<string> {
   const id = `spikes-h5-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.h5`
   if (!isNode) return `/${id}`
-  const [{ tmpdir }, { join }] = await Promise.all([import('node:os'), import('node:path')])
+  const [{ tmpdir }, { join }] = await Promise.all([nodeImport<typeof import('node:os')>('node:os'), nodeImport<typeof import('node:path')>('node:path')])
   return join(tmpdir(), id)
 }
 
