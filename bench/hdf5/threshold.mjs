@@ -18,7 +18,6 @@ const fsHz = 20000
 const samples = seconds * fsHz
 const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
 const file = join(tmpdir(), `spikes-bench-threshold-${channels}x${samples}-int16.h5`)
-const coreDist = new URL('../../packages/core/dist/threshold/index.js', import.meta.url)
 
 /** Deterministic int16 traces: noise (sd ~ 20) plus ~5 Hz of biphasic spikes per channel. */
 async function makeFile() {
@@ -67,28 +66,12 @@ async function child(which) {
   } else {
     const core = await import('@spikes/core')
     await import('@spikes/core/node')
-    const options = { dataset: 'traces', fsHz }
-    if (typeof core.fromThresholding === 'function') {
-      const { hdf5ThresholdLoader } = await import('@spikes/format-hdf5')
-      const c = core.container.createChildContainer()
-      c.register(core.SPIKE_LOADER, { useValue: hdf5ThresholdLoader })
-      const sd = await core.loadSpikeData(file, { format: 'hdf5-threshold', options, container: c })
-      check = sd.totalSpikes
-      path = 'loadSpikeData(format hdf5-threshold)'
-    } else {
-      // @spikes/core's index does not re-export fromThresholding yet: the loader's two steps by hand.
-      const { fromThresholding } = await import(coreDist.href)
-      const { openHdf5 } = await import('@spikes/hdf5')
-      const f = await openHdf5(file)
-      try {
-        const ds = f.dataset('traces')
-        const sd = fromThresholding({ data: ds.readNumeric({ as: 'native' }), shape: ds.shape }, { fsHz, overwrite: true })
-        check = sd.totalSpikes
-      } finally {
-        await f.close()
-      }
-      path = 'openHdf5 + readNumeric + fromThresholding (core index lacks the export)'
-    }
+    const { hdf5ThresholdLoader } = await import('@spikes/format-hdf5')
+    const c = core.container.createChildContainer()
+    c.register(core.SPIKE_LOADER, { useValue: hdf5ThresholdLoader })
+    const sd = await core.loadSpikeData(file, { format: 'hdf5-threshold', options: { dataset: 'traces', fsHz }, container: c })
+    check = sd.totalSpikes
+    path = 'loadSpikeData(format hdf5-threshold)'
   }
   const ms = performance.now() - start
   process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check, path }))
