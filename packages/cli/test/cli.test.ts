@@ -93,6 +93,18 @@ describe('spikes load', () => {
     }
   })
 
+  it('checks every installed format\'s options before touching the input', async () => {
+    const formats = io()
+    await main(['formats', '--json'], formats.io)
+    const ids = (JSON.parse(formats.stdout()) as { id: string }[]).map((r) => r.id)
+    expect(ids.length).toBeGreaterThanOrEqual(10)
+    for (const id of ids) {
+      const t = io()
+      expect(await main(['load', join(dir, 'does-not-exist'), '--format', id, '--options', '{"bogusOption": 1}', '--json'], t.io), id).toBe(1)
+      expect(JSON.parse(t.stdout()).error.code, id).toBe('SPIKES_INVALID_ARGUMENT')
+    }
+  })
+
   it('names an unrecognised file', async () => {
     const junk = join(dir, 'junk.bin')
     await writeFile(junk, 'not a recording')

@@ -1,4 +1,4 @@
-import { InvalidSourceError } from './errors.js'
+import { InvalidArgumentError, InvalidSourceError } from './errors.js'
 import { spikeDataFromJson } from './json.js'
 import { LOADER_API_VERSION, NO_MATCH, type SpikeLoader } from './registry/loader.js'
 import { readText } from './sources/read-helpers.js'
@@ -21,7 +21,12 @@ export const spikesJsonLoader: SpikeLoader = {
     if (text.startsWith('{') && /"trains"\s*:/.test(text) && /"N"\s*:/.test(text)) return { confidence: 90, reason: 'JSON object with "N" and "trains" keys' }
     return NO_MATCH
   },
-  async load(source): Promise<SpikeData> {
+  checkOptions(options) {
+    const names = Object.keys(options ?? {})
+    if (names.length) throw new InvalidArgumentError(names[0], (options as Record<string, unknown>)[names[0]], 'no options (the spikes-json loader takes none)')
+  },
+  async load(source, options): Promise<SpikeData> {
+    this.checkOptions!(options)
     if (source.type !== 'file') throw new InvalidSourceError('spikes-json reads a file.', { got: source.type })
     let doc: unknown
     try {

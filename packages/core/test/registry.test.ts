@@ -10,8 +10,11 @@ import {
   NO_MATCH,
   SPIKE_LOADER,
   SpikeData,
+  InvalidArgumentError,
+  SOURCE_RESOLVER,
   type SpikeLoader,
 } from '../src/index.js'
+import { localPathResolver } from '../src/node/resolve-path.js'
 
 const MAGIC = 'SPK1'
 
@@ -142,6 +145,14 @@ describe('loadSpikeData', () => {
     expect(sd.warnings).toEqual([{ code: 'SPIKES_WARN_TEST', message: 'loaded by spk-v2' }])
     expect(onWarning).toHaveBeenCalledWith({ code: 'SPIKES_WARN_TEST', message: 'loaded by spk-v2' })
     expect(sd.metadata.provenance).toMatchObject({ format: 'spk-v2', loader_version: '1.2.3', package: '@example/spk-v2', options: { fsHz: 1 }, reason: 'spk-v2: magic SPK1' })
+  })
+
+  it("checks a forced loader's options before resolving the input", async () => {
+    const strict: SpikeLoader = { ...versioned, id: 'strict', checkOptions: (o) => { if ('bad' in (o as object)) throw new InvalidArgumentError('bad', 1, 'nothing') } }
+    const { c } = registryWith(strict)
+    c.register(SOURCE_RESOLVER, { useValue: localPathResolver })
+    await expect(loadSpikeData('/nonexistent/file.spk', { container: c, format: 'strict', options: { bad: 1 } })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'bad' })
+    await expect(loadSpikeData('/nonexistent/file.spk', { container: c, format: 'strict', options: {} })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE' })
   })
 
   it('validates its arguments before any I/O', async () => {

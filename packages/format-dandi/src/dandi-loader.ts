@@ -21,6 +21,10 @@ export const dandiLoader: SpikeLoader<DandiOptions> = {
     if (probe.kind === 'remote' && probe.scheme === 'dandi') return { confidence: 100, reason: 'dandi:// URL' }
     return NO_MATCH
   },
+  async checkOptions(options) {
+    const { checkDandiOptions } = await import('./options.js')
+    checkDandiOptions(options)
+  },
   async load(source, options, context) {
     const { checkDandiOptions } = await import('./options.js')
     const checked = checkDandiOptions(options)

@@ -21,6 +21,9 @@ export const hdf5Loader: SpikeLoader<Hdf5Options> = {
     if (H5_EXTENSIONS.includes(probe.extension) && probe.size > probe.head.length) return { confidence: 20, reason: `.${probe.extension} extension (signature beyond the probed bytes)` }
     return { confidence: 0, reason: 'no HDF5 signature' }
   },
+  checkOptions(options: Hdf5Options): void {
+    resolveOptions(options)
+  },
   async load(source: Source, options: Hdf5Options, context: LoadContext): Promise<SpikeData> {
     const opts = resolveOptions(options)
     if (source.type !== 'file') throw new InvalidArgumentError('source', source.type, 'an HDF5 file (a path, bytes or a Blob)')

@@ -31,6 +31,10 @@ export const alfLoader: SpikeLoader<AlfOptions> = {
     if (probe.folders.includes('alf')) return { confidence: 30, reason: "an 'alf' collection folder (spikes may be in a collection below it)" }
     return { confidence: 0, reason: 'no ALF spikes object' }
   },
+  async checkOptions(options) {
+    const { checkAlfOptions } = await import('./options.js')
+    checkAlfOptions(options)
+  },
   async load(source, options, context) {
     const { checkAlfOptions } = await import('./options.js')
     const opts = checkAlfOptions(options)

@@ -23,6 +23,10 @@ export const iblLoader: SpikeLoader<IblOptions> = {
     if (probe.kind === 'remote' && probe.scheme === 'ibl') return { confidence: 100, reason: 'ibl:// URL' }
     return { confidence: 0, reason: 'not an ibl:// URL' }
   },
+  async checkOptions(options) {
+    const { checkIblOptions } = await import('./options.js')
+    checkIblOptions(options)
+  },
   async load(source, options, context) {
     const { checkIblOptions, checkUuid } = await import('./options.js')
     const opts = checkIblOptions(options)

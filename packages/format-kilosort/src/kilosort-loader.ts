@@ -21,6 +21,9 @@ export const kilosortLoader: SpikeLoader<KilosortOptions> = {
     if (files.has('spike_templates.npy')) return { confidence: params ? 90 : 80, reason: `spike_times.npy with spike_templates.npy${params ? ' and params.py' : ''}` }
     return { confidence: params ? 30 : 15, reason: 'spike_times.npy without spike_clusters.npy or spike_templates.npy' }
   },
+  checkOptions(options: KilosortOptions): void {
+    resolveKilosortOptions(options)
+  },
   async load(source: Source, options: KilosortOptions, context: LoadContext): Promise<SpikeData> {
     const opts = resolveKilosortOptions(options)
     if (source.type !== 'folder') throw new InvalidArgumentError('source', source.type, 'a KiloSort / Phy output folder')

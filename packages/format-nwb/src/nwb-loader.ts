@@ -14,6 +14,10 @@ export const nwbLoader: SpikeLoader<NwbOptions> = {
   input: 'file',
   extensions: ['nwb'],
   detect: detectNwb,
+  async checkOptions(options) {
+    const { checkNwbOptions } = await import('./options.js')
+    checkNwbOptions(options)
+  },
   async load(source, options, context) {
     const { checkNwbOptions } = await import('./options.js')
     const checked = checkNwbOptions(options)

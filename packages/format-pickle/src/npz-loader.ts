@@ -13,6 +13,9 @@ export const spikelabNpzLoader: SpikeLoader<SpikelabNpzOptions> = {
   input: spikelabNpzFormat.input,
   extensions: spikelabNpzFormat.extensions,
   detect: detectSpikelabNpz,
+  checkOptions(options: SpikelabNpzOptions): void {
+    checkSpikelabNpzOptions(options)
+  },
   async load(source: Source, options: SpikelabNpzOptions, context: LoadContext): Promise<SpikeData> {
     const checked = checkSpikelabNpzOptions(options)
     if (source.type !== 'file') {

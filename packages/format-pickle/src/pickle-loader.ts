@@ -18,6 +18,9 @@ export const pickleLoader: SpikeLoader<PickleOptions> = {
   extensions: pickleFormat.extensions,
   schemes: pickleFormat.schemes,
   detect: detectPickle,
+  checkOptions(options: PickleOptions): void {
+    checkPickleOptions(options)
+  },
   async load(source: Source, options: PickleOptions, context: LoadContext): Promise<SpikeData> {
     const checked = checkPickleOptions(options)
     const { bytes, file } = await readPickleSource(source, checked, context)

@@ -20,6 +20,8 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
   if (typeof loaderOptions !== 'object' || Array.isArray(loaderOptions)) throw new InvalidArgumentError('options.options', loaderOptions, 'an object of loader options')
   const container = options.container ?? defaultContainer
   const registry = container.resolve(LoaderRegistry)
+  // With the format known, its options are checked before the input is touched.
+  if (options.format !== undefined && typeof options.format === 'string' && options.format) await registry.get(options.format).checkOptions?.(loaderOptions as never)
   const source = await resolveSource(input, container, options.fetch)
   try {
     const selection = await registry.select(source, options.format)

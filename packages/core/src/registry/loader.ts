@@ -72,6 +72,11 @@ export interface SpikeLoader<O = Record<string, unknown>> {
   /** URL schemes the loader answers for ('dandi', 'ibl'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]
   detect(probe: Probe): Promise<Match> | Match
+  /**
+   * Throws a typed error for options the loader does not accept. loadSpikeData calls it before any I/O
+   * when the format is known; `load` must check its options itself as well.
+   */
+  checkOptions?(options: O): void | Promise<void>
   load(source: Source, options: O, context: LoadContext): Promise<SpikeData>
 }
 

@@ -19,6 +19,9 @@ export const hdf5ThresholdLoader: SpikeLoader<Hdf5ThresholdOptions> = {
   detect(_probe: Probe): Match {
     return { confidence: 0, reason: "threshold detection is chosen explicitly (format 'hdf5-threshold', with dataset and fsHz)" }
   },
+  checkOptions(options: Hdf5ThresholdOptions): void {
+    resolveHdf5ThresholdOptions(options)
+  },
   async load(source: Source, options: Hdf5ThresholdOptions, context: LoadContext): Promise<SpikeData> {
     const o = resolveHdf5ThresholdOptions(options)
     if (source.type !== 'file') throw new InvalidArgumentError('source', source.type, 'an HDF5 file (a path, bytes or a Blob)')
