@@ -28,14 +28,8 @@ export const hdf5Loader: SpikeLoader<Hdf5Options> = {
     const opts = resolveOptions(options)
     if (source.type !== 'file') throw new InvalidArgumentError('source', source.type, 'an HDF5 file (a path, bytes or a Blob)')
     throwIfAborted(context.signal, 'Loading HDF5')
-    const { openHdf5 } = await import('@spikes/hdf5')
-    const file = await openHdf5(source as ByteSource, { name: source.name, signal: context.signal })
-    try {
-      const { loadFromFile } = await import('./lib/load-file.js')
-      return loadFromFile(file, opts, sourceFile(source as ByteSource), context)
-    } finally {
-      await file.close()
-    }
+    const [{ withHdf5 }, { loadFromFile }] = await Promise.all([import('@spikes/hdf5'), import('./lib/load-file.js')])
+    return withHdf5(source as ByteSource, (file) => loadFromFile(file, opts, sourceFile(source as ByteSource), context), { name: source.name, signal: context.signal })
   },
 }
 

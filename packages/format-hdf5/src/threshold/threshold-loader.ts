@@ -26,13 +26,7 @@ export const hdf5ThresholdLoader: SpikeLoader<Hdf5ThresholdOptions> = {
     const o = resolveHdf5ThresholdOptions(options)
     if (source.type !== 'file') throw new InvalidArgumentError('source', source.type, 'an HDF5 file (a path, bytes or a Blob)')
     throwIfAborted(context.signal, 'Loading HDF5 traces')
-    const { openHdf5 } = await import('@spikes/hdf5')
-    const file = await openHdf5(source as ByteSource, { name: source.name, signal: context.signal })
-    try {
-      const { thresholdFile } = await import('./load-traces.js')
-      return thresholdFile(file, o, context)
-    } finally {
-      await file.close()
-    }
+    const [{ withHdf5 }, { thresholdFile }] = await Promise.all([import('@spikes/hdf5'), import('./load-traces.js')])
+    return withHdf5(source as ByteSource, (file) => thresholdFile(file, o, context), { name: source.name, signal: context.signal })
   },
 }

@@ -1,7 +1,7 @@
 import { MissingEntryError, SpikeData, UnsupportedError, type LoadContext, type Source } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import { fromJsonValue } from '@spikes/core/json'
-import { openHdf5, type Hdf5File } from '@spikes/hdf5'
+import { withHdf5, type Hdf5File } from '@spikes/hdf5'
 import type { NwbOptions } from '../options.js'
 import { safeAttr } from './h5-util.js'
 import { chooseUnitsTable } from './find-units.js'
@@ -24,12 +24,7 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
   if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
-  const file = await openHdf5(source, { signal: context.signal })
-  try {
-    return readNwb(file, source, options, context)
-  } finally {
-    await file.close()
-  }
+  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal })
 }
 
 function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Checked, context: LoadContext): SpikeData {
