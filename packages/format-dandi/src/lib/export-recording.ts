@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
-import { AbortedError, InvalidArgumentError, NetworkError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
+import { AbortedError, InvalidArgumentError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
 import { openHdf5, RemoteFile, remoteFileMounter, type Hdf5File } from '@spikes/hdf5'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { downloadFile } from './download.js'
 import { describeElectricalSeries, type ElectricalSeriesInfo } from './electrical-series.js'
 import { sourceReference } from './reference.js'
-import { resolveAsset, resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
+import { resolveAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
+import { openRemoteAsset } from './open-remote-asset.js'
 import { ZarrV2Writer, zarrDtype } from './zarr-writer.js'
 
 export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal' | 'fetch'> {
@@ -95,7 +96,11 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   let nwbPath: string | undefined
   try {
     if (!o.download) {
-      remote = await openRemote(info, clientForAsset, transfer, collector, progress, options.signal)
+      remote = await openRemoteAsset(info, clientForAsset, transfer, collector.warn, {
+        signal: options.signal,
+        cacheBytes: 32 * 1024 * 1024,
+        onTransfer: (s) => progress({ phase: 'fetch', loaded: s.bytes, total: s.size, unit: 'bytes' }),
+      })
       if (remote) file = await openHdf5(remote, { mount: remoteFileMounter, name: remote.name, signal: options.signal }).catch((error) => Promise.reject(remote?.lastError ?? error))
     }
     if (!file) {
@@ -237,30 +242,6 @@ function checkExportOptions(options: ExportRecordingOptions): CheckedExport {
     chunkSamples: chunkSamples as number | null,
     zlibLevel: compression === 'zlib' ? (level as number) : 0,
     traces,
-  }
-}
-
-async function openRemote(info: ResolvedAsset, client: DandiClientOptions, transfer: { requests: number; mode: string }, collector: WarningCollector, progress: (p: Progress) => void, signal?: AbortSignal): Promise<RemoteFile | null> {
-  const r = resolveClientOptions(client)
-  const target = await resolveRedirects(info.downloadUrl, client)
-  transfer.requests += target.requests
-  try {
-    return await RemoteFile.open(target.url, {
-      name: safeFileName(info.path, info.assetId),
-      headers: target.headers,
-      timeoutMs: r.http.timeoutMs,
-      retries: r.http.retries,
-      backoffMs: r.http.backoffMs,
-      signal,
-      cacheBytes: 32 * 1024 * 1024,
-      onTransfer: (s) => progress({ phase: 'fetch', loaded: s.bytes, total: s.size, unit: 'bytes' }),
-    })
-  } catch (error) {
-    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
-      collector.warn('SPIKES_WARN_DANDI_NO_RANGE', `${info.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: info.publicUrl })
-      return null
-    }
-    throw error
   }
 }
 

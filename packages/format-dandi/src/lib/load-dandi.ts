@@ -1,15 +1,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AbortedError, NetworkError, throwIfAborted, type LoadContext, type SpikeData } from '@spikes/core'
+import { AbortedError, throwIfAborted, type LoadContext, type SpikeData } from '@spikes/core'
 import { fileSource } from '@spikes/core/node'
 import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
 import { authHeaders, resolveClientOptions } from './client.js'
 import { downloadFile } from './download.js'
 import { sourceReference } from './reference.js'
-import { resolveAsset, resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
+import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
+import { openRemoteAsset } from './open-remote-asset.js'
 
 export interface TransferReport {
   mode: 'range' | 'download'
@@ -40,8 +41,12 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   let data: SpikeData | undefined
   let downloadedPath: string | undefined
   if (!options.download) {
-    const remote = await openRemote(asset, clientForAsset, transfer, context)
-    if (remote) {
+    const remote = await openRemoteAsset(asset, clientForAsset, transfer, context.warn, {
+      signal: context.signal,
+      onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
+    })
+    if (!remote) transfer.fallback = 'range-unsupported'
+    else {
       try {
         data = await loadRemote(remote, nwbLoader, nwbOptions, context)
       } finally {
@@ -87,30 +92,6 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
     }
   }
   return data.with({ metadata: provenance(data.metadata, asset, transfer, downloadedPath) })
-}
-
-async function openRemote(asset: ResolvedAsset, client: CheckedDandiOptions['client'] & { signal?: AbortSignal; fetch?: typeof fetch }, transfer: TransferReport, context: LoadContext): Promise<RemoteFile | null> {
-  const r = resolveClientOptions(client)
-  const target = await resolveRedirects(asset.downloadUrl, client)
-  transfer.requests += target.requests
-  try {
-    return await RemoteFile.open(target.url, {
-      name: safeFileName(asset.path, asset.assetId),
-      headers: target.headers,
-      timeoutMs: r.http.timeoutMs,
-      retries: r.http.retries,
-      backoffMs: r.http.backoffMs,
-      signal: context.signal,
-      onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
-    })
-  } catch (error) {
-    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
-      context.warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
-      transfer.fallback = 'range-unsupported'
-      return null
-    }
-    throw error
-  }
 }
 
 async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {

@@ -1,0 +1,38 @@
+import { NetworkError } from '@spikes/core'
+import { RemoteFile, type RemoteFileOptions } from '@spikes/hdf5'
+import { resolveClientOptions, type DandiClientOptions } from './client.js'
+import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
+import { safeFileName } from './safe-name.js'
+
+/**
+ * The asset as a remote file read with Range requests (redirects resolved once, their requests added to
+ * `transfer`), or null with the SPIKES_WARN_DANDI_NO_RANGE warning when the server ignores Range:
+ * the caller then downloads the whole file.
+ */
+export async function openRemoteAsset(
+  asset: ResolvedAsset,
+  client: DandiClientOptions,
+  transfer: { requests: number },
+  warn: (code: string, message: string, details?: Record<string, unknown>) => void,
+  fileOptions: Pick<RemoteFileOptions, 'signal' | 'cacheBytes' | 'onTransfer'>,
+): Promise<RemoteFile | null> {
+  const r = resolveClientOptions(client)
+  const target = await resolveRedirects(asset.downloadUrl, client)
+  transfer.requests += target.requests
+  try {
+    return await RemoteFile.open(target.url, {
+      name: safeFileName(asset.path, asset.assetId),
+      headers: target.headers,
+      timeoutMs: r.http.timeoutMs,
+      retries: r.http.retries,
+      backoffMs: r.http.backoffMs,
+      ...fileOptions,
+    })
+  } catch (error) {
+    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
+      warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
+      return null
+    }
+    throw error
+  }
+}
