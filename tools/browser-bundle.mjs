@@ -7,21 +7,13 @@ import { fileURLToPath } from 'node:url'
 
 const entry = fileURLToPath(new URL('../packages/core/src/index.ts', import.meta.url))
 
+/** esbuild for browsers as an application would bundle us: ESM, minified, code-split, in memory. */
+function bundleForBrowser(entryPoint, extra) {
+  return build({ entryPoints: [entryPoint], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, splitting: true, outdir: 'out', metafile: true, logLevel: 'silent', ...extra })
+}
+
 export async function bundleCore({ external = true } = {}) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    splitting: true,
-    outdir: 'out',
-    metafile: true,
-    external: external ? ['tsyringe', 'reflect-metadata'] : [],
-    logLevel: 'silent',
-  })
+  const result = await bundleForBrowser(entry, { external: external ? ['tsyringe', 'reflect-metadata'] : [] })
   // Eager size: the entry chunk plus every chunk it imports statically; the rest loads on demand.
   const outputs = result.metafile.outputs
   const entryOut = Object.entries(outputs).find(([, o]) => o.entryPoint)[0]
@@ -50,20 +42,9 @@ export const BROWSER_PACKAGES = ['numpy', 'hdf5', 'format-hdf5', 'format-nwb', '
 
 /** Bundles a package's main entry for browsers; esbuild fails on any Node built-in it has to follow. */
 export async function bundlePackage(name) {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(`../packages/${name}/src/index.ts`, import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    splitting: true,
-    outdir: 'out',
-    metafile: true,
+  const result = await bundleForBrowser(fileURLToPath(new URL(`../packages/${name}/src/index.ts`, import.meta.url)), {
     conditions: ['@spikes/source'],
     external: ['tsyringe', 'reflect-metadata', 'h5wasm', 'fflate', 'hyparquet'],
-    logLevel: 'silent',
   })
   return { bytes: result.outputFiles.reduce((n, f) => n + f.contents.length, 0), nodeImports: Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:')) }
 }

@@ -5,23 +5,13 @@
 import { writeFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from './seeded-random.mjs'
 
 const out = fileURLToPath(new URL('../packages/cli/samples/', import.meta.url))
 const { SpikeData } = await import('@spikes/core')
 const { spikeDataToJson } = await import('@spikes/core/json')
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const random = rng(20261124)
+const random = seededRandom(20261124)
 const units = 32
 const lengthMs = 60_000
 const fsHz = 20_000
@@ -64,7 +54,7 @@ try {
   ;({ exportNwb } = await import('@spikes/format-nwb'))
 } catch {}
 if (typeof exportNwb === 'function' && !process.argv.includes('--json')) {
-  // Fixed ids and dates so that regenerating gives the same bytes.
+  // Fixed ids and dates: regenerating gives the same data (HDF5 still stamps object times, so not the same bytes).
   await exportNwb(sd, out + 'sample.nwb', { objectIdSeed: 'spikes-sample', fileCreateDate: '2026-01-01T00:00:00Z', sessionStartTime: '2026-01-01T00:00:00Z' })
   if (existsSync(out + 'sample.spikes.json')) await rm(out + 'sample.spikes.json')
   console.log(`wrote ${out}sample.nwb (${sd.N} units, ${sd.totalSpikes} spikes)`)

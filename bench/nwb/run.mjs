@@ -7,6 +7,7 @@ import { existsSync, renameSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from '../../tools/seeded-random.mjs'
 
 const UNITS = 2000
 const SPIKES = 10_000_000
@@ -15,22 +16,10 @@ const DURATION_S = 3600
 const FILE = join(tmpdir(), `spikes-bench-nwb-${UNITS}u-${SPIKES}s-v1.nwb`)
 const SELF = fileURLToPath(import.meta.url)
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 async function generate() {
   const { SpikeData } = await import('@spikes/core')
   const { exportNwb } = await import('@spikes/format-nwb')
-  const r = rng(42)
+  const r = seededRandom(42)
   // Unit sizes proportional to random weights, summing exactly to SPIKES.
   const weights = Array.from({ length: UNITS }, () => 0.2 + r())
   const total = weights.reduce((a, b) => a + b, 0)
