@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-// @ts-expect-error plain ESM script without types
 import { bundleCore, bundlePackage, BROWSER_PACKAGES } from './browser-bundle.mjs'
 
 describe('@spikes/core browser build', () => {

@@ -60,7 +60,10 @@ export function parseArgs(argv) {
   return { help: false, ...checkSettings({ name: positional[0], ...flags }) }
 }
 
-/** Validates and completes the settings (defaults for id, ext, magic, scope, dir). */
+/**
+ * Validates and completes the settings (defaults for id, ext, magic, scope, dir).
+ * @param {{ name: unknown, dir?: string, id?: string, ext?: string, magic?: string, scope?: string }} settings
+ */
 export function checkSettings({ name, dir, id, ext, magic, scope }) {
   if (typeof name === 'string' && name.startsWith('format-')) {
     throw new UsageError(`invalid name ${JSON.stringify(name)}: give it without the 'format-' prefix (the folder and the package get it): ${JSON.stringify(name.slice('format-'.length))}.`)
@@ -199,6 +202,7 @@ function tsconfigJson(workspace) {
 /** Every file of the new plugin: { relative path: content }. Pure: reads only the template. */
 export function planPlugin(settings, { workspace = isWorkspaceParent(settings.dir) } = {}) {
   const values = placeholders(settings)
+  /** @type {Record<string, string>} */
   const files = {}
   for (const rel of templateFiles(TEMPLATE_DIR)) {
     const target = fill(rel.slice(0, -'.tmpl'.length), values, rel)

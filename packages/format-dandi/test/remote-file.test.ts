@@ -78,7 +78,7 @@ describe.runIf(REAL || IN_CI)('RemoteFile: synchronous HTTP Range reads for h5wa
       expect(file.walk('/')).toEqual(local.walk('/'))
       const a = file.dataset('/acquisition/ElectricalSeriesLF/data').readNumeric({ start: [1000, 0], count: [50, 384], as: 'native' })
       const b = local.dataset('/acquisition/ElectricalSeriesLF/data').readNumeric({ start: [1000, 0], count: [50, 384], as: 'native' })
-      expect(Array.from(a)).toEqual(Array.from(b))
+      expect(Array.from(a as ArrayLike<number | bigint>)).toEqual(Array.from(b as ArrayLike<number | bigint>))
       expect(file.remote.stats.bytes).toBeLessThan(file.remote.totalSize)
     } finally {
       await file.close()

@@ -1,10 +1,9 @@
-import { SPIKE_LOADER, type DependencyContainer, type SpikeLoader } from '@spikes/core'
+import { SPIKE_LOADER, type DependencyContainer } from '@spikes/core'
 import { hdf5Loader } from './hdf5-loader.js'
 import { hdf5ThresholdLoader } from './threshold/index.js'
 
 /** Registers both loaders of this package on a container: 'hdf5' (spike layouts) and 'hdf5-threshold' (raw traces). */
 export function registerHdf5(c: DependencyContainer): void {
   c.register(SPIKE_LOADER, { useValue: hdf5Loader })
-  // Options with required keys make SpikeLoader<O> incompatible with the registry's SpikeLoader<Record<...>>.
-  c.register(SPIKE_LOADER, { useValue: hdf5ThresholdLoader as unknown as SpikeLoader })
+  c.register(SPIKE_LOADER, { useValue: hdf5ThresholdLoader })
 }

@@ -7,10 +7,7 @@ import '@spikes/core/node'
 import { CORPUS_DIR, IN_CI } from '@spikes/testing'
 import { loadH5wasm } from '@spikes/hdf5'
 import { hdf5ThresholdLoader } from '../src/threshold/index.js'
-import { populationStd } from '../../core/src/threshold/index.js'
-
-// Until @spikes/core's index re-exports './threshold/index.js' (the lead adds it), provide those
-// exports here; once it does, this merge is a no-op.
+import { populationStd } from '@spikes/core/threshold'
 
 const c = container.createChildContainer()
 c.register(SPIKE_LOADER, { useValue: hdf5ThresholdLoader })
@@ -62,8 +59,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('hdf5-threshold loader', () => {
-  it('is never auto-detected', () => {
-    expect(hdf5ThresholdLoader.detect({ kind: 'file', name: 'x.h5', extension: 'h5', size: 10, head: new Uint8Array([0x89, 0x48, 0x44, 0x46]), source: {} as never }).confidence).toBe(0)
+  it('is never auto-detected', async () => {
+    expect((await hdf5ThresholdLoader.detect({ kind: 'file', name: 'x.h5', extension: 'h5', size: 10, head: new Uint8Array([0x89, 0x48, 0x44, 0x46]), source: {} as never })).confidence).toBe(0)
   })
 
   it('keeps int16 traces as Int16Array without a filter and places spikes at sample centres', async () => {

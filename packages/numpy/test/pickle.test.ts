@@ -15,7 +15,7 @@ function tag(v: PickleValue): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' }
   if (typeof v === 'bigint') return v >= -(2n ** 53n) + 1n && v <= 2n ** 53n - 1n ? Number(v) : { $int: v.toString() }
   if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('hex') }
-  if (Array.isArray(v)) return isPickleTuple(v) ? { $tuple: v.map(tag) } : v.map(tag)
+  if (Array.isArray(v)) return isPickleTuple(v) ? { $tuple: v.map(tag) } : (v as PickleValue[]).map(tag)
   if (v instanceof Set) return { $set: sortTagged([...v].map(tag)) }
   if (v instanceof Map) {
     if ([...v.keys()].every((k) => typeof k === 'string')) return Object.fromEntries([...v].map(([k, x]) => [k, tag(x)]))
