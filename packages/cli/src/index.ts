@@ -1,4 +1,6 @@
 export { main, USAGE, type Command } from './main.js'
+export type { ParsedArgs } from './args.js'
+export type { CliIO, Writable } from './io.js'
 export { rasterSvg } from './render/raster-svg.js'
 export { rasterPng } from './render/raster-png.js'
 export { summarize, formatSummary, type Summary } from './summary.js'

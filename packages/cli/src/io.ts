@@ -1,3 +1,4 @@
+/** Where the CLI writes text: process.stdout/stderr, or a buffer in tests. */
 export interface Writable {
   write(chunk: string): boolean
   once?(event: 'drain', listener: () => void): unknown
@@ -5,6 +6,7 @@ export interface Writable {
   columns?: number
 }
 
+/** The CLI's streams and environment, injected so `main` runs in-process in tests. */
 export interface CliIO {
   stdout: Writable
   stderr: Writable

@@ -1,5 +1,5 @@
 import { isSpikesError } from '@spikes/core'
-import { parseArgs } from './args.js'
+import { parseArgs, type ParsedArgs } from './args.js'
 import { convertCommand } from './commands/convert.js'
 import { dandiCommand } from './commands/dandi.js'
 import { formatsCommand } from './commands/formats.js'
@@ -9,7 +9,7 @@ import { loadCommand } from './commands/load.js'
 import { rasterCommand } from './commands/raster.js'
 import type { CliIO } from './io.js'
 
-export type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number>
+export type Command = (args: ParsedArgs, io: CliIO) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,

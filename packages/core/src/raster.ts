@@ -10,7 +10,8 @@ export interface Raster {
 
 const MAX_CELLS = 2 ** 28
 
-interface Trains {
+/** What rasterCounts reads: flat trains with their offsets (a SpikeData satisfies it). */
+export interface FlatSpikeTrains {
   N: number
   lengthMs: number
   startTimeMs: number
@@ -19,7 +20,7 @@ interface Trains {
 }
 
 /** SpikeLab's raster: bin = ceil((t - start) / bin) - 1, clipped into [0, T - 1], T = ceil(length / bin). */
-export function rasterCounts(sd: Trains, binMs: number): Raster {
+export function rasterCounts(sd: FlatSpikeTrains, binMs: number): Raster {
   if (!(typeof binMs === 'number' && binMs > 0 && Number.isFinite(binMs))) throw new InvalidArgumentError('binMs', binMs, 'a positive number of milliseconds')
   const bins = Math.ceil(sd.lengthMs / binMs)
   if (sd.N * bins > MAX_CELLS) throw new InvalidArgumentError('binMs', binMs, `a bin large enough that units x bins stays under ${MAX_CELLS} cells (${sd.N} x ${bins} asked)`)

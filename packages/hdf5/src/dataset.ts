@@ -47,12 +47,19 @@ export class Hdf5Dataset {
   /** Chunk shape, or null when the dataset is contiguous or compact. */
   readonly chunks: number[] | null
   readonly maxshape: number[] | null
+  /**
+   * h5wasm's raw metadata record for the dataset.
+   * @internal
+   */
   readonly metadata: H5Metadata
   #ctx: FileContext
   #attrs: Record<string, Hdf5AttrValue> | undefined
   #filters: { id: number; name: string }[] | undefined
 
-  /** @internal use Hdf5File.dataset(path). */
+  /**
+   * Use Hdf5File.dataset(path).
+   * @internal
+   */
   constructor(ctx: FileContext, path: string, metadata: H5Metadata) {
     this.#ctx = ctx
     this.path = path

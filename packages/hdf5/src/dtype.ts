@@ -55,6 +55,7 @@ const ENUM = 8
 const VLEN = 9
 const ARRAY = 10
 
+/** Describes an h5wasm metadata record as an Hdf5Dtype (class, size, byte order, numpy name). */
 export function dtypeFromMetadata(m: H5Metadata): Hdf5Dtype {
   const order = m.size === 1 ? '|' : m.littleEndian ? '<' : '>'
   switch (m.type) {

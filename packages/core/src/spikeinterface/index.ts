@@ -1,3 +1,3 @@
 export { loadSpikeDataFromSpikeInterface, WARN_SEGMENTS, type SpikeInterfaceSortingOptions } from './sorting.js'
 export { loadSpikeDataFromSpikeInterfaceRecording, WARN_SQUARE_TRACES, type SpikeInterfaceRecordingOptions } from './recording.js'
-export type { SortingExtractorLike, RecordingExtractorLike, UnitId, NumericLike, TracesLike } from './types.js'
+export type { SortingExtractorLike, RecordingExtractorLike, UnitId, NumericLike, TracesLike, MaybePromise } from './types.js'

@@ -3,7 +3,8 @@
 
 export type UnitId = number | string | bigint
 
-type MaybePromise<T> = T | Promise<T>
+/** A value, or a promise of it (extractor methods may be sync or async). */
+export type MaybePromise<T> = T | Promise<T>
 
 /** A numeric 1-D array: a typed array (BigInt64Array too) or a plain array of numbers / bigints. */
 export type NumericLike = ArrayLike<number> | ArrayLike<bigint> | BigInt64Array | BigUint64Array

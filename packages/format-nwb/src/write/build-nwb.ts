@@ -26,7 +26,7 @@ export interface BuildNwbOptions {
   deviceName?: string
   /**
    * Also store each unit's neuron attributes as JSON in a spikes_neuron_attributes column (default true),
-   * so that @spikes reads back exactly what was written; the standard columns are written either way.
+   * so that `@spikes` reads back exactly what was written; the standard columns are written either way.
    */
   attributesJson?: boolean
 }

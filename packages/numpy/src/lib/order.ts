@@ -3,7 +3,8 @@ export function orderIsIrrelevant(shape: readonly number[]): boolean {
   return shape.filter((d) => d > 1).length <= 1
 }
 
-type Indexable = { length: number; [i: number]: unknown }
+/** Any indexable array (typed array or plain array). */
+export type Indexable = { length: number; [i: number]: unknown }
 
 /**
  * Reorders elements stored in Fortran order into C order. `group` is the number of consecutive
