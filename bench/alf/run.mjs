@@ -1,26 +1,15 @@
 // ALF loader benchmark: an ALF folder of 50 million spikes in 1,000 clusters (spikes.times <f8,
 // spikes.clusters <u4), loaded in a child process; prints load time, peak RSS and the ratio to a raw read.
 // Build first: npx tsc -b packages/format-ibl
-import { execFileSync } from 'node:child_process'
+// Usage: node bench/alf/run.mjs [--spikes N] [--units N]   (--units: clusters)
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, npyHeader, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const N_SPIKES = Number(process.env.ALF_BENCH_SPIKES ?? 50_000_000)
-const N_CLUSTERS = 1000
+const N_SPIKES = numberArg('--spikes', 50_000_000)
+const N_CLUSTERS = numberArg('--units', 1000)
 const DURATION_S = 3600
-const dir = join(tmpdir(), `spikes-bench-alf-${N_SPIKES}`)
-
-function npyHeader(descr, n) {
-  let h = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${n},), }`
-  h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n'
-  const out = Buffer.alloc(10 + h.length)
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0])
-  out.writeUInt16LE(h.length, 8)
-  out.write(h, 10, 'latin1')
-  return out
-}
+const dir = tmpPath(`spikes-bench-alf-${N_SPIKES}-${N_CLUSTERS}`)
 
 function generate() {
   if (existsSync(join(dir, 'spikes.clusters.npy'))) return
@@ -51,36 +40,29 @@ function generate() {
   renameSync(cPath, join(dir, 'spikes.clusters.npy'))
 }
 
-async function child(mode) {
+const mode = childMode()
+if (mode) {
   const t0 = performance.now()
   if (mode === 'raw') {
     const a = readFileSync(join(dir, 'spikes.times.npy'))
     const b = readFileSync(join(dir, 'spikes.clusters.npy'))
-    const ms = performance.now() - t0
-    process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS, bytes: a.length + b.length }))
-    return
+    reportChild({ ms: performance.now() - t0, bytes: a.length + b.length })
   }
   const { alfLoader } = await import('@spikes/format-ibl')
   const { directorySource } = await import('@spikes/core/node')
   const sd = await alfLoader.load(await directorySource(dir), { trials: false }, { warn: () => {}, progress: () => {} })
-  const ms = performance.now() - t0
-  process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS, N: sd.N, spikes: sd.times.length }))
+  reportChild({ ms: performance.now() - t0, N: sd.N, spikes: sd.times.length })
 }
 
-if (process.argv[2] === '--child') {
-  await child(process.argv[3])
-} else {
-  const g0 = performance.now()
-  generate()
-  const genMs = performance.now() - g0
-  const self = fileURLToPath(import.meta.url)
-  const run = (mode) => JSON.parse(execFileSync(process.execPath, [self, '--child', mode], { encoding: 'utf8', maxBuffer: 1 << 20 }))
-  run('raw') // warm the page cache
-  const raw = run('raw')
-  const alf = run('alf')
-  const gb = (kib) => (kib / 1024 / 1024).toFixed(2)
-  console.log(`input: ${dir} (${N_SPIKES} spikes, ${N_CLUSTERS} clusters; ${(raw.bytes / 1e6).toFixed(0)} MB${genMs > 1000 ? `, generated in ${(genMs / 1000).toFixed(1)} s` : ''})`)
-  console.log(`alf load: ${(alf.ms / 1000).toFixed(2)} s, peak RSS ${gb(alf.rssKiB)} GB (N=${alf.N}, spikes=${alf.spikes}) [targets: <= 3 s, <= 1.2 GB]`)
-  console.log(`raw read (readFileSync of both files): ${(raw.ms / 1000).toFixed(2)} s, peak RSS ${gb(raw.rssKiB)} GB`)
-  console.log(`ratio load/raw: time ${(alf.ms / raw.ms).toFixed(2)}x, RSS ${(alf.rssKiB / raw.rssKiB).toFixed(2)}x`)
-}
+const g0 = performance.now()
+generate()
+const genMs = performance.now() - g0
+const run = (m) => runChild(import.meta.url, m, cliArgs({ spikes: N_SPIKES, units: N_CLUSTERS }))
+run('raw') // warm the page cache
+const raw = run('raw')
+const alf = run('alf')
+const gb = (bytes) => (bytes / 2 ** 30).toFixed(2) // GiB, as this bench has always printed
+console.log(`input: ${dir} (${N_SPIKES} spikes, ${N_CLUSTERS} clusters; ${(raw.bytes / 1e6).toFixed(0)} MB${genMs > 1000 ? `, generated in ${(genMs / 1000).toFixed(1)} s` : ''})`)
+console.log(`alf load: ${(alf.ms / 1000).toFixed(2)} s, peak RSS ${gb(alf.peakBytes)} GB (N=${alf.N}, spikes=${alf.spikes}) [targets: <= 3 s, <= 1.2 GB]`)
+console.log(`raw read (readFileSync of both files): ${(raw.ms / 1000).toFixed(2)} s, peak RSS ${gb(raw.peakBytes)} GB`)
+console.log(`ratio load/raw: time ${(alf.ms / raw.ms).toFixed(2)}x, RSS ${(alf.peakBytes / raw.peakBytes).toFixed(2)}x`)

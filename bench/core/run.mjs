@@ -2,14 +2,11 @@
 // bench/core: SpikeData.fromIdcesTimes on 50 million spikes in 500 units, against a plain copy of the
 // same bytes. Each measurement runs in its own process so peak RSS is its own.
 // Usage: node bench/core/run.mjs [--spikes N] [--units N]   (run `npm run build` first)
-import { execFileSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, mb, numberArg, reportChild, runChild } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
-const spikes = opt('--spikes', 50_000_000)
-const units = opt('--units', 500)
-const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
+const spikes = numberArg('--spikes', 50_000_000)
+const units = numberArg('--units', 500)
+const mode = childMode()
 
 function makeInput() {
   // Time-ordered spikes from a cheap deterministic generator: what a sorter's output looks like.
@@ -44,17 +41,12 @@ if (mode) {
     const sd = SpikeData.fromIdcesTimes(idces, times, { N: units })
     check = sd.N + sd.totalSpikes
   }
-  const ms = performance.now() - start
-  const peak = process.resourceUsage().maxRSS * 1024
-  process.stdout.write(JSON.stringify({ ms, peakBytes: peak, inputBytes: idces.byteLength + times.byteLength, baseRss, check }))
-  process.exit(0)
+  reportChild({ ms: performance.now() - start, inputBytes: idces.byteLength + times.byteLength, baseRss, check })
 }
 
-const self = fileURLToPath(import.meta.url)
-const run = (m) => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', self, `--child=${m}`, '--spikes', String(spikes), '--units', String(units)], { encoding: 'utf8' }))
+const run = (m) => runChild(import.meta.url, m, cliArgs({ spikes, units }), ['--max-old-space-size=8192'])
 const copy = run('copy')
 const load = run('load')
-const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
 console.log(`bench/core: ${spikes.toLocaleString('en-US')} spikes in ${units} units (idces Uint32 + times Float64 = ${mb(load.inputBytes)} of input)`)
 console.log(`  SpikeData.fromIdcesTimes  ${load.ms.toFixed(0)} ms   peak RSS ${mb(load.peakBytes)}`)
 console.log(`  plain copy of the bytes   ${copy.ms.toFixed(0)} ms   peak RSS ${mb(copy.peakBytes)}`)

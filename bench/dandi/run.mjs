@@ -3,26 +3,29 @@
 // download: true. Prints time, bytes, requests for both, checks they give identical SpikeData, and the
 // ratio to a raw read of the file. Build first: npx tsc -b packages/format-dandi
 //
-//   node bench/dandi/run.mjs [--mb 300]
+// Unlike the other benches this one measures in one process (the emulator runs in a worker thread),
+// so its peak RSS covers both loads, the raw read and the input's generation when it was not cached.
+//
+//   node bench/dandi/run.mjs [--mb 300] [--spikes 625000] [--units 200]
+// --mb sizes the ElectricalSeries (the bytes a range load should skip), --spikes/--units the Units table.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { numberArg, tmpPath } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const mb = Number(args[args.indexOf('--mb') + 1] ?? 300) || 300
+const mb = numberArg('--mb', 300)
 const root = new URL('../../', import.meta.url)
 const support = new URL('packages/format-dandi/test/support/', root)
 const { makeNwb } = await import(new URL('make-nwb.mjs', support))
 const { loadSpikeDataFromDandi } = await import(new URL('packages/format-dandi/dist/index.js', root))
 
-const dir = join(tmpdir(), 'spikes-bench-dandi')
+const dir = tmpPath('spikes-bench-dandi')
 mkdirSync(dir, { recursive: true })
 const channels = 64
 const rawSamples = Math.round((mb * 1e6) / (channels * 2))
-const units = 200
-const spikes = 625_000 // 5 MB of float64 spike times
-const file = join(dir, `asset-${mb}mb.nwb`)
+const units = numberArg('--units', 200)
+const spikes = numberArg('--spikes', 625_000) // 5 MB of float64 spike times
+const file = join(dir, `asset-${mb}mb-${units}u-${spikes}s.nwb`)
 if (!existsSync(file)) {
   const t = performance.now()
   await makeNwb(file, { units, spikes, durationS: rawSamples / 30000, channels, rawSamples, rate: 30000, rawChunk: 30000, seed: 42 })

@@ -4,18 +4,14 @@
 // with h5wasm's writer into os.tmpdir() (deterministic, reused). Each measurement runs in its own process
 // so its peak RSS is its own. Compared against fs.readFileSync of the same file.
 // Usage: node bench/hdf5/run.mjs [--spikes N] [--units N]   (build first: npx tsc -b packages/format-hdf5)
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
-const spikes = opt('--spikes', 20_000_000)
-const units = opt('--units', 1000)
-const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
-const dir = join(tmpdir(), 'spikes-bench-hdf5')
+const spikes = numberArg('--spikes', 20_000_000)
+const units = numberArg('--units', 1000)
+const mode = childMode()
+const dir = tmpPath('spikes-bench-hdf5')
 const files = {
   plain: join(dir, `ragged-${spikes}-${units}-plain.h5`),
   gzip: join(dir, `ragged-${spikes}-${units}-gzip.h5`),
@@ -49,7 +45,7 @@ async function generate(path, compressed) {
   const tmp = `${path}.part`
   const f = new h5.File(tmp, 'w')
   try {
-    f.create_dataset({ name: 'spike_times', data: times, dtype: '<d', ...(compressed ? { chunks: [1 << 18], compression: 'gzip', compression_opts: 4 } : {}) })
+    f.create_dataset({ name: 'spike_times', data: times, dtype: '<d', ...(compressed ? { chunks: [Math.min(1 << 18, spikes)], compression: 'gzip', compression_opts: 4 } : {}) })
     f.create_dataset({ name: 'spike_times_index', data: index, dtype: '<q' })
   } finally {
     f.close()
@@ -64,20 +60,13 @@ if (mode) {
   if (mode.startsWith('raw-')) {
     check = readFileSync(path).length
   } else {
-    const { container, loadSpikeData } = await import('@spikes/core')
-    await import('@spikes/core/node')
     // The descriptor module directly: this bench measures the 'hdf5' loader only.
     const { hdf5Loader } = await import('../../packages/format-hdf5/dist/hdf5-loader.js')
-    const { SPIKE_LOADER } = await import('@spikes/core')
-    const c = container.createChildContainer()
-    c.register(SPIKE_LOADER, { useValue: hdf5Loader })
-    const sd = await loadSpikeData(path, { format: 'hdf5', container: c, options: { spikeTimesDataset: 'spike_times', spikeTimesIndexDataset: 'spike_times_index', spikeTimesUnit: 's' } })
+    const sd = await loadWith(path, 'hdf5', hdf5Loader, { spikeTimesDataset: 'spike_times', spikeTimesIndexDataset: 'spike_times_index', spikeTimesUnit: 's' })
     check = sd.N + sd.totalSpikes
     if (sd.N !== units || sd.totalSpikes !== spikes) throw new Error(`wrong result: N=${sd.N} spikes=${sd.totalSpikes}`)
   }
-  const ms = performance.now() - start
-  process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check }))
-  process.exit(0)
+  reportChild({ ms: performance.now() - start, check })
 }
 
 mkdirSync(dir, { recursive: true })
@@ -88,9 +77,7 @@ for (const [kind, path] of Object.entries(files)) {
     console.log(`  (generated ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
   }
 }
-const self = fileURLToPath(import.meta.url)
-const run = (m) => JSON.parse(execFileSync(process.execPath, [self, `--child=${m}`, '--spikes', String(spikes), '--units', String(units)], { encoding: 'utf8' }))
-const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
+const run = (m) => runChild(import.meta.url, m, cliArgs({ spikes, units }))
 console.log(`bench/hdf5: ragged layout, ${spikes.toLocaleString('en-US')} spikes in ${units} units (float64 seconds + int64 index)`)
 const targets = { plain: 1500, gzip: 4000 }
 for (const kind of ['plain', 'gzip']) {

@@ -4,20 +4,15 @@
 // same data. Each measurement runs in its own process so its peak RSS is its own.
 // Usage: node bench/hdf5/threshold.mjs [--channels N] [--seconds S]
 //        (build first: npx tsc -b packages/format-hdf5)
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, renameSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
-const channels = opt('--channels', 64)
-const seconds = opt('--seconds', 60)
+const channels = numberArg('--channels', 64)
+const seconds = numberArg('--seconds', 60)
 const fsHz = 20000
 const samples = seconds * fsHz
-const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
-const file = join(tmpdir(), `spikes-bench-threshold-${channels}x${samples}-int16.h5`)
+const mode = childMode()
+const file = tmpPath(`spikes-bench-threshold-${channels}x${samples}-int16.h5`)
 
 /** Deterministic int16 traces: noise (sd ~ 20) plus ~5 Hz of biphasic spikes per channel. */
 async function makeFile() {
@@ -64,33 +59,23 @@ async function child(which) {
       await f.close()
     }
   } else {
-    const core = await import('@spikes/core')
-    await import('@spikes/core/node')
     const { hdf5ThresholdLoader } = await import('@spikes/format-hdf5')
-    const c = core.container.createChildContainer()
-    c.register(core.SPIKE_LOADER, { useValue: hdf5ThresholdLoader })
-    const sd = await core.loadSpikeData(file, { format: 'hdf5-threshold', options: { dataset: 'traces', fsHz }, container: c })
+    const sd = await loadWith(file, 'hdf5-threshold', hdf5ThresholdLoader, { dataset: 'traces', fsHz })
     check = sd.totalSpikes
     path = 'loadSpikeData(format hdf5-threshold)'
   }
-  const ms = performance.now() - start
-  process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check, path }))
+  reportChild({ ms: performance.now() - start, check, path })
 }
 
-if (mode) {
-  await child(mode)
-  process.exit(0)
-}
+if (mode) await child(mode)
 
 const t0 = performance.now()
 await makeFile()
 const made = performance.now() - t0
-const self = fileURLToPath(import.meta.url)
-const run = (m) => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', self, `--child=${m}`, '--channels', String(channels), '--seconds', String(seconds)], { encoding: 'utf8' }))
+const run = (m) => runChild(import.meta.url, m, cliArgs({ channels, seconds }), ['--max-old-space-size=8192'])
 const readfile = run('readfile')
 const dataset = run('dataset')
 const load = run('load')
-const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
 const s = (ms) => (ms / 1000).toFixed(2) + ' s'
 console.log(`bench/hdf5/threshold: ${channels} channels x ${seconds} s at ${fsHz / 1000} kHz, int16 (${mb(channels * samples * 2)} of traces)${made > 1000 ? `, input written in ${s(made)}` : ''}`)
 console.log(`  threshold load       ${s(load.ms)}   peak RSS ${mb(load.peakBytes)}   ${load.check} spikes   via ${load.path}`)

@@ -4,30 +4,15 @@
 // loadSpikeData, against a raw read (fs.readFileSync) of the same files. Each measurement runs in its
 // own process so its peak RSS is its own. The folder is generated once under os.tmpdir() and reused.
 // Usage: node bench/kilosort/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-kilosort` first)
-import { execFileSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, loadWith, mb, npyHeader, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
-const spikes = opt('--spikes', 50_000_000)
-const units = opt('--units', 500)
-const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
-const folder = join(tmpdir(), `spikes-bench-kilosort-${spikes}-${units}`)
+const spikes = numberArg('--spikes', 50_000_000)
+const units = numberArg('--units', 500)
+const mode = childMode()
+const folder = tmpPath(`spikes-bench-kilosort-${spikes}-${units}`)
 const FS = 30000
-
-function npyHeader(descr, shape) {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`
-  const pad = (64 - ((10 + dict.length + 1) % 64)) % 64
-  const text = dict + ' '.repeat(pad) + '\n'
-  const out = Buffer.alloc(10 + text.length)
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0])
-  out.writeUInt16LE(text.length, 8)
-  out.write(text, 10, 'latin1')
-  return out
-}
 
 /** Deterministic, time-ordered spikes (xorshift), written in chunks so generation stays small in memory. */
 function generate() {
@@ -79,30 +64,22 @@ if (mode) {
     for (const f of files) bytes += readFileSync(join(folder, f)).length
     check = bytes
   } else {
-    const { loadSpikeData, container } = await import('@spikes/core')
-    await import('@spikes/core/node')
     const { registerKilosort } = await import('@spikes/format-kilosort')
-    const c = container.createChildContainer()
-    registerKilosort(c)
     const options = mode === 'load-filtered' ? { clusterInfoTsv: 'cluster_group.tsv' } : {}
-    const sd = await loadSpikeData(folder, { format: 'kilosort', options, container: c })
+    const sd = await loadWith(folder, 'kilosort', registerKilosort, options)
     check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
   }
-  const ms = performance.now() - start
-  process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check }))
-  process.exit(0)
+  reportChild({ ms: performance.now() - start, check })
 }
 
 const t0 = performance.now()
 generate()
 const genMs = performance.now() - t0
-const self = fileURLToPath(import.meta.url)
-const run = (m) => JSON.parse(execFileSync(process.execPath, [self, `--child=${m}`, '--spikes', String(spikes), '--units', String(units)], { encoding: 'utf8' }))
+const run = (m) => runChild(import.meta.url, m, cliArgs({ spikes, units }))
 run('raw') // warm the page cache so both measurements read from memory
 const raw = run('raw')
 const load = run('load')
 const filtered = run('load-filtered')
-const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
 console.log(`bench/kilosort: ${spikes.toLocaleString('en-US')} uint64 spike times in ${units} clusters (${folder}${genMs > 1000 ? `, generated in ${(genMs / 1000).toFixed(1)} s` : ''})`)
 console.log(`  load, all clusters          ${load.ms.toFixed(0)} ms   peak RSS ${mb(load.peakBytes)}   (${load.check})`)
 console.log(`  load, cluster_group filter  ${filtered.ms.toFixed(0)} ms   peak RSS ${mb(filtered.peakBytes)}   (${filtered.check})`)

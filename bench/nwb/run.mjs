@@ -1,20 +1,16 @@
 // NWB loader benchmark: 10 million spikes in 2,000 units, gzip-chunked spike_times, an electrodes
-// table. Build first: npx tsc -b packages/format-nwb. Run: node bench/nwb/run.mjs
+// table. Build first: npx tsc -b packages/format-nwb. Run: node bench/nwb/run.mjs [--spikes N] [--units N]
 // The file is generated once under os.tmpdir() (deterministic) and reused. Each measurement runs in
 // its own child process so that peak RSS belongs to it alone.
-import { execFileSync } from 'node:child_process'
 import { existsSync, renameSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { seededRandom } from '../../tools/seeded-random.mjs'
+import { childMode, cliArgs, loadWith, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const UNITS = 2000
-const SPIKES = 10_000_000
+const UNITS = numberArg('--units', 2000)
+const SPIKES = numberArg('--spikes', 10_000_000)
 const CHANNELS = 384
 const DURATION_S = 3600
-const FILE = join(tmpdir(), `spikes-bench-nwb-${UNITS}u-${SPIKES}s-v1.nwb`)
-const SELF = fileURLToPath(import.meta.url)
+const FILE = tmpPath(`spikes-bench-nwb-${UNITS}u-${SPIKES}s-v1.nwb`)
 
 async function generate() {
   const { SpikeData } = await import('@spikes/core')
@@ -49,16 +45,13 @@ async function generate() {
 async function child(mode) {
   const t0 = performance.now()
   if (mode === 'load') {
-    const { container, loadSpikeData } = await import('@spikes/core')
-    await import('@spikes/core/node')
     const { registerNwb } = await import('@spikes/format-nwb')
-    const c = container.createChildContainer()
-    registerNwb(c)
+    await import('@spikes/core/node') // imports outside the timed load, as importMs
     const t1 = performance.now()
-    const sd = await loadSpikeData(FILE, { format: 'nwb', container: c })
+    const sd = await loadWith(FILE, 'nwb', registerNwb)
     const ms = performance.now() - t1
     if (sd.N !== UNITS || sd.totalSpikes !== SPIKES) throw new Error(`loaded ${sd.N} units / ${sd.totalSpikes} spikes`)
-    process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS, importMs: t1 - t0 }))
+    reportChild({ ms, importMs: t1 - t0 })
   } else {
     const { openHdf5 } = await import('@spikes/hdf5')
     const t1 = performance.now()
@@ -68,28 +61,24 @@ async function child(mode) {
     await f.close()
     const ms = performance.now() - t1
     if (st.length !== SPIKES || ix.length !== UNITS) throw new Error('raw read sizes differ')
-    process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS, importMs: t1 - t0 }))
+    reportChild({ ms, importMs: t1 - t0 })
   }
 }
 
-function run(mode) {
-  return JSON.parse(execFileSync(process.execPath, [SELF, '--child', mode], { encoding: 'utf8', maxBuffer: 1 << 20 }))
-}
+const mode = childMode()
+if (mode) await child(mode)
 
-const at = process.argv.indexOf('--child')
-if (at >= 0) {
-  await child(process.argv[at + 1])
-} else {
-  if (!existsSync(FILE)) {
-    const t = performance.now()
-    await generate()
-    console.log(`generated ${FILE} (${(statSync(FILE).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1e3).toFixed(1)} s`)
-  }
-  const raw = run('raw')
-  const load = run('load')
-  console.log(`nwb load: ${UNITS} units, ${SPIKES} spikes, ${(statSync(FILE).size / 1e6).toFixed(1)} MB gzip-chunked`)
-  console.log(`load time: ${(load.ms / 1e3).toFixed(2)} s (target <= 3 s)`)
-  console.log(`peak RSS: ${(load.rssKiB / 1024).toFixed(0)} MB (target <= 800 MB)`)
-  console.log(`raw read of spike_times + spike_times_index: ${(raw.ms / 1e3).toFixed(2)} s, peak RSS ${(raw.rssKiB / 1024).toFixed(0)} MB`)
-  console.log(`ratio load / raw read: ${(load.ms / raw.ms).toFixed(2)}`)
+if (!existsSync(FILE)) {
+  const t = performance.now()
+  await generate()
+  console.log(`generated ${FILE} (${(statSync(FILE).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1e3).toFixed(1)} s`)
 }
+const run = (m) => runChild(import.meta.url, m, cliArgs({ spikes: SPIKES, units: UNITS }))
+const raw = run('raw')
+const load = run('load')
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(0) // MiB, as this bench has always printed
+console.log(`nwb load: ${UNITS} units, ${SPIKES} spikes, ${(statSync(FILE).size / 1e6).toFixed(1)} MB gzip-chunked`)
+console.log(`load time: ${(load.ms / 1e3).toFixed(2)} s (target <= 3 s)`)
+console.log(`peak RSS: ${mib(load.peakBytes)} MB (target <= 800 MB)`)
+console.log(`raw read of spike_times + spike_times_index: ${(raw.ms / 1e3).toFixed(2)} s, peak RSS ${mib(raw.peakBytes)} MB`)
+console.log(`ratio load / raw read: ${(load.ms / raw.ms).toFixed(2)}`)

@@ -5,19 +5,15 @@
 // by opcode (no Python), under os.tmpdir(), and reused when present. Each measurement runs in its
 // own process so peak RSS is its own.
 // Usage: node bench/pickle/run.mjs [--spikes N] [--units N]   (build first: npx tsc -b packages/format-pickle)
-import { execFileSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
 
-const args = process.argv.slice(2)
-const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def)
-const spikes = opt('--spikes', 20_000_000)
-const units = opt('--units', 1000)
-const mode = args.find((a) => a.startsWith('--child='))?.slice(8)
-const proto = opt('--proto', 4)
-const DIR = join(tmpdir(), 'spikes-bench-pickle')
+const spikes = numberArg('--spikes', 20_000_000)
+const units = numberArg('--units', 1000)
+const mode = childMode()
+const proto = numberArg('--proto', 4) // in a child: the protocol of the pickle to read
+const DIR = tmpPath('spikes-bench-pickle')
 const pathFor = (p) => join(DIR, `sd-${spikes}-${units}-p${p}.pkl`)
 
 // --- a tiny pickle writer -------------------------------------------------------------------------
@@ -158,23 +154,15 @@ if (mode) {
   if (mode === 'raw') {
     check = readFileSync(path).length
   } else {
-    const { container, loadSpikeData } = await import('@spikes/core')
-    await import('@spikes/core/node')
     const { registerPickle } = await import('@spikes/format-pickle')
-    const c = container.createChildContainer()
-    registerPickle(c)
-    const sd = await loadSpikeData(path, { container: c, format: 'pickle' })
+    const sd = await loadWith(path, 'pickle', registerPickle)
     check = sd.totalSpikes
     if (sd.N !== units || sd.totalSpikes !== spikes) throw new Error(`loaded ${sd.N} units / ${sd.totalSpikes} spikes`)
   }
-  const ms = performance.now() - start
-  process.stdout.write(JSON.stringify({ ms, peakBytes: process.resourceUsage().maxRSS * 1024, check }))
-  process.exit(0)
+  reportChild({ ms: performance.now() - start, check })
 }
 
-const self = fileURLToPath(import.meta.url)
-const run = (m, p) => JSON.parse(execFileSync(process.execPath, [self, `--child=${m}`, '--spikes', String(spikes), '--units', String(units), '--proto', String(p)], { encoding: 'utf8' }))
-const mb = (b) => (b / 1e6).toFixed(0) + ' MB'
+const run = (m, p) => runChild(import.meta.url, m, cliArgs({ spikes, units, proto: p }))
 console.log(`bench/pickle: pickled SpikeData, ${spikes.toLocaleString('en-US')} spikes in ${units} units`)
 for (const p of [4, 5]) {
   const path = pathFor(p)
