@@ -1,95 +1,147 @@
-// End to end in a real browser: core + format-nwb bundled for browsers (esbuild), served on 127.0.0.1,
-// loading the CLI's bundled NWB sample from a Blob in headless Chromium (Debian's package; .ci/run
-// installs it). Locally the test runs when Chromium is installed; under CI its absence is a failure.
+// End to end in a real browser: @spikes packages bundled for browsers (esbuild), served on 127.0.0.1,
+// loading real inputs from Blobs and in-memory folders in headless Chromium (Debian's package; .ci/run
+// installs it). Locally the tests run when Chromium is installed; under CI its absence is a failure.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CORPUS = join(ROOT, '..', 'shared', 'corpus')
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
 
-const PAGE_SCRIPT = `
-import { container, loadSpikeData } from '@spikes/core'
-import { registerNwb } from '@spikes/format-nwb'
+/** Page code around `body`, which sets `result`; the page POSTs it (or the error's code) back. */
+const page = (imports: string, body: string) => `
+${imports}
+const bytes = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer())
 let result
 try {
-  const bytes = new Uint8Array(await (await fetch('sample.nwb')).arrayBuffer())
-  const c = container.createChildContainer()
-  registerNwb(c)
-  const sd = await loadSpikeData(new Blob([bytes]), { container: c })
-  result = { N: sd.N, spikes: sd.totalSpikes, lengthMs: sd.lengthMs, first: sd.train(0)[0], format: sd.metadata.provenance.format }
+${body}
 } catch (e) {
   result = { error: String(e && e.code), message: String(e && e.message) }
 }
 await fetch('result', { method: 'POST', body: JSON.stringify(result) })
 `
 
-let server: Server | undefined
-afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())))
+/** Bundles `script` for browsers, serves it with `files` on 127.0.0.1, and returns what the page reported. */
+async function runInChromium(script: string, files: Record<string, Uint8Array>): Promise<unknown> {
+  const bundled = await build({
+    stdin: { contents: script, resolveDir: ROOT, sourcefile: 'page.js', loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    conditions: ['@spikes/source'],
+    logLevel: 'silent',
+  })
+  const served: Record<string, [string, Uint8Array | string]> = {
+    '/index.html': ['text/html', '<!doctype html><html><body><script type="module" src="bundle.js"></script></body></html>'],
+    '/bundle.js': ['text/javascript', bundled.outputFiles[0].contents],
+  }
+  for (const [name, content] of Object.entries(files)) served[`/${name}`] = ['application/octet-stream', content]
+  let report: (body: string) => void = () => {}
+  const reported = new Promise<string>((resolve) => (report = resolve))
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/result') {
+      let body = ''
+      req.on('data', (chunk) => (body += chunk))
+      req.on('end', () => {
+        res.writeHead(204).end()
+        report(body)
+      })
+      return
+    }
+    const file = served[req.url ?? '']
+    if (!file) return res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': file[0] }).end(file[1])
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html`
+  const profile = mkdtempSync(join(tmpdir(), 'spikes-chromium-'))
+  try {
+    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, url]
+    // The page posts its result back; Chromium runs until then (or the deadline) and is killed.
+    const browser = spawn(CHROMIUM!, flags, { stdio: 'ignore', detached: true })
+    try {
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not report within 90 s')), 90_000).unref())
+      return JSON.parse(await Promise.race([reported, deadline]))
+    } finally {
+      // Chromium's renderer and helper processes share its process group: end them all.
+      const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
+      try {
+        process.kill(-browser.pid!, 'SIGKILL')
+      } catch {
+        browser.kill('SIGKILL')
+      }
+      await exited
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true })
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+}
+
+const corpusCase = (name: string) => JSON.parse(readFileSync(join(CORPUS, name, 'expected.json'), 'utf8'))
+const summary = (name: string) => {
+  const e = corpusCase(name)
+  return { N: e.N, counts: e.spike_counts, lengthMs: e.length_ms }
+}
 
 describe('in a browser', () => {
   it.runIf(CHROMIUM || IN_CI)('loads an NWB file from a Blob with @spikes/core + @spikes/format-nwb', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const bundled = await build({
-      stdin: { contents: PAGE_SCRIPT, resolveDir: ROOT, sourcefile: 'page.js', loader: 'js' },
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      conditions: ['@spikes/source'],
-      logLevel: 'silent',
-    })
-    const files: Record<string, [string, Uint8Array | string]> = {
-      '/index.html': ['text/html', '<!doctype html><html><body><script type="module" src="bundle.js"></script></body></html>'],
-      '/bundle.js': ['text/javascript', bundled.outputFiles[0].contents],
-      '/sample.nwb': ['application/octet-stream', readFileSync(join(ROOT, 'packages/cli/samples/sample.nwb'))],
+    const script = page(
+      `import { container, loadSpikeData } from '@spikes/core'
+import { registerNwb } from '@spikes/format-nwb'`,
+      `  const c = container.createChildContainer()
+  registerNwb(c)
+  const sd = await loadSpikeData(new Blob([await bytes('sample.nwb')]), { container: c })
+  result = { N: sd.N, spikes: sd.totalSpikes, lengthMs: sd.lengthMs, first: sd.train(0)[0], format: sd.metadata.provenance.format }`,
+    )
+    const result = await runInChromium(script, { 'sample.nwb': readFileSync(join(ROOT, 'packages/cli/samples/sample.nwb')) })
+    expect(result).toEqual({ N: 32, spikes: 10290, lengthMs: 60000, first: expect.any(Number), format: 'nwb' })
+  }, 120_000)
+
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(CORPUS) || IN_CI))('loads KiloSort (an in-memory folder), pickle, SpikeLab .npz and HDF5 inputs, detecting each format', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const ks = join(CORPUS, 'ks_basic_uint64', 'ks')
+    const ksFiles = readdirSync(ks)
+    const files: Record<string, Uint8Array> = {
+      'sd.pkl': readFileSync(join(CORPUS, 'pkl_basic_protocol4', 'sd.pkl')),
+      'sorted.npz': readFileSync(join(CORPUS, 'npz_full_units', 'sorted.npz')),
+      'data.h5': readFileSync(join(CORPUS, 'h5_ragged_leading_zero_ms', 'data.h5')),
     }
-    let report: (body: string) => void = () => {}
-    const reported = new Promise<string>((resolve) => (report = resolve))
-    server = createServer((req, res) => {
-      if (req.method === 'POST' && req.url === '/result') {
-        let body = ''
-        req.on('data', (chunk) => (body += chunk))
-        req.on('end', () => {
-          res.writeHead(204).end()
-          report(body)
-        })
-        return
-      }
-      const file = files[req.url ?? '']
-      if (!file) return res.writeHead(404).end()
-      res.writeHead(200, { 'content-type': file[0] }).end(file[1])
+    for (const f of ksFiles) files[`ks/${f}`] = readFileSync(join(ks, f))
+    const script = page(
+      `import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { registerKilosort } from '@spikes/format-kilosort'
+import { registerPickle } from '@spikes/format-pickle'
+import { registerHdf5 } from '@spikes/format-hdf5'
+import { registerIbl } from '@spikes/format-ibl'`,
+      `  const c = container.createChildContainer()
+  for (const register of [registerKilosort, registerPickle, registerHdf5, registerIbl]) register(c)
+  const show = (sd) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), lengthMs: sd.lengthMs })
+  const folder = {}
+  for (const name of ${JSON.stringify(ksFiles)}) folder[name] = await bytes('ks/' + name)
+  result = {
+    kilosort: show(await loadSpikeData(memoryFolder(folder, 'ks'), { container: c, options: { fsHz: 20000 } })),
+    pickle: show(await loadSpikeData(new Blob([await bytes('sd.pkl')]), { container: c })),
+    npz: show(await loadSpikeData(new Blob([await bytes('sorted.npz')]), { container: c })),
+    hdf5: show(await loadSpikeData(new Blob([await bytes('data.h5')]), { container: c, options: { spikeTimesDataset: 'st', spikeTimesIndexDataset: 'sti', spikeTimesUnit: 'ms' } })),
+  }`,
+    )
+    const result = await runInChromium(script, files)
+    expect(result).toEqual({
+      kilosort: { format: 'kilosort', ...summary('ks_basic_uint64') },
+      pickle: { format: 'pickle', ...summary('pkl_basic_protocol4') },
+      npz: { format: 'spikelab-npz', ...summary('npz_full_units') },
+      hdf5: { format: 'hdf5', ...summary('h5_ragged_leading_zero_ms') },
     })
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html`
-    const profile = mkdtempSync(join(tmpdir(), 'spikes-chromium-'))
-    try {
-      const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, url]
-      // The page posts its result back; Chromium runs until then (or the deadline) and is killed.
-      const browser = spawn(CHROMIUM!, flags, { stdio: 'ignore', detached: true })
-      try {
-        const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not report within 90 s')), 90_000).unref())
-        const result = JSON.parse(await Promise.race([reported, deadline]))
-        expect(result).toEqual({ N: 32, spikes: 10290, lengthMs: 60000, first: expect.any(Number), format: 'nwb' })
-      } finally {
-        // Chromium's renderer and helper processes share its process group: end them all.
-        const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
-        try {
-          process.kill(-browser.pid!, 'SIGKILL')
-        } catch {
-          browser.kill('SIGKILL')
-        }
-        await exited
-      }
-    } finally {
-      rmSync(profile, { recursive: true, force: true })
-    }
   }, 120_000)
 })
