@@ -11,6 +11,7 @@ import type { Hdf5Reference } from './reference.js'
 /** Output arrays readNumeric can fill in place (converted element by element where types differ). */
 export type NumericOut = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array
 
+/** Options of Hdf5Dataset.readNumeric: the selection, the output type and buffer, and progress. */
 export interface ReadNumericOptions {
   /** First element per dimension (a number = along the first dimension). Default 0. */
   start?: number | number[]
@@ -21,15 +22,23 @@ export interface ReadNumericOptions {
    * 'native': the stored type (Int16Array, BigInt64Array, ...; float16 becomes Float32Array).
    */
   as?: 'float64' | 'native'
-  /** Fill this array (C order) instead of allocating; with `outOffset`. */
+  /**
+   * Fill this array (C order) instead of allocating; with `outOffset`. Values convert as typed-array
+   * assignment converts them, so pick a type that holds the data (64-bit integers need Float64Array or a
+   * BigInt array). readNumeric returns this same array.
+   */
   out?: NumericOut
+  /** Index in `out` of the first element written (default 0). */
   outOffset?: number
   /** Bytes per internal read (default: the file's blockBytes, 8 MiB). */
   blockBytes?: number
+  /** Checked before each block; an abort throws AbortedError. */
   signal?: AbortSignal
+  /** Called after each block with the elements read so far and the elements selected. */
   onProgress?: (loaded: number, total: number) => void
 }
 
+/** Options of Hdf5Dataset.readStrings. */
 export interface ReadStringsOptions {
   /** How to decode ASCII-tagged strings that are not valid UTF-8: 'latin1' (default) or 'replace'. */
   fallback?: 'latin1' | 'replace'
@@ -98,18 +107,21 @@ export class Hdf5Dataset {
     return this.#attrs
   }
 
+  /** True when readNumeric can read this dataset (see isNumericDtype). */
   isNumeric(): boolean {
     return isNumericDtype(this.dtype)
   }
 
+  /** True for integer data, including enums over an integer type. */
   isInteger(): boolean {
     return isIntegerDtype(this.dtype)
   }
 
   /** Reads numbers (any integer or float width) into a typed array, in blocks of at most blockBytes. */
+  readNumeric<T extends NumericOut>(options: ReadNumericOptions & { out: T }): T
   readNumeric(options: ReadNumericOptions & { as: 'native' }): NativeArray
   readNumeric(options?: ReadNumericOptions): Float64Array
-  readNumeric(options: ReadNumericOptions = {}): Float64Array | NativeArray {
+  readNumeric(options: ReadNumericOptions = {}): NumericOut {
     const ctx = this.#ctx
     ctx.check()
     if (!isNumericDtype(this.dtype)) {
@@ -365,6 +377,7 @@ function mallocChecked(M: FileContext['M'], bytes: number): number {
   return ptr
 }
 
+/** A short phrase for messages: 'variable-length utf-8 strings', '<f8 numbers', 'object references', 'compound values'. */
 export function describeDtype(d: Hdf5Dtype): string {
   switch (d.class) {
     case 'string':

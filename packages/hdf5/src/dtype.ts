@@ -1,5 +1,6 @@
 import type { H5Module } from './runtime.js'
 
+/** HDF5's datatype classes ('unknown' for anything else). */
 export type DtypeClass = 'int' | 'uint' | 'float' | 'string' | 'reference' | 'compound' | 'enum' | 'array' | 'vlen' | 'bitfield' | 'opaque' | 'time' | 'unknown'
 
 /** What a dataset or attribute stores, independent of h5wasm's encoding. */
@@ -101,7 +102,7 @@ export function dtypeFromMetadata(m: H5Metadata): Hdf5Dtype {
   }
 }
 
-/** True for dtypes readNumeric accepts: integers, floats (2, 4, 8 bytes), enums over integers, bitfields of 1-8 bytes. */
+/** True for dtypes readNumeric accepts: integers (1, 2, 4, 8 bytes), floats (2, 4, 8 bytes) and enums over such integers. */
 export function isNumericDtype(d: Hdf5Dtype): boolean {
   if (d.class === 'int' || d.class === 'uint') return [1, 2, 4, 8].includes(d.bytes)
   if (d.class === 'float') return [2, 4, 8].includes(d.bytes)
@@ -109,10 +110,12 @@ export function isNumericDtype(d: Hdf5Dtype): boolean {
   return false
 }
 
+/** True for signed and unsigned integers and enums over them (any size). */
 export function isIntegerDtype(d: Hdf5Dtype): boolean {
   return d.class === 'int' || d.class === 'uint' || (d.class === 'enum' && !!d.base && isIntegerDtype(d.base))
 }
 
+/** The typed arrays `readNumeric({ as: 'native' })` returns. */
 export type NativeArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array
 
 export type NativeArrayConstructor = { new (length: number): NativeArray; new (buffer: ArrayBufferLike, byteOffset: number, length: number): NativeArray; BYTES_PER_ELEMENT: number }

@@ -7,13 +7,18 @@ import { guard } from './errors.js'
 import type { Hdf5Reference } from './reference.js'
 import type { H5Module } from './runtime.js'
 
+/** The two kinds of object Hdf5File reads. */
 export type Hdf5Kind = 'group' | 'dataset'
 
+/** One object found by Hdf5File.walk. */
 export interface Hdf5Entry {
+  /** Absolute path. */
   path: string
+  /** 'other' for anything that is not a readable group or dataset (broken links, named datatypes, unreadable objects). */
   kind: Hdf5Kind | 'link' | 'datatype' | 'other'
 }
 
+/** Where an HDF5 reference points, from Hdf5File.resolveReference. */
 export interface ResolvedReference {
   kind: 'object' | 'region'
   /** Path of the referenced object (for a region: the dataset it selects from). */
@@ -85,6 +90,7 @@ export class Hdf5File {
     return null
   }
 
+  /** True when a group or dataset is at `path` (same rules as kind()). */
   has(path: string): boolean {
     return this.kind(path) !== null
   }
@@ -180,6 +186,7 @@ export class Hdf5File {
     return this.#closing
   }
 
+  /** Closes the file, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }

@@ -11,6 +11,7 @@ export interface Hdf5Mount {
   filename: string
   /** File size in bytes, when known. */
   size?: number
+  /** Releases the mount (temporary copy, virtual path); called when the Hdf5File closes or opening fails. */
   close(): void | Promise<void>
 }
 
@@ -20,6 +21,7 @@ export interface Hdf5Mount {
  */
 export type Hdf5Mounter = (source: ByteSource, h5: H5Wasm) => Promise<Hdf5Mount | null>
 
+/** Options of openHdf5 and withHdf5. */
 export interface OpenHdf5Options {
   /** Name used in messages (default: the path's base name, the Blob's name, the source name, 'bytes'). */
   name?: string
@@ -29,9 +31,16 @@ export interface OpenHdf5Options {
   blockBytes?: number
   /** Skip the signature check (a mounter that already verified the file). */
   skipSignatureCheck?: boolean
+  /** Checked before opening and between the chunks of a ByteSource copy; an abort throws AbortedError. */
   signal?: AbortSignal
 }
 
+/**
+ * What openHdf5 accepts: a local path (Node only, opened in place); bytes or a Blob/File (copied to a
+ * temporary file under Node, into h5wasm's in-memory FS in a browser; a Blob in a Web Worker with WORKERFS
+ * is read lazily instead); or a ByteSource (opened at its local path under Node, else through a mounter,
+ * else copied like bytes).
+ */
 export type Hdf5Input = string | Uint8Array | ArrayBuffer | Blob | ByteSource
 
 const mounters: Hdf5Mounter[] = []

@@ -4,6 +4,7 @@ export interface Hdf5Reference {
   readonly bytes: Uint8Array
 }
 
+/** True for an Hdf5Reference as readReferences and attributes return them. */
 export function isHdf5Reference(value: unknown): value is Hdf5Reference {
   return typeof value === 'object' && value !== null && (value as Hdf5Reference).bytes instanceof Uint8Array && ((value as Hdf5Reference).kind === 'object' || (value as Hdf5Reference).kind === 'region')
 }

@@ -8,10 +8,11 @@ import type { NpyObjectReader } from './read-npy.js'
  */
 export async function defaultObjectReader(): Promise<NpyObjectReader> {
   const { unpickleObjectArray } = await import('./pickle/object-array.js')
-  return (bytes, header) => {
-    const { values } = unpickleObjectArray(bytes)
+  return (bytes, header, file) => {
+    const { values } = unpickleObjectArray(bytes, file === undefined ? {} : { file })
     if (values.length !== header.count) {
-      throw new CorruptFileError(`The pickled payload of an object array holds ${values.length} elements; its .npy header says shape (${header.shape.join(', ')}).`, {
+      throw new CorruptFileError(`${file === undefined ? 'The' : `${file}: the`} pickled payload of an object array holds ${values.length} elements; its .npy header says shape (${header.shape.join(', ')}).`, {
+        ...(file === undefined ? {} : { file }),
         expected: header.count,
         actual: values.length,
       })

@@ -9,8 +9,9 @@ import { defaultObjectReader } from './object-reader.js'
  * Decodes the pickled payload of an object array ('|O'). Gets the bytes after the header and the
  * header; returns the elements in file order (C order unless header.fortranOrder).
  */
-export type NpyObjectReader = (bytes: Uint8Array, header: NpyHeader) => unknown[]
+export type NpyObjectReader = (bytes: Uint8Array, header: NpyHeader, file?: string) => unknown[]
 
+/** Options of readNpy, parseNpy and readNpyData. Invalid values throw InvalidArgumentError. */
 export interface ReadNpyOptions {
   /**
    * 64-bit integers (and datetime64/timedelta64): 'number' (default) gives a Float64Array and throws
@@ -28,6 +29,7 @@ export interface ReadNpyOptions {
   maxBytes?: number
   /** Bytes per read (default 8 MiB). */
   chunkBytes?: number
+  /** Checked before each read; an abort throws AbortedError. */
   signal?: AbortSignal
 }
 
@@ -79,7 +81,7 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
       })
     }
     const bytes = available > 0 ? await source.read(header.dataOffset, available) : new Uint8Array(0)
-    const data = reader(bytes, header)
+    const data = reader(bytes, header, name)
     return finishArray(header, data, options)
   }
   checkDataSize(header, available, name)
@@ -112,8 +114,12 @@ export function finishArray(header: NpyHeader, data: NpyData, options: ReadNpyOp
   return { dtype: header.dtype, shape, fortranOrder: header.fortranOrder, order: 'C', data, header }
 }
 
+function checkInt64Mode(int64: unknown): void {
+  if (int64 !== undefined && int64 !== 'number' && int64 !== 'bigint') throw new InvalidArgumentError('int64', int64, "'number' or 'bigint'")
+}
+
 function checkOptions(options: ReadNpyOptions): void {
-  if (options.int64 !== undefined && options.int64 !== 'number' && options.int64 !== 'bigint') throw new InvalidArgumentError('int64', options.int64, "'number' or 'bigint'")
+  checkInt64Mode(options.int64)
   if (options.order !== undefined && options.order !== 'C' && options.order !== 'file') throw new InvalidArgumentError('order', options.order, "'C' or 'file'")
   if (options.chunkBytes !== undefined && (!Number.isSafeInteger(options.chunkBytes) || options.chunkBytes < 1)) throw new InvalidArgumentError('chunkBytes', options.chunkBytes, 'a positive integer')
   if (options.maxBytes !== undefined && !(options.maxBytes >= 0)) throw new InvalidArgumentError('maxBytes', options.maxBytes, 'a non-negative number')
@@ -126,16 +132,21 @@ function chunkSize(requested: number | undefined, itemsize: number): number {
   return Math.max(unit, want - (want % unit))
 }
 
+/** One chunk of decoded elements from readNpyChunks. */
 export interface NpyChunk<D = NpyTypedArray> {
   /** Index of the chunk's first element in the flattened (C-order) array. */
   readonly start: number
+  /** The chunk's elements (complex: interleaved re/im, two values per element); may be a view of the read buffer. */
   readonly data: D
 }
 
+/** Options of readNpyChunks. */
 export interface ReadNpyChunksOptions {
+  /** As in ReadNpyOptions: 'number' (default) gives Float64Array chunks and throws InvalidDataError beyond ±2^53; 'bigint' gives BigInt64Array / BigUint64Array. */
   int64?: Int64Mode
   /** Elements per chunk (default: 1 Mi). */
   chunkLength?: number
+  /** Checked before each chunk is read; an abort throws AbortedError. */
   signal?: AbortSignal
 }
 
@@ -145,6 +156,7 @@ export interface ReadNpyChunksOptions {
  * (1,N)); a Fortran-ordered multi-dimensional array is refused (read it with readNpy).
  */
 export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksOptions = {}): AsyncGenerator<NpyChunk, NpyHeader, void> {
+  checkInt64Mode(options.int64)
   const header = await readNpyHeader(source)
   const name = source.name
   if (!isNumericDtype(header.dtype)) throw new UnsupportedError('npy-chunks-dtype', `${name}: chunked reading needs a numeric dtype, not ${header.dtype.descr}.`, { file: name, dtype: header.dtype.descr })
@@ -164,6 +176,7 @@ export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksO
   return header
 }
 
+/** One chunk of raw element bytes from readNpyByteChunks. */
 export interface NpyByteChunk {
   /** Index of the chunk's first element in the flattened (C-order) array. */
   readonly start: number

@@ -155,6 +155,17 @@ describe('object arrays', () => {
     })
     expect(seen).toEqual({ first: 0x80, last: 0x2e, shape: [2] }) // PROTO ... STOP
     expect(a.data).toEqual(['x', 'y'])
+    let file: string | undefined
+    await readNpy(fixture('object.npy'), { objectReader: (_bytes, _header, name) => ((file = name), ['x', 'y']) })
+    expect(file).toBe('object.npy')
+  })
+
+  it('name the file when the pickled payload is not an object array', async () => {
+    const header = "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"
+    const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n'
+    const pickleOfNone = [0x80, 0x02, 0x4e, 0x2e] // PROTO 2, NONE, STOP
+    const bytes = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length, 0, ...new TextEncoder().encode(padded), ...pickleOfNone])
+    await expect(readNpy(bytesSource(bytes, 'units.npy'))).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'units.npy', message: expect.stringContaining('units.npy') })
   })
 })
 
@@ -176,6 +187,7 @@ describe('bad input', () => {
 
   it('rejects bad options', async () => {
     await expect(readNpy(fixture('empty.npy'), { int64: 'x' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'int64' })
+    await expect(readNpyChunks(fixture('num_le_f8.npy'), { int64: 'x' as never }).next()).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'int64' })
     await expect(readNpy(fixture('num_le_f8.npy'), { maxBytes: 8 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
   })
 

@@ -1,4 +1,4 @@
-import type { ByteSource } from '@spikes/core'
+import { UnsupportedError, type ByteSource } from '@spikes/core'
 import type { Hdf5Mount, Hdf5Mounter } from '../open.js'
 import type { H5Wasm } from '../runtime.js'
 import { RemoteFile } from './remote-file.js'
@@ -10,11 +10,15 @@ import { RemoteFile } from './remote-file.js'
  * the reader. Other paths are untouched.
  */
 export interface SyncReader {
+  /** File size in bytes. */
   readonly totalSize: number
+  /** Copies up to `length` bytes at `offset` into `target` at `targetOffset`; returns the count (fewer only at the end). May throw. */
   readSync(offset: number, length: number, target: Uint8Array, targetOffset: number): number
+  /** Set by the mount when readSync throws (h5wasm only sees EIO). */
   lastError: Error | null
 }
 
+/** Directory of h5wasm's FS under which mountSyncReader places its virtual files. */
 export const VIRTUAL_ROOT = '/__spikes_remote__'
 
 const EIO = 29
@@ -112,7 +116,7 @@ function patchFs(FS: EmFS): void {
  */
 export function mountSyncReader(h5: H5Wasm, reader: SyncReader, name = 'file.h5'): Hdf5Mount {
   const FS = h5.FS as unknown as EmFS | null
-  if (!FS || typeof FS.createStream !== 'function') throw new Error('h5wasm has no Emscripten FS to mount a remote file on')
+  if (!FS || typeof FS.createStream !== 'function') throw new UnsupportedError('h5wasm-fs', 'This h5wasm build exposes no Emscripten FS, so a remote file cannot be mounted on it. Use the h5wasm 0.10 build that @spikes/hdf5 depends on.')
   patchFs(FS)
   const id = ++counter
   const filename = `${VIRTUAL_ROOT}/${id}/${name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'file.h5'}`

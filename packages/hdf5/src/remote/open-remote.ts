@@ -4,6 +4,7 @@ import { openHdf5, registerHdf5Mounter } from '../open.js'
 import { remoteFileMounter } from './emscripten-mount.js'
 import { RemoteFile, type RemoteFileOptions } from './remote-file.js'
 
+/** Options of openRemoteHdf5. With a RemoteFile as input, only `name`, `blockBytes` and `signal` apply. */
 export interface OpenRemoteHdf5Options extends RemoteFileOptions {
   /** Bytes per internal HDF5 read block (see openHdf5). */
   blockBytes?: number

@@ -2,10 +2,11 @@ import { AbortedError, CorruptFileError, InvalidArgumentError, NetworkError, bas
 import { redact } from '@spikes/core/http'
 import { SyncHttp, type SyncHttpOptions } from './sync-http.js'
 
+/** Options of RemoteFile.open: HTTP behaviour (SyncHttpOptions), cache sizes in bytes, abort and progress. Invalid sizes throw InvalidArgumentError. */
 export interface RemoteFileOptions extends SyncHttpOptions {
   /** Name for messages (default: the URL's last path segment). */
   name?: string
-  /** Cache granularity (default 64 KiB). */
+  /** Cache granularity in bytes, at least 512 (default 64 KiB). */
   blockSize?: number
   /** Bytes fetched by the first request, from offset 0 (default 512 KiB): superblock and root metadata. */
   firstReadBytes?: number
@@ -23,6 +24,7 @@ export interface RemoteFileOptions extends SyncHttpOptions {
   onTransfer?: (stats: RemoteTransferStats) => void
 }
 
+/** Running transfer counters of a RemoteFile (`stats`); `requests` and `bytes` count HTTP requests and bytes received. */
 export interface RemoteTransferStats extends TransferStats {
   /** Requests that were retries (429, 5xx, dropped or short bodies). */
   retried: number
@@ -45,9 +47,11 @@ export class RemoteFile implements ByteSource {
   readonly name: string
   readonly url: string
   readonly stats: RemoteTransferStats
+  /** The error of the last failed read (NetworkError, AbortedError, CorruptFileError...), kept because h5wasm only sees an I/O error; null until a read fails. */
   lastError: Error | null = null
   /** Replaceable between loads: the signal checked before each request. */
   signal: AbortSignal | undefined
+  /** Replaceable between loads: called after every batch of requests with `stats` (the same, updated object). */
   onTransfer: ((stats: RemoteTransferStats) => void) | undefined
 
   private readonly blockSize: number
@@ -115,10 +119,12 @@ export class RemoteFile implements ByteSource {
     return this.http.resolvedUrl
   }
 
+  /** The file's size in bytes (known since open). */
   async size(): Promise<number> {
     return this.totalSize
   }
 
+  /** ByteSource read: up to `length` bytes at `offset`, fewer at the end of the file. Runs readSync, so it blocks the thread while fetching. */
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.totalSize, offset + length)
     const out = new Uint8Array(Math.max(0, end - offset))
@@ -170,10 +176,12 @@ export class RemoteFile implements ByteSource {
     return written
   }
 
+  /** Same as closeSync. */
   async close(): Promise<void> {
     this.closeSync()
   }
 
+  /** Ends the fetch worker and drops the cache (idempotent). Later reads throw NetworkError. */
   closeSync(): void {
     if (this.closed) return
     this.closed = true
@@ -182,6 +190,7 @@ export class RemoteFile implements ByteSource {
     this.cached = 0
   }
 
+  /** Closes the file, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.closeSync()
   }

@@ -3,6 +3,7 @@ import { redact } from '@spikes/core/http'
 import { nodeImport } from '../runtime.js'
 import { FETCH_WORKER_SOURCE } from './worker-source.js'
 
+/** HTTP behaviour of SyncHttp (and RemoteFile). */
 export interface SyncHttpOptions {
   /** Extra request headers (e.g. Authorization). Sent only to the URL's own origin, never to redirect targets. */
   headers?: Record<string, string>
@@ -16,7 +17,9 @@ export interface SyncHttpOptions {
   concurrency?: number
 }
 
+/** One fetched range of a RangeBatch. */
 export interface RangePart {
+  /** Byte offset of `bytes` in the file. */
   start: number
   /** 206, or 416 when the range starts at or after the end of the file. */
   status: number
@@ -25,10 +28,12 @@ export interface RangePart {
   total: number
 }
 
+/** The result of SyncHttp.fetchRanges: one part per requested range, and request counters. */
 export interface RangeBatch {
   parts: RangePart[]
   /** HTTP requests made, redirects and retries included. */
   requests: number
+  /** Requests that were retries. */
   retried: number
 }
 
@@ -71,6 +76,7 @@ export class SyncHttp {
     port1.unref()
   }
 
+  /** Starts the fetch worker for `url` (no request is made yet). */
   static async create(url: string, options: SyncHttpOptions = {}): Promise<SyncHttp> {
     const wt = await nodeImport<WorkerThreads>('node:worker_threads')
     return new SyncHttp(wt, url, {
@@ -127,6 +133,7 @@ export class SyncHttp {
     }
   }
 
+  /** Terminates the worker (idempotent); later fetchRanges calls throw NetworkError. */
   close(): void {
     if (this.closed) return
     this.closed = true

@@ -9,6 +9,7 @@ export interface H5Ref {
   readonly ref: string
 }
 
+/** Typed arrays a dataset or attribute can be written from; the array type sets the stored HDF5 type. */
 export type H5TypedArray = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array
 
 /**
@@ -17,8 +18,10 @@ export type H5TypedArray = Float64Array | Float32Array | Int8Array | Uint8Array 
  */
 export type H5AttrValue = string | readonly string[] | number | { readonly int: number } | H5TypedArray | H5Ref
 
+/** Attributes of a group or dataset, by name. */
 export type H5Attrs = Readonly<Record<string, H5AttrValue>>
 
+/** A dataset to write; build one with `h5.dataset`. */
 export interface H5DatasetSpec {
   readonly kind: 'dataset'
   /** Numbers (typed array, any shape given by `shape`), strings (vlen UTF-8), a scalar string, or references. */
@@ -32,35 +35,45 @@ export interface H5DatasetSpec {
   readonly attrs?: H5Attrs
 }
 
+/** A group to write, with its attributes and children by name; build one with `h5.group`. */
 export interface H5GroupSpec {
   readonly kind: 'group'
   readonly attrs?: H5Attrs
+  /** Child nodes by name (a name must be non-empty, without '/', not '.' or '..'). */
   readonly children?: Readonly<Record<string, H5NodeSpec>>
 }
 
+/** A soft link to write; build one with `h5.link`. Links are created after the groups, so the target may be anywhere in the tree. */
 export interface H5SoftLinkSpec {
   readonly kind: 'softlink'
   /** Absolute path of the target. */
   readonly target: string
 }
 
+/** Any node of the tree. */
 export type H5NodeSpec = H5GroupSpec | H5DatasetSpec | H5SoftLinkSpec
 
+/** Builders for the tree that writeHdf5 takes. */
 export const h5 = {
+  /** A group spec (default: no children, no attributes). */
   group(children: Record<string, H5NodeSpec> = {}, attrs: H5Attrs = {}): H5GroupSpec {
     return { kind: 'group', children, attrs }
   },
+  /** A dataset spec: `data` plus optional `shape`, `chunks`, `gzip` and `attrs`. */
   dataset(data: H5DatasetSpec['data'], options: Omit<H5DatasetSpec, 'kind' | 'data'> = {}): H5DatasetSpec {
     return { kind: 'dataset', data, ...options }
   },
+  /** A soft link to the absolute path `target`. */
   link(target: string): H5SoftLinkSpec {
     return { kind: 'softlink', target }
   },
+  /** An object reference to the group or dataset at the absolute path `path`, resolved when the file is written (InvalidArgumentError when no group or dataset is written there). */
   ref(path: string): H5Ref {
     return { ref: path }
   },
 }
 
+/** True for an H5Ref: an object whose only key is a string `ref`. */
 export function isRef(value: unknown): value is H5Ref {
   return typeof value === 'object' && value !== null && typeof (value as H5Ref).ref === 'string' && Object.keys(value).length === 1
 }

@@ -6,6 +6,7 @@ import { isRef, type H5AttrValue, type H5Attrs, type H5DatasetSpec, type H5Group
 type H5Object = InstanceType<H5Wasm['Group']> | InstanceType<H5Wasm['Dataset']>
 type H5File = InstanceType<H5Wasm['File']>
 
+/** Options of writeHdf5. */
 export interface WriteHdf5Options {
   /** Called once per dataset written, for progress reports. */
   onDataset?: (path: string) => void

@@ -7,8 +7,17 @@ export type NpyTypedArray = Float64Array | Float32Array | Int8Array | Int16Array
 
 /** One element of a structured array: field name -> value. */
 export type NpyRecord = { [field: string]: NpyValue }
+/**
+ * One decoded element of a structured array's field: bool -> boolean, integers and datetime64 / timedelta64 -> number
+ * (64-bit: bigint with `int64: 'bigint'`, or when beyond ±2^53), floats -> number, complex -> `{ real, imag }`, S/U -> string,
+ * plain void -> Uint8Array, nested structured -> NpyRecord, a sub-array field -> nested arrays.
+ */
 export type NpyValue = number | bigint | boolean | string | Uint8Array | NpyRecord | NpyValue[]
 
+/**
+ * The `data` of a decoded array: a typed array for numeric dtypes, string[] for S/U, NpyRecord[] for
+ * structured dtypes, Uint8Array[] for plain void, and the object reader's elements for object arrays.
+ */
 export type NpyData = NpyTypedArray | string[] | NpyRecord[] | Uint8Array[] | unknown[]
 
 /** How 64-bit integers (and datetime64 / timedelta64) are returned. */

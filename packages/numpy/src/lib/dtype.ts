@@ -4,9 +4,11 @@ import { isPyTuple, type PyLiteral } from './py-literal.js'
 /** numpy kind characters this reader knows. */
 export type NpyKind = 'b' | 'i' | 'u' | 'f' | 'c' | 'S' | 'U' | 'V' | 'O' | 'M' | 'm'
 
+/** One field of a structured dtype. */
 export interface NpyField {
   /** Field name ('' never appears: padding fields are dropped). */
   readonly name: string
+  /** The field's title, when the descr gave the name as a (title, name) pair. */
   readonly title?: string
   readonly dtype: NpyDtype
   /** Byte offset of the field inside one record. */

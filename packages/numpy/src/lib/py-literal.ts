@@ -6,17 +6,24 @@ export type PyLiteral = string | number | boolean | null | PyTuple | PyLiteral[]
 
 /** Tuples are frozen arrays tagged so they can be told from lists. */
 export type PyTuple = readonly PyLiteral[] & { readonly __tuple: true }
+/** A Python dict; keys are kept as parsed (strings or numbers). */
 export type PyDict = Map<string | number, PyLiteral>
 
+/**
+ * Thrown by parsePyLiteral for text that is not a supported literal. A plain Error, not a SpikesError:
+ * callers wrap it (the .npy header reader turns it into CorruptFileError).
+ */
 export class PyLiteralError extends Error {
   constructor(
     message: string,
+    /** Index in the text where parsing failed. */
     readonly position: number,
   ) {
     super(message)
   }
 }
 
+/** True for a tuple produced by parsePyLiteral (as opposed to a list). */
 export function isPyTuple(value: unknown): value is PyTuple {
   return Array.isArray(value) && (value as { __tuple?: boolean }).__tuple === true
 }

@@ -3,6 +3,7 @@ import { PickledArray, toCOrder } from './array.js'
 import { PickledDtype } from './dtype.js'
 import { PickledObject, PickleGlobal, PyComplex, type PickleValue } from './values.js'
 
+/** Limits of pickleToJs; exceeding either throws InvalidDataError. */
 export interface ToJsOptions {
   /** Deepest container nesting accepted (default 100). Cycles hit this limit. */
   maxDepth?: number

@@ -3,6 +3,7 @@ import { PickledArray } from './array.js'
 import { unpickle, type UnpickleOptions } from './unpickler.js'
 import { pyTypeName, type PickleValue } from './values.js'
 
+/** The elements and layout of an unpickled numpy object array. */
 export interface ObjectArrayPayload {
   /** The elements in the order the pickle stores them (C order unless `fortranOrder`). */
   readonly values: PickleValue[]

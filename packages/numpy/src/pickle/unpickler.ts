@@ -7,6 +7,7 @@ import { escapeDecode, latin1, latin1Bytes, normalizeInt, parsePyFloat, parsePyI
 import { PickledObject, PickleGlobal, PyComplex, isPickleTuple, pyTypeName, type PickleValue } from './values.js'
 import { decodeScalar } from './scalar.js'
 
+/** Options of unpickle and unpickleObjectArray. */
 export interface UnpickleOptions {
   /** Name of the input, for messages. */
   file?: string

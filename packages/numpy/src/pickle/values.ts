@@ -1,3 +1,6 @@
+import type { PickledArray } from './array.js'
+import type { PickledDtype } from './dtype.js'
+
 /**
  * What an unpickled value can be. Python values map to plain JavaScript where one fits:
  * None -> null, bool -> boolean, int -> number (bigint beyond 2^53), float -> number, str -> string,
@@ -6,9 +9,6 @@
  * PickledDtype, numpy scalars their plain value, and instances of allowlisted classes (SpikeLab's)
  * inert PickledObject records: their state is kept as data, no method of theirs exists here.
  */
-import type { PickledArray } from './array.js'
-import type { PickledDtype } from './dtype.js'
-
 export type PickleValue =
   | null
   | boolean
@@ -95,6 +95,7 @@ export class PickledObject {
     return this.dict.get(key)
   }
 
+  /** True when the restored `__dict__` has `key`. */
   has(key: string): boolean {
     return this.dict.has(key)
   }
