@@ -1,7 +1,10 @@
 import { InvalidArgumentError } from '@spikes/core'
 
+/** A command's arguments, split by the CLI's argv parser. */
 export interface ParsedArgs {
+  /** Arguments that are not flags, in order (everything after `--` included). */
   positional: string[]
+  /** Flags by name without the leading dashes; `true` for a flag given without a value. */
   flags: Record<string, string | true>
 }
 

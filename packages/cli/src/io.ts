@@ -1,6 +1,8 @@
 /** Where the CLI writes text: process.stdout/stderr, or a buffer in tests. */
 export interface Writable {
+  /** Returns false when the stream's buffer is full (as Node streams do). */
   write(chunk: string): boolean
+  /** When present, used to wait for 'drain' after write returned false. */
   once?(event: 'drain', listener: () => void): unknown
   isTTY?: boolean
   columns?: number

@@ -9,6 +9,10 @@ import { loadCommand } from './commands/load.js'
 import { rasterCommand } from './commands/raster.js'
 import type { CliIO } from './io.js'
 
+/**
+ * A subcommand: gets the arguments after its name (`json`, `download`, `overwrite` and `local` parsed as
+ * boolean flags) and resolves to the process exit code. Extra ones can be passed to {@link main}.
+ */
 export type Command = (args: ParsedArgs, io: CliIO) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
@@ -21,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   dandi: dandiCommand,
 }
 
+/** The help text `spikes --help` prints. */
 export const USAGE = `spikes — look at spike-sorted recordings
 
   spikes inspect [input] [--format ID] [--options JSON] [--json]   summary (no input: the bundled sample)

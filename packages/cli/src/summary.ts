@@ -2,19 +2,25 @@ import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
 import { warningLines } from './warnings-display.js'
 
+/** What `spikes inspect` reports about a loaded input; `--json` prints it as is. */
 export interface Summary {
+  /** Loader id. */
   format: string
+  /** Why that loader was chosen. */
   reason: string
   N: number
   totalSpikes: number
   lengthMs: number
   startTimeMs: number
+  /** Mean and median over units of each unit's rate over lengthMs (0 without units). */
   meanRateHz: number
   medianRateHz: number
+  /** The SpikeData's metadata as JSON-safe values. */
   metadata: unknown
   warnings: { code: string; message: string }[]
 }
 
+/** The {@link Summary} of `sd`, loaded by loader `format` for `reason`. */
 export function summarize(sd: SpikeData, format: string, reason: string): Summary {
   const rates = sd.ratesHz()
   return {

@@ -1,6 +1,7 @@
 import { LOADER_API_VERSION, NO_MATCH, UnsupportedError, type SpikeLoader } from '@spikes/core'
 import type { DandiOptions } from './options.js'
 
+/** Version of {@link dandiLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const DANDI_LOADER_VERSION = '0.1.0'
 
 /**

@@ -1,10 +1,17 @@
 import { WarningCollector, type Progress, type SpikeData, type SpikesWarning } from '@spikes/core'
 import type { DandiOptions } from './options.js'
 
+/** Options of {@link loadSpikeDataFromDandi}: the `dandi` loader's options plus the call's callbacks. */
 export interface LoadFromDandiOptions extends DandiOptions {
   signal?: AbortSignal
+  /** Progress phases 'resolve', 'fetch' (Range reads) or 'download', then the nwb loader's own. */
   onProgress?: (progress: Progress) => void
+  /** Called as each warning is raised; the warnings are also in the result's `warnings`. */
   onWarning?: (warning: SpikesWarning) => void
+  /**
+   * fetch implementation for the API requests and whole-file downloads (default the global fetch). Range
+   * reads of the NWB file go through `@spikes/hdf5`'s own HTTP client and do not use it.
+   */
   fetch?: typeof fetch
 }
 

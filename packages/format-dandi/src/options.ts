@@ -28,14 +28,19 @@ export interface DandiOptions extends Omit<DandiClientOptions, 'signal' | 'fetch
   preferPynwb?: boolean
 }
 
+/** {@link DandiOptions} after {@link checkDandiOptions}: defaults filled in, grouped by where they go. */
 export interface CheckedDandiOptions {
   dandisetId: string | null
   version: string
+  /** True when asked for, or when downloadDir is given. */
   download: boolean
   downloadDir: string | null
+  /** downloadTimeoutSeconds in ms (default 600000). */
   stallTimeoutMs: number
   verifyDigest: boolean
+  /** The connection options as given (validated; defaults are applied per request). */
   client: DandiClientOptions
+  /** The options passed on to the nwb loader, only those given. */
   nwb: { allowNoUnits?: boolean; lengthMs?: number | null; startTimeMs?: number | null; unitsTable?: string | null; columns?: string[] | null }
 }
 

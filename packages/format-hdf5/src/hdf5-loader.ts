@@ -2,6 +2,7 @@ import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type ByteSour
 import { findHdf5Signature } from '@spikes/hdf5'
 import { resolveOptions, type Hdf5Options } from './options.js'
 
+/** Version of {@link hdf5Loader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const HDF5_LOADER_VERSION = '0.1.0'
 const H5_EXTENSIONS = ['h5', 'hdf5', 'hdf', 'he5']
 

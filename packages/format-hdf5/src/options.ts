@@ -29,6 +29,10 @@ export interface Hdf5Options {
   metadata?: Record<string, unknown>
 }
 
+/**
+ * The four spike layouts {@link Hdf5Options} selects between: 'raster' (rasterDataset), 'ragged'
+ * (spikeTimesDataset + spikeTimesIndexDataset), 'group' (groupPerUnit) and 'paired' (idcesDataset + timesDataset).
+ */
 export type Layout = 'raster' | 'ragged' | 'group' | 'paired'
 
 export interface ResolvedOptions {

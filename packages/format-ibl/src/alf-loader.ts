@@ -2,6 +2,7 @@ import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type FolderSo
 import { parseAlfName } from './lib/alf-name.js'
 import type { AlfOptions } from './options.js'
 
+/** Version of {@link alfLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const ALF_LOADER_VERSION = '0.1.0'
 
 /** Which spikes attributes a listing holds directly. */

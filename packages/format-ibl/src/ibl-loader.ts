@@ -1,6 +1,7 @@
 import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type Match, type Probe, type RemoteSource, type SpikeLoader } from '@spikes/core'
 import type { IblOptions } from './options.js'
 
+/** Version of {@link iblLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const IBL_LOADER_VERSION = '0.1.0'
 
 /** A RemoteSource for one IBL probe: `ibl://<eid>/<pid>` (what `loadSpikeData('ibl://...')` builds itself). */

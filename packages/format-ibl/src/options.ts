@@ -18,6 +18,10 @@ export interface AlfOptions {
   trials?: boolean
 }
 
+/**
+ * {@link AlfOptions} after {@link checkAlfOptions}: null read as absent, defaults filled in (goodOnly false,
+ * spikeAttributes and trials true), collection without leading/trailing slashes (backslashes as '/'), revision without '#'.
+ */
 export interface ResolvedAlfOptions {
   collection: string | undefined
   revision: string | undefined
@@ -120,10 +124,16 @@ export interface IblOptions {
   token?: string | null
 }
 
+/** The public IBL Alyx server: the `ibl` loader's default baseUrl; {@link queryIblProbes}'s default cache is `~/Downloads/ONE/<its host>`. */
 export const DEFAULT_ALYX_URL = 'https://openalyx.internationalbrainlab.org'
 /** The Brain-Wide Map aggregate clusters table on the public bucket (see the README on Beryl regions). */
 export const DEFAULT_UNITS_TABLE = 'https://ibl-brain-wide-map-public.s3.amazonaws.com/aggregates/2024_Q2_IBL_et_al_BWM/clusters.pqt'
 
+/**
+ * {@link IblOptions} after {@link checkIblOptions}: null read as absent, defaults filled in (mode 'remote',
+ * baseUrl {@link DEFAULT_ALYX_URL} without trailing '/', unitsTable {@link DEFAULT_UNITS_TABLE}, timeoutMs 30000,
+ * retries 3), eid, pid and unitsTableMd5 lowercased.
+ */
 export interface ResolvedIblOptions {
   eid: string | undefined
   pid: string | undefined
@@ -200,7 +210,9 @@ export interface QueryIblProbesOptions {
   mode?: 'remote' | 'local'
   timeoutMs?: number
   retries?: number
+  /** fetch implementation for downloading the unit table (default the global fetch). */
   fetch?: typeof fetch
   signal?: AbortSignal
+  /** Called with SPIKES_WARN_IBL_OFFLINE when the unit table cannot be downloaded and the cached copy is used. */
   onWarning?: (warning: { code: string; message: string; details?: Record<string, unknown> }) => void
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type FolderSource, type LoadContext, type Match, type Probe, type Source, type SpikeData, type SpikeLoader } from '@spikes/core'
 import { resolveKilosortOptions, type KilosortOptions } from './options.js'
 
+/** Version of {@link kilosortLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const KILOSORT_LOADER_VERSION = '0.1.0'
 
 /** KiloSort / Phy output folders: spike_times.npy grouped by spike_clusters.npy (or spike_templates.npy). */

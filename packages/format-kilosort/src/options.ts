@@ -27,7 +27,9 @@ export interface KilosortOptions {
   channelPositionsFile?: string
 }
 
+/** {@link KilosortOptions} after validation by {@link resolveKilosortOptions}: defaults filled in, null read as absent. */
 export interface ResolvedKilosortOptions {
+  /** As given; undefined when the caller gave none (params.py may still supply it). */
   fsHz: number | undefined
   spikeTimesFile: string
   spikeClustersFile: string

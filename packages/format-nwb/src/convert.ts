@@ -2,10 +2,14 @@ import { nodeImport } from '@spikes/core/loader-utils'
 import { InvalidArgumentError, loadSpikeData, type LoadSpikeDataOptions, type SpikeData } from '@spikes/core'
 import { exportNwb, type ExportNwbOptions } from './write/export-nwb.js'
 
+/** What {@link convertToNwb} wrote. */
 export interface ConvertResult {
+  /** Path of the written .nwb file (the `output` argument). */
   output: string
+  /** Number of units written. */
   N: number
   totalSpikes: number
+  /** Warnings raised while loading the input. */
   warnings: SpikeData['warnings']
 }
 

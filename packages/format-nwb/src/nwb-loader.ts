@@ -2,6 +2,7 @@ import { LOADER_API_VERSION, type SpikeLoader } from '@spikes/core'
 import { detectNwb } from './lib/detect.js'
 import type { NwbOptions } from './options.js'
 
+/** Version of {@link nwbLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const NWB_LOADER_VERSION = '0.1.0'
 
 /** NWB 2.x files: the Units table, its electrodes and the file's metadata. */

@@ -10,6 +10,7 @@ export const pickleFormat = {
   schemes: ['s3'],
 } as const
 
+/** The `spikelab-npz` format's identity and file extensions, as plain data (see {@link pickleFormat}). */
 export const spikelabNpzFormat = {
   id: 'spikelab-npz',
   name: 'SpikeLab sorted .npz',

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvalidDataError, MissingEntryError, NetworkError } from '@spikes/core'
 import { fetchWithRetry, redact } from '@spikes/core/http'
 
+/** The DANDI Archive's public API root, the default `apiBase`. */
 export const DANDI_API_BASE = 'https://api.dandiarchive.org/api'
 export const DEFAULT_PAGE_SIZE = 100
 
@@ -17,6 +18,7 @@ export interface DandiClientOptions {
   /** First backoff in ms (default 250), doubled per attempt. */
   backoffMs?: number
   signal?: AbortSignal
+  /** fetch implementation for the API requests (default the global fetch). */
   fetch?: typeof fetch
 }
 
@@ -46,6 +48,7 @@ export interface DandiAssetDetail {
   metadata: Record<string, unknown>
 }
 
+/** Options of {@link listAssets}: connection settings plus the listing's version, filters and page size. */
 export interface ListAssetsOptions extends DandiClientOptions {
   /** Dandiset version (default 'draft'). */
   version?: string

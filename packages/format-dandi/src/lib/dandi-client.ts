@@ -13,10 +13,12 @@ export class DandiClient {
     return resolveClientOptions(this.options).apiBase
   }
 
+  /** {@link listAssets} with this client's settings; `signal` may be given per call. */
   listAssets(dandisetId: string, options: Omit<ListAssetsOptions, keyof DandiClientOptions> & { signal?: AbortSignal } = {}): AsyncGenerator<DandiAsset, void, undefined> {
     return listAssets(dandisetId, { ...this.options, ...options })
   }
 
+  /** {@link getAsset} with this client's settings; `signal` may be given per call. */
   getAsset(assetId: string, options: { signal?: AbortSignal } = {}): Promise<DandiAssetDetail> {
     return getAsset(assetId, { ...this.options, ...options })
   }

@@ -13,8 +13,11 @@ import { insideFolder, safeFileName } from './safe-name.js'
 import { openRemoteAsset } from './open-remote-asset.js'
 import { ZarrV2Writer, zarrDtype } from './zarr-writer.js'
 
+/** Options of {@link exportRecordingFromDandi}: asset lookup, transfer, Zarr layout and callbacks. */
 export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal' | 'fetch'> {
+  /** Owning dandiset (e.g. '000006'), recorded in the sidecar; a dandi:// path reference carries its own. */
   dandisetId?: string | null
+  /** Dandiset version (default 'draft'), recorded in the sidecar; a dandi:// reference that names one wins. */
   version?: string
   /** HDF5 path of the ElectricalSeries to convert when there are several (e.g. 'acquisition/ElectricalSeriesAP'). */
   electricalSeriesPath?: string | null
@@ -26,7 +29,9 @@ export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal
   downloadDir?: string | null
   /** Keep the downloaded NWB file (implies download) and return its path as downloaded_nwb_path. */
   keepNwb?: boolean
+  /** With download: no byte for this many seconds aborts an attempt, which is then resumed (default 600). */
   downloadTimeoutSeconds?: number
+  /** Check the SHA-256 digest the API gives on download (default true). */
   verifyDigest?: boolean
   /** Samples per Zarr chunk (default: 1 s of samples, at most 8 MiB per chunk). */
   chunkSamples?: number
@@ -40,15 +45,27 @@ export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal
    */
   traces?: 'raw' | 'scaled'
   signal?: AbortSignal
+  /** Progress in bytes, phases 'fetch' (Range reads) or 'download', then 'export' (traces written). */
   onProgress?: (progress: Progress) => void
+  /** Called as each warning is raised; the warnings are also in the result's `warnings`. */
   onWarning?: (warning: SpikesWarning) => void
+  /**
+   * fetch implementation for the API requests and the download (default the global fetch). Range reads of
+   * the NWB file go through `@spikes/hdf5`'s own HTTP client and do not use it.
+   */
   fetch?: typeof fetch
 }
 
+/**
+ * What {@link exportRecordingFromDandi} wrote: the recording_metadata.json sidecar's fields (snake_case, as
+ * SpikeLab's; NWB file metadata included), plus where the files are and what the transfer cost.
+ */
 export interface ExportRecordingResult {
   format: 'spikeinterface_zarr'
+  /** Absolute path of the Zarr store. */
   zarr_path: string
   recording_metadata_path: string
+  /** Only with keepNwb. */
   downloaded_nwb_path?: string
   dandi_asset_id: string
   dandi_dandiset_id?: string

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, LOADER_API_VERSION, throwIfAborted, type ByteSource, type LoadContext, type Match, type Probe, type Source, type SpikeData, type SpikeLoader } from '@spikes/core'
 import { resolveHdf5ThresholdOptions, type Hdf5ThresholdOptions } from './options.js'
 
+/** Version of {@link hdf5ThresholdLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const HDF5_THRESHOLD_LOADER_VERSION = '0.1.0'
 
 /**

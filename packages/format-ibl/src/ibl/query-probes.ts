@@ -3,14 +3,19 @@ import { DEFAULT_ALYX_URL, DEFAULT_UNITS_TABLE, type QueryIblProbesOptions } fro
 import { openCache, type HttpSettings } from './cache.js'
 import { loadUnitsTable, type UnitsTable } from './units-table.js'
 
+/** One probe's row in {@link IblProbesResult}, with SpikeLab's column names. */
 export interface ProbeStats {
   eid: string
   pid: string
+  /** Good units (label == 1) with a cluster id. */
   n_good_units: number
+  /** Good units in the target regions; only when targetRegions is given. */
   n_in_target?: number
+  /** n_in_target / n_good_units (0 for a probe without good units); only when targetRegions is given. */
   fraction_in_target?: number
 }
 
+/** What {@link queryIblProbes} and {@link probesFromUnits} return. */
 export interface IblProbesResult {
   /** (eid, pid) pairs, most good units first. */
   probes: [string, string][]

@@ -81,10 +81,14 @@ export function removeUuid(fileName: string): string {
 
 const SESSION_RE = /(?:^|\/)(?:(?<lab>[\w-]+)\/Subjects\/)?(?<subject>[\w-]+)\/(?<date>\d{4}-\d{2}-\d{2})\/(?<number>\d{1,3})(?:\/|$)/
 
+/** A session found by {@link findSessionPath}; every part is text as it appears in the path. */
 export interface SessionPath {
+  /** Absent when the path has no `lab/Subjects/` part. */
   readonly lab?: string
   readonly subject: string
+  /** yyyy-mm-dd */
   readonly date: string
+  /** The session number folder, as written ('001'). */
   readonly number: string
   /** `lab/Subjects/subject/date/number` (or without the lab part) */
   readonly path: string

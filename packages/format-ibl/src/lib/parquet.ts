@@ -3,8 +3,10 @@ import { CorruptFileError, UnsupportedError, type ByteSource } from '@spikes/cor
 /** A column as read: numbers (Float64Array, NaN for nulls), or values of another kind (strings, booleans, dates). */
 export type TableColumn = Float64Array | readonly unknown[]
 
+/** A table read by {@link readParquetTable}. */
 export interface Table {
   readonly numRows: number
+  /** Leaf columns by name, each numRows long; nested columns, and requested columns the file lacks, are absent. */
   readonly columns: ReadonlyMap<string, TableColumn>
 }
 

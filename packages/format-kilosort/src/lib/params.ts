@@ -1,5 +1,6 @@
 import { isPyTuple, parsePyLiteral, type PyLiteral } from '@spikes/numpy'
 
+/** The result of {@link parseParamsPy}. */
 export interface PhyParams {
   /** Assignments whose value is a literal, as JSON-safe values (tuples become arrays, dicts objects). */
   values: Record<string, unknown>

@@ -4,6 +4,7 @@ import { h5, type H5Attrs, type H5GroupSpec, type H5NodeSpec } from './tree.js'
 import { msToSeconds } from './seconds.js'
 import { objectIdFactory } from './object-ids.js'
 
+/** NWB schema version the writer produces, stored as the root `nwb_version` attribute. */
 export const NWB_VERSION = '2.6.0'
 export const ATTRIBUTES_JSON_COLUMN = 'spikes_neuron_attributes'
 const RESERVED = new Set(['unit_id', 'electrode', 'location', 'location_label', 'group_name'])
@@ -11,10 +12,18 @@ const RESERVED = new Set(['unit_id', 'electrode', 'location', 'location_label', 
 const UNITS_SCHEMA = new Set(['id', 'spike_times', 'obs_intervals', 'electrodes', 'electrode_group', 'waveform_mean', 'waveform_sd', 'waveforms', ATTRIBUTES_JSON_COLUMN])
 const META_SKIP = new Set(['provenance', 'source_file', 'format'])
 
+/** Options of {@link buildNwbTree} and {@link exportNwb}; all optional. */
 export interface BuildNwbOptions {
+  /** The file's `identifier` (default: the data's `metadata.identifier`, else a generated UUID). */
   identifier?: string
+  /** Default: the data's `metadata.session_description`, else a fixed text naming `@spikes/format-nwb`. */
   sessionDescription?: string
+  /**
+   * ISO 8601 text (written as given, trimmed) or a Date; also used as timestamps_reference_time.
+   * Default: the data's `metadata.session_start_time`, else the current time.
+   */
   sessionStartTime?: string | Date
+  /** ISO 8601 text or a Date (default: the current time). */
   fileCreateDate?: string | Date
   /** Makes object_id values reproducible (same seed, same ids). */
   objectIdSeed?: string

@@ -1,6 +1,7 @@
 import type { SpikeData } from '@spikes/core'
 import { buildNwbTree, type BuildNwbOptions } from './build-nwb.js'
 
+/** Options of {@link exportNwb}: the same as {@link BuildNwbOptions}. */
 export type ExportNwbOptions = BuildNwbOptions
 
 /**

@@ -18,6 +18,7 @@ export interface PickleOptions {
   spikeDataClasses?: string[]
 }
 
+/** {@link PickleOptions} after {@link checkPickleOptions}: defaults filled in (allowRemote false, maxBytes {@link DEFAULT_MAX_BYTES}, no extra classes). */
 export interface CheckedPickleOptions {
   readonly allowRemote: boolean
   readonly awsAccessKeyId?: string
@@ -37,11 +38,13 @@ export interface SpikelabNpzOptions {
   maxBytes?: number
 }
 
+/** {@link SpikelabNpzOptions} after {@link checkSpikelabNpzOptions}: null lengthMs read as absent, maxBytes defaulted. */
 export interface CheckedSpikelabNpzOptions {
   readonly lengthMs?: number
   readonly maxBytes: number
 }
 
+/** Default size limit, in bytes, for pickles and .npz files (1 GiB). */
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 const CLASS_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/
 
@@ -99,6 +102,10 @@ export function checkPickleOptions(options: unknown): CheckedPickleOptions {
   return checked
 }
 
+/**
+ * Validates the `spikelab-npz` loader's options before any I/O. Throws InvalidArgumentError naming the
+ * option on an unknown key, a lengthMs that is not a finite non-negative number, or a maxBytes that is not a positive integer.
+ */
 export function checkSpikelabNpzOptions(options: unknown): CheckedSpikelabNpzOptions {
   const o = known(options, ['lengthMs', 'maxBytes'], 'spikelab-npz')
   const lengthMs = o.lengthMs

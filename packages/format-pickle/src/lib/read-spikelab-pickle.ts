@@ -12,6 +12,7 @@ export const SPIKELAB_TYPES = {
   SpikeSliceStack: 'spikelab.spikedata.spikeslicestack.SpikeSliceStack',
 } as const
 
+/** Short name of a SpikeLab type, as in {@link SPIKELAB_TYPES} and {@link SpikeLabPickle}'s `type`. */
 export type SpikeLabTypeName = keyof typeof SPIKELAB_TYPES
 
 /** What a SpikeLab pickle holds: a SpikeData (converted), or another SpikeLab type as an inert record. */
@@ -19,8 +20,9 @@ export type SpikeLabPickle =
   | { readonly type: 'SpikeData'; readonly className: string; readonly spikeData: SpikeData; readonly record: PickledObject }
   | { readonly type: Exclude<SpikeLabTypeName, 'SpikeData'>; readonly className: string; readonly record: PickledObject }
 
+/** Options of {@link readSpikeLabPickle} and {@link spikeDataFromPickleBytes}. */
 export interface ReadPickleOptions {
-  /** Name of the input, for messages. */
+  /** Name of the input, for messages (default 'pickle'). */
   file?: string
   /** More classes ('module.Class') to read as SpikeData (subclasses of SpikeLab's). */
   spikeDataClasses?: readonly string[]

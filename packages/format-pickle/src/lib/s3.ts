@@ -8,6 +8,7 @@ export interface S3Credentials {
   readonly sessionToken?: string
 }
 
+/** Options of {@link readS3Object} and {@link resolveS3Credentials}: credentials, endpoint, limits and HTTP behaviour. */
 export interface S3Options {
   /** Explicit credentials (SpikeLab's aws_access_key_id / aws_secret_access_key / aws_session_token). */
   accessKeyId?: string
@@ -17,7 +18,7 @@ export interface S3Options {
   region?: string
   /** An S3-compatible endpoint (path-style requests); default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS. */
   endpointUrl?: string
-  /** Profile of the shared credentials file; default AWS_PROFILE, then 'default'. */
+  /** Profile of the shared credentials file; default AWS_PROFILE, AWS_DEFAULT_PROFILE, then 'default'. */
   profile?: string
   /** Environment to read AWS_* variables from (default process.env). */
   env?: Record<string, string | undefined>
@@ -26,9 +27,12 @@ export interface S3Options {
   configFile?: string
   /** Objects larger than this are refused before their body is read (default 1 GiB). */
   maxBytes?: number
+  /** fetch implementation for the GET request (default the global fetch). */
   fetch?: typeof fetch
   signal?: AbortSignal
+  /** Per-request timeout in ms (default 30 s). */
   timeoutMs?: number
+  /** Retries on network errors, 429 and 5xx (default 4). */
   retries?: number
   /** Clock for signing (tests). */
   now?: () => Date

@@ -1,6 +1,7 @@
 import { InvalidDataError, SpikeData, type Attributes, type NumericArray, type RawData } from '@spikes/core'
 import { PickledArray, pickleToJs, pyTypeName, type PickledObject, type PickleValue } from '@spikes/numpy'
 
+/** What {@link spikeDataFromRecord} needs to know about the pickle a record came from. */
 export interface RecordContext {
   /** Name of the input, for messages. */
   readonly file: string
