@@ -139,6 +139,13 @@ describe('spikes raster', () => {
     expect(await main(['raster', input, '-o', join(dir, 'r.jpg')], t.io)).toBe(1)
     expect(t.stderr()).toContain('error[SPIKES_INVALID_ARGUMENT]')
   })
+
+  it('refuses an output folder that does not exist before loading anything', async () => {
+    const t = io()
+    // The input does not exist either: the output is checked first, so the error is about it.
+    expect(await main(['raster', join(dir, 'no-input.nwb'), '-o', join(dir, 'no-such-folder', 'r.svg')], t.io)).toBe(1)
+    expect(t.stderr()).toMatch(/^error\[SPIKES_WRITE_FAILED\]: Writing .*no-such-folder.*r\.svg failed: its folder does not exist/)
+  })
 })
 
 describe('spikes formats', () => {
@@ -187,5 +194,11 @@ describe('spikes convert', () => {
     const t = io()
     expect(await main(['convert', input, '-o', join(dir, 'x.h5'), '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_INVALID_ARGUMENT')
+  })
+
+  it('refuses an output folder that does not exist, before loading the input', async () => {
+    const t = io()
+    expect(await main(['convert', join(dir, 'no-input.nwb'), '-o', join(dir, 'no-such-folder', 'x.nwb'), '--json'], t.io)).toBe(1)
+    expect(JSON.parse(t.stdout()).error).toMatchObject({ code: 'SPIKES_WRITE_FAILED', message: expect.stringContaining('its folder does not exist') })
   })
 })

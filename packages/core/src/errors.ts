@@ -2,8 +2,13 @@
  * Typed errors. Every failure the library reports is a SpikesError with a stable
  * `code` (tests and callers match on it, never on the message) and JSON-safe `details`.
  */
+/** JSON-safe context of an error; each key is also copied onto the error object itself. */
 export type Details = Record<string, unknown>
 
+/**
+ * Base class of every error the library throws. Match on `code` (`SPIKES_*`), not on the message;
+ * `details` holds the same JSON-safe context that is copied onto the error as own properties.
+ */
 export class SpikesError extends Error {
   override readonly name: string = 'SpikesError'
   readonly code: string
@@ -16,11 +21,16 @@ export class SpikesError extends Error {
     Object.assign(this, details)
   }
 
+  /** `{ name, code, message, details }`, so `JSON.stringify(error)` keeps the code and context. */
   toJSON(): { name: string; code: string; message: string; details: Details } {
     return { name: this.name, code: this.code, message: this.message, details: this.details }
   }
 }
 
+/**
+ * True for a SpikesError, and also for any object whose `code` starts with `SPIKES_` (an error from
+ * another copy of `@spikes/core`, or one that went through `toJSON()`).
+ */
 export function isSpikesError(value: unknown): value is SpikesError {
   return value instanceof SpikesError || (typeof value === 'object' && value !== null && typeof (value as SpikesError).code === 'string' && String((value as SpikesError).code).startsWith('SPIKES_'))
 }
@@ -42,10 +52,15 @@ export class InvalidDataError extends SpikesError {
   }
 }
 
+/** Base class of the auto-detection failures: UnknownFormatError and AmbiguousFormatError. */
 export class DetectionError extends SpikesError {
   override readonly name: string = 'DetectionError'
 }
 
+/**
+ * `SPIKES_UNKNOWN_FORMAT`: no registered loader recognised the input (every confidence was 0).
+ * `details`: `probeSummary`, `triedLoaders`.
+ */
 export class UnknownFormatError extends DetectionError {
   override readonly name = 'UnknownFormatError'
   constructor(probeSummary: string, triedLoaders: string[]) {
@@ -58,6 +73,10 @@ export class UnknownFormatError extends DetectionError {
   }
 }
 
+/**
+ * `SPIKES_AMBIGUOUS_FORMAT`: several loaders tied for the highest confidence; pass `format` to choose.
+ * `details.candidates` lists `{ id, confidence, reason }` of the tied loaders.
+ */
 export class AmbiguousFormatError extends DetectionError {
   override readonly name = 'AmbiguousFormatError'
   constructor(candidates: { id: string; confidence: number; reason: string }[]) {
@@ -69,6 +88,10 @@ export class AmbiguousFormatError extends DetectionError {
   }
 }
 
+/**
+ * `SPIKES_LOADER_NOT_REGISTERED`: a format id was requested that no registered loader has.
+ * `details`: `formatId`, `installHint` (an `npm i` command), `registered` (the ids that are).
+ */
 export class LoaderNotRegisteredError extends SpikesError {
   override readonly name = 'LoaderNotRegisteredError'
   constructor(formatId: string, installHint: string, registered: string[]) {
@@ -88,6 +111,10 @@ export class SelectionRequiredError extends SpikesError {
   }
 }
 
+/**
+ * `SPIKES_INVALID_SOURCE`: the input cannot be read as the chosen format (wrong input kind, unreadable
+ * content). Base class of MissingFileError, MissingEntryError and CorruptFileError, which set their own code.
+ */
 export class InvalidSourceError extends SpikesError {
   override readonly name: string = 'InvalidSourceError'
   constructor(message: string, details: Details = {}, options?: { cause?: unknown }, code = 'SPIKES_INVALID_SOURCE') {
@@ -132,6 +159,7 @@ export class UnsupportedError extends SpikesError {
   }
 }
 
+/** `SPIKES_NETWORK`: an HTTP request failed, timed out or ran out of retries. URLs in `details.url` are redacted. */
 export class NetworkError extends SpikesError {
   override readonly name = 'NetworkError'
   constructor(message: string, details: Details & { url?: string; status?: number } = {}, options?: { cause?: unknown }) {
@@ -139,6 +167,7 @@ export class NetworkError extends SpikesError {
   }
 }
 
+/** `SPIKES_INTEGRITY`: downloaded bytes do not match the expected size or checksum (`details.expected`, `details.actual`). */
 export class IntegrityError extends SpikesError {
   override readonly name = 'IntegrityError'
   constructor(message: string, details: Details & { expected?: unknown; actual?: unknown } = {}) {
@@ -146,6 +175,7 @@ export class IntegrityError extends SpikesError {
   }
 }
 
+/** `SPIKES_ABORTED`: the caller's AbortSignal fired. The message is "`what` was aborted." */
 export class AbortedError extends SpikesError {
   override readonly name = 'AbortedError'
   constructor(what = 'The operation') {
@@ -153,6 +183,10 @@ export class AbortedError extends SpikesError {
   }
 }
 
+/**
+ * `SPIKES_INCOMPATIBLE_PLUGIN`: a plugin was built for another version of the core; the loader
+ * registry throws it for a loader whose `apiVersion` is not LOADER_API_VERSION.
+ */
 export class IncompatiblePluginError extends SpikesError {
   override readonly name = 'IncompatiblePluginError'
   constructor(plugin: string, coreRange: string, coreVersion: string) {
@@ -160,6 +194,7 @@ export class IncompatiblePluginError extends SpikesError {
   }
 }
 
+/** Throws AbortedError (naming `what`, default "The operation") when `signal` is already aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
   if (signal?.aborted) throw new AbortedError(what)
 }

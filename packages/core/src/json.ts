@@ -16,9 +16,10 @@ export interface SpikeDataJson {
 }
 
 /**
- * Makes any loader value JSON-safe: typed arrays become arrays, non-finite numbers become
- * `{ $float: 'NaN' | 'Infinity' | '-Infinity' }` (the corpus convention), bigints become numbers
- * when exact and strings otherwise, bytes become `{ $bytes: text }`.
+ * Makes any loader value JSON-safe: typed arrays (Uint8Array bytes too) become arrays of numbers,
+ * non-finite numbers become `{ $float: 'NaN' | 'Infinity' | '-Infinity' }` (the corpus convention),
+ * bigints become numbers when exact and strings otherwise, Maps become objects, Dates ISO strings,
+ * undefined null. No `$bytes` tag is produced.
  */
 export function toJsonValue(value: unknown, depth = 0): unknown {
   if (depth > 64) return '[too deep]'
@@ -49,6 +50,10 @@ export function fromJsonValue(value: unknown): unknown {
   return value
 }
 
+/**
+ * The JSON document of a SpikeData. Attributes and metadata go through toJsonValue; warnings keep
+ * only `code` and `message`; rawData (nested arrays by shape) and rawTimeMs are included when present.
+ */
 export function spikeDataToJson(sd: SpikeData): SpikeDataJson {
   const doc: SpikeDataJson = {
     N: sd.N,
@@ -66,6 +71,11 @@ export function spikeDataToJson(sd: SpikeData): SpikeDataJson {
   return doc
 }
 
+/**
+ * Rebuilds a SpikeData from a SpikeDataJson document (values tagged by toJsonValue are restored).
+ * rawData comes back as a Float64Array. Throws InvalidArgumentError without a `trains` array, and the
+ * SpikeData constructor's errors for inconsistent content.
+ */
 export function spikeDataFromJson(doc: unknown): SpikeData {
   if (!doc || typeof doc !== 'object') throw new InvalidArgumentError('doc', doc, 'a SpikeData JSON document')
   const d = doc as Partial<SpikeDataJson>

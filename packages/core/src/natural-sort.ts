@@ -17,6 +17,7 @@ export function naturalCompare(a: string, b: string): number {
   return compareBytes(a, b)
 }
 
+/** A new array of the names in naturalCompare order. */
 export function naturalSort(names: Iterable<string>): string[] {
   return [...names].sort(naturalCompare)
 }

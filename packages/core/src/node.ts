@@ -1,4 +1,4 @@
-// Node-only pieces: local files and directories. Importing this entry also lets string paths
+// Node-only pieces: local files and directories, and typed errors for writing files. Importing this entry also lets string paths
 // resolve in loadSpikeData on the default container.
 import { container } from './di.js'
 import { localPathResolver } from './node/resolve-path.js'
@@ -8,7 +8,12 @@ import type { DependencyContainer } from 'tsyringe'
 export { fileSource } from './node/file-source.js'
 export { directorySource } from './node/directory-source.js'
 export { localPathResolver } from './node/resolve-path.js'
+export { WriteError, writeError, fsWriteError, checkOutputFile, ensureWritableFolder } from './node/write-error.js'
 
+/**
+ * Registers localPathResolver on `c`, so string paths resolve to local files and directories.
+ * Importing this entry already does it for the default container; call it for other containers.
+ */
 export function registerNodeSources(c: DependencyContainer): void {
   c.register(SOURCE_RESOLVER, { useValue: localPathResolver })
 }

@@ -1,3 +1,4 @@
+/** Typed arrays whose elements are plain numbers (no BigInt64Array / BigUint64Array). */
 export type NumericArray =
   | Float64Array
   | Float32Array
@@ -9,6 +10,7 @@ export type NumericArray =
   | Int32Array
   | Uint32Array
 
+/** True for any ArrayBuffer view except DataView, BigInt64Array and BigUint64Array. */
 export function isNumericArray(value: unknown): value is NumericArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, InvalidDataError } from './errors.js'
 
+/** Options of raggedOffsets. */
 export interface RaggedOptions {
   /** Known number of units (NWB: the length of `id`). Without it the leading-zero heuristic decides. */
   nUnits?: number

@@ -6,6 +6,7 @@ import { mergeByTime } from './merge-by-time.js'
 import type { SpikesWarning } from './warnings.js'
 import type { ThresholdingOptions, TraceMatrix as ThresholdTraces } from './threshold/from-thresholding.js'
 
+/** A free-form record: `metadata`, and one per unit in `neuronAttributes` (SpikeLab's dicts). */
 export type Attributes = Record<string, unknown>
 
 /** Raw traces, C order, the last axis is time (SpikeLab: channels x samples). */
@@ -14,19 +15,26 @@ export interface RawData {
   readonly shape: readonly number[]
 }
 
+/** Everything a SpikeData holds besides its spike times; all optional. */
 export interface SpikeDataOptions {
   /** Number of units; pads with empty trains when larger than the number given. */
   N?: number
+  /** Recording length in ms; default the latest spike minus startTimeMs (0 without spikes). */
   lengthMs?: number
+  /** Start of the recording in ms (default 0); every spike must lie in [startTimeMs, startTimeMs + lengthMs]. */
   startTimeMs?: number
+  /** One record per unit (exactly N), or null. The records are shallow-copied. */
   neuronAttributes?: Attributes[] | null
+  /** A plain object, shallow-copied (default {}). */
   metadata?: Attributes
+  /** Raw traces; needs rawTimeMs as well (both or neither). */
   rawData?: RawData | null
   /** Sample times in ms, or a single number: the sample rate in kHz (SpikeLab's raw_time). */
   rawTimeMs?: ArrayLike<number> | number | null
   warnings?: SpikesWarning[]
 }
 
+/** Arguments of the SpikeData constructor: the flat layout (`times`, `offsets`) plus the options. */
 export interface SpikeDataInit extends SpikeDataOptions {
   /** All spike times (ms), unit by unit. The new SpikeData owns this array. */
   times: Float64Array
@@ -205,6 +213,7 @@ export class SpikeData {
     return this.times.length
   }
 
+  /** Number of spikes of each unit. */
   spikeCounts(): number[] {
     const out = new Array<number>(this.N)
     for (let i = 0; i < this.N; i++) out[i] = this.offsets[i + 1] - this.offsets[i]

@@ -4,6 +4,7 @@ import { LOADER_API_VERSION, NO_MATCH, type SpikeLoader } from './registry/loade
 import { readText } from './sources/read-helpers.js'
 import type { SpikeData } from './spike-data.js'
 
+/** Version of `@spikes/core`, recorded as the spikes-json loader's version in provenance. */
 export const CORE_VERSION = '0.1.0'
 
 /** The SpikeData JSON document (`spikes load --json` output) as an input format. */

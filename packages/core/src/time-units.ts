@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from './errors.js'
 
+/** Unit of stored spike times: seconds, milliseconds, or sample indices (which need a sampling rate). */
 export type TimeUnit = 's' | 'ms' | 'samples'
+/** Every TimeUnit, in the order error messages list them. */
 export const TIME_UNITS: readonly TimeUnit[] = ['s', 'ms', 'samples']
 
 /** Throws unless `unit` is one of s, ms, samples; `samples` also needs a positive finite fsHz. */
@@ -11,6 +13,7 @@ export function checkTimeUnit(unit: unknown, fsHz: unknown, argument = 'timeUnit
   if (unit === 'samples') checkSamplingRate(fsHz, 'fsHz', `needed to convert ${argument} 'samples' to milliseconds`)
 }
 
+/** Throws InvalidArgumentError naming `argument` unless `fsHz` is a positive, finite number (Hz); `why` is added to the message. */
 export function checkSamplingRate(fsHz: unknown, argument = 'fsHz', why = ''): asserts fsHz is number {
   if (typeof fsHz !== 'number' || !Number.isFinite(fsHz) || fsHz <= 0) {
     throw new InvalidArgumentError(argument, fsHz, `a positive, finite sampling rate in Hz${why ? ` (${why})` : ''}`)
@@ -35,6 +38,7 @@ export function toMilliseconds(values: ArrayLike<number>, unit: TimeUnit, fsHz?:
   return result
 }
 
+/** toMilliseconds for one value, with the same operation order. */
 export function scalarToMilliseconds(value: number, unit: TimeUnit, fsHz?: number): number {
   return toMilliseconds([value], unit, fsHz)[0]
 }

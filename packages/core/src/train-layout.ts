@@ -6,6 +6,10 @@ export interface TrainLayout {
   offsets: Float64Array
 }
 
+/**
+ * Concatenates one array of spike times per unit into a TrainLayout (a copy, in the given order; values
+ * are not sorted or checked here). Throws InvalidArgumentError when `trains` or an item is not array-like.
+ */
 export function layoutFromTrains(trains: ArrayLike<ArrayLike<number>>): TrainLayout {
   if (trains == null || typeof trains.length !== 'number') throw new InvalidArgumentError('trains', trains, 'an array of spike-time arrays (ms)')
   const offsets = new Float64Array(trains.length + 1)

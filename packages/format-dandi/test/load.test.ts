@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -128,6 +128,14 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     const sd = await loadSpikeDataFromDandi(id('sub-A8604/sub-A8604_ecephys.nwb'), { ...api, downloadDir: dir })
     expect(sd.metadata.downloaded_path).toBe(join(dir, 'sub-A8604_ecephys.nwb'))
     expect(readdirSync(dir)).toEqual(['sub-A8604_ecephys.nwb'])
+  })
+
+  it('a downloadDir that cannot be created is SPIKES_WRITE_FAILED, before any file request', async () => {
+    writeFileSync(join(tmp, 'a-file'), 'x')
+    const dir = join(tmp, 'a-file', 'keep')
+    await emu.clearLog()
+    await expect(loadSpikeDataFromDandi(id('sub-A8604/sub-A8604_ecephys.nwb'), { ...api, download: true, downloadDir: dir })).rejects.toMatchObject({ code: 'SPIKES_WRITE_FAILED', path: dir, errno: 'ENOTDIR' })
+    expect((await emu.log()).filter((r) => r.kind === 'download' || r.kind === 'blob')).toEqual([])
   })
 
   it('never writes outside the download folder, whatever the asset path', async () => {

@@ -184,6 +184,13 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
     await expect(loadSpikeData(iblSource(S2.eid, S2.pid), { container: registry(), options: opts(), signal: controller.signal })).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
   })
 
+  it('a cache folder that cannot be written is a typed error naming it', async () => {
+    const blocker = join(cacheDir, 'a-file')
+    await (await import('node:fs/promises')).writeFile(blocker, 'x')
+    const bad = join(blocker, 'cache')
+    await expect(load(S1.eid, S1.pid, { collection: 'alf/probe00', cacheDir: bad })).rejects.toMatchObject({ code: 'SPIKES_WRITE_FAILED', path: bad, errno: 'ENOTDIR', message: expect.stringContaining(bad) })
+  })
+
   it('mode local with a cold cache says what is missing', async () => {
     await expect(load(S1.eid, S1.pid, { mode: 'local' })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE' })
   })

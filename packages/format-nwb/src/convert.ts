@@ -19,8 +19,9 @@ export interface ConvertResult {
  */
 export async function convertToNwb(input: Parameters<typeof loadSpikeData>[0], output: string, loadOptions: LoadSpikeDataOptions = {}, exportOptions: ExportNwbOptions = {}): Promise<ConvertResult> {
   if (typeof output !== 'string' || output === '') throw new InvalidArgumentError('output', output, 'the path of the .nwb file to write')
-  // Local paths resolve through the Node entry of core.
-  if (typeof input === 'string') await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  // Local paths resolve through the Node entry of core, which also checks the output folder before the load.
+  const nodeCore = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  await nodeCore.checkOutputFile(output)
   const sd = await loadSpikeData(input, loadOptions)
   await exportNwb(sd, output, exportOptions)
   return { output, N: sd.N, totalSpikes: sd.totalSpikes, warnings: sd.warnings }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
+import { checkOutputFile, fsWriteError } from '@spikes/core/node'
 import { writeFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
@@ -15,10 +16,11 @@ export async function rasterCommand(args: ParsedArgs, io: CliIO): Promise<number
   const widthText = stringFlag(args, 'width')
   const width = widthText === undefined ? 1200 : Number(widthText)
   if (!Number.isInteger(width) || width < 300 || width > 8000) throw new InvalidArgumentError('--width', widthText, 'an integer from 300 to 8000 pixels')
+  await checkOutputFile(output)
   const loaded = await loadInput(args, io, args.positional[0])
   printWarnings(io, loaded.data)
   const title = `${basename(loaded.inputName.replace(/ \(bundled sample\)$/, ''))} — ${loaded.format}`
-  await writeFile(output, ext === '.svg' ? rasterSvg(loaded.data, title, width) : rasterPng(loaded.data, width))
+  await writeFile(output, ext === '.svg' ? rasterSvg(loaded.data, title, width) : rasterPng(loaded.data, width)).catch((error) => Promise.reject(fsWriteError(error)))
   io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
   return 0
 }

@@ -12,6 +12,7 @@ export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   'spikes-json': '@spikes/core',
 }
 
+/** The `npm i` command for the package that provides `formatId` (a placeholder for ids this project does not know). */
 export function installHint(formatId: string): string {
   const pkg = KNOWN_FORMATS[formatId]
   return pkg ? `npm i ${pkg}` : `npm i <the package that provides '${formatId}'>`

@@ -6,6 +6,7 @@ import type { LoadContext, LoadOptions } from './loader.js'
 import { LoaderRegistry, type Selection } from './loader-registry.js'
 import { resolveSource, type SpikeInput } from './resolve-source.js'
 
+/** Options of loadSpikeData: LoadOptions plus the container to take loaders from. */
 export interface LoadSpikeDataOptions<O = Record<string, unknown>> extends LoadOptions<O> {
   /** The DI container holding the loaders (default: tsyringe's root container). */
   container?: DependencyContainer

@@ -6,11 +6,13 @@ import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './
 import { describeProbe, probeSource } from './probe.js'
 import { SPIKE_LOADER } from './tokens.js'
 
+/** A loader and its answer for one probe. */
 export interface RankedLoader {
   readonly loader: SpikeLoader
   readonly match: Match
 }
 
+/** The chosen loader, its answer, and the full ranking (what onSelect receives). */
 export interface Selection extends RankedLoader {
   /** Every loader's answer, best first: the explanation of the choice. */
   readonly ranking: readonly RankedLoader[]
@@ -30,10 +32,12 @@ export class LoaderRegistry {
     this.loaders = [...seen.values()]
   }
 
+  /** The registered loaders in registration order; of two with the same id, the first registered is kept. */
   list(): readonly SpikeLoader[] {
     return this.loaders
   }
 
+  /** The loader with this id; LoaderNotRegisteredError (with an install hint) when there is none. */
   get(id: string): SpikeLoader {
     const loader = this.loaders.find((l) => l.id === id)
     if (!loader) throw new LoaderNotRegisteredError(id, installHint(id), this.loaders.map((l) => l.id))

@@ -2,6 +2,7 @@ import { extensionOf } from '../sources/source.js'
 import type { Source } from '../sources/source.js'
 import type { Probe } from './loader.js'
 
+/** How many leading bytes of a file the probe reads for detection: 64 KiB. */
 export const PROBE_HEAD_BYTES = 64 * 1024
 
 /** Looks at a source once: the first bytes of a file, the listing of a folder, the URL of a remote. */
@@ -22,6 +23,7 @@ export async function probeSource(source: Source): Promise<Probe> {
   return { kind: 'file', name: source.name, extension: extensionOf(source.name), size, head, source }
 }
 
+/** One-line description of a probe for error messages: the URL, the first 12 file names, or the size and first 8 bytes in hex. */
 export function describeProbe(probe: Probe): string {
   if (probe.kind === 'remote') return `the URL ${probe.url}`
   if (probe.kind === 'folder') {

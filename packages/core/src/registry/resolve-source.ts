@@ -4,12 +4,16 @@ import { blobSource, bytesSource } from '../sources/bytes-source.js'
 import { isSource, type Source } from '../sources/source.js'
 import { SOURCE_RESOLVER } from './tokens.js'
 
+/** Turns string inputs without a URL scheme into sources; registered under SOURCE_RESOLVER. */
 export interface SourceResolver {
   readonly id: string
+  /** Whether this resolver handles the string; the first registered resolver that says yes is used. */
   canResolve(input: string): boolean
+  /** The source for the string; may throw a typed error (MissingFileError for a missing local path). */
   resolve(input: string): Promise<Source>
 }
 
+/** What loadSpikeData accepts: a path or URL, bytes, a Blob or File, or a ready Source. */
 export type SpikeInput = string | URL | Uint8Array | ArrayBuffer | Blob | Source
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i

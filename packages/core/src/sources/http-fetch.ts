@@ -1,13 +1,21 @@
 import { AbortedError, InvalidArgumentError, NetworkError } from '../errors.js'
 
+/** Options of fetchWithRetry and of HTTP sources. */
 export interface HttpOptions {
+  /** fetch implementation to use (default `globalThis.fetch`); InvalidArgumentError when neither exists. */
   fetch?: typeof fetch
+  /** Sent with every request; headers of the request itself win on a clash. */
   headers?: Record<string, string>
   /** Per-request timeout in ms (default 30 s). */
   timeoutMs?: number
-  /** Retries on network errors, 429 and 5xx (default 4), with exponential backoff honouring Retry-After. */
+  /**
+   * Retries on network errors, timeouts and HTTP 408, 425, 429, 500, 502, 503, 504 (default 4), with
+   * exponential backoff honouring Retry-After.
+   */
   retries?: number
+  /** First backoff delay in ms (default 250), doubled after each attempt. */
   backoffMs?: number
+  /** Aborts the request and any backoff wait with AbortedError. */
   signal?: AbortSignal
 }
 
@@ -50,6 +58,10 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Ht
   throw new NetworkError(`Request to ${redact(url)} failed after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { url: redact(url), attempts: retries + 1 }, { cause: lastError })
 }
 
+/**
+ * Wait in ms before a retry: a Retry-After value (seconds or an HTTP date) capped at 60 s, or
+ * `fallbackMs` when the header is absent or unparseable.
+ */
 export function retryDelay(retryAfter: string | null, fallbackMs: number): number {
   if (retryAfter) {
     const seconds = Number(retryAfter)

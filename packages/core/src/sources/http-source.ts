@@ -3,6 +3,7 @@ import { fetchWithRetry, redact, type HttpOptions } from './http-fetch.js'
 import { baseName, type ByteSource, type TransferStats } from './source.js'
 import { checkRange } from './read-helpers.js'
 
+/** HttpOptions plus the block cache settings of HttpSource. */
 export interface HttpSourceOptions extends HttpOptions {
   /** Reads are rounded to blocks of this size (default 64 KiB); adjacent missing blocks go in one request. */
   blockSize?: number
@@ -30,6 +31,7 @@ export class HttpSource implements ByteSource {
     this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
   }
 
+  /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
   async size(): Promise<number> {
     if (this.totalSize === undefined) await this.fetchBlocks(0, 0)
     return this.totalSize as number
@@ -58,6 +60,7 @@ export class HttpSource implements ByteSource {
     return out
   }
 
+  /** Drops the block cache; the source stays usable and refetches on the next read. */
   async close(): Promise<void> {
     this.blocks.clear()
   }
@@ -122,6 +125,7 @@ export class HttpSource implements ByteSource {
   }
 }
 
+/** `new HttpSource(url, options)`: a Range-read ByteSource over an HTTP(S) URL. No request is made until the first size() or read(). */
 export function httpSource(url: string, options?: HttpSourceOptions): HttpSource {
   return new HttpSource(url, options)
 }

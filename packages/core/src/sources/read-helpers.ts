@@ -17,10 +17,15 @@ export async function readExactly(source: ByteSource, offset: number, length: nu
   return bytes
 }
 
+/**
+ * A whole source decoded as UTF-8 (invalid bytes become U+FFFD, a BOM is dropped). Sources larger than
+ * `maxBytes` (default 64 MiB) are refused with InvalidArgumentError before the content is read.
+ */
 export async function readText(source: ByteSource, maxBytes = 64 * 1024 * 1024): Promise<string> {
   return new TextDecoder('utf-8').decode(await readAll(source, maxBytes))
 }
 
+/** Throws InvalidArgumentError unless `offset` and `length` are non-negative safe integers (the ByteSource.read contract). */
 export function checkRange(offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset', offset, 'a non-negative integer')
   if (!Number.isSafeInteger(length) || length < 0) throw new InvalidArgumentError('length', length, 'a non-negative integer')

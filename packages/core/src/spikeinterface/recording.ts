@@ -8,14 +8,17 @@ import { checkSamplingFrequency } from './sorting.js'
 import type { RecordingExtractorLike } from './types.js'
 import { toMatrix, transpose } from './values.js'
 
+/** Options of loadSpikeDataFromSpikeInterfaceRecording: thresholding settings (fsHz comes from the recording). */
 export interface SpikeInterfaceRecordingOptions extends Pick<ThresholdingOptions, 'thresholdSigma' | 'hysteresis' | 'direction'> {
   /** Segment of a multi-segment recording (default 0). */
   segmentIndex?: number
   /** Default false here (SpikeLab's recording adapter does not filter unless asked). */
   filter?: ThresholdingOptions['filter']
+  /** Receives warnings as they are raised; they are also on the result's `warnings`. */
   onWarning?: WarningHandler
 }
 
+/** Warning code (`SPIKES_WARN_AMBIGUOUS_ORIENTATION`): the traces are square, so (channels, samples) was assumed. */
 export const WARN_SQUARE_TRACES = 'SPIKES_WARN_AMBIGUOUS_ORIENTATION'
 
 function method(obj: object, name: string): ((...args: unknown[]) => unknown) | null {

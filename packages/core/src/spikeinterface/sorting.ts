@@ -6,6 +6,7 @@ import { WarningCollector, type WarningHandler } from '../warnings.js'
 import type { SortingExtractorLike, UnitId } from './types.js'
 import { normalizeId, propertyRows, sameId, samplesToMs, toInt, toLocation, trainLength } from './values.js'
 
+/** Options of loadSpikeDataFromSpikeInterface. */
 export interface SpikeInterfaceSortingOptions {
   /** Overrides the sorting's own sampling frequency (Hz). */
   samplingFrequency?: number | null
@@ -13,9 +14,11 @@ export interface SpikeInterfaceSortingOptions {
   unitIds?: readonly UnitId[] | null
   /** Segment of a multi-segment sorting (default 0). */
   segmentIndex?: number
+  /** Receives warnings as they are raised; they are also on the result's `warnings`. */
   onWarning?: WarningHandler
 }
 
+/** Warning code: the sorting has several segments and segmentIndex was not given, so only segment 0 was loaded. */
 export const WARN_SEGMENTS = 'SPIKES_WARN_SEGMENTS'
 
 const CHANNEL_PROPERTIES = ['channel', 'ch', 'peak_channel', 'electrode']

@@ -13,6 +13,7 @@ export interface ButterFilterOptions {
 /** What from_thresholding does with `filter: true`: order 3, 300-6000 Hz. */
 export const DEFAULT_THRESHOLD_FILTER: Readonly<Required<ButterFilterOptions>> = Object.freeze({ lowcut: 300, highcut: 6000, order: 3 })
 
+/** A designed Butterworth filter: SpikeLab's butter_filter choice and scipy's second-order sections. */
 export interface ButterFilterDesign {
   order: number
   btype: ButterworthType

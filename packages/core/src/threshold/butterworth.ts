@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../errors.js'
 import { type Complex, abs, add, complex, conj, div, isReal, mul, neg, prod, sqrt, sub } from './complex.js'
 
+/** Filter band, as scipy's `btype`. */
 export type ButterworthType = 'lowpass' | 'highpass' | 'bandpass'
 
 /** Second-order sections, one row [b0, b1, b2, a0, a1, a2] per section (scipy's `sos` layout). */

@@ -9,12 +9,16 @@ import { DEFAULT_THRESHOLD_FILTER, designButterFilter, type ButterFilterDesign, 
 import { populationStd } from './population-std.js'
 import { SosFiltFilt } from './sosfiltfilt.js'
 
+/** Which crossings count: above +threshold ('up'), below -threshold ('down'), or either ('both'). */
 export type ThresholdDirection = 'both' | 'up' | 'down'
 
+/** Every ThresholdDirection. */
 export const THRESHOLD_DIRECTIONS: readonly ThresholdDirection[] = ['both', 'up', 'down']
 
+/** Warning code raised by fromThresholding when no channel has a detection. */
 export const WARN_ZERO_SPIKES = 'SPIKES_WARN_ZERO_SPIKES'
 
+/** Options of fromThresholding, SpikeLab's from_thresholding arguments in lowerCamelCase. */
 export interface ThresholdingOptions {
   /** Sampling rate in Hz (default 20000). */
   fsHz?: number
@@ -27,12 +31,15 @@ export interface ThresholdingOptions {
   filter?: boolean | ButterFilterOptions | null
   /** true (default): one spike per upward crossing into the supra-threshold state; false: one per supra-threshold sample. */
   hysteresis?: boolean
+  /** Default 'both'. */
   direction?: ThresholdDirection
   /** Recording length; default samples x 1000 / fsHz. */
   lengthMs?: number | null
   /** Time of sample 0; default 0. Spike times are offset by it (raw sample times are not, as in SpikeLab). */
   startTimeMs?: number | null
+  /** Metadata of the result. */
   metadata?: Attributes
+  /** Receives the zero-spikes warning as it is raised. */
   onWarning?: WarningHandler
   /** Called after each channel; throw from it to abort. */
   onChannel?: (done: number, channels: number) => void
@@ -46,6 +53,7 @@ export interface TraceMatrix {
   readonly shape: readonly number[]
 }
 
+/** Checked options with defaults filled in and the filter designed (null: no filtering). */
 export interface ResolvedThresholding {
   fsHz: number
   thresholdSigma: number

@@ -58,6 +58,8 @@ export interface ListAssetsOptions extends DandiClientOptions {
   path?: string
   /** Results per page (default 100, at most 1000); the iterator pages on its own. */
   pageSize?: number
+  /** Called once per listing page fetched (callers that count API requests use it). */
+  onPage?: () => void
 }
 
 interface Resolved {
@@ -151,6 +153,7 @@ export async function* listAssets(dandisetId: string, options: ListAssetsOptions
     if (seen.has(url)) throw new InvalidDataError(`The DANDI API returned the same page twice (${redact(url)}); stopping.`, { url: redact(url) })
     seen.add(url)
     const page = (await getJson(r, url, { entry: `dandiset ${dandisetId} version ${version}`, container: `the DANDI Archive at ${r.apiBase}` })) as { results?: unknown; next?: unknown }
+    options.onPage?.()
     if (!page || typeof page !== 'object' || !Array.isArray(page.results)) throw new InvalidDataError(`Unexpected asset listing from ${redact(url)}: no 'results' array.`, { url: redact(url) })
     for (const entry of page.results as Record<string, unknown>[]) {
       const assetId = String(entry.asset_id ?? entry.identifier ?? '')

@@ -24,7 +24,7 @@ export class DandiClient {
   }
 
   /** The whole listing as an array (SpikeLab callers often list() the generator). */
-  async listAssetsArray(dandisetId: string, options: Omit<ListAssetsOptions, keyof DandiClientOptions> = {}): Promise<DandiAsset[]> {
+  async listAssetsArray(dandisetId: string, options: Omit<ListAssetsOptions, keyof DandiClientOptions> & { signal?: AbortSignal } = {}): Promise<DandiAsset[]> {
     const out: DandiAsset[] = []
     for await (const a of this.listAssets(dandisetId, options)) out.push(a)
     return out

@@ -3,6 +3,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
 import { redact, retryDelay } from '@spikes/core/http'
+import { fsWriteError } from '@spikes/core/node'
 
 export interface DownloadOptions {
   /** Final path; the bytes go to a temporary name beside it and are renamed when complete and verified. */
@@ -50,7 +51,7 @@ type Outcome = { done: true } | { done: false; reason: string; delayMs?: number 
  */
 export async function downloadFile(url: string, options: DownloadOptions): Promise<DownloadResult> {
   const state = new Transfer(url, options)
-  await state.start()
+  await state.start().catch((error) => Promise.reject(fsWriteError(error)))
   try {
     for (let failures = 0; ; ) {
       if (options.signal?.aborted) throw new AbortedError(`Downloading ${redact(url)}`)
@@ -73,6 +74,8 @@ export async function downloadFile(url: string, options: DownloadOptions): Promi
     return await state.finish()
   } catch (error) {
     await state.discard()
+    const written = fsWriteError(error)
+    if (written !== error) throw written
     throw error instanceof SpikesError ? error : new NetworkError(`Downloading ${redact(url)} failed: ${(error as Error)?.message ?? error}.`, { url: redact(url) }, { cause: error })
   }
 }

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { AbortedError, InvalidArgumentError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
+import { fsWriteError } from '@spikes/core/node'
 import { openHdf5, RemoteFile, remoteFileMounter, type Hdf5File } from '@spikes/hdf5'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { downloadFile } from './download.js'
@@ -190,7 +191,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
     await rm(staging, { recursive: true, force: true }).catch(() => {})
     if (nwbPath && o.keepNwb) await rm(nwbPath, { force: true }).catch(() => {})
     if (options.signal?.aborted && !(error instanceof AbortedError)) throw new AbortedError('Exporting a recording')
-    throw remote?.lastError ?? error
+    throw remote?.lastError ?? fsWriteError(error)
   } finally {
     await closeQuietly(file, remote)
     for (const c of cleanups) await c().catch(() => {})

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AbortedError, throwIfAborted, type LoadContext, type SpikeData } from '@spikes/core'
-import { fileSource } from '@spikes/core/node'
+import { ensureWritableFolder, fileSource } from '@spikes/core/node'
 import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
 import { authHeaders, resolveClientOptions } from './client.js'
@@ -62,7 +62,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
     const keep = options.downloadDir !== null
     const folder = keep ? (options.downloadDir as string) : await mkdtemp(join(tmpdir(), 'spikes-dandi-'))
     try {
-      if (keep) await mkdir(folder, { recursive: true })
+      if (keep) await ensureWritableFolder(folder)
       const dest = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
       const r = resolveClientOptions(clientForAsset)
       const result = await downloadFile(asset.downloadUrl, {

@@ -52,14 +52,13 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
     version = target.version
     let found: string | undefined
     const nearby: string[] = []
-    for await (const a of listAssets(target.dandisetId, { ...client, version, path: target.path, pageSize: 100 })) {
+    for await (const a of listAssets(target.dandisetId, { ...client, version, path: target.path, pageSize: 100, onPage: () => requests++ })) {
       if (a.path === target.path) {
         found = a.assetId
         break
       }
       if (nearby.length < 20) nearby.push(a.path)
     }
-    requests++
     if (!found) {
       throw new MissingEntryError(target.path, `dandiset ${target.dandisetId} version ${version} at ${r.apiBase}`, nearby, 'Asset paths are case-sensitive; list them with `spikes dandi ls <dandiset>`.')
     }

@@ -124,8 +124,9 @@ export function memoryCache(): OneCache {
 export async function folderCache(root: string): Promise<OneCache> {
   const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
   const path = await nodeImport<typeof import('node:path')>('node:path')
-  const { fileSource, directorySource } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
-  const abs = path.resolve(root)
+  const { fileSource, directorySource, ensureWritableFolder, fsWriteError } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  const abs = await ensureWritableFolder(root)
+  const writing = <T>(work: Promise<T>): Promise<T> => work.catch((error) => Promise.reject(fsWriteError(error)))
   const full = (rel: string) => path.join(abs, ...checkRel(rel).split('/'))
   const has = async (relPath: string, size?: number): Promise<boolean> => {
     try {
@@ -140,13 +141,13 @@ export async function folderCache(root: string): Promise<OneCache> {
     has,
     open: (relPath) => fileSource(full(relPath)),
     async folder(relPath) {
-      await fs.mkdir(full(relPath), { recursive: true })
+      await writing(fs.mkdir(full(relPath), { recursive: true }))
       return directorySource(full(relPath))
     },
     async fetchFile(spec, http) {
       const target = full(spec.relPath)
       if (await has(spec.relPath, spec.size)) return false
-      await fs.mkdir(path.dirname(target), { recursive: true })
+      await writing(fs.mkdir(path.dirname(target), { recursive: true }))
       const part = `${target}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
       await downloadChecked(
         spec,
@@ -155,7 +156,7 @@ export async function folderCache(root: string): Promise<OneCache> {
           const response = await request(spec, http)
           const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
           const hash = spec.md5 ? createHash('md5') : undefined
-          const handle = await fs.open(part, 'w')
+          const handle = await writing(fs.open(part, 'w'))
           let size = 0
           try {
             if (response.body) {
@@ -172,6 +173,7 @@ export async function folderCache(root: string): Promise<OneCache> {
             await handle.close().catch(() => {})
             await fs.rm(part, { force: true })
             if ((error as { code?: string }).code?.startsWith('SPIKES_')) throw error
+            if (typeof (error as { syscall?: unknown }).syscall === 'string') throw fsWriteError(error)
             throw new NetworkError(`Download of ${spec.relPath} was interrupted: ${(error as Error).message}`, { url: spec.url }, { cause: error })
           }
           await handle.close()
@@ -179,7 +181,7 @@ export async function folderCache(root: string): Promise<OneCache> {
         },
         (p) => fs.rm(p, { force: true }),
       )
-      await fs.rename(part, target)
+      await writing(fs.rename(part, target))
       return true
     },
     async readJson(relPath) {
@@ -191,10 +193,8 @@ export async function folderCache(root: string): Promise<OneCache> {
     },
     async writeJson(relPath, value) {
       const target = full(relPath)
-      await fs.mkdir(path.dirname(target), { recursive: true })
       const tmp = `${target}.tmp-${process.pid}`
-      await fs.writeFile(tmp, JSON.stringify(value))
-      await fs.rename(tmp, target)
+      await writing(fs.mkdir(path.dirname(target), { recursive: true }).then(() => fs.writeFile(tmp, JSON.stringify(value))).then(() => fs.rename(tmp, target)))
     },
   }
 }
@@ -210,12 +210,24 @@ export async function defaultCacheDir(baseUrl: string): Promise<string | undefin
   }
 }
 
-export async function openCache(cacheDir: string | undefined, baseUrl: string): Promise<OneCache> {
-  const dir = cacheDir ?? (await defaultCacheDir(baseUrl))
+/**
+ * The cache at `cacheDir`, created if needed; a `cacheDir` that cannot be written is a WriteError
+ * (SPIKES_WRITE_FAILED). Without one: ONE's default folder, or, where that cannot be used (a browser, a
+ * read-only home), a cache in memory for this call only, and `onMemoryOnly` hears why.
+ */
+export async function openCache(cacheDir: string | undefined, baseUrl: string, onMemoryOnly?: (dir: string, error: unknown) => void): Promise<OneCache> {
+  if (cacheDir !== undefined) return folderCache(cacheDir)
+  const dir = await defaultCacheDir(baseUrl)
   if (dir === undefined) return memoryCache()
   try {
     return await folderCache(dir)
-  } catch {
+  } catch (error) {
+    onMemoryOnly?.(dir, error)
     return memoryCache()
   }
+}
+
+/** The warning text for a cache folder that could not be used. */
+export function memoryOnlyMessage(dir: string, error: unknown): string {
+  return `The cache folder ${dir} could not be used (${error instanceof Error ? error.message : String(error)}); downloads are kept in memory for this call and will not be reused offline. Pass a writable cacheDir.`
 }

@@ -7,7 +7,7 @@ import { countClusters, groupSpikes } from '../lib/group-spikes.js'
 import { openSpikeFiles } from '../lib/spike-files.js'
 import { trialsMetadata } from '../lib/trials.js'
 import { AlyxClient, isUnreachable, warnOffline } from './alyx.js'
-import { openCache, type HttpSettings, type OneCache } from './cache.js'
+import { memoryOnlyMessage, openCache, type HttpSettings, type OneCache } from './cache.js'
 import { sessionDatasets, type DatasetRecord, type RemoteDataset, type SessionDatasets } from './datasets.js'
 import { oneCacheDatasets } from './one-tables.js'
 import { sessionMetadata } from './session-metadata.js'
@@ -105,7 +105,7 @@ const TRIAL_ATTRIBUTES = ['table', 'intervals', 'intervals_0', 'intervals_1', 's
 const CHANNEL_ATTRIBUTES = ['acronym', 'atlas_id', 'brainLocationIds_ccf_2017', 'brainLocationAcronyms_ccf_2017', 'mlapdv', 'localCoordinates', 'rawInd']
 
 export async function loadIbl(eid: string, pid: string, opts: ResolvedIblOptions, context: LoadContext): Promise<SpikeData> {
-  const cache = await openCache(opts.cacheDir, opts.baseUrl)
+  const cache = await openCache(opts.cacheDir, opts.baseUrl, (dir, error) => context.warn('SPIKES_WARN_IBL_CACHE_IN_MEMORY', memoryOnlyMessage(dir, error), { cacheDir: dir }))
   const http: HttpSettings = { fetch: context.fetch, timeoutMs: opts.timeoutMs, retries: opts.retries, signal: context.signal, headers: opts.token ? { Authorization: `Token ${opts.token}` } : undefined }
   let warnedOffline = false
   const offline = warnOffline(context)

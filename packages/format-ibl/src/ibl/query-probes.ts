@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { DEFAULT_ALYX_URL, DEFAULT_UNITS_TABLE, type QueryIblProbesOptions } from '../options.js'
-import { openCache, type HttpSettings } from './cache.js'
+import { memoryOnlyMessage, openCache, type HttpSettings } from './cache.js'
 import { loadUnitsTable, type UnitsTable } from './units-table.js'
 
 /** One probe's row in {@link IblProbesResult}, with SpikeLab's column names. */
@@ -73,7 +73,7 @@ function check(options: QueryIblProbesOptions) {
 /** Probes of the Brain-Wide Map with enough good units (and enough of them in the target regions), as SpikeLab's query_ibl_probes. */
 export async function queryIblProbes(options: QueryIblProbesOptions = {}): Promise<IblProbesResult> {
   const { targetRegions, minUnits, minFractionInTarget, mode } = check(options)
-  const cache = await openCache(options.cacheDir ?? undefined, DEFAULT_ALYX_URL)
+  const cache = await openCache(options.cacheDir ?? undefined, DEFAULT_ALYX_URL, (dir, error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_CACHE_IN_MEMORY', message: memoryOnlyMessage(dir, error) }))
   const http: HttpSettings = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, signal: options.signal }
   const units = await loadUnitsTable({
     location: options.unitsTable ?? DEFAULT_UNITS_TABLE,

@@ -27,7 +27,8 @@ export function parseParamsPy(text: string): PhyParams {
       const lineEnd = rest.indexOf('\n')
       const tail = (lineEnd < 0 ? rest : rest.slice(0, lineEnd)).trim()
       if (tail !== '' && !tail.startsWith('#') && !tail.startsWith(';')) throw new Error('trailing text')
-      if (name !== '__proto__') values[name] = toJson(value)
+      if (name === '__proto__') throw new Error('not a plain key')
+      values[name] = toJson(value)
       assign.lastIndex = start + end
     } catch {
       skipped.push(name)

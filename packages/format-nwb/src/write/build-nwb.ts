@@ -69,7 +69,8 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
   const attrs = sd.neuronAttributes ?? Array.from({ length: sd.N }, () => ({}) as Record<string, unknown>)
 
   const now = new Date().toISOString()
-  const sessionStart = isoText(options.sessionStartTime ?? text(md.session_start_time), () => now)
+  const given = options.sessionStartTime instanceof Date ? options.sessionStartTime : text(options.sessionStartTime)
+  const sessionStart = isoText(given ?? text(md.session_start_time), () => now)
   const identifier = text(options.identifier) ?? text(md.identifier) ?? oid()
   const description = text(options.sessionDescription) ?? text(md.session_description) ?? 'Spike trains exported by @spikes/format-nwb'
 

@@ -67,7 +67,7 @@ function optionalString(o: Record<string, unknown>, key: string): string | undef
 
 function maxBytesOf(o: Record<string, unknown>): number {
   const v = o.maxBytes
-  if (v === undefined) return DEFAULT_MAX_BYTES
+  if (v === undefined || v === null) return DEFAULT_MAX_BYTES
   if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new InvalidArgumentError('maxBytes', v, 'a positive integer number of bytes')
   return v as number
 }

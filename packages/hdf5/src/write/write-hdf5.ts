@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from '@spikes/core'
+import { InvalidArgumentError, isSpikesError } from '@spikes/core'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from '../runtime.js'
-import { toHdf5Error } from '../errors.js'
+import { hdf5Reason, toHdf5Error } from '../errors.js'
 import { isRef, type H5AttrValue, type H5Attrs, type H5DatasetSpec, type H5GroupSpec, type H5NodeSpec, type H5Ref } from './tree.js'
 
 type H5Object = InstanceType<H5Wasm['Group']> | InstanceType<H5Wasm['Dataset']>
@@ -20,6 +20,10 @@ export async function writeHdf5(root: H5GroupSpec, target?: string, options: Wri
   if (root == null || root.kind !== 'group') throw new InvalidArgumentError('root', root, "a group spec ({ kind: 'group', ... })")
   if (target !== undefined && (typeof target !== 'string' || target === '')) throw new InvalidArgumentError('target', target, 'a file path, or nothing to get the bytes back')
   if (target !== undefined && !isNode) throw new InvalidArgumentError('target', target, 'no path outside Node: call without a target to get the bytes')
+  // Writing to a path (Node only): refuse a missing or read-only folder before any work, and report
+  // a failed write as a write failure, not as a corrupt file.
+  const nodeCore = target === undefined ? undefined : await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  if (nodeCore && target !== undefined) await nodeCore.checkOutputFile(target)
   const h5 = await loadH5wasm()
   const path = target ?? (await scratchPath())
   let file: H5File | null = null
@@ -42,6 +46,7 @@ export async function writeHdf5(root: H5GroupSpec, target?: string, options: Wri
       }
     }
     await remove(h5, path)
+    if (nodeCore && target !== undefined && !isSpikesError(error)) throw nodeCore.writeError(target, new Error(hdf5Reason(error)))
     throw toHdf5Error(error, 'Writing', target ?? 'an in-memory HDF5 file')
   }
 }
