@@ -167,7 +167,7 @@ export class SpikeData {
       let total = offsets[i]
       for (let t = 0; t < bins; t++) {
         const c = Math.trunc(counts[i * bins + t])
-        if (c < 0 || Number.isNaN(c)) throw new InvalidDataError(`Raster count at unit ${i}, bin ${t} is ${counts[i * bins + t]}; counts must be non-negative.`, { unit: i, bin: t, value: String(counts[i * bins + t]) })
+        if (!(c >= 0 && c < Infinity)) throw new InvalidDataError(`Raster count at unit ${i}, bin ${t} is ${counts[i * bins + t]}; counts must be finite and non-negative.`, { unit: i, bin: t, value: String(counts[i * bins + t]) })
         total += c
       }
       offsets[i + 1] = total
@@ -240,8 +240,8 @@ export class SpikeData {
    * their original order. Raw data stays on the original.
    */
   subset(units: readonly (number | string)[] | number, options: { by?: string } = {}): SpikeData {
-    const wanted = new Set(typeof units === 'number' ? [units] : units)
     if (!Array.isArray(units) && typeof units !== 'number') throw new InvalidArgumentError('units', units, 'a unit index or an array of them')
+    const wanted = new Set(typeof units === 'number' ? [units] : units)
     let keep: number[]
     if (options.by !== undefined) {
       if (!this.neuronAttributes) throw new InvalidArgumentError('by', options.by, 'a neuron attribute key; this SpikeData has no neuronAttributes')

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidSourceError } from './errors.js'
+import { CorruptFileError, InvalidArgumentError, InvalidSourceError } from './errors.js'
 import { spikeDataFromJson } from './json.js'
 import { LOADER_API_VERSION, NO_MATCH, type SpikeLoader } from './registry/loader.js'
 import { readText } from './sources/read-helpers.js'
@@ -29,11 +29,12 @@ export const spikesJsonLoader: SpikeLoader = {
   async load(source, options): Promise<SpikeData> {
     this.checkOptions!(options)
     if (source.type !== 'file') throw new InvalidSourceError('spikes-json reads a file.', { got: source.type })
+    const text = await readText(source)
     let doc: unknown
     try {
-      doc = JSON.parse(await readText(source))
+      doc = JSON.parse(text)
     } catch (error) {
-      throw new InvalidSourceError(`${source.name} is not valid JSON: ${(error as Error).message}`, { file: source.name }, { cause: error }, 'SPIKES_CORRUPT_FILE')
+      throw new CorruptFileError(`${source.name} is not valid JSON: ${(error as Error).message}`, { file: source.name }, { cause: error })
     }
     return spikeDataFromJson(doc)
   },

@@ -23,6 +23,10 @@ beforeAll(async () => {
       res.writeHead(404)
       return res.end('no such file')
     }
+    if (req.url === '/empty') {
+      res.writeHead(416, { 'content-range': 'bytes */0' })
+      return res.end()
+    }
     if (req.url === '/norange') {
       res.writeHead(200, { 'content-length': body.length })
       return res.end(body)
@@ -70,6 +74,27 @@ describe('HttpSource', () => {
     const before = src.stats.requests
     await Promise.all([src.read(70_000, 10), src.read(70_100, 10), src.read(70_200, 10)])
     expect(src.stats.requests - before).toBe(1)
+  })
+
+  it('asks for the size once when size() is called concurrently', async () => {
+    const src = new HttpSource(`${base}/file.nwb`)
+    const sizes = await Promise.all([src.size(), src.size(), src.size()])
+    expect(sizes).toEqual([body.length, body.length, body.length])
+    expect(src.stats.requests).toBe(1)
+  })
+
+  it('reads an empty file (the server answers 416) as zero bytes', async () => {
+    const src = new HttpSource(`${base}/empty`, { retries: 0 })
+    expect(await src.size()).toBe(0)
+    expect((await src.read(0, 10)).length).toBe(0)
+  })
+
+  it('reads more than its cache holds, fetching evicted blocks again', async () => {
+    const src = new HttpSource(`${base}/file.nwb`, { blockSize: 4096, cacheBytes: 8192 })
+    const all = await src.read(0, body.length)
+    expect(all.length).toBe(body.length)
+    expect(Array.from(all.subarray(250_000, 250_016))).toEqual(Array.from(body.subarray(250_000, 250_016)))
+    expect(() => new HttpSource(`${base}/file.nwb`, { blockSize: 4096, cacheBytes: 100 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'cacheBytes' }))
   })
 
   it('reports a server that ignores Range', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises'
+import { mkdtemp, writeFile, mkdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -55,6 +55,26 @@ describe('folder sources', () => {
     await expect(folder.open('missing.npy')).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'missing.npy', folder: dir })
     await expect(folder.open('../etc/passwd')).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
     await expect(directorySource(join(dir, 'a.bin'))).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+  })
+
+  it('local directory: a symbolic link counts as what it points to, a dangling one is left out', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'spikes-links-'))
+    try {
+      await mkdir(join(root, 'real'))
+      await writeFile(join(root, 'real', 'f.npy'), 'x')
+      await symlink(join(root, 'real'), join(root, 'linked-folder'))
+      await symlink(join(root, 'real', 'f.npy'), join(root, 'linked-file.npy'))
+      await symlink(join(root, 'nowhere'), join(root, 'dangling'))
+      const folder = await directorySource(root)
+      expect(await folder.list()).toEqual([
+        { name: 'linked-file.npy', kind: 'file' },
+        { name: 'linked-folder', kind: 'folder' },
+        { name: 'real', kind: 'folder' },
+      ])
+      expect(await folder.list('linked-folder')).toEqual([{ name: 'f.npy', kind: 'file' }])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 
   it('in-memory folder', async () => {

@@ -18,3 +18,13 @@ describe('SpikeData.fromThresholding', () => {
     expect(viaStatic.lengthMs).toBe(200)
   })
 })
+
+describe('threshold options', () => {
+  it('refuses a threshold of zero or fewer standard deviations', () => {
+    const traces = { data: new Float64Array(100).map((_, i) => Math.sin(i)), shape: [1, 100] as [number, number] }
+    for (const thresholdSigma of [0, -2, Infinity]) {
+      expect(() => fromThresholding(traces, { fsHz: 1000, filter: false, thresholdSigma })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'thresholdSigma' }))
+    }
+    expect(fromThresholding(traces, { fsHz: 1000, filter: false, thresholdSigma: 1 }).N).toBe(1)
+  })
+})

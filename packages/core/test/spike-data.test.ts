@@ -126,6 +126,8 @@ describe('constructors', () => {
 
   it('fromRaster rejects negative counts and bad bins', () => {
     expect(() => SpikeData.fromRaster([[1, -1]], 1)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_DATA', unit: 0, bin: 1 }))
+    expect(() => SpikeData.fromRaster([[Infinity, 1]], 1)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_DATA', unit: 0, bin: 0, value: 'Infinity' }))
+    expect(() => SpikeData.fromRaster([[1, NaN]], 1)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_DATA', bin: 1 }))
     expect(() => SpikeData.fromRaster([[1]], 0)).toThrow(expect.objectContaining({ argument: 'binMs' }))
     expect(() => SpikeData.fromRaster([[1, 2], [1]], 1)).toThrow(expect.objectContaining({ argument: 'raster' }))
   })
@@ -145,6 +147,11 @@ describe('views and derived values', () => {
     expect([r.units, r.bins]).toEqual([3, 4])
     expect(Array.from(r.counts)).toEqual([2, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1])
     expect(() => sd.raster(-1)).toThrow(expect.objectContaining({ argument: 'binMs' }))
+  })
+
+  it('subset refuses what is neither an index nor an array of them', () => {
+    expect(() => sd.subset({} as never)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'units' }))
+    expect(() => sd.subset(null as never)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'units' }))
   })
 
   it('subset treats the list as a set and keeps unit order', () => {

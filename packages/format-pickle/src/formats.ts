@@ -1,8 +1,11 @@
-/** The two formats as plain data: cheap to import, no parser attached. Versions equal package.json's. */
+/** This package's version, recorded as both loaders' version in provenance (equals package.json's). */
+export const PICKLE_LOADER_VERSION = '0.1.0'
+
+/** The two formats as plain data: cheap to import, no parser attached. */
 export const pickleFormat = {
   id: 'pickle',
   name: 'Pickled SpikeLab SpikeData',
-  version: '0.1.0',
+  version: PICKLE_LOADER_VERSION,
   packageName: '@spikes/format-pickle',
   input: 'file',
   extensions: ['pkl', 'pickle', 'pck', 'pk'],
@@ -14,7 +17,7 @@ export const pickleFormat = {
 export const spikelabNpzFormat = {
   id: 'spikelab-npz',
   name: 'SpikeLab sorted .npz',
-  version: '0.1.0',
+  version: PICKLE_LOADER_VERSION,
   packageName: '@spikes/format-pickle',
   input: 'file',
   extensions: ['npz'],

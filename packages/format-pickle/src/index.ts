@@ -1,4 +1,4 @@
-export { pickleFormat, spikelabNpzFormat } from './formats.js'
+export { pickleFormat, spikelabNpzFormat, PICKLE_LOADER_VERSION } from './formats.js'
 export { pickleLoader, readPickleSource } from './pickle-loader.js'
 export { spikelabNpzLoader } from './npz-loader.js'
 export { detectPickle, detectSpikelabNpz } from './lib/detect.js'

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
-import { basename, resolve, sep } from 'node:path'
+import { basename, join, resolve, sep } from 'node:path'
 import { InvalidArgumentError, MissingFileError } from '../errors.js'
 import type { FolderEntry, FolderSource } from '../sources/source.js'
 import { fileSource, toSourceError } from './file-source.js'
@@ -33,8 +33,9 @@ export async function directorySource(path: string): Promise<FolderSource> {
       }
       const out: FolderEntry[] = []
       for (const e of entries) {
-        if (e.isDirectory()) out.push({ name: e.name, kind: 'folder' })
-        else if (e.isFile() || e.isSymbolicLink()) out.push({ name: e.name, kind: 'file' })
+        // A symbolic link counts as what it points to; a dangling one is left out.
+        const kind = e.isSymbolicLink() ? await stat(join(dir, e.name)).then((s) => (s.isDirectory() ? 'folder' : s.isFile() ? 'file' : undefined), () => undefined) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : undefined
+        if (kind) out.push({ name: e.name, kind })
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     },

@@ -23,7 +23,7 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
   const registry = container.resolve(LoaderRegistry)
   // With the format known, its options are checked before the input is touched.
   if (options.format !== undefined && typeof options.format === 'string' && options.format) await registry.get(options.format).checkOptions?.(loaderOptions as never)
-  const source = await resolveSource(input, container, options.fetch)
+  const source = await resolveSource(input, container, options.fetch, options.signal)
   try {
     const selection = await registry.select(source, options.format)
     options.onSelect?.(selection)

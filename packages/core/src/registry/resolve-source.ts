@@ -23,7 +23,7 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
  * (dandi://, ibl://, s3://) remote sources for their loaders, anything else goes to the registered
  * resolvers (local paths need `@spikes/core/node`).
  */
-export async function resolveSource(input: SpikeInput, container: DependencyContainer, fetchImpl?: typeof fetch): Promise<Source> {
+export async function resolveSource(input: SpikeInput, container: DependencyContainer, fetchImpl?: typeof fetch, signal?: AbortSignal): Promise<Source> {
   if (isSource(input)) return input
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) return bytesSource(input)
   if (typeof Blob !== 'undefined' && input instanceof Blob) return blobSource(input)
@@ -34,7 +34,7 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
   if (scheme === 'http' || scheme === 'https') {
     const { HttpSource } = await import('../sources/http-source.js')
-    return new HttpSource(text, { fetch: fetchImpl })
+    return new HttpSource(text, { fetch: fetchImpl, signal })
   }
   if (scheme) return { type: 'remote', name: text, url: text, scheme }
   const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []

@@ -42,7 +42,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Ht
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
       lastError = timeout.aborted ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
-      await sleep(backoff * 2 ** attempt, options.signal)
+      if (attempt < retries) await sleep(backoff * 2 ** attempt, options.signal)
       continue
     }
     if (response.ok || response.status === 206 || response.status === 304) return response

@@ -1,4 +1,4 @@
-import { CorruptFileError, NetworkError } from '../errors.js'
+import { InvalidArgumentError, NetworkError } from '../errors.js'
 import { fetchWithRetry, redact, type HttpOptions } from './http-fetch.js'
 import { baseName, type ByteSource, type TransferStats } from './source.js'
 import { checkRange } from './read-helpers.js'
@@ -29,11 +29,13 @@ export class HttpSource implements ByteSource {
     this.name = baseName(redact(url))
     this.blockSize = options.blockSize ?? 64 * 1024
     this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
+    if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
+    if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
   }
 
   /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
   async size(): Promise<number> {
-    if (this.totalSize === undefined) await this.fetchBlocks(0, 0)
+    if (this.totalSize === undefined) await this.ensure(0, 0)
     return this.totalSize as number
   }
 
@@ -48,8 +50,12 @@ export class HttpSource implements ByteSource {
     await this.ensure(first, last)
     const out = new Uint8Array(end - offset)
     for (let b = first; b <= last; b++) {
-      const block = this.blocks.get(b)
-      if (!block) throw new CorruptFileError(`Block ${b} of ${this.name} was evicted before use; raise cacheBytes.`, { block: b })
+      let block = this.blocks.get(b)
+      if (!block) {
+        // A read larger than the cache evicts its own first blocks: fetch them again, one at a time.
+        await this.fetchBlocks(b, b)
+        block = this.blocks.get(b) as Uint8Array
+      }
       this.blocks.delete(b)
       this.blocks.set(b, block)
       const blockStart = b * this.blockSize
@@ -91,7 +97,18 @@ export class HttpSource implements ByteSource {
   private async doFetch(first: number, last: number): Promise<void> {
     const start = first * this.blockSize
     const endInclusive = (last + 1) * this.blockSize - 1
-    const response = await fetchWithRetry(this.url, { headers: { Range: `bytes=${start}-${endInclusive}` } }, this.options)
+    let response: Response
+    try {
+      response = await fetchWithRetry(this.url, { headers: { Range: `bytes=${start}-${endInclusive}` } }, this.options)
+    } catch (error) {
+      // 416 for a range starting at byte 0: no byte of the file exists, it is empty.
+      if (start === 0 && (error as { status?: unknown }).status === 416) {
+        this.stats.requests++
+        this.totalSize = 0
+        return
+      }
+      throw error
+    }
     this.stats.requests++
     if (response.status !== 206) {
       await response.body?.cancel().catch(() => {})

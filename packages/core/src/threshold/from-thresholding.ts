@@ -70,7 +70,8 @@ export function resolveThresholdingOptions(options: ThresholdingOptions = {}): R
   const fsHz = options.fsHz ?? 20e3
   if (typeof fsHz !== 'number' || !(fsHz > 0) || !Number.isFinite(fsHz)) throw new InvalidArgumentError('fsHz', fsHz, 'a positive, finite sampling rate in Hz')
   const thresholdSigma = options.thresholdSigma ?? 5.0
-  if (typeof thresholdSigma !== 'number' || !Number.isFinite(thresholdSigma)) throw new InvalidArgumentError('thresholdSigma', thresholdSigma, 'a finite number of standard deviations')
+  // Zero or a negative multiple would mark nearly every sample as a crossing.
+  if (typeof thresholdSigma !== 'number' || !(thresholdSigma > 0 && thresholdSigma < Infinity)) throw new InvalidArgumentError('thresholdSigma', thresholdSigma, 'a positive, finite number of standard deviations')
   const hysteresis = options.hysteresis ?? true
   if (typeof hysteresis !== 'boolean') throw new InvalidArgumentError('hysteresis', hysteresis, 'true or false')
   const direction = options.direction ?? 'both'
