@@ -35,19 +35,29 @@ export async function writeSpikeDataJson(out: Writable, sd: SpikeData, format: s
     await writeChunk(out, buffer + ',"rawData":')
     buffer = ''
     await writeRaw(out, sd)
+    buffer += ',"rawDataType":' + JSON.stringify(sd.rawData.data.constructor.name)
     buffer += ',"rawTimeMs":' + JSON.stringify(Array.from(sd.rawTimeMs, numberJsonValue))
   }
   await writeChunk(out, buffer + '}\n')
 }
 
+/** Raw data as arrays nested by shape (C order), written one innermost row at a time. */
 async function writeRaw(out: Writable, sd: SpikeData): Promise<void> {
   const { data, shape } = sd.rawData!
   if (shape.length <= 1) return writeChunk(out, JSON.stringify(Array.from(data, numberJsonValue)))
-  const samples = shape[shape.length - 1]
-  const rows = data.length / Math.max(samples, 1)
-  await writeChunk(out, '[')
-  for (let r = 0; r < rows; r++) await writeChunk(out, (r ? ',' : '') + JSON.stringify(Array.from(data.subarray(r * samples, (r + 1) * samples), numberJsonValue)))
-  await writeChunk(out, ']')
+  const row = shape[shape.length - 1]
+  const writeDim = async (dim: number, offset: number, stride: number): Promise<void> => {
+    await writeChunk(out, '[')
+    const inner = stride / shape[dim]
+    for (let i = 0; i < shape[dim]; i++) {
+      if (i) await writeChunk(out, ',')
+      const at = offset + i * inner
+      if (dim === shape.length - 2) await writeChunk(out, JSON.stringify(Array.from(data.subarray(at, at + row), numberJsonValue)))
+      else await writeDim(dim + 1, at, inner)
+    }
+    await writeChunk(out, ']')
+  }
+  await writeDim(0, 0, data.length)
 }
 
 function numberJson(v: number): string {

@@ -114,6 +114,24 @@ describe('spikes load', () => {
   })
 })
 
+describe('spikes load --json', () => {
+  it('streams the same document spikeDataToJson builds, raw data included (non-finite values, three dimensions)', async () => {
+    const raw = Float32Array.from({ length: 12 }, (_, i) => (i === 3 ? NaN : i === 7 ? -Infinity : i / 4))
+    const sd = SpikeData.fromTrains([[0.5, 1.25], [3]], { lengthMs: 4, rawData: { data: raw, shape: [2, 3, 2] }, rawTimeMs: [0, 2], metadata: { identifier: 'raw-1' } })
+    const file = join(dir, 'raw.json')
+    await writeFile(file, JSON.stringify(spikeDataToJson(sd)))
+    const t = io()
+    expect(await main(['load', file, '--json'], t.io)).toBe(0)
+    const { format, ...streamed } = JSON.parse(t.stdout())
+    expect(format).toBe('spikes-json')
+    expect(streamed.metadata.provenance).toMatchObject({ format: 'spikes-json', source: file })
+    delete streamed.metadata.provenance
+    expect(streamed).toEqual(JSON.parse(JSON.stringify(spikeDataToJson(sd))))
+    expect(streamed.rawData[0][1]).toEqual([0.5, { $float: 'NaN' }])
+    expect(streamed.rawDataType).toBe('Float32Array')
+  })
+})
+
 describe('spikes raster', () => {
   it('writes an SVG with one row per unit and a time axis', async () => {
     const out = join(dir, 'r.svg')

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors.js'
+import type { NumericArray } from './numeric.js'
 import { SpikeData, type Attributes, type RawData } from './spike-data.js'
 import type { SpikesWarning } from './warnings.js'
 
@@ -11,7 +12,10 @@ export interface SpikeDataJson {
   neuronAttributes: Attributes[] | null
   metadata: Attributes
   warnings: SpikesWarning[]
+  /** Nested arrays by shape (channels x samples); non-finite values tagged as by toJsonValue. */
   rawData?: unknown
+  /** The typed-array type of the raw data, e.g. 'Int16Array', so it reads back as the same type. */
+  rawDataType?: string
   rawTimeMs?: number[]
 }
 
@@ -66,14 +70,15 @@ export function spikeDataToJson(sd: SpikeData): SpikeDataJson {
   }
   if (sd.rawData && sd.rawTimeMs) {
     doc.rawData = nest(sd.rawData)
-    doc.rawTimeMs = Array.from(sd.rawTimeMs)
+    doc.rawDataType = sd.rawData.data.constructor.name
+    doc.rawTimeMs = Array.from(sd.rawTimeMs, (v) => toJsonValue(v) as number)
   }
   return doc
 }
 
 /**
  * Rebuilds a SpikeData from a SpikeDataJson document (values tagged by toJsonValue are restored).
- * rawData comes back as a Float64Array. Throws InvalidArgumentError without a `trains` array, and the
+ * rawData comes back as the typed array named by rawDataType (Float64Array without it). Throws InvalidArgumentError without a `trains` array, and the
  * SpikeData constructor's errors for inconsistent content.
  */
 export function spikeDataFromJson(doc: unknown): SpikeData {
@@ -88,7 +93,8 @@ export function spikeDataFromJson(doc: unknown): SpikeData {
       shape.push(probe.length)
       probe = probe[0]
     }
-    rawData = { data: Float64Array.from((d.rawData as unknown[]).flat(Infinity) as number[]), shape }
+    const values = (fromJsonValue(d.rawData) as unknown[]).flat(Infinity) as number[]
+    rawData = { data: (RAW_TYPES[d.rawDataType ?? ''] ?? Float64Array).from(values), shape }
   }
   return SpikeData.fromTrains(d.trains, {
     N: d.N,
@@ -97,14 +103,27 @@ export function spikeDataFromJson(doc: unknown): SpikeData {
     neuronAttributes: (fromJsonValue(d.neuronAttributes ?? null) as Attributes[] | null) ?? null,
     metadata: (fromJsonValue(d.metadata ?? {}) as Attributes) ?? {},
     rawData,
-    rawTimeMs: rawData ? (d.rawTimeMs ?? null) : null,
+    rawTimeMs: rawData ? ((fromJsonValue(d.rawTimeMs ?? null) as number[] | null) ?? null) : null,
     warnings: Array.isArray(d.warnings) ? d.warnings : [],
   })
 }
 
+const RAW_TYPES: Record<string, { from(values: ArrayLike<number>): NumericArray }> = {
+  Float64Array,
+  Float32Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+}
+
 function nest(raw: RawData): unknown {
-  const { data, shape } = raw
-  if (shape.length <= 1) return Array.from(data)
+  const { shape } = raw
+  const data = Array.from(raw.data, (v) => toJsonValue(v))
+  if (shape.length <= 1) return data
   const build = (dim: number, offset: number): unknown[] => {
     const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1)
     const out: unknown[] = []

@@ -73,6 +73,7 @@ describe('JSON', () => {
     expect(doc.metadata.big).toBe('1152921504606846976')
     expect(doc.metadata.when).toBe('1970-01-01T00:00:00.000Z')
     expect(doc.rawData).toEqual([[1, 2], [3, 4]])
+    expect(doc.rawDataType).toBe('Float64Array')
     const back = spikeDataFromJson(doc)
     expect(back.trains.map((t) => Array.from(t))).toEqual([[0.1, 2.000000000000001], []])
     expect([back.N, back.lengthMs, back.startTimeMs]).toEqual([2, 5, -1])
@@ -80,6 +81,21 @@ describe('JSON', () => {
     expect(back.neuronAttributes![1].rate).toBe(Infinity)
     expect(back.rawData!.shape).toEqual([2, 2])
     expect(() => spikeDataFromJson({})).toThrow(expect.objectContaining({ argument: 'doc.trains' }))
+  })
+
+  it('round-trips raw data exactly: non-finite values, its typed-array type, three dimensions', () => {
+    const floats = SpikeData.fromTrains([[1]], { lengthMs: 2, rawData: { data: new Float32Array([NaN, 1.5, -Infinity, 2]), shape: [2, 2] }, rawTimeMs: [0, 1] })
+    const doc = JSON.parse(JSON.stringify(spikeDataToJson(floats)))
+    expect(doc.rawData).toEqual([[{ $float: 'NaN' }, 1.5], [{ $float: '-Infinity' }, 2]])
+    const back = spikeDataFromJson(doc)
+    expect(back.rawData!.data).toBeInstanceOf(Float32Array)
+    expect(Array.from(back.rawData!.data)).toEqual([NaN, 1.5, -Infinity, 2])
+    const ints = SpikeData.fromTrains([[1]], { lengthMs: 2, rawData: { data: Int16Array.from({ length: 12 }, (_, i) => i - 6), shape: [2, 3, 2] }, rawTimeMs: [0, 1] })
+    const intDoc = JSON.parse(JSON.stringify(spikeDataToJson(ints)))
+    expect(intDoc.rawData).toEqual([[[-6, -5], [-4, -3], [-2, -1]], [[0, 1], [2, 3], [4, 5]]])
+    const intBack = spikeDataFromJson(intDoc)
+    expect(intBack.rawData!.data).toBeInstanceOf(Int16Array)
+    expect(intBack.rawData!.shape).toEqual([2, 3, 2])
   })
 
   it('toJsonValue bounds depth', () => {
