@@ -14,7 +14,7 @@ export type Hdf5Kind = 'group' | 'dataset'
 export interface Hdf5Entry {
   /** Absolute path. */
   path: string
-  /** 'other' for anything that is not a readable group or dataset (broken links, named datatypes, unreadable objects). */
+  /** 'datatype' for a named datatype, 'link' for a soft or external link that does not resolve, 'other' for an unreadable object. */
   kind: Hdf5Kind | 'link' | 'datatype' | 'other'
 }
 
@@ -109,7 +109,8 @@ export class Hdf5File {
     const names = guard(`Walking ${p}`, this.#ctx.name, () => this.#ctx.M.get_names(this.#ctx.fileId, p, true) as string[])
     return names.map((name) => {
       const path = joinPath(p, name)
-      return { path, kind: this.kind(path) ?? 'other' }
+      const kind = this.#rawKind(path)
+      return { path, kind: kind === null || kind === 'unreadable' ? 'other' : kind }
     })
   }
 

@@ -163,6 +163,22 @@ describe('navigation and missing entries', () => {
     expect(f.walk('/a').map((e) => e.path)).toEqual(['/a/b', '/a/b/c', '/a/b/c/leaf'])
   })
 
+  it('walk reports a soft link that resolves as its target kind and a dangling one as a link', async () => {
+    const { h5, writeHdf5 } = await import('../src/write/index.js')
+    const bytes = await writeHdf5(h5.group({ data: h5.dataset(Float64Array.of(1, 2)), alias: h5.link('/data'), dangling: h5.link('/nowhere') }))
+    const linked = await openHdf5(bytesSource(bytes!, 'links.h5'))
+    try {
+      expect(linked.walk('/')).toEqual([
+        { path: '/alias', kind: 'dataset' },
+        { path: '/dangling', kind: 'link' },
+        { path: '/data', kind: 'dataset' },
+      ])
+      expect(linked.kind('/dangling')).toBeNull()
+    } finally {
+      await linked.close()
+    }
+  })
+
   it('names what exists near a missing dataset', () => {
     expect(() => f.dataset('/ints/i16')).toThrow(
       expect.objectContaining({ code: 'SPIKES_MISSING_ENTRY', entry: '/ints/i16', container: 'types.h5', nearby: expect.arrayContaining(['/ints/i1', '/ints/i2']) }),
