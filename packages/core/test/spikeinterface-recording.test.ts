@@ -116,6 +116,20 @@ describe('loadSpikeDataFromSpikeInterfaceRecording', () => {
     expect(sd.rawTimeMs![1]).toBe(1 / 10)
   })
 
+  it('checks the segment index against getNumSegments() and warns when several exist and none was chosen', async () => {
+    const two = fakeRecording({ data: channelsBySamples(), shape: [C, T] }, { getNumSegments: () => 2 })
+    await expect(loadSpikeDataFromSpikeInterfaceRecording(two.recording, { segmentIndex: 2 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'segmentIndex' })
+    expect(two.calls).toEqual([])
+    const seen: string[] = []
+    const sd = await loadSpikeDataFromSpikeInterfaceRecording(two.recording, { onWarning: (w) => seen.push(w.code) })
+    expect(seen).toEqual(['SPIKES_WARN_SEGMENTS'])
+    expect(sd.warnings.map((w) => w.code)).toContain('SPIKES_WARN_SEGMENTS')
+    const chosen: string[] = []
+    await loadSpikeDataFromSpikeInterfaceRecording(two.recording, { segmentIndex: 1, onWarning: (w) => chosen.push(w.code) })
+    expect(chosen).toEqual([])
+    expect(two.calls).toEqual([0, 1])
+  })
+
   it('validates the recording and every option before fetching traces', async () => {
     const { recording, calls } = fakeRecording({ data: channelsBySamples(), shape: [C, T] })
     const bad = (options: Record<string, unknown>, argument: string) => expect(loadSpikeDataFromSpikeInterfaceRecording(recording, options)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })

@@ -5,6 +5,7 @@ import type { SpikeData } from '../spike-data.js'
 import { fromThresholding, resolveThresholdingOptions, type ThresholdingOptions } from '../threshold/from-thresholding.js'
 import { WarningCollector, type WarningHandler } from '../warnings.js'
 import { checkSamplingFrequency } from './sorting.js'
+import { checkSegmentIndex, checkSegments, method } from './extractor.js'
 import type { RecordingExtractorLike } from './types.js'
 import { toMatrix, transpose } from './values.js'
 
@@ -21,10 +22,6 @@ export interface SpikeInterfaceRecordingOptions extends Pick<ThresholdingOptions
 /** Warning code (`SPIKES_WARN_AMBIGUOUS_ORIENTATION`): the traces are square, so (channels, samples) was assumed. */
 export const WARN_SQUARE_TRACES = 'SPIKES_WARN_AMBIGUOUS_ORIENTATION'
 
-function method(obj: object, name: string): ((...args: unknown[]) => unknown) | null {
-  const f = (obj as Record<string, unknown>)[name]
-  return typeof f === 'function' ? (f as (...args: unknown[]) => unknown).bind(obj) : null
-}
 
 /**
  * Threshold detection on a SpikeInterface-like recording (SpikeLab's
@@ -36,8 +33,7 @@ export async function loadSpikeDataFromSpikeInterfaceRecording(recording: Record
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object')
   const getTraces = recording && typeof recording === 'object' ? method(recording, 'getTraces') : null
   if (!getTraces) throw new InvalidArgumentError('recording', recording, 'a SpikeInterface RecordingExtractor-like object with getTraces({ segmentIndex }) and getSamplingFrequency()')
-  const segmentIndex = options.segmentIndex ?? 0
-  if (typeof segmentIndex !== 'number' || !Number.isInteger(segmentIndex) || segmentIndex < 0) throw new InvalidArgumentError('segmentIndex', options.segmentIndex, 'a non-negative integer')
+  const segmentIndex = checkSegmentIndex(options.segmentIndex)
 
   const getFs = method(recording, 'getSamplingFrequency')
   const fsValue = getFs ? await getFs() : recording.samplingFrequency
@@ -53,6 +49,7 @@ export async function loadSpikeDataFromSpikeInterfaceRecording(recording: Record
   resolveThresholdingOptions(thresholding) // every option checked before the traces are fetched
 
   const warnings = new WarningCollector(options.onWarning)
+  await checkSegments(recording, segmentIndex, options.segmentIndex !== undefined, warnings, 'recording')
   const returned = await getTraces({ segmentIndex })
   let traces = toMatrix(returned)
   const given = (returned as { data?: unknown } | null)?.data

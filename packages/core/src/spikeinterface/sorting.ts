@@ -3,6 +3,7 @@ import { InvalidArgumentError, InvalidDataError } from '../errors.js'
 import { SpikeData, type Attributes } from '../spike-data.js'
 import { spacing } from '../spacing.js'
 import { WarningCollector, type WarningHandler } from '../warnings.js'
+import { checkSegmentIndex, checkSegments, method } from './extractor.js'
 import type { SortingExtractorLike, UnitId } from './types.js'
 import { normalizeId, propertyRows, sameId, samplesToMs, toInt, toLocation, trainLength } from './values.js'
 
@@ -18,16 +19,10 @@ export interface SpikeInterfaceSortingOptions {
   onWarning?: WarningHandler
 }
 
-/** Warning code: the sorting has several segments and segmentIndex was not given, so only segment 0 was loaded. */
-export const WARN_SEGMENTS = 'SPIKES_WARN_SEGMENTS'
 
 const CHANNEL_PROPERTIES = ['channel', 'ch', 'peak_channel', 'electrode']
 const LOCATION_PROPERTIES = ['location', 'unit_location', 'position']
 
-function method<T extends object>(obj: T, name: string): ((...args: unknown[]) => unknown) | null {
-  const f = (obj as Record<string, unknown>)[name]
-  return typeof f === 'function' ? (f as (...args: unknown[]) => unknown).bind(obj) : null
-}
 
 export function checkSamplingFrequency(value: unknown, what: string): number {
   const fs = typeof value === 'bigint' ? Number(value) : value
@@ -37,11 +32,6 @@ export function checkSamplingFrequency(value: unknown, what: string): number {
   return fs
 }
 
-function checkSegmentIndex(value: unknown): number {
-  const s = value ?? 0
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new InvalidArgumentError('segmentIndex', value, 'a non-negative integer')
-  return s
-}
 
 /** The first of `names` the extractor has a value for (SpikeLab's property search). */
 async function findProperty(sorting: SortingExtractorLike, names: string[], keys: Set<string> | null): Promise<unknown[] | null> {
@@ -103,16 +93,7 @@ export async function loadSpikeDataFromSpikeInterface(sorting: SortingExtractorL
     ids = wanted
   }
 
-  const getSegments = method(sorting, 'getNumSegments')
-  if (getSegments) {
-    const segments = Number(await getSegments())
-    if (Number.isInteger(segments) && segments > 0) {
-      if (segmentIndex >= segments) throw new InvalidArgumentError('segmentIndex', segmentIndex, `a segment index below the sorting's ${segments} segment(s)`)
-      if (segments > 1 && options.segmentIndex === undefined) {
-        warnings.warn(WARN_SEGMENTS, `The sorting has ${segments} segments; only segment 0 was loaded. Pass segmentIndex to choose another.`, { segments, segmentIndex })
-      }
-    }
-  }
+  await checkSegments(sorting, segmentIndex, options.segmentIndex !== undefined, warnings, 'sorting')
 
   // Properties are aligned with getUnitIds(): a unit's value is at its position there.
   const getKeys = method(sorting, 'getPropertyKeys')

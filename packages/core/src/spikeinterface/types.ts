@@ -39,6 +39,6 @@ export interface RecordingExtractorLike {
   samplingFrequency?: number
   /** Number of channels; tells which axis of non-square traces holds the channels. */
   getNumChannels?(): MaybePromise<number>
-  /** Number of segments. Part of the extractor shape; loadSpikeDataFromSpikeInterfaceRecording does not call it. */
+  /** Number of segments; when present, segmentIndex is checked against it (and several segments with none chosen warn). */
   getNumSegments?(): MaybePromise<number>
 }
