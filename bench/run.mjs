@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url'
 import { numberArg } from './lib.mjs'
 
 /** Every bench, in the order they run by default: core first, then the formats roughly by what they build on. */
-const BENCHES = ['core', 'alf', 'kilosort', 'pickle', 'hdf5', 'nwb', 'dandi']
+const BENCHES = ['core', 'alf', 'kilosort', 'pickle', 'hdf5', 'threshold', 'nwb', 'dandi']
+/** Benches whose script is not <name>/run.mjs; they size their input in channels and seconds, not spikes. */
+const SCRIPTS = { threshold: 'hdf5/threshold.mjs' }
 const PASSED = ['--spikes', '--units']
 const usage = `usage: node bench/run.mjs [name ...] [--spikes N] [--units N]\nbenches: ${BENCHES.join(' ')}`
 
@@ -43,10 +45,11 @@ if (unknown.length) {
 const selected = names.length ? [...new Set(names)] : BENCHES
 const results = []
 for (const name of selected) {
-  const script = fileURLToPath(new URL(`${name}/run.mjs`, import.meta.url))
-  console.log(`\n=== bench/${name}${passArgs.length ? ' ' + passArgs.join(' ') : ''} ===`)
+  const script = fileURLToPath(new URL(SCRIPTS[name] ?? `${name}/run.mjs`, import.meta.url))
+  const args = SCRIPTS[name] ? [] : passArgs
+  console.log(`\n=== bench/${SCRIPTS[name] ?? name}${args.length ? ' ' + args.join(' ') : ''} ===`)
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [script, ...passArgs], { stdio: 'inherit' })
+  const r = spawnSync(process.execPath, [script, ...args], { stdio: 'inherit' })
   const seconds = (performance.now() - t0) / 1000
   const status = r.error ? `failed: ${r.error.message}` : r.signal ? `killed by ${r.signal}` : r.status === 0 ? 'ok' : `failed (exit ${r.status})`
   results.push({ name, ok: !r.error && r.status === 0, status, seconds })
