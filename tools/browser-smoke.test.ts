@@ -108,7 +108,7 @@ import { registerNwb } from '@spikes/format-nwb'`,
     expect(result).toEqual({ N: 32, spikes: 10290, lengthMs: 60000, first: expect.any(Number), format: 'nwb' })
   }, 120_000)
 
-  it.runIf((CHROMIUM || IN_CI) && (existsSync(CORPUS) || IN_CI))('loads KiloSort (an in-memory folder), pickle, SpikeLab .npz and HDF5 inputs, detecting each format', async () => {
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(CORPUS) || IN_CI))('loads KiloSort and ALF (in-memory folders), pickle, SpikeLab .npz and HDF5 inputs, detecting each format', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
     const ks = join(CORPUS, 'ks_basic_uint64', 'ks')
     const ksFiles = readdirSync(ks)
@@ -118,6 +118,9 @@ import { registerNwb } from '@spikes/format-nwb'`,
       'data.h5': readFileSync(join(CORPUS, 'h5_ragged_leading_zero_ms', 'data.h5')),
     }
     for (const f of ksFiles) files[`ks/${f}`] = readFileSync(join(ks, f))
+    const alf = join(ROOT, '..', 'shared', 'realdata', 'ibl_alf', 'brainbox-alf', 'alf', 'probe00')
+    const alfFiles = readdirSync(alf)
+    for (const f of alfFiles) files[`alf/${f}`] = readFileSync(join(alf, f))
     const script = page(
       `import { container, loadSpikeData, memoryFolder } from '@spikes/core'
 import { registerKilosort } from '@spikes/format-kilosort'
@@ -129,11 +132,14 @@ import { registerIbl } from '@spikes/format-ibl'`,
   const show = (sd) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), lengthMs: sd.lengthMs })
   const folder = {}
   for (const name of ${JSON.stringify(ksFiles)}) folder[name] = await bytes('ks/' + name)
+  const alfFolder = {}
+  for (const name of ${JSON.stringify(alfFiles)}) alfFolder[name] = await bytes('alf/' + name)
   result = {
     kilosort: show(await loadSpikeData(memoryFolder(folder, 'ks'), { container: c, options: { fsHz: 20000 } })),
     pickle: show(await loadSpikeData(new Blob([await bytes('sd.pkl')]), { container: c })),
     npz: show(await loadSpikeData(new Blob([await bytes('sorted.npz')]), { container: c })),
     hdf5: show(await loadSpikeData(new Blob([await bytes('data.h5')]), { container: c, options: { spikeTimesDataset: 'st', spikeTimesIndexDataset: 'sti', spikeTimesUnit: 'ms' } })),
+    alf: (({ format, N, counts }) => ({ format, N, spikes: counts.reduce((a, b) => a + b, 0) }))(show(await loadSpikeData(memoryFolder(alfFolder, 'probe00'), { container: c }))),
   }`,
     )
     const result = await runInChromium(script, files)
@@ -142,6 +148,8 @@ import { registerIbl } from '@spikes/format-ibl'`,
       pickle: { format: 'pickle', ...summary('pkl_basic_protocol4') },
       npz: { format: 'spikelab-npz', ...summary('npz_full_units') },
       hdf5: { format: 'hdf5', ...summary('h5_ragged_leading_zero_ms') },
+      // The real brainbox ALF folder (PROVENANCE.md): 289 clusters, 124,905 spikes, as the ALF loader test reads it in Node.
+      alf: { format: 'alf', N: 289, spikes: 124905 },
     })
   }, 120_000)
 })
