@@ -278,16 +278,8 @@ function decodeValue(dtype: NpyDtype, bytes: Uint8Array, dv: DataView, offset: n
       while (end > offset && bytes[end - 1] === 0) end--
       return UTF8.decode(bytes.subarray(offset, end))
     }
-    case 'U': {
-      let chars = size / 4
-      while (chars > 0 && dv.getUint32(offset + (chars - 1) * 4, little) === 0) chars--
-      let s = ''
-      for (let c = 0; c < chars; c++) {
-        const cp = dv.getUint32(offset + c * 4, little)
-        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd'
-      }
-      return s
-    }
+    case 'U':
+      return decodeUtf32(dv, offset, size / 4, little)
     case 'V': {
       if (!dtype.fields) return bytes.slice(offset, offset + size)
       const record: NpyRecord = {}
@@ -314,4 +306,16 @@ function decodeField(field: NpyField, bytes: Uint8Array, dv: DataView, recordOff
 function int64Value(v: bigint, mode: Int64Mode): number | bigint {
   if (mode === 'bigint') return v
   return v <= 9007199254740992n && v >= -9007199254740992n ? Number(v) : v
+}
+
+/** numpy's fixed-width UTF-32 text ('U' dtype) of `chars` code points at `offset`, trailing NULs dropped. */
+export function decodeUtf32(dv: DataView, offset: number, chars: number, little: boolean): string {
+  let end = chars
+  while (end > 0 && dv.getUint32(offset + (end - 1) * 4, little) === 0) end--
+  let text = ''
+  for (let c = 0; c < end; c++) {
+    const cp = dv.getUint32(offset + c * 4, little)
+    text += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd'
+  }
+  return text
 }

@@ -32,7 +32,8 @@ export interface NpyDtype {
   readonly unit?: string
 }
 
-const SIZED: Record<string, readonly number[]> = {
+/** The item sizes numpy defines for each fixed-size kind (object: 8, or 4 on 32-bit builds). */
+export const ITEM_SIZES: Readonly<Record<string, readonly number[]>> = {
   b: [1],
   i: [1, 2, 4, 8],
   u: [1, 2, 4, 8],
@@ -51,7 +52,7 @@ export function parseTypestr(descr: string): NpyDtype {
   if (kind === 'a') kind = 'S'
   let size = sizeText === '' ? (kind === 'O' ? 8 : kind === 'b' ? 1 : NaN) : Number(sizeText)
   if (kind === 'U') size *= 4
-  if (!Number.isFinite(size) || (SIZED[kind] && !SIZED[kind].includes(size)) || ((kind === 'S' || kind === 'U' || kind === 'V') && size < 0)) {
+  if (!Number.isFinite(size) || (ITEM_SIZES[kind] && !ITEM_SIZES[kind].includes(size)) || ((kind === 'S' || kind === 'U' || kind === 'V') && size < 0)) {
     throw new UnsupportedError('npy-dtype', `The dtype '${descr}' has an item size this reader does not support.`, { dtype: descr })
   }
   // '=' and a missing order mean native; every platform this runs on is little-endian.

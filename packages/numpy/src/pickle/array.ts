@@ -1,5 +1,6 @@
 import { halfToFloat } from '@spikes/core/loader-utils'
 import { CorruptFileError, UnsupportedError } from '@spikes/core'
+import { decodeUtf32 } from '../lib/decode.js'
 import { PickledDtype } from './dtype.js'
 import { PyComplex, type PickleValue } from './values.js'
 
@@ -194,17 +195,6 @@ function swapped<T extends { [i: number]: number }>(count: number, get: (i: numb
   const out = new Ctor(count)
   for (let i = 0; i < count; i++) out[i] = get(i)
   return out
-}
-
-function decodeUtf32(dv: DataView, offset: number, chars: number, little: boolean): string {
-  let end = chars
-  while (end > 0 && dv.getUint32(offset + (end - 1) * 4, little) === 0) end--
-  let text = ''
-  for (let c = 0; c < end; c++) {
-    const cp = dv.getUint32(offset + c * 4, little)
-    text += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd'
-  }
-  return text
 }
 
 /** Element-wise float64 conversion of non-object data into `out` (numpy astype(float) semantics). */

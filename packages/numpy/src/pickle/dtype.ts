@@ -1,18 +1,10 @@
 import { CorruptFileError, UnsupportedError } from '@spikes/core'
+import { ITEM_SIZES, type NpyKind } from '../lib/dtype.js'
 
 /** numpy dtype kinds the unpickler understands (structured and subarray dtypes are refused). */
-export type DtypeKind = 'b' | 'i' | 'u' | 'f' | 'c' | 'O' | 'U' | 'S' | 'V' | 'M' | 'm'
+export type DtypeKind = NpyKind
 
 const KINDS = new Set<string>(['b', 'i', 'u', 'f', 'c', 'O', 'U', 'S', 'V', 'M', 'm'])
-const FIXED_SIZES: Record<string, readonly number[]> = {
-  b: [1],
-  i: [1, 2, 4, 8],
-  u: [1, 2, 4, 8],
-  f: [2, 4, 8],
-  c: [8, 16],
-  M: [8],
-  m: [8],
-}
 
 /**
  * A numpy dtype as pickled: `numpy.dtype(obj, align, copy)` then BUILD with its state
@@ -67,7 +59,7 @@ export class PickledDtype {
     else if (kind === 'S' || kind === 'V') itemsize = digits ?? 0
     else {
       itemsize = digits ?? (kind === 'b' ? 1 : 8)
-      if (!FIXED_SIZES[kind].includes(itemsize)) {
+      if (!ITEM_SIZES[kind].includes(itemsize)) {
         throw new UnsupportedError('numpy-dtype', `The pickle uses the numpy dtype '${obj}' (byte ${position}), an item size numpy does not define for this kind.`, { dtype: obj, position })
       }
     }
