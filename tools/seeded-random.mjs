@@ -1,4 +1,9 @@
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), for the plain scripts in tools/ and bench/. */
+/**
+ * Deterministic pseudo-random numbers in [0, 1) (mulberry32), for the plain scripts in tools/ and bench/
+ * and, through @spikes/testing, for generated test fixtures.
+ * @param {number} seed
+ * @returns {() => number}
+ */
 export function seededRandom(seed) {
   let a = seed >>> 0
   return () => {

@@ -13,14 +13,5 @@ export async function tempFolder(files: Record<string, string | Uint8Array> = {}
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) }
 }
 
-/** A small deterministic pseudo-random generator for generated fixtures (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small deterministic pseudo-random generator for generated fixtures (mulberry32): the one the plain scripts use. */
+export { seededRandom } from '../../../tools/seeded-random.mjs'
