@@ -31,6 +31,23 @@ export async function tryReadNpy(folder: FolderSource, file: string, order: 'C' 
 }
 
 /**
+ * An optional array turned into what the loader needs by `parse`. Absent gives undefined; a file that
+ * cannot be read or parsed gives undefined and its reason to `onFailure` (SpikeLab warns and goes on).
+ */
+export async function readOptionalNpy<T>(folder: FolderSource, file: string, parse: (array: NpyArray, file: string) => T, onFailure: (reason: string) => void): Promise<T | undefined> {
+  const { array, error } = await tryReadNpy(folder, file)
+  let reason = error
+  try {
+    if (array) return parse(array, file)
+  } catch (failure) {
+    if (!isSpikesError(failure)) throw failure
+    reason = failure.message
+  }
+  if (reason) onFailure(reason)
+  return undefined
+}
+
+/**
  * Phy's channel_positions rows align with channel_map rows (DEVIATIONS D5): the location of channel
  * `ch` is the row r of the first channel_map entry equal to ch (r = ch without a channel map).
  */

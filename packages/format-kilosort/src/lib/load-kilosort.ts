@@ -2,7 +2,7 @@ import { InvalidArgumentError, InvalidDataError, isSpikesError, MissingFileError
 import { spacing } from '@spikes/core/loader-utils'
 import { isNumericDtype, readNpyByteChunks, readNpyChunks, readNpyHeader, vectorLength, type NpyByteChunk, type NpyChunk, type NpyHeader } from '@spikes/numpy'
 import type { ResolvedKilosortOptions } from '../options.js'
-import { ChannelLocator, numericData, positionsTable, readFolderNpy, templatePeaks, tryReadNpy } from './channels.js'
+import { ChannelLocator, numericData, positionsTable, readFolderNpy, readOptionalNpy, templatePeaks, tryReadNpy } from './channels.js'
 import { ClusterCounter, SlotTable } from './cluster-index.js'
 import { isKeptLabel, readClusterTables, readTsv, spikeLabTsv, type ClusterTables } from './cluster-tables.js'
 import { parseParamsPy, sampleRateOf, type PhyParams } from './params.js'
@@ -59,24 +59,12 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
     const { ids: unique, counts } = counter.result()
 
     // Optional channel files: a failure is a warning, as in SpikeLab.
-    let channelMap: ArrayLike<number> | undefined
-    const cm = await tryReadNpy(folder, opts.channelMapFile)
-    try {
-      if (cm.array) channelMap = numericData(cm.array, opts.channelMapFile)
-    } catch (error) {
-      if (!isSpikesError(error)) throw error
-      cm.error = error.message
-    }
-    if (cm.error) context.warn('SPIKES_WARN_CHANNEL_MAP', `Failed loading channel_map (${opts.channelMapFile}): ${cm.error}`, { file: opts.channelMapFile })
-    let positions: ReturnType<typeof positionsTable> | undefined
-    const cp = await tryReadNpy(folder, opts.channelPositionsFile)
-    try {
-      if (cp.array) positions = positionsTable(cp.array, opts.channelPositionsFile)
-    } catch (error) {
-      if (!isSpikesError(error)) throw error
-      cp.error = error.message
-    }
-    if (cp.error) context.warn('SPIKES_WARN_CHANNEL_POSITIONS', `Failed loading channel_positions (${opts.channelPositionsFile}): ${cp.error}`, { file: opts.channelPositionsFile })
+    const channelMap = await readOptionalNpy(folder, opts.channelMapFile, numericData, (reason) =>
+      context.warn('SPIKES_WARN_CHANNEL_MAP', `Failed loading channel_map (${opts.channelMapFile}): ${reason}`, { file: opts.channelMapFile }),
+    )
+    const positions = await readOptionalNpy(folder, opts.channelPositionsFile, positionsTable, (reason) =>
+      context.warn('SPIKES_WARN_CHANNEL_POSITIONS', `Failed loading channel_positions (${opts.channelPositionsFile}): ${reason}`, { file: opts.channelPositionsFile }),
+    )
 
     // Cluster tables: SpikeLab's filter on an explicit TSV, or 'auto' on the label chain.
     const listed = (await folder.list('')).filter((e) => e.kind === 'file' && /^cluster_.*\.tsv$/i.test(e.name)).map((e) => e.name)
