@@ -8,7 +8,7 @@ import type { DependencyContainer } from 'tsyringe'
 export { fileSource } from './node/file-source.js'
 export { directorySource } from './node/directory-source.js'
 export { localPathResolver } from './node/resolve-path.js'
-export { WriteError, writeError, fsWriteError, checkOutputFile, ensureWritableFolder } from './node/write-error.js'
+export { WriteError, writeError, fsWriteError, asWriteFailure, checkOutputFile, ensureWritableFolder } from './node/write-error.js'
 
 /**
  * Registers localPathResolver on `c`, so string paths resolve to local files and directories.

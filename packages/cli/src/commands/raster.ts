@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { checkOutputFile, fsWriteError } from '@spikes/core/node'
+import { asWriteFailure, checkOutputFile } from '@spikes/core/node'
 import { writeFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
@@ -20,7 +20,7 @@ export async function rasterCommand(args: ParsedArgs, io: CliIO): Promise<number
   const loaded = await loadInput(args, io, args.positional[0])
   printWarnings(io, loaded.data)
   const title = `${basename(loaded.inputName.replace(/ \(bundled sample\)$/, ''))} — ${loaded.format}`
-  await writeFile(output, ext === '.svg' ? rasterSvg(loaded.data, title, width) : rasterPng(loaded.data, width)).catch((error) => Promise.reject(fsWriteError(error)))
+  await asWriteFailure(writeFile(output, ext === '.svg' ? rasterSvg(loaded.data, title, width) : rasterPng(loaded.data, width)))
   io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
   return 0
 }

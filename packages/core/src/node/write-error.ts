@@ -76,3 +76,8 @@ export function fsWriteError(error: unknown): unknown {
   if (error instanceof SpikesError || typeof e?.code !== 'string' || typeof e.syscall !== 'string') return error
   return writeError(typeof e.path === 'string' ? e.path : '(unnamed path)', error, e.syscall === 'mkdir' ? 'Creating the folder' : 'Writing')
 }
+
+/** `work`, with a Node file-system failure turned into WriteError (as fsWriteError does). */
+export function asWriteFailure<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => Promise.reject(fsWriteError(error)))
+}

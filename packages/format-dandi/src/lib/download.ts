@@ -3,7 +3,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
 import { redact, retryDelay } from '@spikes/core/http'
-import { fsWriteError } from '@spikes/core/node'
+import { asWriteFailure, fsWriteError } from '@spikes/core/node'
 
 export interface DownloadOptions {
   /** Final path; the bytes go to a temporary name beside it and are renamed when complete and verified. */
@@ -51,7 +51,7 @@ type Outcome = { done: true } | { done: false; reason: string; delayMs?: number 
  */
 export async function downloadFile(url: string, options: DownloadOptions): Promise<DownloadResult> {
   const state = new Transfer(url, options)
-  await state.start().catch((error) => Promise.reject(fsWriteError(error)))
+  await asWriteFailure(state.start())
   try {
     for (let failures = 0; ; ) {
       if (options.signal?.aborted) throw new AbortedError(`Downloading ${redact(url)}`)

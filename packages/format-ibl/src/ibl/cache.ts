@@ -124,9 +124,8 @@ export function memoryCache(): OneCache {
 export async function folderCache(root: string): Promise<OneCache> {
   const fs = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises')
   const path = await nodeImport<typeof import('node:path')>('node:path')
-  const { fileSource, directorySource, ensureWritableFolder, fsWriteError } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  const { fileSource, directorySource, ensureWritableFolder, fsWriteError, asWriteFailure } = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
   const abs = await ensureWritableFolder(root)
-  const writing = <T>(work: Promise<T>): Promise<T> => work.catch((error) => Promise.reject(fsWriteError(error)))
   const full = (rel: string) => path.join(abs, ...checkRel(rel).split('/'))
   const has = async (relPath: string, size?: number): Promise<boolean> => {
     try {
@@ -141,13 +140,13 @@ export async function folderCache(root: string): Promise<OneCache> {
     has,
     open: (relPath) => fileSource(full(relPath)),
     async folder(relPath) {
-      await writing(fs.mkdir(full(relPath), { recursive: true }))
+      await asWriteFailure(fs.mkdir(full(relPath), { recursive: true }))
       return directorySource(full(relPath))
     },
     async fetchFile(spec, http) {
       const target = full(spec.relPath)
       if (await has(spec.relPath, spec.size)) return false
-      await writing(fs.mkdir(path.dirname(target), { recursive: true }))
+      await asWriteFailure(fs.mkdir(path.dirname(target), { recursive: true }))
       const part = `${target}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
       await downloadChecked(
         spec,
@@ -156,7 +155,7 @@ export async function folderCache(root: string): Promise<OneCache> {
           const response = await request(spec, http)
           const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
           const hash = spec.md5 ? createHash('md5') : undefined
-          const handle = await writing(fs.open(part, 'w'))
+          const handle = await asWriteFailure(fs.open(part, 'w'))
           let size = 0
           try {
             if (response.body) {
@@ -181,7 +180,7 @@ export async function folderCache(root: string): Promise<OneCache> {
         },
         (p) => fs.rm(p, { force: true }),
       )
-      await writing(fs.rename(part, target))
+      await asWriteFailure(fs.rename(part, target))
       return true
     },
     async readJson(relPath) {
@@ -194,7 +193,7 @@ export async function folderCache(root: string): Promise<OneCache> {
     async writeJson(relPath, value) {
       const target = full(relPath)
       const tmp = `${target}.tmp-${process.pid}`
-      await writing(fs.mkdir(path.dirname(target), { recursive: true }).then(() => fs.writeFile(tmp, JSON.stringify(value))).then(() => fs.rename(tmp, target)))
+      await asWriteFailure(fs.mkdir(path.dirname(target), { recursive: true }).then(() => fs.writeFile(tmp, JSON.stringify(value))).then(() => fs.rename(tmp, target)))
     },
   }
 }
