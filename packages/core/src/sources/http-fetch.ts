@@ -85,16 +85,17 @@ export function redact(url: string): string {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` before a retry; an abort of `signal` ends the wait with AbortedError(`what`). */
+export function sleep(ms: number, signal?: AbortSignal, what?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError())
+    if (signal?.aborted) return reject(new AbortedError(what))
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = () => {
       clearTimeout(timer)
-      reject(new AbortedError())
+      reject(new AbortedError(what))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })

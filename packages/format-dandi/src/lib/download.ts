@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
-import { redact, retryDelay } from '@spikes/core/http'
+import { redact, retryDelay, sleep } from '@spikes/core/http'
 import { asWriteFailure, fsWriteError } from '@spikes/core/node'
 
 export interface DownloadOptions {
@@ -69,7 +69,7 @@ export async function downloadFile(url: string, options: DownloadOptions): Promi
         })
       }
       if (state.written > 0) state.resumed++
-      await sleep(outcome.delayMs ?? (options.backoffMs ?? 250) * 2 ** (failures - 1), options.signal)
+      await sleep(outcome.delayMs ?? (options.backoffMs ?? 250) * 2 ** (failures - 1), options.signal, 'Downloading')
     }
     return await state.finish()
   } catch (error) {
@@ -236,19 +236,4 @@ function origin(url: string): string {
   } catch {
     return url
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError('Downloading'))
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(t)
-      reject(new AbortedError('Downloading'))
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }

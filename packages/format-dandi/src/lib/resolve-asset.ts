@@ -1,5 +1,5 @@
 import { AbortedError, MissingEntryError, NetworkError } from '@spikes/core'
-import { redact, retryDelay } from '@spikes/core/http'
+import { redact, retryDelay, sleep } from '@spikes/core/http'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
 
@@ -129,5 +129,3 @@ export async function resolveRedirects(url: string, client: DandiClientOptions):
   }
   throw new NetworkError(`GET ${redact(url)} failed with HTTP ${response.status}.`, { url: redact(url), status: response.status })
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
