@@ -220,3 +220,15 @@ describe('spikes convert', () => {
     expect(JSON.parse(t.stdout()).error).toMatchObject({ code: 'SPIKES_WRITE_FAILED', message: expect.stringContaining('its folder does not exist') })
   })
 })
+
+describe('optional plugins', () => {
+  it('requirePlugin returns the module, or says which package to install', async () => {
+    const { requirePlugin } = await import('../src/require-plugin.js')
+    expect(await requirePlugin(async () => ({ x: 1 }), '@spikes/format-x', 'x', 'X needs')).toEqual({ x: 1 })
+    await expect(requirePlugin(() => Promise.reject(new Error('Cannot find package')), '@spikes/format-x', 'x-feature', 'Reading X needs')).rejects.toMatchObject({
+      code: 'SPIKES_UNSUPPORTED',
+      feature: 'x-feature',
+      message: 'Reading X needs @spikes/format-x. Install it with: npm i @spikes/format-x',
+    })
+  })
+})

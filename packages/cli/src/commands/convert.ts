@@ -1,7 +1,8 @@
-import { InvalidArgumentError, UnsupportedError } from '@spikes/core'
+import { InvalidArgumentError } from '@spikes/core'
 import { extname } from 'node:path'
 import { checkKnownFlags, jsonOptionsFlag, stringFlag, type ParsedArgs } from '../args.js'
 import type { CliIO } from '../io.js'
+import { requirePlugin } from '../require-plugin.js'
 import { pluginContainer } from '../plugins.js'
 import { progressReporter } from '../progress.js'
 
@@ -12,12 +13,7 @@ export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<numbe
   if (!input) throw new InvalidArgumentError('input', 'nothing', 'spikes convert <input> -o out.nwb')
   const output = stringFlag(args, 'o', 'output')
   if (!output || extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output ?? 'nothing', 'an output file name ending in .nwb')
-  let convertToNwb: typeof import('@spikes/format-nwb').convertToNwb
-  try {
-    ;({ convertToNwb } = await import('@spikes/format-nwb'))
-  } catch {
-    throw new UnsupportedError('nwb-export', 'Writing NWB needs @spikes/format-nwb. Install it with: npm i @spikes/format-nwb', {})
-  }
+  const { convertToNwb } = await requirePlugin(() => import('@spikes/format-nwb'), '@spikes/format-nwb', 'nwb-export', 'Writing NWB needs')
   const container = await pluginContainer()
   const progress = progressReporter(io.stderr)
   try {

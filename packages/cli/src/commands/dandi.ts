@@ -1,6 +1,7 @@
-import { InvalidArgumentError, UnsupportedError } from '@spikes/core'
+import { InvalidArgumentError } from '@spikes/core'
 import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
 import type { CliIO } from '../io.js'
+import { requirePlugin } from '../require-plugin.js'
 
 /** spikes dandi ls <dandiset> [--version v] [--glob g] [--api-base URL] [--json]; the token comes from DANDI_API_TOKEN. */
 export async function dandiCommand(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -8,12 +9,7 @@ export async function dandiCommand(args: ParsedArgs, io: CliIO): Promise<number>
   if (sub !== 'ls') throw new InvalidArgumentError('subcommand', sub ?? 'nothing', "'ls': spikes dandi ls <dandiset> [--version v] [--glob g]")
   checkKnownFlags(args, ['version', 'glob', 'api-base', 'json'], 'dandi ls')
   if (!dandiset) throw new InvalidArgumentError('dandiset', 'nothing', 'a dandiset id such as 000409')
-  let listAssets: typeof import('@spikes/format-dandi').listAssets
-  try {
-    ;({ listAssets } = await import('@spikes/format-dandi'))
-  } catch {
-    throw new UnsupportedError('dandi', 'DANDI access needs @spikes/format-dandi. Install it with: npm i @spikes/format-dandi', {})
-  }
+  const { listAssets } = await requirePlugin(() => import('@spikes/format-dandi'), '@spikes/format-dandi', 'dandi', 'DANDI access needs')
   const apiBase = stringFlag(args, 'api-base')
   const assets = listAssets(dandiset, { version: stringFlag(args, 'version'), glob: stringFlag(args, 'glob'), ...(apiBase ? { apiBase } : {}) })
   const rows: { assetId: string; path: string; size: number }[] = []

@@ -1,18 +1,14 @@
-import { InvalidArgumentError, UnsupportedError } from '@spikes/core'
+import { InvalidArgumentError } from '@spikes/core'
 import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
 import type { CliIO } from '../io.js'
+import { requirePlugin } from '../require-plugin.js'
 
 /** spikes ibl probes --regions MOs,MOp --min-units 10 [--min-fraction 0.5] [--units-table URL|path] [--cache-dir DIR] [--local] [--json] */
 export async function iblCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const [sub] = args.positional
   if (sub !== 'probes') throw new InvalidArgumentError('subcommand', sub ?? 'nothing', "'probes': spikes ibl probes --regions MOs,MOp --min-units 10")
   checkKnownFlags(args, ['regions', 'min-units', 'min-fraction', 'units-table', 'cache-dir', 'local', 'json'], 'ibl probes')
-  let queryIblProbes: typeof import('@spikes/format-ibl').queryIblProbes
-  try {
-    ;({ queryIblProbes } = await import('@spikes/format-ibl'))
-  } catch {
-    throw new UnsupportedError('ibl', 'IBL queries need @spikes/format-ibl. Install it with: npm i @spikes/format-ibl', {})
-  }
+  const { queryIblProbes } = await requirePlugin(() => import('@spikes/format-ibl'), '@spikes/format-ibl', 'ibl', 'IBL queries need')
   const regions = stringFlag(args, 'regions')
   const result = await queryIblProbes({
     targetRegions: regions ? regions.split(',').map((r) => r.trim()).filter(Boolean) : null,
