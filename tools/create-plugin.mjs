@@ -147,7 +147,6 @@ function packageJson(values, workspace) {
     description: `${values.title} spike lists (.${values.ext}) for @spikes.`,
     license: 'MIT',
     type: 'module',
-    sideEffects: ['./dist/register.js', './src/register.ts'],
     exports: {
       '.': { '@spikes/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
       './register': { '@spikes/source': './src/register.ts', types: './dist/register.d.ts', default: './dist/register.js' },

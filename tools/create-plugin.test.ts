@@ -75,7 +75,8 @@ describe('a plugin generated outside the repository', () => {
     const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
     expect(pkg).toMatchObject({ name: '@spikes/format-demo-lab', type: 'module', peerDependencies: { '@spikes/core': '>=0.1.0 <1.0.0' } })
     expect(pkg.exports['./register']).toEqual({ '@spikes/source': './src/register.ts', types: './dist/register.d.ts', default: './dist/register.js' })
-    expect(pkg.sideEffects).toContain('./dist/register.js')
+    // No "sideEffects" field: see tools/browser-bundle-errors.test.ts for why.
+    expect(pkg.sideEffects).toBeUndefined()
     const tsconfig = JSON.parse(readFileSync(join(folder, 'tsconfig.json'), 'utf8'))
     expect(tsconfig.extends).toBeUndefined()
     expect(tsconfig.references).toBeUndefined()
@@ -185,7 +186,7 @@ describe('a plugin generated into the workspace (packages/)', () => {
     const kilosort = JSON.parse(readFileSync(join(REPO, 'packages', 'format-kilosort', 'package.json'), 'utf8'))
     expect(pkg.exports['.']).toEqual(kilosort.exports['.'])
     expect(pkg.exports['./register']).toEqual(kilosort.exports['./register'])
-    expect(pkg.sideEffects).toEqual(['./dist/register.js', './src/register.ts'])
+    expect(pkg.sideEffects).toBeUndefined()
     expect(pkg.peerDependencies).toEqual({ '@spikes/core': '>=0.1.0 <1.0.0' })
     expect(pkg.scripts).toEqual({ build: 'tsc -b', lint: 'tsc -b', test: 'cd ../.. && vitest run --project format-ws-demo' })
     expect(plan.files['.gitignore']).toBeUndefined()
