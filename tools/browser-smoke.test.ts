@@ -3,7 +3,7 @@
 // installs it). Locally the tests run when Chromium is installed; under CI its absence is a failure.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,8 +28,7 @@ ${body}
 await fetch('result', { method: 'POST', body: JSON.stringify(result) })
 `
 
-/** Bundles `script` for browsers, serves it with `files` on 127.0.0.1, and returns what the page reported. */
-async function runInChromium(script: string, files: Record<string, Uint8Array>): Promise<unknown> {
+async function bundle(script: string): Promise<Uint8Array> {
   const bundled = await build({
     stdin: { contents: script, resolveDir: ROOT, sourcefile: 'page.js', loader: 'js' },
     bundle: true,
@@ -40,10 +39,23 @@ async function runInChromium(script: string, files: Record<string, Uint8Array>):
     conditions: ['@spikes/source'],
     logLevel: 'silent',
   })
+  return bundled.outputFiles[0].contents
+}
+
+/** Routes of the page's server before its static files: returns true when it answered the request. */
+type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean
+
+/**
+ * Bundles `script` for browsers, serves it with `files` on 127.0.0.1, and returns what the page reported.
+ * With `worker`, that script is bundled too and served as /worker.js (the page starts it as a module
+ * worker; a `page()` body reports from there just as well).
+ */
+async function runInChromium(script: string, files: Record<string, Uint8Array>, extra: { worker?: string; routes?: ExtraRoutes } = {}): Promise<unknown> {
   const served: Record<string, [string, Uint8Array | string]> = {
     '/index.html': ['text/html', '<!doctype html><html><body><script type="module" src="bundle.js"></script></body></html>'],
-    '/bundle.js': ['text/javascript', bundled.outputFiles[0].contents],
+    '/bundle.js': ['text/javascript', await bundle(script)],
   }
+  if (extra.worker !== undefined) served['/worker.js'] = ['text/javascript', await bundle(extra.worker)]
   for (const [name, content] of Object.entries(files)) served[`/${name}`] = ['application/octet-stream', content]
   let report: (body: string) => void = () => {}
   const reported = new Promise<string>((resolve) => (report = resolve))
@@ -57,6 +69,7 @@ async function runInChromium(script: string, files: Record<string, Uint8Array>):
       })
       return
     }
+    if (extra.routes?.(req, res)) return
     const file = served[req.url ?? '']
     if (!file) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': file[0] }).end(file[1])
@@ -151,5 +164,96 @@ import { registerIbl } from '@spikes/format-ibl'`,
       // The real brainbox ALF folder (PROVENANCE.md): 289 clusters, 124,905 spikes, as the ALF loader test reads it in Node.
       alf: { format: 'alf', N: 289, spikes: 124905 },
     })
+  }, 120_000)
+})
+
+/**
+ * Serves `bytes` under /range/<name> with HTTP Range (and under /norange/<name> ignoring it), applying
+ * `faults` to the first requests one by one: '503' answers 503, 'drop' sends half the body and cuts the
+ * connection. `log` receives every request's Range header.
+ */
+function rangeRoutes(name: string, bytes: Uint8Array, faults: ('503' | 'drop')[], log: (string | null)[]): ExtraRoutes {
+  return (req, res) => {
+    if (req.url === `/norange/${name}`) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length }).end(bytes)
+      return true
+    }
+    if (req.url !== `/range/${name}`) return false
+    log.push(req.headers.range ?? null)
+    const fault = faults.shift()
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '')
+    if (fault === '503') {
+      res.writeHead(503, { 'retry-after': '0' }).end('busy')
+      return true
+    }
+    if (!m) {
+      res.writeHead(200, { 'content-length': bytes.length }).end(bytes)
+      return true
+    }
+    const start = Number(m[1])
+    const end = Math.min(Number(m[2]), bytes.length - 1)
+    const body = bytes.subarray(start, end + 1)
+    res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'content-range': `bytes ${start}-${end}/${bytes.length}` })
+    if (fault === 'drop') {
+      res.write(body.subarray(0, body.length >> 1))
+      setTimeout(() => res.socket?.destroy(), 20)
+    } else res.end(body)
+    return true
+  }
+}
+
+describe('remote HDF5 in a browser', () => {
+  it.runIf(CHROMIUM || IN_CI)('reads an NWB file in place with Range requests from a Web Worker, retrying faults; refuses the main thread', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const nwb = readFileSync(join(ROOT, 'packages/cli/samples/sample.nwb'))
+    const log: (string | null)[] = []
+    const worker = `import { container, loadSpikeData } from '@spikes/core'
+import { registerNwb } from '@spikes/format-nwb'
+import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
+let result
+try {
+  const c = container.createChildContainer()
+  registerNwb(c)
+  registerRemoteHdf5()
+  const remote = await RemoteFile.open(new URL('range/sample.nwb', location.href).href, { backoffMs: 5, blockSize: 4096, firstReadBytes: 4096, maxReadaheadBytes: 8192 })
+  const sd = await loadSpikeData(remote, { container: c })
+  const counts = Array.from({ length: sd.N }, (_, i) => sd.train(i).length)
+  let norange
+  try {
+    await RemoteFile.open(new URL('norange/sample.nwb', location.href).href)
+  } catch (e) {
+    norange = { code: e.code, rangeUnsupported: e.details.rangeUnsupported }
+  }
+  result = { N: sd.N, spikes: counts.reduce((a, b) => a + b, 0), lengthMs: sd.lengthMs, format: sd.metadata.provenance.format, stats: { ...remote.stats }, norange }
+  remote.closeSync()
+} catch (e) {
+  result = { error: String(e && e.code), message: String(e && e.message) }
+}
+self.postMessage(result)`
+    const script = page(
+      `import { RemoteFile } from '@spikes/hdf5'`,
+      `  let mainThread
+  try {
+    await RemoteFile.open(new URL('range/sample.nwb', location.href).href)
+  } catch (e) {
+    mainThread = { code: e.code, feature: e.details.feature }
+  }
+  const w = new Worker('worker.js', { type: 'module' })
+  const inWorker = await new Promise((resolve) => (w.onmessage = (event) => resolve(event.data)))
+  result = { mainThread, inWorker }`,
+    )
+    const result = (await runInChromium(script, {}, { worker, routes: rangeRoutes('sample.nwb', nwb, ['503', 'drop'], log) })) as { inWorker: { stats: { requests: number; bytes: number; retried: number; size: number } } }
+    expect(result).toEqual({
+      mainThread: { code: 'SPIKES_UNSUPPORTED', feature: 'remote-hdf5-main-thread' },
+      inWorker: { N: 32, spikes: 10290, lengthMs: 60000, format: 'nwb', stats: expect.any(Object), norange: { code: 'SPIKES_NETWORK', rangeUnsupported: true } },
+    })
+    const { stats } = result.inWorker
+    // Both faults were retried; every request the server saw was a Range request, and fewer bytes travelled than the file holds.
+    expect(stats.retried).toBe(2)
+    expect(stats.size).toBe(nwb.length)
+    expect(stats.requests).toBe(log.length)
+    expect(log.every((range) => range !== null && /^bytes=\d+-\d+$/.test(range))).toBe(true)
+    expect(stats.bytes).toBeGreaterThan(0)
+    expect(stats.bytes).toBeLessThan(nwb.length)
   }, 120_000)
 })

@@ -19,7 +19,8 @@ export interface HttpOptions {
   signal?: AbortSignal
 }
 
-const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504])
+/** HTTP statuses worth retrying after a wait: request timeout, too early, too many requests, and transient server errors. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504])
 
 /**
  * fetch with a timeout, retries with backoff (Retry-After honoured, capped at 60 s), and typed errors.
@@ -46,7 +47,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Ht
       continue
     }
     if (response.ok || response.status === 206 || response.status === 304) return response
-    if (RETRYABLE.has(response.status) && attempt < retries) {
+    if (RETRYABLE_STATUSES.has(response.status) && attempt < retries) {
       await response.body?.cancel().catch(() => {})
       await sleep(retryDelay(response.headers.get('retry-after'), backoff * 2 ** attempt), options.signal)
       continue

@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
-import { redact, retryDelay, sleep } from '@spikes/core/http'
+import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/core/http'
 import { asWriteFailure, fsWriteError } from '@spikes/core/node'
 
 export interface DownloadOptions {
@@ -38,8 +38,6 @@ export interface DownloadResult {
   /** True when a digest was given and it matched. */
   verified: boolean
 }
-
-const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504])
 
 /** What one attempt ended with: the file is complete, or a transient failure to retry after `delayMs`. */
 type Outcome = { done: true } | { done: false; reason: string; delayMs?: number }
@@ -154,7 +152,7 @@ class Transfer {
           return { done: true }
         } else {
           const text = await response.text().catch(() => '')
-          if (RETRYABLE.has(response.status)) {
+          if (RETRYABLE_STATUSES.has(response.status)) {
             this.lastStatus = response.status
             const hinted = retryDelay(response.headers.get('retry-after'), -1)
             return { done: false, reason: `HTTP ${response.status}`, delayMs: hinted >= 0 ? hinted : undefined }

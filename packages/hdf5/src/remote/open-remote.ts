@@ -17,7 +17,7 @@ export interface RemoteHdf5File extends Hdf5File {
 
 /**
  * Opens an HDF5 file over HTTP(S) without downloading it: h5wasm reads through a block cache filled by
- * Range requests, so only the bytes of the objects you touch travel. Node only. Closing the file closes
+ * Range requests, so only the bytes of the objects you touch travel. Node, or a browser's Web Worker. Closing the file closes
  * the connection worker (unless you passed your own RemoteFile, which you close).
  *
  * Failures of the transfer surface as the typed error on `file.remote.lastError` (NetworkError,

@@ -1,6 +1,7 @@
 import { AbortedError, CorruptFileError, InvalidArgumentError, NetworkError, baseName, type ByteSource, type TransferStats } from '@spikes/core'
 import { redact } from '@spikes/core/http'
-import { SyncHttp, type SyncHttpOptions } from './sync-http.js'
+import { openRangeTransport, type RangeTransport } from './range-transport.js'
+import type { SyncHttpOptions } from './sync-http.js'
 
 /** Options of RemoteFile.open: HTTP behaviour (SyncHttpOptions), cache sizes in bytes, abort and progress. Invalid sizes throw InvalidArgumentError. */
 export interface RemoteFileOptions extends SyncHttpOptions {
@@ -35,9 +36,10 @@ export interface RemoteTransferStats extends TransferStats {
 }
 
 /**
- * An HTTP(S) file read with Range requests that can be read synchronously (readSync blocks on a worker
- * thread), so h5wasm can use it as a file. Block cache (LRU), coalescing of adjacent missing blocks,
- * readahead that doubles on sequential access, transfer counters. Node only.
+ * An HTTP(S) file read with Range requests that can be read synchronously (readSync blocks: on a worker
+ * thread under Node, on synchronous XHR in a browser's Web Worker), so h5wasm can use it as a file. Block
+ * cache (LRU), coalescing of adjacent missing blocks, readahead that doubles on sequential access, transfer
+ * counters. Node, and browsers inside a Web Worker (open() on a page's main thread throws UnsupportedError).
  *
  * Errors from synchronous reads are also kept on `lastError`: h5wasm only sees an I/O error, and callers
  * rethrow this typed error (NetworkError, AbortedError) instead of HDF5's message.
@@ -66,7 +68,7 @@ export class RemoteFile implements ByteSource {
   private closed = false
 
   private constructor(
-    private readonly http: SyncHttp,
+    private readonly http: RangeTransport,
     url: string,
     readonly totalSize: number,
     options: RemoteFileOptions,
@@ -97,7 +99,7 @@ export class RemoteFile implements ByteSource {
       if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) throw new InvalidArgumentError(key, v, 'a whole number of bytes')
     }
     if (options.signal?.aborted) throw new AbortedError(`Opening ${redact(url)}`)
-    const http = await SyncHttp.create(url, options)
+    const http = await openRangeTransport(url, options)
     const first = Math.max(blockSize, Math.ceil((options.firstReadBytes ?? 512 * 1024) / blockSize) * blockSize)
     try {
       const batch = http.fetchRanges([[0, first - 1]], options.signal)

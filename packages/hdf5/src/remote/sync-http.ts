@@ -1,9 +1,10 @@
 import { AbortedError, NetworkError } from '@spikes/core'
 import { redact } from '@spikes/core/http'
 import { nodeImport } from '../runtime.js'
+import type { RangeTransport } from './range-transport.js'
 import { FETCH_WORKER_SOURCE } from './worker-source.js'
 
-/** HTTP behaviour of SyncHttp (and RemoteFile). */
+/** HTTP behaviour of SyncHttp, XhrSyncHttp and RemoteFile. */
 export interface SyncHttpOptions {
   /** Extra request headers (e.g. Authorization). Sent only to the URL's own origin, never to redirect targets. */
   headers?: Record<string, string>
@@ -13,7 +14,7 @@ export interface SyncHttpOptions {
   retries?: number
   /** First backoff in ms, doubled per attempt; Retry-After wins when the server sends it (default 250). */
   backoffMs?: number
-  /** Ranges fetched at once when one read needs several requests (default 4). */
+  /** Ranges fetched at once when one read needs several requests (default 4; Node only, a browser worker fetches one at a time). */
   concurrency?: number
 }
 
@@ -28,7 +29,7 @@ export interface RangePart {
   total: number
 }
 
-/** The result of SyncHttp.fetchRanges: one part per requested range, and request counters. */
+/** The result of a RangeTransport's fetchRanges: one part per requested range, and request counters. */
 export interface RangeBatch {
   parts: RangePart[]
   /** HTTP requests made, redirects and retries included. */
@@ -51,10 +52,9 @@ type WorkerThreads = typeof import('node:worker_threads')
 
 /**
  * Synchronous HTTP Range reads for code that cannot await (h5wasm's file reads): a worker thread does
- * the fetches while the calling thread waits in Atomics.wait. Node only (the main thread of a browser
- * may not block).
+ * the fetches while the calling thread waits in Atomics.wait. Node only (XhrSyncHttp is the browser's).
  */
-export class SyncHttp {
+export class SyncHttp implements RangeTransport {
   private readonly flag = new Int32Array(new SharedArrayBuffer(4))
   private worker: import('node:worker_threads').Worker | null
   private port: import('node:worker_threads').MessagePort | null
