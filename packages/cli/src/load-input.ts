@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { jsonOptionsFlag, stringFlag, type ParsedArgs } from './args.js'
 import type { CliIO } from './io.js'
-import { pluginContainer } from './plugins.js'
+import { commandContainer } from './plugins.js'
 import { progressReporter } from './progress.js'
 import { warningLines } from './warnings-display.js'
 
@@ -27,7 +27,7 @@ export interface Loaded {
 
 /** Loads the command's input (or the sample) with --format/--options, streaming warnings to stderr as they come. */
 export async function loadInput(args: ParsedArgs, io: CliIO, input: string | undefined): Promise<Loaded> {
-  const container = await pluginContainer()
+  const container = await commandContainer(io)
   const format = stringFlag(args, 'format')
   // A bare DANDI asset id reads as a local path unless we say what it is.
   const path = format === 'dandi' && input && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input) ? `dandi://assets/${input}` : (input ?? samplePath())

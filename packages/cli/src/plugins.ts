@@ -1,6 +1,8 @@
-import { container, InvalidArgumentError, LoaderRegistry, type DependencyContainer } from '@spikes/core'
+import { container, LoaderRegistry, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
+import type { CliIO } from './io.js'
+import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
 
 /** The format plugins the CLI knows about; each one found installed is registered through its ./register entry. */
 export const PLUGIN_PACKAGES = [
@@ -12,7 +14,7 @@ export const PLUGIN_PACKAGES = [
   '@spikes/format-dandi',
 ] as const
 
-let loaded: Promise<DependencyContainer> | undefined
+let loaded: Promise<{ container: DependencyContainer; warnings: SpikesWarning[] }> | undefined
 
 /** Third-party plugins named in SPIKES_PLUGINS (comma-separated package names), loaded after ours. */
 export function extraPlugins(env: Record<string, string | undefined>): string[] {
@@ -22,30 +24,28 @@ export function extraPlugins(env: Record<string, string | undefined>): string[] 
     .filter(Boolean)
 }
 
-/** The default container with core's own loaders and every installed plugin registered once. */
-export function pluginContainer(env: Record<string, string | undefined> = process.env): Promise<DependencyContainer> {
+/**
+ * The default container with core's own loaders and every installed plugin registered once. Each plugin
+ * that is installed but failed to load goes to `onWarning`, on every call; one named in SPIKES_PLUGINS
+ * that fails is an error (see {@link registerRequestedPlugins}).
+ */
+export async function pluginContainer(env: Record<string, string | undefined> = process.env, onWarning?: WarningHandler): Promise<DependencyContainer> {
   loaded ??= (async () => {
     registerCore(container)
-    for (const name of PLUGIN_PACKAGES) {
-      try {
-        await import(`${name}/register`)
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code
-        if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error
-      }
-    }
-    for (const name of extraPlugins(env)) {
-      try {
-        await import(`${name}/register`)
-      } catch (error) {
-        throw new InvalidArgumentError('SPIKES_PLUGINS', name, `an installed plugin package with a ./register entry (${(error as Error).message})`)
-      }
-    }
-    return container
+    const warnings = await registerInstalledPlugins(PLUGIN_PACKAGES, (name) => import(`${name}/register`))
+    await registerRequestedPlugins(extraPlugins(env), (name) => import(`${name}/register`))
+    return { container, warnings }
   })()
-  return loaded
+  const plugins = await loaded
+  for (const warning of plugins.warnings) onWarning?.(warning)
+  return plugins.container
 }
 
-export async function registry(): Promise<LoaderRegistry> {
-  return (await pluginContainer()).resolve(LoaderRegistry)
+/** pluginContainer() for a command: a plugin that failed to load is printed as a warning on stderr. */
+export function commandContainer(io: CliIO): Promise<DependencyContainer> {
+  return pluginContainer(process.env, (w) => io.stderr.write(`warning[${w.code}]: ${w.message}\n`))
+}
+
+export async function registry(io: CliIO): Promise<LoaderRegistry> {
+  return (await commandContainer(io)).resolve(LoaderRegistry)
 }

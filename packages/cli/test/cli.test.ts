@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SpikeData } from '@spikes/core'
+import { SpikeData, UnsupportedError } from '@spikes/core'
 import { spikeDataToJson } from '@spikes/core/json'
 import { main } from '../src/main.js'
 
@@ -222,13 +222,86 @@ describe('spikes convert', () => {
 })
 
 describe('optional plugins', () => {
-  it('requirePlugin returns the module, or says which package to install', async () => {
+  const notFound = (what: string) => Object.assign(new Error(`Cannot find package '${what}' imported from /app/node_modules/@spikes/cli/dist/commands/x.js`), { code: 'ERR_MODULE_NOT_FOUND' })
+
+  it('requirePlugin returns the module, or says which package to install when it is not installed', async () => {
     const { requirePlugin } = await import('../src/require-plugin.js')
     expect(await requirePlugin(async () => ({ x: 1 }), '@spikes/format-x', 'x', 'X needs')).toEqual({ x: 1 })
-    await expect(requirePlugin(() => Promise.reject(new Error('Cannot find package')), '@spikes/format-x', 'x-feature', 'Reading X needs')).rejects.toMatchObject({
+    const error = await requirePlugin(() => Promise.reject(notFound('@spikes/format-x')), '@spikes/format-x', 'x-feature', 'Reading X needs').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnsupportedError)
+    expect(error).toMatchObject({
       code: 'SPIKES_UNSUPPORTED',
       feature: 'x-feature',
+      packageName: '@spikes/format-x',
       message: 'Reading X needs @spikes/format-x. Install it with: npm i @spikes/format-x',
     })
+  })
+
+  it('requirePlugin reads a CommonJS MODULE_NOT_FOUND for the package or one of its subpaths as not installed', async () => {
+    const { requirePlugin } = await import('../src/require-plugin.js')
+    const cjs = Object.assign(new Error("Cannot find module '@spikes/format-x/register'\nRequire stack:\n- /app/index.cjs"), { code: 'MODULE_NOT_FOUND' })
+    const error = (await requirePlugin(() => Promise.reject(cjs), '@spikes/format-x', 'x', 'X needs').catch((e: unknown) => e)) as UnsupportedError
+    expect(error.message).toBe('X needs @spikes/format-x. Install it with: npm i @spikes/format-x')
+  })
+
+  it.each([
+    ['a missing dependency of the plugin', notFound('hyparquet'), 'Error: Cannot find package \'hyparquet\' imported from'],
+    [
+      'a file missing from its dist',
+      Object.assign(new Error("Cannot find module '/app/node_modules/@spikes/format-x/dist/index.js' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' }),
+      "Error: Cannot find module '/app/node_modules/@spikes/format-x/dist/index.js'",
+    ],
+    ['a top-level exception', new Error('boom at load time'), 'Error: boom at load time'],
+    ['a syntax error in its dist', new SyntaxError("Unexpected token '}'"), "SyntaxError: Unexpected token '}'"],
+  ])('requirePlugin says an installed plugin failed to load, not to install it, for %s', async (_, thrown, quoted) => {
+    const { requirePlugin } = await import('../src/require-plugin.js')
+    const error = (await requirePlugin(() => Promise.reject(thrown), '@spikes/format-x', 'x-feature', 'Reading X needs').catch((e: unknown) => e)) as UnsupportedError
+    expect(error).toBeInstanceOf(UnsupportedError)
+    expect(error).toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'x-feature', packageName: '@spikes/format-x', reason: thrown.message })
+    expect(error.cause).toBe(thrown)
+    expect(error.message).toContain('Reading X needs @spikes/format-x, which is installed but failed to load (')
+    expect(error.message).toContain(quoted)
+    expect(error.message).toContain('npm ls @spikes/format-x')
+    expect(error.message).not.toContain('Install it with')
+    expect(JSON.parse(JSON.stringify(error)).details).toMatchObject({ packageName: '@spikes/format-x', reason: thrown.message })
+  })
+
+  it('registers installed plugins, skips missing ones and warns about broken ones', async () => {
+    const { registerInstalledPlugins } = await import('../src/plugin-registration.js')
+    const imported: string[] = []
+    const broken = new SyntaxError("Unexpected token '}'")
+    const warnings = await registerInstalledPlugins(['@spikes/format-a', '@spikes/format-missing', '@spikes/format-broken', '@spikes/format-b'], async (name) => {
+      if (name === '@spikes/format-missing') throw notFound(name)
+      if (name === '@spikes/format-broken') throw broken
+      imported.push(name)
+    })
+    expect(imported).toEqual(['@spikes/format-a', '@spikes/format-b'])
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatchObject({
+      code: 'SPIKES_WARN_PLUGIN_FAILED_TO_LOAD',
+      details: { packageName: '@spikes/format-broken', reason: "Unexpected token '}'" },
+    })
+    expect(warnings[0].message).toContain("@spikes/format-broken: it is installed but failed to load (SyntaxError: Unexpected token '}')")
+    expect(warnings[0].message).toContain('npm ls @spikes/format-broken')
+  })
+
+  it('warns about a plugin whose own dependency is missing instead of treating it as not installed', async () => {
+    const { registerInstalledPlugins } = await import('../src/plugin-registration.js')
+    const warnings = await registerInstalledPlugins(['@spikes/format-ibl'], () => Promise.reject(notFound('hyparquet')))
+    expect(warnings.map((w) => [w.code, w.details?.packageName, w.details?.errorCode])).toEqual([['SPIKES_WARN_PLUGIN_FAILED_TO_LOAD', '@spikes/format-ibl', 'ERR_MODULE_NOT_FOUND']])
+  })
+
+  it('a plugin named in SPIKES_PLUGINS that is missing is an invalid argument; one that fails to load is UnsupportedError', async () => {
+    const { registerRequestedPlugins } = await import('../src/plugin-registration.js')
+    await expect(registerRequestedPlugins(['@acme/format-x'], () => Promise.reject(notFound('@acme/format-x')))).rejects.toMatchObject({
+      code: 'SPIKES_INVALID_ARGUMENT',
+      argument: 'SPIKES_PLUGINS',
+    })
+    const thrown = new TypeError('x is not a function')
+    const error = (await registerRequestedPlugins(['@acme/format-x'], () => Promise.reject(thrown)).catch((e: unknown) => e)) as UnsupportedError
+    expect(error).toBeInstanceOf(UnsupportedError)
+    expect(error).toMatchObject({ code: 'SPIKES_UNSUPPORTED', packageName: '@acme/format-x', reason: 'x is not a function' })
+    expect(error.cause).toBe(thrown)
+    expect(error.message).toContain('SPIKES_PLUGINS names @acme/format-x, which is installed but failed to load (TypeError: x is not a function)')
   })
 })

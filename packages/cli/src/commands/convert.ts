@@ -3,7 +3,7 @@ import { extname } from 'node:path'
 import { checkKnownFlags, jsonOptionsFlag, stringFlag, type ParsedArgs } from '../args.js'
 import type { CliIO } from '../io.js'
 import { requirePlugin } from '../require-plugin.js'
-import { pluginContainer } from '../plugins.js'
+import { commandContainer } from '../plugins.js'
 import { progressReporter } from '../progress.js'
 
 /** spikes convert <input> -o out.nwb: any loadable input written as NWB 2.x. */
@@ -14,7 +14,7 @@ export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<numbe
   const output = stringFlag(args, 'o', 'output')
   if (!output || extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output ?? 'nothing', 'an output file name ending in .nwb')
   const { convertToNwb } = await requirePlugin(() => import('@spikes/format-nwb'), '@spikes/format-nwb', 'nwb-export', 'Writing NWB needs')
-  const container = await pluginContainer()
+  const container = await commandContainer(io)
   const progress = progressReporter(io.stderr)
   try {
     const result = await convertToNwb(input, output, { container, format: stringFlag(args, 'format'), options: jsonOptionsFlag(args), onProgress: progress.onProgress })

@@ -4,7 +4,7 @@ import { registry } from '../plugins.js'
 
 export async function formatsCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   checkKnownFlags(args, ['json'], 'formats')
-  const loaders = (await registry()).list()
+  const loaders = (await registry(io)).list()
   const rows = loaders.map((l) => ({ id: l.id, name: l.name, input: l.input, extensions: [...l.extensions], schemes: [...(l.schemes ?? [])], package: l.packageName, version: l.version }))
   if (args.flags.json) {
     io.stdout.write(JSON.stringify(rows) + '\n')
