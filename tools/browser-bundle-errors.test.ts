@@ -45,7 +45,8 @@ describe('browser bundles (esbuild, one file)', () => {
       http: await codeInBundle('http', `import { fetchWithRetry } from '@spikes/core/http'`, `await fetchWithRetry('http://127.0.0.1:9/', {}, { retries: 0, timeoutMs: 2000 })`),
       detect: await codeInBundle('detect', `import { container, loadSpikeData } from '@spikes/core'\nimport { registerNwb } from '@spikes/format-nwb'`, `const c = container.createChildContainer()\nregisterNwb(c)\nawait loadSpikeData(new Uint8Array([1, 2, 3]), { container: c })`),
       ibl: await codeInBundle('ibl', `import { container, loadSpikeData } from '@spikes/core'\nimport { registerIbl } from '@spikes/format-ibl'`, `const c = container.createChildContainer()\nregisterIbl(c)\nawait loadSpikeData('ibl://not-a-session', { container: c, format: 'ibl' })`),
+      dandi: await codeInBundle('dandi', `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'`, `await loadSpikeDataFromDandi('not an asset')`),
     }
-    expect(codes).toEqual({ hdf5: 'SPIKES_INVALID_ARGUMENT', http: 'SPIKES_NETWORK', detect: 'SPIKES_UNKNOWN_FORMAT', ibl: 'SPIKES_INVALID_ARGUMENT' })
+    expect(codes).toEqual({ hdf5: 'SPIKES_INVALID_ARGUMENT', http: 'SPIKES_NETWORK', detect: 'SPIKES_UNKNOWN_FORMAT', ibl: 'SPIKES_INVALID_ARGUMENT', dandi: 'SPIKES_INVALID_ARGUMENT' })
   }, 60_000)
 })

@@ -257,3 +257,69 @@ self.postMessage(result)`
     expect(stats.bytes).toBeLessThan(nwb.length)
   }, 120_000)
 })
+
+describe('DANDI in a browser', () => {
+  it.runIf(CHROMIUM || IN_CI)('streams an asset from a Web Worker, downloads it into memory on the page, and refuses in-place reads on the page', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { startDandiEmulator } = await import('../packages/format-dandi/test/support/emulator.js')
+    const { generated } = await import('../packages/format-dandi/test/support/fixtures.js')
+    // ~20 MB: raw traces, then a Units table of 100,000 spikes in 50 units.
+    const medium = await generated('medium')
+    // A cross-origin archive (another port) that answers CORS as the real one does, with faults on the way.
+    const emu = await startDandiEmulator({ dandisets: { '000999': { assets: [{ path: 'sub-1/sub-1_ecephys.nwb', file: medium.path }] } } })
+    try {
+      await emu.setFaults([
+        { where: 'asset', kind: '429', retryAfter: 0 },
+        { where: 'blob', kind: '503', times: 2 },
+      ])
+      const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
+      const options = JSON.stringify({ apiBase: emu.apiBase, backoffMs: 5 })
+      const summary = `const summary = (sd) => ({ N: sd.N, spikes: Array.from({ length: sd.N }, (_, i) => sd.train(i).length).reduce((a, b) => a + b, 0), lengthMs: sd.lengthMs, assetId: sd.metadata.dandi_asset_id, mode: sd.metadata.dandi_transfer.mode, bytes: sd.metadata.dandi_transfer.bytes_fetched, requests: sd.metadata.dandi_transfer.requests })`
+      const worker = `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'
+${summary}
+let result
+try {
+  result = summary(await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, ${options}))
+} catch (e) {
+  result = { error: String(e && e.code), message: String(e && e.message) }
+}
+self.postMessage(result)`
+      const script = page(
+        `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'
+${summary}`,
+        `  let inPlace
+  try {
+    await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, ${options})
+  } catch (e) {
+    inPlace = { code: e.code, feature: e.details.feature }
+  }
+  const downloaded = summary(await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, { ...${options}, download: true }))
+  const w = new Worker('worker.js', { type: 'module' })
+  const streamed = await new Promise((resolve) => (w.onmessage = (event) => resolve(event.data)))
+  result = { inPlace, downloaded, streamed }`,
+      )
+      const result = (await runInChromium(script, {}, { worker })) as Record<string, Record<string, number>>
+      const size = medium.size
+      const data = { N: medium.units, spikes: medium.spikes, lengthMs: result.downloaded.lengthMs, assetId }
+      expect(result).toEqual({
+        inPlace: { code: 'SPIKES_UNSUPPORTED', feature: 'dandi-main-thread' },
+        downloaded: { ...data, mode: 'download', bytes: size, requests: expect.any(Number) },
+        streamed: { ...data, mode: 'range', bytes: expect.any(Number), requests: expect.any(Number) },
+      })
+      // In place, a small part of the file travels (the Units table is 0.8 MB of 20 MB).
+      expect(result.streamed.bytes).toBeLessThan(size / 5)
+      const log = await emu.log()
+      const blobReads = log.filter((e) => e.kind === 'blob')
+      // The two injected 503s were retried by the in-memory download; every blob read of the worker was a Range read.
+      expect(blobReads.filter((e) => e.status === 503)).toHaveLength(2)
+      expect(log.filter((e) => e.kind === 'asset' && e.status === 429)).toHaveLength(1)
+      // The worker's requests: one to resolve the redirect (the page cannot see it), the first read to the
+      // archive's URL (the browser follows the redirect), then Range reads straight to the blob store.
+      const workerReads = blobReads.filter((e) => e.status === 206)
+      expect(workerReads.length).toBe(result.streamed.requests - 2)
+      expect(workerReads.every((e) => /^bytes=\d+-\d+$/.test(e.range ?? ''))).toBe(true)
+    } finally {
+      await emu.close()
+    }
+  }, 120_000)
+})

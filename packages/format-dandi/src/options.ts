@@ -10,9 +10,12 @@ export interface DandiOptions extends Omit<DandiClientOptions, 'signal' | 'fetch
   dandisetId?: string | null
   /** Dandiset version (default 'draft'): recorded in the provenance, and the version dandi:// paths are looked up in. */
   version?: string
-  /** Download the whole file instead of reading it with Range requests (default false). */
+  /**
+   * Download the whole file instead of reading it with Range requests (default false): to a temporary file
+   * under Node, into memory in a browser (where Range reads need a Web Worker).
+   */
   download?: boolean
-  /** Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. */
+  /** Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. Node only. */
   downloadDir?: string | null
   /** With download: no byte for this many seconds aborts an attempt, which is then resumed (default 600, SpikeLab's). */
   downloadTimeoutSeconds?: number

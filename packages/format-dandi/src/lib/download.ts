@@ -1,13 +1,10 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto'
-import { open, rename, rm, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
 import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/core/http'
-import { asWriteFailure, fsWriteError } from '@spikes/core/node'
+import { fileSink, memorySink, type DownloadSink } from './download-sinks.js'
+import { nodeDeps } from './node-deps.js'
 
-export interface DownloadOptions {
-  /** Final path; the bytes go to a temporary name beside it and are renamed when complete and verified. */
-  dest: string
+/** Options of downloadToMemory: everything but where the bytes go. */
+export interface TransferOptions {
   /** Headers for `url` (e.g. Authorization); never sent to another origin after a redirect. */
   headers?: Record<string, string>
   /** Expected size in bytes (checked at the end). */
@@ -25,8 +22,14 @@ export interface DownloadOptions {
   onProgress?: (loaded: number, total: number | undefined) => void
 }
 
-export interface DownloadResult {
-  path: string
+/** Options of downloadFile. */
+export interface DownloadOptions extends TransferOptions {
+  /** Final path; the bytes go to a temporary name beside it and are renamed when complete and verified. */
+  dest: string
+}
+
+/** What a completed download reports besides its bytes. */
+export interface TransferResult {
   bytes: number
   /** HTTP requests made (redirects included). */
   requests: number
@@ -39,6 +42,16 @@ export interface DownloadResult {
   verified: boolean
 }
 
+/** The result of downloadFile. */
+export interface DownloadResult extends TransferResult {
+  path: string
+}
+
+/** The result of downloadToMemory. */
+export interface MemoryDownloadResult extends TransferResult {
+  data: Uint8Array
+}
+
 /** What one attempt ended with: the file is complete, or a transient failure to retry after `delayMs`. */
 type Outcome = { done: true } | { done: false; reason: string; delayMs?: number }
 
@@ -46,11 +59,29 @@ type Outcome = { done: true } | { done: false; reason: string; delayMs?: number 
  * Streams `url` to disk: temporary name, redirects followed by hand (headers stay on the first origin),
  * resume with Range after an interruption (restart when the server ignores Range), size and SHA-256
  * checks, rename when complete. The temporary file is removed on every failure: nothing partial is left.
+ * Node only.
  */
 export async function downloadFile(url: string, options: DownloadOptions): Promise<DownloadResult> {
-  const state = new Transfer(url, options)
-  await asWriteFailure(state.start())
+  const deps = await nodeDeps()
+  const { value, result } = await transfer(url, options, fileSink(options.dest, deps), false, deps.core.fsWriteError)
+  return { path: value, ...result }
+}
+
+/**
+ * Fetches `url` into memory, with the same retries, resume, size and SHA-256 checks as downloadFile: for
+ * browsers, which have no file to stream to. The browser follows redirects itself (a page cannot see
+ * them), so `headers` go wherever the archive redirects.
+ */
+export async function downloadToMemory(url: string, options: TransferOptions): Promise<MemoryDownloadResult> {
+  const { value, result } = await transfer(url, options, memorySink(redact(url), options.expectedSize), true, (error) => error)
+  return { data: value, ...result }
+}
+
+/** The retry loop around Transfer.attempt; `typed` turns the sink's own failures into SpikesErrors where it can. */
+async function transfer<R>(url: string, options: TransferOptions, sink: DownloadSink<R>, follow: boolean, typed: (error: unknown) => unknown): Promise<{ value: R; result: TransferResult }> {
+  const state = new Transfer(url, options, sink, follow)
   try {
+    await sink.start()
     for (let failures = 0; ; ) {
       if (options.signal?.aborted) throw new AbortedError(`Downloading ${redact(url)}`)
       const outcome = await state.attempt()
@@ -69,16 +100,18 @@ export async function downloadFile(url: string, options: DownloadOptions): Promi
       if (state.written > 0) state.resumed++
       await sleep(outcome.delayMs ?? (options.backoffMs ?? 250) * 2 ** (failures - 1), options.signal, 'Downloading')
     }
-    return await state.finish()
+    const result = await state.finish()
+    return { value: await sink.commit(), result }
   } catch (error) {
-    await state.discard()
-    const written = fsWriteError(error)
-    if (written !== error) throw written
-    throw error instanceof SpikesError ? error : new NetworkError(`Downloading ${redact(url)} failed: ${(error as Error)?.message ?? error}.`, { url: redact(url) }, { cause: error })
+    await sink.discard()
+    const mapped = typed(error)
+    if (mapped instanceof SpikesError) throw mapped
+    throw new NetworkError(`Downloading ${redact(url)} failed: ${(error as Error)?.message ?? error}.`, { url: redact(url) }, { cause: error })
   }
 }
 
-class Transfer {
+/** One download's HTTP side: requests, redirects, resume offsets, counters and the final checks; bytes go to `sink`. */
+class Transfer<R> {
   written = 0
   /** Size the server reports (Content-Length / Content-Range); the archive's size is checked at the end. */
   total: number | undefined
@@ -87,22 +120,20 @@ class Transfer {
   restarted = 0
   /** HTTP status of the last failed attempt, when it failed on a status. */
   lastStatus: number | undefined
-  private readonly tmp: string
-  private handle: FileHandle | null = null
-  private hash: Hash = createHash('sha256')
   private target: string
   private lastProgress = 0
 
+  /**
+   * @param followRedirects let fetch follow redirects (browsers: a page cannot see them, `manual` gives an
+   *   opaque response) instead of following them by hand so that headers stay on the first origin.
+   */
   constructor(
     private readonly url: string,
-    private readonly options: DownloadOptions,
+    private readonly options: TransferOptions,
+    private readonly sink: DownloadSink<R>,
+    private readonly followRedirects: boolean,
   ) {
-    this.tmp = join(dirname(options.dest), `.${basename(options.dest)}.${randomBytes(6).toString('hex')}.part`)
     this.target = url
-  }
-
-  async start(): Promise<void> {
-    this.handle = await open(this.tmp, 'w')
   }
 
   /** One request: follows redirects, appends the body; transient failures come back as an outcome. */
@@ -126,10 +157,11 @@ class Transfer {
         this.requests++
         let response: Response
         try {
-          response = await doFetch(this.target, { headers, signal: controller.signal, redirect: 'manual' })
+          response = await doFetch(this.target, { headers, signal: controller.signal, redirect: this.followRedirects ? 'follow' : 'manual' })
         } catch (error) {
           return { done: false, reason: describeError(error, controller.signal.aborted) }
         }
+        if (response.redirected) this.requests++
         const location = response.headers.get('location')
         if (response.status >= 300 && response.status < 400 && location) {
           await response.body?.cancel().catch(() => {})
@@ -160,16 +192,24 @@ class Transfer {
           throw new NetworkError(`GET ${redact(this.target)} failed with HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}.`, { url: redact(this.target), status: response.status })
         }
         if (!response.body) throw new NetworkError(`${redact(this.target)} answered without a body.`, { url: redact(this.target) })
+        // A failing read of the body is transient (resume); a failing write to the sink is not.
+        const reader = response.body.getReader()
         try {
-          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          for (;;) {
+            let next: ReadableStreamReadResult<Uint8Array>
+            try {
+              next = await reader.read()
+            } catch (error) {
+              return { done: false, reason: describeError(error, controller.signal.aborted) }
+            }
+            if (next.done) break
             arm()
-            await this.handle!.write(chunk)
-            this.hash.update(chunk)
-            this.written += chunk.length
+            await this.sink.write(next.value)
+            this.written += next.value.length
             this.progress()
           }
-        } catch (error) {
-          return { done: false, reason: describeError(error, controller.signal.aborted) }
+        } finally {
+          reader.cancel().catch(() => {})
         }
         if (this.total !== undefined && this.written < this.total) return { done: false, reason: `the body ended after ${this.written} of ${this.total} bytes` }
         return { done: true }
@@ -180,36 +220,24 @@ class Transfer {
     }
   }
 
-  async finish(): Promise<DownloadResult> {
+  /** Size and digest checks once every byte has arrived. */
+  async finish(): Promise<TransferResult> {
     this.progress(true)
-    await this.handle!.close()
-    this.handle = null
-    const digest = this.hash.digest('hex')
-    const { expectedSize, sha256, dest } = this.options
+    const digest = await this.sink.digest()
+    const { expectedSize, sha256 } = this.options
     if (expectedSize !== undefined && this.written !== expectedSize) {
-      throw new IntegrityError(`Downloaded ${this.written} bytes of ${redact(this.url)}, but the archive says the asset has ${expectedSize}; the file was removed.`, { expected: expectedSize, actual: this.written, check: 'size' })
+      throw new IntegrityError(`Downloaded ${this.written} bytes of ${redact(this.url)}, but the archive says the asset has ${expectedSize}; nothing was kept.`, { expected: expectedSize, actual: this.written, check: 'size' })
     }
     if (sha256 && digest !== sha256.toLowerCase()) {
-      throw new IntegrityError(`The SHA-256 of the downloaded ${basename(dest)} does not match the archive's digest; the file was removed. Retry the download.`, { expected: sha256, actual: digest, check: 'sha256' })
+      throw new IntegrityError(`The SHA-256 of ${redact(this.url)} as downloaded does not match the archive's digest; nothing was kept. Retry the download.`, { expected: sha256, actual: digest, check: 'sha256' })
     }
-    await rename(this.tmp, dest)
-    return { path: dest, bytes: this.written, requests: this.requests, resumed: this.resumed, restarted: this.restarted, sha256: digest, verified: !!sha256 }
+    return { bytes: this.written, requests: this.requests, resumed: this.resumed, restarted: this.restarted, sha256: digest, verified: !!sha256 }
   }
 
-  /** Removes the temporary file (every failure path). */
-  async discard(): Promise<void> {
-    await this.handle?.close().catch(() => {})
-    this.handle = null
-    await rm(this.tmp, { force: true }).catch(() => {})
-  }
-
-  /** The server ignored Range on a resume: start the file and the digest over. */
+  /** The server ignored Range on a resume: start the sink and the count over. */
   private async restart(): Promise<void> {
     this.restarted++
-    await this.handle!.truncate(0)
-    await this.handle!.close()
-    this.handle = await open(this.tmp, 'w')
-    this.hash = createHash('sha256')
+    await this.sink.restart()
     this.written = 0
   }
 

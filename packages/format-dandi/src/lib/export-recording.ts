@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, dirname, join, resolve } from 'node:path'
 import { AbortedError, InvalidArgumentError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
-import { fsWriteError } from '@spikes/core/node'
 import { openHdf5, RemoteFile, remoteFileMounter, type Hdf5File } from '@spikes/hdf5'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { downloadFile } from './download.js'
+import { nodeDeps, type NodeDeps } from './node-deps.js'
 import { describeElectricalSeries, type ElectricalSeriesInfo } from './electrical-series.js'
 import { sourceReference } from './reference.js'
 import { resolveAsset } from './resolve-asset.js'
@@ -96,6 +92,9 @@ const KNOWN = new Set([
 export async function exportRecordingFromDandi(asset: string, zarrDest: string, options: ExportRecordingOptions = {}): Promise<ExportRecordingResult> {
   const o = checkExportOptions(options)
   if (typeof zarrDest !== 'string' || !zarrDest) throw new InvalidArgumentError('zarrDest', zarrDest, 'the path of the Zarr folder to write')
+  const deps = await nodeDeps()
+  const { mkdir, mkdtemp, rename, rm, stat, writeFile } = deps.fs
+  const { basename, dirname, join, resolve } = deps.path
   const dest = resolve(zarrDest)
   const exists = await stat(dest).then(() => true, () => false)
   if (exists && !o.overwrite) throw new InvalidArgumentError('zarrDest', dest, 'a path that does not exist yet, or overwrite: true to replace it')
@@ -108,7 +107,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   const transfer = { mode: (o.download ? 'download' : 'range') as 'range' | 'download', requests: 0, bytes_fetched: 0, api_requests: info.requests }
 
   const cleanups: (() => Promise<void>)[] = []
-  const staging = join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.partial`)
+  const staging = join(dirname(dest), `.${basename(dest)}.${deps.crypto.randomBytes(6).toString('hex')}.partial`)
   let file: Hdf5File | null = null
   let remote: RemoteFile | null = null
   let nwbPath: string | undefined
@@ -123,7 +122,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
     }
     if (!file) {
       transfer.mode = 'download'
-      const folder = o.downloadDir ?? (o.keepNwb ? dirname(dest) : await mkdtemp(join(tmpdir(), 'spikes-dandi-')))
+      const folder = o.downloadDir ?? (o.keepNwb ? dirname(dest) : await mkdtemp(join(deps.os.tmpdir(), 'spikes-dandi-')))
       if (o.downloadDir ?? o.keepNwb) await mkdir(folder, { recursive: true })
       else cleanups.push(() => rm(folder, { recursive: true, force: true }))
       nwbPath = await insideFolder(folder, safeFileName(info.path, info.assetId))
@@ -150,7 +149,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
     const h5 = file
     const series = guardRemote(remote, () => describeElectricalSeries(h5, o.electricalSeriesPath))
     const nwbMetadata = await readNwbMetadata(h5, collector)
-    const shape = await guardRemoteAsync(remote, () => writeStore(h5, series, staging, o, progress, options.signal))
+    const shape = await guardRemoteAsync(remote, () => writeStore(h5, series, staging, o, progress, deps, options.signal))
 
     const sidecar: Record<string, unknown> = {
       format: 'spikeinterface_zarr',
@@ -191,7 +190,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
     await rm(staging, { recursive: true, force: true }).catch(() => {})
     if (nwbPath && o.keepNwb) await rm(nwbPath, { force: true }).catch(() => {})
     if (options.signal?.aborted && !(error instanceof AbortedError)) throw new AbortedError('Exporting a recording')
-    throw remote?.lastError ?? fsWriteError(error)
+    throw remote?.lastError ?? deps.core.fsWriteError(error)
   } finally {
     await closeQuietly(file, remote)
     for (const c of cleanups) await c().catch(() => {})
@@ -263,7 +262,7 @@ function checkExportOptions(options: ExportRecordingOptions): CheckedExport {
   }
 }
 
-async function writeStore(file: Hdf5File, s: ElectricalSeriesInfo, root: string, o: CheckedExport, progress: (p: Progress) => void, signal?: AbortSignal): Promise<{ dtype: string }> {
+async function writeStore(file: Hdf5File, s: ElectricalSeriesInfo, root: string, o: CheckedExport, progress: (p: Progress) => void, deps: NodeDeps, signal?: AbortSignal): Promise<{ dtype: string }> {
   const C = s.nChannels
   const twoD = (s.data.shape ?? []).length === 2
   const probe = s.data.readNumeric({ start: twoD ? [0, 0] : 0, count: twoD ? [Math.min(1, s.nSamples), C] : Math.min(1, s.nSamples), as: 'native' })
@@ -275,8 +274,8 @@ async function writeStore(file: Hdf5File, s: ElectricalSeriesInfo, root: string,
   const outSample = scaled ? new Float32Array(0) : new Native(0)
   const dtype = zarrDtype(outSample as ArrayBufferView)
 
-  const w = new ZarrV2Writer(root)
-  await mkdir(root, { recursive: true })
+  const w = new ZarrV2Writer(root, deps)
+  await deps.fs.mkdir(root, { recursive: true })
   await w.group('', { sampling_frequency: s.samplingRateHz, num_segments: 1, annotations: { is_filtered: false }, provenance: null })
   if (typeof s.channelIds[0] === 'string') await w.stringArray('channel_ids', s.channelIds as string[])
   else await w.smallArray('channel_ids', BigInt64Array.from(s.channelIds as number[], (v) => BigInt(Math.trunc(v))))

@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { AbortedError, throwIfAborted, type LoadContext, type SpikeData } from '@spikes/core'
-import { ensureWritableFolder, fileSource } from '@spikes/core/node'
-import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
+import { AbortedError, UnsupportedError, bytesSource, throwIfAborted, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
+import { RemoteFile, canReadRemoteInPlace, registerRemoteHdf5 } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
 import { authHeaders, resolveClientOptions } from './client.js'
-import { downloadFile } from './download.js'
+import { downloadFile, downloadToMemory, type TransferOptions } from './download.js'
+import { nodeDeps } from './node-deps.js'
 import { sourceReference } from './reference.js'
 import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
@@ -26,10 +23,21 @@ export interface TransferReport {
 /**
  * Loads one DANDI NWB asset: resolves it, then reads its Units table remotely with Range requests (default)
  * or downloads it (download: true, downloadDir, or a server without Range support), and hands the file to
- * the nwb loader. Adds SpikeLab's provenance keys to the metadata.
+ * the nwb loader. Adds SpikeLab's provenance keys to the metadata. Downloads go to a file under Node and
+ * into memory in a browser, where Range reads need a Web Worker.
  */
 export async function loadDandi(input: string, options: CheckedDandiOptions, context: LoadContext): Promise<SpikeData> {
   throwIfAborted(context.signal, 'Loading from DANDI')
+  if (!options.download && !canReadRemoteInPlace()) {
+    throw new UnsupportedError(
+      'dandi-main-thread',
+      "Reading a DANDI asset in place needs blocking reads, which a browser allows only in a Web Worker. Load it from a Web Worker, or pass download: true to fetch the whole asset into memory first.",
+      { input },
+    )
+  }
+  if (options.downloadDir !== null && !canDownloadToDisk()) {
+    throw new UnsupportedError('dandi-download-dir', 'downloadDir needs a file system (Node). In a browser, pass download: true: the asset is then fetched into memory.', { downloadDir: options.downloadDir })
+  }
   const { checkNwbOptions, nwbLoader } = await import('@spikes/format-nwb')
   const nwbOptions = checkNwbOptions(options.nwb)
   const client = { ...options.client, signal: context.signal, fetch: context.fetch }
@@ -59,39 +67,68 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   }
   if (!data) {
     transfer.mode = 'download'
-    const keep = options.downloadDir !== null
-    const folder = keep ? (options.downloadDir as string) : await mkdtemp(join(tmpdir(), 'spikes-dandi-'))
-    try {
-      if (keep) await ensureWritableFolder(folder)
-      const dest = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
-      const r = resolveClientOptions(clientForAsset)
-      const result = await downloadFile(asset.downloadUrl, {
-        dest,
-        headers: authHeaders(r, asset.downloadUrl),
-        expectedSize: asset.size,
-        sha256: options.verifyDigest ? asset.sha256 : undefined,
-        stallTimeoutMs: options.stallTimeoutMs,
-        retries: r.http.retries,
-        backoffMs: r.http.backoffMs,
-        signal: context.signal,
-        fetch: context.fetch,
-        onProgress: (loaded, total) => context.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
-      })
-      transfer.requests += result.requests
-      transfer.bytes_fetched += result.bytes
-      transfer.asset_size ??= result.bytes
-      const source = await fileSource(dest)
-      try {
-        data = await nwbLoader.load(source, nwbOptions as never, context)
-      } finally {
-        await source.close().catch(() => {})
-      }
-      if (keep) downloadedPath = dest
-    } finally {
-      if (!keep) await rm(folder, { recursive: true, force: true }).catch(() => {})
+    const r = resolveClientOptions(clientForAsset)
+    const how: TransferOptions = {
+      headers: authHeaders(r, asset.downloadUrl),
+      expectedSize: asset.size,
+      sha256: options.verifyDigest ? asset.sha256 : undefined,
+      stallTimeoutMs: options.stallTimeoutMs,
+      retries: r.http.retries,
+      backoffMs: r.http.backoffMs,
+      signal: context.signal,
+      fetch: context.fetch,
+      onProgress: (loaded, total) => context.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
     }
+    const load = (source: ByteSource) => nwbLoader.load(source, nwbOptions as never, context)
+    const downloaded = canDownloadToDisk() ? await loadFromDisk(asset, options.downloadDir, how, load) : await loadFromMemory(asset, how, load)
+    data = downloaded.data
+    downloadedPath = downloaded.path
+    transfer.requests += downloaded.requests
+    transfer.bytes_fetched += downloaded.bytes
+    transfer.asset_size ??= downloaded.bytes
   }
   return data.with({ metadata: provenance(data.metadata, asset, transfer, downloadedPath) })
+}
+
+interface Downloaded {
+  data: SpikeData
+  /** The kept file (downloadDir given). */
+  path: string | undefined
+  requests: number
+  bytes: number
+}
+
+type LoadBytes = (source: ByteSource) => Promise<SpikeData>
+
+function canDownloadToDisk(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string'
+}
+
+/** Node: to `downloadDir` (kept) or a temporary folder (removed), then loaded from the file. */
+async function loadFromDisk(asset: ResolvedAsset, downloadDir: string | null, how: TransferOptions, load: LoadBytes): Promise<Downloaded> {
+  const { fs, os, path, core } = await nodeDeps()
+  const keep = downloadDir !== null
+  const folder = keep ? downloadDir : await fs.mkdtemp(path.join(os.tmpdir(), 'spikes-dandi-'))
+  try {
+    if (keep) await core.ensureWritableFolder(folder)
+    const dest = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
+    const result = await downloadFile(asset.downloadUrl, { ...how, dest })
+    const source = await core.fileSource(dest)
+    try {
+      return { data: await load(source), path: keep ? dest : undefined, requests: result.requests, bytes: result.bytes }
+    } finally {
+      await source.close().catch(() => {})
+    }
+  } finally {
+    if (!keep) await fs.rm(folder, { recursive: true, force: true }).catch(() => {})
+  }
+}
+
+/** Browsers: into memory (allocated once when the archive gives the size), then loaded from the bytes. */
+async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: LoadBytes): Promise<Downloaded> {
+  const result = await downloadToMemory(asset.downloadUrl, how)
+  const name = safeFileName(asset.path, asset.assetId)
+  return { data: await load(bytesSource(result.data, name)), path: undefined, requests: result.requests, bytes: result.bytes }
 }
 
 async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {

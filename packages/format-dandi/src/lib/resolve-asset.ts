@@ -87,7 +87,8 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
 
 /**
  * Resolves the archive's download redirect (to signed storage) by hand, so the token goes only to the
- * API's origin; returns the URL the bytes come from and the headers to send there.
+ * API's origin; returns the URL the bytes come from and the headers to send there. In a browser, which
+ * does not show redirects to pages, returns `url` itself.
  */
 export async function resolveRedirects(url: string, client: DandiClientOptions): Promise<{ url: string; headers: Record<string, string>; requests: number }> {
   const r = resolveClientOptions(client)
@@ -113,6 +114,11 @@ export async function resolveRedirects(url: string, client: DandiClientOptions):
     break
   }
   await response.body?.cancel().catch(() => {})
+  if (response.type === 'opaqueredirect') {
+    // A browser hides a redirect's target from the page: the reader follows it itself (and, with
+    // synchronous XHR, learns where it went from responseURL).
+    return { url, headers: authHeaders(r, url), requests }
+  }
   const location = response.headers.get('location')
   if (response.status >= 300 && response.status < 400 && location) {
     // The archive answers with a signed storage URL; reads go there (a further hop is followed by the

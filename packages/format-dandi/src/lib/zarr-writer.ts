@@ -1,6 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { deflateSync } from 'node:zlib'
+import type { NodeDeps } from './node-deps.js'
 
 /** Zarr v2 dtype strings of the typed arrays the writer accepts. */
 export function zarrDtype(array: ArrayBufferView): string {
@@ -37,17 +35,29 @@ export class ZarrV2Writer {
   private readonly meta: Record<string, unknown> = {}
   private readonly arrays = new Map<string, ZarrArraySpec>()
 
-  constructor(readonly root: string) {}
+  private readonly fs: NodeDeps['fs']
+  private readonly join: NodeDeps['path']['join']
+  private readonly deflate: NodeDeps['zlib']['deflateSync']
+
+  /** `deps`: the Node modules (see nodeDeps), passed in so that this module imports none. */
+  constructor(
+    readonly root: string,
+    deps: Pick<NodeDeps, 'fs' | 'path' | 'zlib'>,
+  ) {
+    this.fs = deps.fs
+    this.join = deps.path.join
+    this.deflate = deps.zlib.deflateSync
+  }
 
   async group(path: string, attrs: Record<string, unknown> = {}): Promise<void> {
-    const dir = join(this.root, path)
-    await mkdir(dir, { recursive: true })
+    const dir = this.join(this.root, path)
+    await this.fs.mkdir(dir, { recursive: true })
     await this.json(path, '.zgroup', { zarr_format: 2 })
     await this.json(path, '.zattrs', attrs)
   }
 
   async array(path: string, spec: ZarrArraySpec): Promise<void> {
-    await mkdir(join(this.root, path), { recursive: true })
+    await this.fs.mkdir(this.join(this.root, path), { recursive: true })
     this.arrays.set(path, spec)
     await this.json(path, '.zarray', {
       chunks: spec.chunks,
@@ -68,8 +78,8 @@ export class ZarrV2Writer {
     const spec = this.arrays.get(path)
     if (!spec) throw new Error(`array ${path} was not declared`)
     let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    if (spec.zlibLevel > 0) bytes = deflateSync(bytes, { level: spec.zlibLevel })
-    await writeFile(join(this.root, path, index.join('.')), bytes)
+    if (spec.zlibLevel > 0) bytes = this.deflate(bytes, { level: spec.zlibLevel })
+    await this.fs.writeFile(this.join(this.root, path, index.join('.')), bytes)
     return bytes.length
   }
 
@@ -88,23 +98,23 @@ export class ZarrV2Writer {
       let j = 0
       for (const ch of v) out[i * width + j++] = ch.codePointAt(0) as number
     })
-    await mkdir(join(this.root, path), { recursive: true })
+    await this.fs.mkdir(this.join(this.root, path), { recursive: true })
     const spec: ZarrArraySpec = { shape: [values.length], chunks: [Math.max(1, values.length)], dtype: `<U${width}`, zlibLevel: 0, fillValue: null }
     this.arrays.set(path, spec)
     await this.json(path, '.zarray', { chunks: spec.chunks, compressor: null, dimension_separator: '.', dtype: spec.dtype, fill_value: '', filters: null, order: 'C', shape: spec.shape, zarr_format: 2 })
     await this.json(path, '.zattrs', {})
-    if (values.length > 0) await writeFile(join(this.root, path, '0'), new Uint8Array(out.buffer))
+    if (values.length > 0) await this.fs.writeFile(this.join(this.root, path, '0'), new Uint8Array(out.buffer))
   }
 
   /** Consolidated metadata, so readers open the store with one read. */
   async finish(): Promise<void> {
-    await writeFile(join(this.root, '.zmetadata'), JSON.stringify({ metadata: this.meta, zarr_consolidated_format: 1 }, null, 2))
+    await this.fs.writeFile(this.join(this.root, '.zmetadata'), JSON.stringify({ metadata: this.meta, zarr_consolidated_format: 1 }, null, 2))
   }
 
   private async json(path: string, name: string, value: unknown): Promise<void> {
     const key = path ? `${path}/${name}` : name
     this.meta[key] = value
-    await writeFile(join(this.root, path, name), JSON.stringify(value, jsonSafe, 2))
+    await this.fs.writeFile(this.join(this.root, path, name), JSON.stringify(value, jsonSafe, 2))
   }
 }
 

@@ -44,6 +44,13 @@ export async function startEmulator(config) {
   let base = ''
 
   const server = createServer((req, res) => {
+    // CORS as the archive and its S3 bucket answer it, so pages on another origin can read (browser tests).
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, Retry-After, ETag')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Authorization, Content-Type', 'Access-Control-Max-Age': '600' }).end()
+      return
+    }
     handle(req, res).catch((error) => {
       try {
         if (!res.headersSent) json(res, 500, { detail: String(error?.message ?? error) })

@@ -21,6 +21,11 @@ export function inWebWorker(): boolean {
   return typeof scope === 'function' && globalThis instanceof scope && typeof XMLHttpRequest === 'function'
 }
 
+/** Whether RemoteFile can work here: under Node, or in a browser's Web Worker (not on a page's main thread). */
+export function canReadRemoteInPlace(): boolean {
+  return isNode || inWebWorker()
+}
+
 /**
  * The Range transport for this runtime: SyncHttp under Node, XhrSyncHttp in a Web Worker. On a page's main
  * thread, which may not block, UnsupportedError (feature `remote-hdf5-main-thread`) with what to do instead.
