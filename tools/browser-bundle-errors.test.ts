@@ -6,28 +6,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { bundleScript } from './browser-bundle.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'spikes-bundle-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 /** Bundles `script` for browsers in one file, runs it, and returns its default export (awaited). */
 async function runBundled(name: string, script: string): Promise<unknown> {
-  const bundled = await build({
-    stdin: { contents: script, resolveDir: ROOT, sourcefile: `${name}.js`, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    conditions: ['@spikes/source'],
-    logLevel: 'silent',
-  })
   const file = join(out, `${name}.mjs`)
-  writeFileSync(file, bundled.outputFiles[0].contents)
+  writeFileSync(file, await bundleScript(script, `${name}.js`))
   return (await import(pathToFileURL(file).href)).default
 }
 

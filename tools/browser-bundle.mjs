@@ -48,3 +48,22 @@ export async function bundlePackage(name) {
   })
   return { bytes: result.outputFiles.reduce((n, f) => n + f.contents.length, 0), nodeImports: Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:')) }
 }
+
+/**
+ * Bundles a script (ESM source text, imports resolved from the repository root) for browsers into one
+ * file, against the packages' TypeScript sources, without splitting; returns the bundle's bytes.
+ */
+export async function bundleScript(contents, sourcefile = 'script.js') {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const bundled = await build({
+    stdin: { contents, resolveDir: root, sourcefile, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    conditions: ['@spikes/source'],
+    logLevel: 'silent',
+  })
+  return bundled.outputFiles[0].contents
+}

@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { bundleScript } from './browser-bundle.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CORPUS = join(ROOT, '..', 'shared', 'corpus')
@@ -28,20 +28,6 @@ ${body}
 await fetch('result', { method: 'POST', body: JSON.stringify(result) })
 `
 
-async function bundle(script: string): Promise<Uint8Array> {
-  const bundled = await build({
-    stdin: { contents: script, resolveDir: ROOT, sourcefile: 'page.js', loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    conditions: ['@spikes/source'],
-    logLevel: 'silent',
-  })
-  return bundled.outputFiles[0].contents
-}
-
 /** Routes of the page's server before its static files: returns true when it answered the request. */
 type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean
 
@@ -53,9 +39,9 @@ type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean
 async function runInChromium(script: string, files: Record<string, Uint8Array>, extra: { worker?: string; routes?: ExtraRoutes } = {}): Promise<unknown> {
   const served: Record<string, [string, Uint8Array | string]> = {
     '/index.html': ['text/html', '<!doctype html><html><body><script type="module" src="bundle.js"></script></body></html>'],
-    '/bundle.js': ['text/javascript', await bundle(script)],
+    '/bundle.js': ['text/javascript', await bundleScript(script, 'page.js')],
   }
-  if (extra.worker !== undefined) served['/worker.js'] = ['text/javascript', await bundle(extra.worker)]
+  if (extra.worker !== undefined) served['/worker.js'] = ['text/javascript', await bundleScript(extra.worker, 'worker.js')]
   for (const [name, content] of Object.entries(files)) served[`/${name}`] = ['application/octet-stream', content]
   let report: (body: string) => void = () => {}
   const reported = new Promise<string>((resolve) => (report = resolve))

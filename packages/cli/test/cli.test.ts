@@ -8,16 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SpikeData, UnsupportedError } from '@spikes/core'
 import { spikeDataToJson } from '@spikes/core/json'
 import { main } from '../src/main.js'
+import { captureIo } from './support/capture-io.js'
 
-function io() {
-  const out: string[] = []
-  const err: string[] = []
-  return {
-    io: { stdout: { write: (s: string) => (out.push(s), true) }, stderr: { write: (s: string) => (err.push(s), true) }, env: {} },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  }
-}
 
 let dir = ''
 let input = ''
@@ -31,7 +23,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 
 describe('spikes inspect', () => {
   it('summarises the bundled sample when given no input', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['inspect', '--json'], t.io)).toBe(0)
     const s = JSON.parse(t.stdout())
     expect(s.N).toBe(32)
@@ -42,7 +34,7 @@ describe('spikes inspect', () => {
   })
 
   it('prints a readable summary with rates', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['inspect', input], t.io)).toBe(0)
     expect(t.stdout()).toContain('units        3')
     expect(t.stdout()).toContain('spikes       4')
@@ -51,7 +43,7 @@ describe('spikes inspect', () => {
   })
 
   it('gives the contract fields with --json', async () => {
-    const t = io()
+    const t = captureIo()
     await main(['inspect', input, '--json'], t.io)
     const s = JSON.parse(t.stdout())
     expect(Object.keys(s).sort()).toEqual(['N', 'format', 'lengthMs', 'meanRateHz', 'medianRateHz', 'metadata', 'reason', 'startTimeMs', 'totalSpikes', 'warnings'])
@@ -61,7 +53,7 @@ describe('spikes inspect', () => {
 
 describe('spikes load', () => {
   it('prints the whole SpikeData as one JSON document', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['load', input, '--format', 'spikes-json', '--json'], t.io)).toBe(0)
     const doc = JSON.parse(t.stdout())
     expect(doc.trains).toEqual([[1, 2, 3], [10], []])
@@ -71,7 +63,7 @@ describe('spikes load', () => {
   })
 
   it('fails with error[CODE] and a JSON error document, never a stack trace', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['load', join(dir, 'missing.nwb'), '--json'], t.io)).toBe(1)
     expect(t.stderr()).toMatch(/^error\[SPIKES_MISSING_FILE\]: /)
     expect(JSON.parse(t.stdout())).toEqual({ error: { code: 'SPIKES_MISSING_FILE', message: expect.any(String) } })
@@ -87,19 +79,19 @@ describe('spikes load', () => {
       [['frobnicate', '--json'], 'SPIKES_INVALID_ARGUMENT'],
       [['load', '--json'], 'SPIKES_INVALID_ARGUMENT'],
     ] as const) {
-      const t = io()
+      const t = captureIo()
       expect(await main(argv, t.io), argv.join(' ')).toBe(1)
       expect(JSON.parse(t.stdout()).error.code, argv.join(' ')).toBe(code)
     }
   })
 
   it('checks every installed format\'s options before touching the input', async () => {
-    const formats = io()
+    const formats = captureIo()
     await main(['formats', '--json'], formats.io)
     const ids = (JSON.parse(formats.stdout()) as { id: string }[]).map((r) => r.id)
     expect(ids.length).toBeGreaterThanOrEqual(10)
     for (const id of ids) {
-      const t = io()
+      const t = captureIo()
       expect(await main(['load', join(dir, 'does-not-exist'), '--format', id, '--options', '{"bogusOption": 1}', '--json'], t.io), id).toBe(1)
       expect(JSON.parse(t.stdout()).error.code, id).toBe('SPIKES_INVALID_ARGUMENT')
     }
@@ -108,7 +100,7 @@ describe('spikes load', () => {
   it('names an unrecognised file', async () => {
     const junk = join(dir, 'junk.bin')
     await writeFile(junk, 'not a recording')
-    const t = io()
+    const t = captureIo()
     expect(await main(['inspect', junk, '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_UNKNOWN_FORMAT')
   })
@@ -120,7 +112,7 @@ describe('spikes load --json', () => {
     const sd = SpikeData.fromTrains([[0.5, 1.25], [3]], { lengthMs: 4, rawData: { data: raw, shape: [2, 3, 2] }, rawTimeMs: [0, 2], metadata: { identifier: 'raw-1' } })
     const file = join(dir, 'raw.json')
     await writeFile(file, JSON.stringify(spikeDataToJson(sd)))
-    const t = io()
+    const t = captureIo()
     expect(await main(['load', file, '--json'], t.io)).toBe(0)
     const { format, ...streamed } = JSON.parse(t.stdout())
     expect(format).toBe('spikes-json')
@@ -135,7 +127,7 @@ describe('spikes load --json', () => {
 describe('spikes raster', () => {
   it('writes an SVG with one row per unit and a time axis', async () => {
     const out = join(dir, 'r.svg')
-    const t = io()
+    const t = captureIo()
     expect(await main(['raster', input, '-o', out], t.io)).toBe(0)
     const svg = await readFile(out, 'utf8')
     expect(svg.startsWith('<svg')).toBe(true)
@@ -146,20 +138,20 @@ describe('spikes raster', () => {
 
   it('writes a PNG', async () => {
     const out = join(dir, 'r.png')
-    expect(await main(['raster', input, '-o', out, '--width', '600'], io().io)).toBe(0)
+    expect(await main(['raster', input, '-o', out, '--width', '600'], captureIo().io)).toBe(0)
     const png = await readFile(out)
     expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
     expect(png.readUInt32BE(16)).toBe(600)
   })
 
   it('refuses other extensions', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['raster', input, '-o', join(dir, 'r.jpg')], t.io)).toBe(1)
     expect(t.stderr()).toContain('error[SPIKES_INVALID_ARGUMENT]')
   })
 
   it('refuses an output folder that does not exist before loading anything', async () => {
-    const t = io()
+    const t = captureIo()
     // The input does not exist either: the output is checked first, so the error is about it.
     expect(await main(['raster', join(dir, 'no-input.nwb'), '-o', join(dir, 'no-such-folder', 'r.svg')], t.io)).toBe(1)
     expect(t.stderr()).toMatch(/^error\[SPIKES_WRITE_FAILED\]: Writing .*no-such-folder.*r\.svg failed: its folder does not exist/)
@@ -168,7 +160,7 @@ describe('spikes raster', () => {
 
 describe('spikes formats', () => {
   it('lists installed loaders', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['formats', '--json'], t.io)).toBe(0)
     const rows = JSON.parse(t.stdout()) as { id: string; package: string }[]
     expect(rows.find((r) => r.id === 'spikes-json')).toMatchObject({ package: '@spikes/core' })
@@ -198,10 +190,10 @@ describe('third-party plugins', () => {
 describe('spikes convert', () => {
   it('writes any loadable input as NWB that loads back to the same trains', async () => {
     const out = join(dir, 'converted.nwb')
-    const t = io()
+    const t = captureIo()
     expect(await main(['convert', input, '-o', out, '--json'], t.io)).toBe(0)
     expect(JSON.parse(t.stdout())).toEqual({ output: out, N: 3, totalSpikes: 4 })
-    const back = io()
+    const back = captureIo()
     expect(await main(['load', out, '--json'], back.io)).toBe(0)
     const doc = JSON.parse(back.stdout())
     expect([doc.format, doc.N, doc.lengthMs]).toEqual(['nwb', 3, 1000])
@@ -209,13 +201,13 @@ describe('spikes convert', () => {
   })
 
   it('needs an .nwb output', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['convert', input, '-o', join(dir, 'x.h5'), '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_INVALID_ARGUMENT')
   })
 
   it('refuses an output folder that does not exist, before loading the input', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['convert', join(dir, 'no-input.nwb'), '-o', join(dir, 'no-such-folder', 'x.nwb'), '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error).toMatchObject({ code: 'SPIKES_WRITE_FAILED', message: expect.stringContaining('its folder does not exist') })
   })

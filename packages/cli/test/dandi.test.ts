@@ -4,12 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
 import { startDandiEmulator } from '../../format-dandi/test/support/emulator.js'
 import { IN_CI, R, REAL } from '../../format-dandi/test/support/fixtures.js'
+import { captureIo } from './support/capture-io.js'
 
-function io() {
-  const out: string[] = []
-  const err: string[] = []
-  return { io: { stdout: { write: (s: string) => (out.push(s), true) }, stderr: { write: (s: string) => (err.push(s), true) }, env: {} }, stdout: () => out.join(''), stderr: () => err.join('') }
-}
 
 describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
   it('has the shared real data', () => expect(REAL).toBe(true))
@@ -26,12 +22,12 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
   afterAll(() => emu.close())
 
   it('ls lists every asset, across pages', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['dandi', 'ls', '000401', '--api-base', emu.apiBase, '--json'], t.io), t.stderr()).toBe(0)
     const rows = JSON.parse(t.stdout()) as { path: string; assetId: string; size: number }[]
     expect(rows.map((r) => r.path).sort()).toEqual(['sub-A8604/sub-A8604_ecephys.nwb', 'sub-B/sub-B_ecephys.nwb'])
     expect(rows.find((r) => r.path.startsWith('sub-A8604'))).toMatchObject({ assetId: emu.asset('sub-A8604/sub-A8604_ecephys.nwb').assetId, size: emu.asset('sub-A8604/sub-A8604_ecephys.nwb').size })
-    const text = io()
+    const text = captureIo()
     expect(await main(['dandi', 'ls', '000401', '--api-base', emu.apiBase, '--glob', 'sub-B/*'], text.io)).toBe(0)
     expect(text.stdout().trim().split('\n')).toHaveLength(1)
     expect(text.stdout()).toContain(`sub-B/sub-B_ecephys.nwb\t`)
@@ -39,18 +35,18 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
 
   it('load dandi://… reads the NWB remotely, and a bare asset id works with --format dandi', async () => {
     const options = JSON.stringify({ apiBase: emu.apiBase })
-    const t = io()
+    const t = captureIo()
     expect(await main(['load', 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', '--options', options, '--json'], t.io), t.stdout().slice(0, 300)).toBe(0)
     const doc = JSON.parse(t.stdout())
     expect(doc.format).toBe('dandi')
     expect(doc.metadata.dandi_dandiset_id).toBe('000401')
-    const byId = io()
+    const byId = captureIo()
     expect(await main(['inspect', emu.asset('sub-A8604/sub-A8604_ecephys.nwb').assetId, '--format', 'dandi', '--options', options, '--json'], byId.io), byId.stdout().slice(0, 300)).toBe(0)
     expect(JSON.parse(byId.stdout()).N).toBe(doc.N)
   })
 
   it('ls needs a dandiset', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['dandi', 'ls', '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
   })

@@ -8,12 +8,8 @@ import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { main } from '../src/main.js'
 import { startEmulator, type Emulator } from '../../format-ibl/test/support/emulator.js'
 import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '../../format-ibl/test/support/ibl-fixtures.js'
+import { captureIo } from './support/capture-io.js'
 
-function io() {
-  const out: string[] = []
-  const err: string[] = []
-  return { io: { stdout: { write: (s: string) => (out.push(s), true) }, stderr: { write: (s: string) => (err.push(s), true) }, env: {} }, stdout: () => out.join(''), stderr: () => err.join('') }
-}
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf'))
 if (!present && IN_CI) it('IBL real data is present', () => expect(present).toBe(true))
@@ -31,7 +27,7 @@ describe.skipIf(!present)('spikes ibl', () => {
   })
 
   it('probes: filters and orders as SpikeLab', async () => {
-    const t = io()
+    const t = captureIo()
     const argv = ['ibl', 'probes', '--regions', 'MOs,MOp', '--min-units', '5', '--min-fraction', '0.5', '--units-table', emu.url + QUERY_PATH, '--cache-dir', cacheDir]
     expect(await main([...argv, '--json'], t.io), t.stderr()).toBe(0)
     expect(JSON.parse(t.stdout()).map((s: { pid: string; n_good_units: number }) => [s.pid, s.n_good_units])).toEqual([
@@ -39,22 +35,22 @@ describe.skipIf(!present)('spikes ibl', () => {
       [QUERY.B[1], 8],
       [QUERY.A[1], 5],
     ])
-    const text = io()
+    const text = captureIo()
     expect(await main(argv, text.io)).toBe(0)
     expect(text.stdout()).toContain(`3 probes\nibl://${QUERY.D[0]}/${QUERY.D[1]}  12 good units  6 in target (50%)`)
   })
 
   it('probes: bad arguments are typed errors', async () => {
-    const t = io()
+    const t = captureIo()
     expect(await main(['ibl', 'probes', '--min-units', 'ten', '--json'], t.io)).toBe(1)
     expect(JSON.parse(t.stdout()).error.code).toBe('SPIKES_INVALID_ARGUMENT')
-    const u = io()
+    const u = captureIo()
     expect(await main(['ibl', 'sessions', '--json'], u.io)).toBe(1)
     expect(JSON.parse(u.stdout()).error.code).toBe('SPIKES_INVALID_ARGUMENT')
   })
 
   it('inspect ibl://eid/pid loads the probe through the emulator', async () => {
-    const t = io()
+    const t = captureIo()
     const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, cacheDir, collection: 'alf/probe00', timeoutMs: 2000, retries: 1 })
     expect(await main(['inspect', `ibl://${S1.eid}/${S1.pid}`, '--options', options, '--json'], t.io), t.stdout()).toBe(0)
     const s = JSON.parse(t.stdout())
