@@ -27,7 +27,7 @@ export function extraPlugins(env: Record<string, string | undefined>): string[] 
 /**
  * The default container with core's own loaders and every installed plugin registered once. Each plugin
  * that is installed but failed to load goes to `onWarning`, on every call; one named in SPIKES_PLUGINS
- * that fails is an error (see {@link registerRequestedPlugins}).
+ * that fails is an error: InvalidArgumentError when it is missing, UnsupportedError when it is installed but fails to load.
  */
 export async function pluginContainer(env: Record<string, string | undefined> = process.env, onWarning?: WarningHandler): Promise<DependencyContainer> {
   loaded ??= (async () => {

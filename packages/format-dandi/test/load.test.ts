@@ -92,7 +92,8 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
       const downloaded = await loadSpikeDataFromDandi(id(path), { ...api, download: true })
       expect(downloaded.metadata.dandi_transfer).toMatchObject({ mode: 'download', bytes_fetched: emu.asset(path).size })
       expect(comparable(remote)).toEqual(comparable(downloaded))
-      const local = await nwbLoader.load(await fileSource(emu.asset(path).file), {}, { warn: () => {}, progress: () => {} })
+      const source = await fileSource(emu.asset(path).file)
+      const local = await nwbLoader.load(source, {}, { warn: () => {}, progress: () => {} }).finally(() => source.close())
       expect(Array.from(remote.times)).toEqual(Array.from(local.times))
       expect(remote.neuronAttributes).toEqual(local.neuronAttributes)
     }
