@@ -10,7 +10,6 @@ import { spikeDataToJson } from '@spikes/core/json'
 import { main } from '../src/main.js'
 import { captureIo } from './support/capture-io.js'
 
-
 let dir = ''
 let input = ''
 beforeAll(async () => {

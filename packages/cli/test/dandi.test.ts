@@ -3,12 +3,12 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
 import { startDandiEmulator } from '../../format-dandi/test/support/emulator.js'
-import { IN_CI, R, REAL } from '../../format-dandi/test/support/fixtures.js'
+import { generated, IN_CI, R, REAL } from '../../format-dandi/test/support/fixtures.js'
 import { captureIo } from './support/capture-io.js'
-
 
 describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
   it('has the shared real data', () => expect(REAL).toBe(true))
+  const medium = await generated('medium')
   const emu = await startDandiEmulator({
     dandisets: {
       '000401': {
@@ -17,9 +17,21 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
           { path: 'sub-B/sub-B_ecephys.nwb', file: R.dandi9 },
         ],
       },
+      '000402': { assets: [{ path: 'gen/medium.nwb', file: medium.path }] },
     },
   })
   afterAll(() => emu.close())
+
+  // First in the file: a DANDI load registers remote HDF5 reads too, and would hide a CLI that does not.
+  it('inspect https://… reads a remote NWB file in place: only the bytes it needs travel', async () => {
+    const asset = emu.asset('gen/medium.nwb')
+    await emu.clearLog()
+    const t = captureIo()
+    expect(await main(['inspect', `${emu.baseUrl}/blobs/${asset.blob}`, '--json'], t.io), t.stdout().slice(0, 300)).toBe(0)
+    expect(JSON.parse(t.stdout())).toMatchObject({ N: medium.units, format: 'nwb' })
+    const reads = (await emu.log()).filter((l) => l.kind === 'blob')
+    expect(reads.reduce((n, l) => n + l.bytes, 0)).toBeLessThan(asset.size / 5)
+  })
 
   it('ls lists every asset, across pages', async () => {
     const t = captureIo()

@@ -10,7 +10,6 @@ import { startEmulator, type Emulator } from '../../format-ibl/test/support/emul
 import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '../../format-ibl/test/support/ibl-fixtures.js'
 import { captureIo } from './support/capture-io.js'
 
-
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf'))
 if (!present && IN_CI) it('IBL real data is present', () => expect(present).toBe(true))
 

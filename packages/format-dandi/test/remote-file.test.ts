@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { mountedRemoteFiles, openHdf5, openRemoteHdf5, RemoteFile } from '@spikes/hdf5'
+import { container, loadSpikeData } from '@spikes/core'
+import { registerNwb } from '@spikes/format-nwb'
+import { mountedRemoteFiles, openHdf5, openRemoteHdf5, RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
 import { startDandiEmulator } from './support/emulator.js'
 import { generated, IN_CI, R, REAL } from './support/fixtures.js'
 
@@ -130,12 +132,36 @@ describe.runIf(REAL || IN_CI)('RemoteFile: synchronous HTTP Range reads for h5wa
     const file = await openRemoteHdf5(remote)
     try {
       await emu.setFaults([{ where: 'blob', kind: '503', times: null }])
-      expect(() => file.dataset('/acquisition/ElectricalSeriesLF/data').readNumeric({ start: [10000, 0], count: [100, 384] })).toThrow()
-      expect(remote.lastError).toMatchObject({ code: 'SPIKES_NETWORK', status: 503 })
+      let thrown: unknown
+      try {
+        file.dataset('/acquisition/ElectricalSeriesLF/data').readNumeric({ start: [10000, 0], count: [100, 384] })
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toMatchObject({ code: 'SPIKES_NETWORK', status: 503 })
+      expect(remote.lastError).toBe(thrown)
+      // Later failures that are not transfers stay HDF5's own.
+      await emu.setFaults([])
+      expect(() => file.dataset('/no/such/dataset').readNumeric()).toThrow(expect.objectContaining({ code: expect.not.stringMatching(/NETWORK/) }))
     } finally {
       await file.close()
       remote.closeSync()
     }
+  })
+
+  it('reads an http(s) URL handed to loadSpikeData in place once registerRemoteHdf5() is called, and declines when Range is ignored', async () => {
+    registerRemoteHdf5()
+    const c = container.createChildContainer()
+    registerNwb(c)
+    const streamed = await loadSpikeData(blob('medium.nwb'), { container: c })
+    expect([streamed.N, streamed.totalSpikes]).toEqual([medium.units, medium.spikes])
+    const reads = (await emu.log()).filter((l) => l.kind === 'blob')
+    expect(reads.every((l) => /^bytes=\d+-\d+$/.test(l.range ?? ''))).toBe(true)
+    expect(reads.reduce((n, l) => n + l.bytes, 0)).toBeLessThan(medium.size / 5)
+    expect(mountedRemoteFiles()).toBe(0)
+    // A server that ignores Range: the mounter declines, and the URL source says so, as without the mounter.
+    await expect(loadSpikeData(blob('norange.nwb'), { container: c })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', details: { rangeUnsupported: true } })
+    expect(mountedRemoteFiles()).toBe(0)
   })
 
   it('says when the server ignores Range', async () => {

@@ -10,12 +10,28 @@ export function hdf5Reason(error: unknown): string {
   return [where, minors[minors.length - 1]].filter(Boolean).join(' / ').slice(0, 300)
 }
 
-/** Runs a synchronous h5wasm call and turns HDF5 failures into CorruptFileError (SpikesErrors pass through). */
+let transferFailure: Error | null = null
+
+/**
+ * Records why a read of a mounted remote file failed (a NetworkError, an AbortedError): HDF5 only sees an
+ * I/O error, and the guarded call that it makes fail rethrows this typed error instead.
+ */
+export function noteTransferFailure(error: Error): void {
+  transferFailure = error
+}
+
+/**
+ * Runs a synchronous h5wasm call and turns HDF5 failures into CorruptFileError (SpikesErrors pass through),
+ * or into the transfer error of a remote read that failed during the call.
+ */
 export function guard<T>(what: string, file: string, fn: () => T, details: Record<string, unknown> = {}): T {
+  transferFailure = null
   try {
     return fn()
   } catch (error) {
-    throw toHdf5Error(error, what, file, details)
+    const transfer = transferFailure
+    transferFailure = null
+    throw transfer ?? toHdf5Error(error, what, file, details)
   }
 }
 

@@ -1,6 +1,6 @@
 import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource } from '@spikes/core'
 import { FileContext } from './context.js'
-import { toHdf5Error } from './errors.js'
+import { guard } from './errors.js'
 import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
@@ -75,11 +75,7 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     if (!options.skipSignatureCheck && mount.signatureAt === -1) {
       throw new CorruptFileError(`${name} is not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, ...).`, { file: name, reason: 'no HDF5 signature' })
     }
-    try {
-      fileId = new h5.File(mount.filename, 'r').file_id
-    } catch (error) {
-      throw toHdf5Error(error, 'Opening the file', name)
-    }
+    fileId = guard('Opening the file', name, () => new h5.File(mount.filename, 'r').file_id)
     if (!(typeof fileId === 'bigint' && fileId >= 0n)) throw new CorruptFileError(`HDF5 could not open ${name}. The file is truncated or corrupt.`, { file: name })
   } catch (error) {
     await mount.close()

@@ -66,6 +66,15 @@ export class HttpSource implements ByteSource {
     return out
   }
 
+  /**
+   * The HTTP settings this source was made with (headers, timeouts, retries, signal, a custom fetch), for a
+   * reader that fetches the same URL another way (e.g. @spikes/hdf5's blocking Range reader).
+   */
+  get requestOptions(): Readonly<HttpOptions> {
+    const { fetch, headers, timeoutMs, retries, backoffMs, signal } = this.options
+    return { fetch, headers, timeoutMs, retries, backoffMs, signal }
+  }
+
   /** Drops the block cache; the source stays usable and refetches on the next read. */
   async close(): Promise<void> {
     this.blocks.clear()

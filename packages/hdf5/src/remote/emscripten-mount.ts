@@ -1,6 +1,9 @@
-import { UnsupportedError, type ByteSource } from '@spikes/core'
+import { NetworkError, UnsupportedError, type ByteSource } from '@spikes/core'
+import { HttpSource } from '@spikes/core/http'
+import { noteTransferFailure } from '../errors.js'
 import type { Hdf5Mount, Hdf5Mounter } from '../open.js'
 import type { H5Wasm } from '../runtime.js'
+import { canReadRemoteInPlace } from './range-transport.js'
 import { RemoteFile } from './remote-file.js'
 
 /**
@@ -77,6 +80,7 @@ function patchFs(FS: EmFS): void {
           return reader.readSync(position, length, into, offset)
         } catch (error) {
           reader.lastError = error as Error
+          noteTransferFailure(error as Error)
           throw new FS.ErrnoError(EIO)
         }
       },
@@ -132,11 +136,33 @@ export function mountSyncReader(h5: H5Wasm, reader: SyncReader, name = 'file.h5'
 
 /**
  * The Hdf5Mounter for remote files (see @spikes/hdf5's registerHdf5Mounter): mounts RemoteFile sources
- * so h5wasm reads them with Range requests; declines every other source.
+ * so h5wasm reads them with Range requests, and reads an http(s) URL's HttpSource (what loadSpikeData makes
+ * of a URL) the same way, through a RemoteFile of its own, closed with the mount; its requests and bytes
+ * are added to the HttpSource's `stats`. Declines every other source, an HttpSource with a custom `fetch`
+ * (the blocking reader cannot call it), a server that ignores Range, and a page's main thread: those
+ * sources are then copied as before.
  */
 export const remoteFileMounter: Hdf5Mounter = async (source: ByteSource, h5: H5Wasm) => {
-  if (!(source instanceof RemoteFile)) return null
-  return mountSyncReader(h5, source, source.name)
+  if (source instanceof RemoteFile) return mountSyncReader(h5, source, source.name)
+  if (!(source instanceof HttpSource) || source.requestOptions.fetch || !canReadRemoteInPlace()) return null
+  const { headers, timeoutMs, retries, backoffMs, signal } = source.requestOptions
+  let remote: RemoteFile
+  try {
+    remote = await RemoteFile.open(source.url, { name: source.name, headers, timeoutMs, retries, backoffMs, signal })
+  } catch (error) {
+    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) return null
+    throw error
+  }
+  const mount = mountSyncReader(h5, remote, source.name)
+  return {
+    ...mount,
+    close: () => {
+      mount.close()
+      source.stats.requests += remote.stats.requests
+      source.stats.bytes += remote.stats.bytes
+      remote.closeSync()
+    },
+  }
 }
 
 /** Number of virtual files currently mounted (tests: nothing is left behind). */

@@ -66,7 +66,9 @@ let unregister: (() => void) | null = null
 
 /**
  * Registers the RemoteFile mounter with openHdf5 (idempotent), so any code that calls openHdf5 on a
- * RemoteFile, e.g. a format loader handed one as its ByteSource, reads it with Range requests.
+ * RemoteFile, e.g. a format loader handed one as its ByteSource, reads it with Range requests; and so does
+ * an http(s) URL given to loadSpikeData (its HttpSource), unless it has a custom fetch. The reads block
+ * the calling thread: do not serve the file from that thread.
  */
 export function registerRemoteHdf5(): void {
   if (!unregister) unregister = registerHdf5Mounter(remoteFileMounter)
