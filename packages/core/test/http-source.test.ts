@@ -31,6 +31,11 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-length': body.length })
       return res.end(body)
     }
+    if (req.url === '/norange-unsized') {
+      res.writeHead(200)
+      res.write(body.subarray(0, 100_000))
+      return res.end(body.subarray(100_000))
+    }
     const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')
     if (!m) {
       res.writeHead(200)
@@ -97,8 +102,24 @@ describe('HttpSource', () => {
     expect(() => new HttpSource(`${base}/file.nwb`, { blockSize: 4096, cacheBytes: 100 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'cacheBytes' }))
   })
 
-  it('reports a server that ignores Range', async () => {
-    await expect(new HttpSource(`${base}/norange`).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', rangeUnsupported: true, status: 200 })
+  it('reads a server that ignores Range once, whole, and serves every read from memory', async () => {
+    seen.length = 0
+    const src = new HttpSource(`${base}/norange`, { blockSize: 4096 })
+    const [a, b] = await Promise.all([src.read(0, 10), src.read(250_000, 100)])
+    expect(Array.from(a)).toEqual(Array.from(body.subarray(0, 10)))
+    expect(Array.from(b)).toEqual(Array.from(body.subarray(250_000, 250_100)))
+    expect(await src.size()).toBe(body.length)
+    expect(Array.from(await src.read(299_990, 100))).toEqual(Array.from(body.subarray(299_990)))
+    expect(seen.length).toBe(1)
+    expect(src.stats).toEqual({ requests: 1, bytes: body.length })
+  })
+
+  it('refuses a whole file larger than maxWholeFileBytes, and checks the option', async () => {
+    await expect(new HttpSource(`${base}/norange`, { maxWholeFileBytes: 1000 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', rangeUnsupported: true, status: 200, maxWholeFileBytes: 1000 })
+    // Without Content-Length, the limit stops the body as it arrives.
+    await expect(new HttpSource(`${base}/norange-unsized`, { maxWholeFileBytes: 1000 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', rangeUnsupported: true })
+    expect(Array.from(await new HttpSource(`${base}/norange-unsized`).read(5, 3))).toEqual(Array.from(body.subarray(5, 8)))
+    expect(() => new HttpSource(`${base}/norange`, { maxWholeFileBytes: -1 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxWholeFileBytes' }))
   })
 
   it('reports a body shorter than promised', async () => {

@@ -9,11 +9,18 @@ export interface HttpSourceOptions extends HttpOptions {
   blockSize?: number
   /** Most bytes kept in the block cache (default 64 MiB), least recently used evicted first. */
   cacheBytes?: number
+  /**
+   * A server that ignores Range sends the whole file: up to this many bytes (default 512 MiB) it is kept in
+   * memory and every read is served from it; a larger one is a NetworkError with details.rangeUnsupported.
+   */
+  maxWholeFileBytes?: number
 }
 
+const DEFAULT_MAX_WHOLE_FILE = 512 * 1024 * 1024
+
 /**
- * An HTTP(S) file read with Range requests: block-aligned, coalesced, cached, counted.
- * A server that ignores Range gets a NetworkError with details.rangeUnsupported = true.
+ * An HTTP(S) file read with Range requests: block-aligned, coalesced, cached, counted. A server that
+ * ignores Range is read once, whole, into memory (up to `maxWholeFileBytes`).
  */
 export class HttpSource implements ByteSource {
   readonly type = 'file' as const
@@ -24,11 +31,15 @@ export class HttpSource implements ByteSource {
   private readonly blocks = new Map<number, Uint8Array>()
   private readonly pending = new Map<number, Promise<void>>()
   private totalSize: number | undefined
+  /** The whole file, when the server ignored Range. */
+  private whole: Uint8Array | undefined
 
   constructor(readonly url: string, private readonly options: HttpSourceOptions = {}) {
     this.name = baseName(redact(url))
     this.blockSize = options.blockSize ?? 64 * 1024
     this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
+    const maxWhole = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
+    if (!(Number.isSafeInteger(maxWhole) && maxWhole >= 0)) throw new InvalidArgumentError('maxWholeFileBytes', maxWhole, 'a whole number of bytes')
     if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
     if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
   }
@@ -45,6 +56,7 @@ export class HttpSource implements ByteSource {
     const size = await this.size()
     const end = Math.min(offset + length, size)
     if (offset >= end) return new Uint8Array(0)
+    if (this.whole) return this.whole.slice(offset, end)
     const first = Math.floor(offset / this.blockSize)
     const last = Math.floor((end - 1) / this.blockSize)
     await this.ensure(first, last)
@@ -81,6 +93,7 @@ export class HttpSource implements ByteSource {
   }
 
   private async ensure(first: number, last: number): Promise<void> {
+    if (this.whole) return
     const waits: Promise<void>[] = []
     let runStart = -1
     for (let b = first; b <= last + 1; b++) {
@@ -119,9 +132,10 @@ export class HttpSource implements ByteSource {
       throw error
     }
     this.stats.requests++
+    if (response.status === 200) return this.keepWhole(response)
     if (response.status !== 206) {
       await response.body?.cancel().catch(() => {})
-      throw new NetworkError(`${redact(this.url)} does not support HTTP Range requests (answered ${response.status}); download the file instead.`, { url: redact(this.url), status: response.status, rangeUnsupported: true })
+      throw new NetworkError(`${redact(this.url)} answered a Range request with HTTP ${response.status}.`, { url: redact(this.url), status: response.status })
     }
     const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')
     if (!total) throw new NetworkError(`${redact(this.url)} answered a Range request without a usable Content-Range header.`, { url: redact(this.url) })
@@ -138,6 +152,53 @@ export class HttpSource implements ByteSource {
       this.blocks.set(b, body.slice(from, Math.min(from + this.blockSize, body.length)))
     }
     this.evict()
+  }
+
+  /**
+   * The server ignored Range and is sending the whole file: keep it (allocated once when Content-Length
+   * is given), unless it is larger than maxWholeFileBytes.
+   */
+  private async keepWhole(response: Response): Promise<void> {
+    const limit = this.options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
+    const tooLarge = (size: string) => {
+      void response.body?.cancel().catch(() => {})
+      return new NetworkError(
+        `${redact(this.url)} does not support HTTP Range requests, and the whole file (${size}) is larger than maxWholeFileBytes (${limit} bytes). Download it and load the file, or raise maxWholeFileBytes.`,
+        { url: redact(this.url), status: 200, rangeUnsupported: true, maxWholeFileBytes: limit },
+      )
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN)
+    if (Number.isSafeInteger(declared) && declared > limit) throw tooLarge(`${declared} bytes`)
+    const sized = Number.isSafeInteger(declared) && declared >= 0 ? new Uint8Array(declared) : null
+    const chunks: Uint8Array[] = []
+    let received = 0
+    if (response.body) {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        if (received + chunk.length > (sized ? sized.length : limit)) {
+          if (!sized) throw tooLarge(`more than ${limit} bytes`)
+          throw new NetworkError(`${redact(this.url)} sent more than the ${sized.length} bytes its Content-Length announced.`, { url: redact(this.url), expected: sized.length })
+        }
+        if (sized) sized.set(chunk, received)
+        else chunks.push(chunk)
+        received += chunk.length
+      }
+    }
+    if (sized && received < sized.length) {
+      throw new NetworkError(`${redact(this.url)} sent ${received} of the ${sized.length} bytes its Content-Length announced.`, { url: redact(this.url), expected: sized.length, received })
+    }
+    let whole = sized
+    if (!whole) {
+      whole = new Uint8Array(received)
+      let at = 0
+      for (const c of chunks) {
+        whole.set(c, at)
+        at += c.length
+      }
+    }
+    this.stats.bytes += received
+    this.whole = whole
+    this.totalSize = whole.length
+    this.blocks.clear()
   }
 
   private evict(): void {
