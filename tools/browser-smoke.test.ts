@@ -309,3 +309,29 @@ ${summary}`,
     }
   }, 120_000)
 })
+
+describe('IBL in a browser', () => {
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'ibl_alf')) || IN_CI))('loads an ibl:// probe from a cross-origin Alyx and file server, as under Node', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { startEmulator } = await import('../packages/format-ibl/test/support/emulator.js')
+    const { iblWorld, S1, UNITS_PATH } = await import('../packages/format-ibl/test/support/ibl-fixtures.js')
+    const emu = await startEmulator(iblWorld())
+    try {
+      const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, collection: 'alf/probe00', timeoutMs: 5000, retries: 1 })
+      const script = page(
+        `import { container, loadSpikeData } from '@spikes/core'
+import { registerIbl } from '@spikes/format-ibl'`,
+        `  const c = container.createChildContainer()
+  registerIbl(c)
+  const warnings = []
+  const sd = await loadSpikeData(${JSON.stringify(`ibl://${S1.eid}/${S1.pid}`)}, { container: c, options: ${options}, onWarning: (w) => warnings.push(w.code) })
+  result = { format: sd.metadata.provenance.format, counts: sd.trains.map((t) => t.length), lengthMs: sd.lengthMs, warnings }`,
+      )
+      const result = await runInChromium(script, {})
+      // The same probe the Node test loads (packages/format-ibl/test/ibl-loader.test.ts).
+      expect(result).toEqual({ format: 'ibl', counts: [1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0], lengthMs: 119998.85069650042, warnings: [] })
+    } finally {
+      await emu.close()
+    }
+  }, 120_000)
+})

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer, type SpikesWarning } from '@spikes/core'
@@ -47,6 +47,23 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
   const opts = (extra: Record<string, unknown> = {}) => ({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, cacheDir, timeoutMs: 2000, retries: 1, ...extra })
   const load = (eid: string, pid: string, extra: Record<string, unknown> = {}, warnings: SpikesWarning[] = []) =>
     loadSpikeData(`ibl://${eid}/${pid}`, { container: registry(), options: opts(extra), onWarning: (w) => warnings.push(w) })
+
+  it('falls back to a memory cache, with a warning, when the default cache folder cannot be used', async () => {
+    // HOME under a regular file: ~/Downloads/ONE cannot be created. Before the fix, files downloaded into
+    // the memory cache were invisible to the session folder opened first (MissingFileError).
+    const savedHome = process.env.HOME
+    const blocker = join(cacheDir, 'not-a-folder')
+    await writeFile(blocker, 'x')
+    process.env.HOME = join(blocker, 'home')
+    try {
+      const warnings: SpikesWarning[] = []
+      const sd = await load(S1.eid, S1.pid, { collection: 'alf/probe00', cacheDir: undefined }, warnings)
+      expect(sd.trains.map((t) => t.length)).toEqual([1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0])
+      expect(warnings.map((w) => w.code)).toContain('SPIKES_WARN_IBL_CACHE_IN_MEMORY')
+    } finally {
+      process.env.HOME = savedHome
+    }
+  })
 
   it("SpikeLab's unit selection, trials and metadata (real brainbox spikes, recorded insertion)", async () => {
     const warnings: SpikesWarning[] = []

@@ -91,9 +91,13 @@ export function memoryCache(): OneCache {
     },
     async folder(relPath) {
       const prefix = checkRel(relPath) + '/'
-      const sub: Record<string, Uint8Array> = {}
-      for (const [k, v] of files) if (k.startsWith(prefix)) sub[k.slice(prefix.length)] = v
-      return memoryFolder(sub, relPath)
+      // A live view, not a copy: the loader opens the session folder before it downloads into it.
+      const now = () => {
+        const sub: Record<string, Uint8Array> = {}
+        for (const [k, v] of files) if (k.startsWith(prefix)) sub[k.slice(prefix.length)] = v
+        return memoryFolder(sub, relPath)
+      }
+      return { type: 'folder', name: relPath, list: (subdir) => now().list(subdir), exists: (path) => now().exists(path), open: (path) => now().open(path), close: async () => {} }
     },
     async fetchFile(spec, http) {
       const rel = checkRel(spec.relPath)

@@ -170,6 +170,13 @@ export async function startEmulator(setup: EmulatorSetup): Promise<Emulator> {
   }
 
   const server: Server = createServer((req, res) => {
+    // CORS, so pages on another origin can use it (browser tests).
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, Retry-After, ETag')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Authorization, Content-Type, Accept', 'Access-Control-Max-Age': '600' }).end()
+      return
+    }
     handle(req, res).catch((error) => json(res, 500, { detail: String(error) }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
