@@ -6,7 +6,7 @@ import { startDandiEmulator } from './support/emulator.js'
 import { generated, IN_CI, REAL } from './support/fixtures.js'
 
 // The browser's download path, run under Node (same fetch and Web Crypto APIs); the Chromium test in
-// tools/browser-smoke.test.ts runs it in a real page.
+// tools/browser-remote.test.ts runs it in a real page.
 describe.runIf(REAL || IN_CI)('downloadToMemory: resumed, verified, allocated once', async () => {
   it('has the shared real data', () => expect(REAL).toBe(true))
   const medium = await generated('medium')

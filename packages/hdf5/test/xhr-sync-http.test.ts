@@ -1,5 +1,5 @@
 // XhrSyncHttp's handling of what a server answers, with a scripted stand-in for the browser's synchronous
-// XMLHttpRequest (Node has none). tools/browser-smoke.test.ts runs it against a real server in Chromium.
+// XMLHttpRequest (Node has none). tools/browser-remote.test.ts runs it against a real server in Chromium.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { XhrSyncHttp } from '../src/remote/xhr-sync-http.js'
 

@@ -1,0 +1,155 @@
+// End to end in a real browser, remote inputs: an NWB file read in place from a Web Worker, a DANDI asset
+// (in place from a worker, into memory on the page) and an ibl:// probe, each from a server on another
+// origin on 127.0.0.1 with faults injected (tools/support/chromium.ts runs the pages).
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { CHROMIUM, IN_CI, ROOT, page, rangeRoutes, runInChromium } from './support/chromium.js'
+
+describe('remote HDF5 in a browser', () => {
+  it.runIf(CHROMIUM || IN_CI)('reads an NWB file in place with Range requests from a Web Worker, retrying faults; refuses the main thread', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const nwb = readFileSync(join(ROOT, 'packages/cli/samples/sample.nwb'))
+    const log: (string | null)[] = []
+    const worker = `import { container, loadSpikeData } from '@spikes/core'
+import { registerNwb } from '@spikes/format-nwb'
+import { RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
+let result
+try {
+  const c = container.createChildContainer()
+  registerNwb(c)
+  registerRemoteHdf5()
+  const remote = await RemoteFile.open(new URL('range/sample.nwb', location.href).href, { backoffMs: 5, blockSize: 4096, firstReadBytes: 4096, maxReadaheadBytes: 8192 })
+  const sd = await loadSpikeData(remote, { container: c })
+  const counts = Array.from({ length: sd.N }, (_, i) => sd.train(i).length)
+  let norange
+  try {
+    await RemoteFile.open(new URL('norange/sample.nwb', location.href).href)
+  } catch (e) {
+    norange = { code: e.code, rangeUnsupported: e.details.rangeUnsupported }
+  }
+  result = { N: sd.N, spikes: counts.reduce((a, b) => a + b, 0), lengthMs: sd.lengthMs, format: sd.metadata.provenance.format, stats: { ...remote.stats }, norange }
+  remote.closeSync()
+} catch (e) {
+  result = { error: String(e && e.code), message: String(e && e.message) }
+}
+self.postMessage(result)`
+    const script = page(
+      `import { RemoteFile } from '@spikes/hdf5'`,
+      `  let mainThread
+  try {
+    await RemoteFile.open(new URL('range/sample.nwb', location.href).href)
+  } catch (e) {
+    mainThread = { code: e.code, feature: e.details.feature }
+  }
+  const w = new Worker('worker.js', { type: 'module' })
+  const inWorker = await new Promise((resolve) => (w.onmessage = (event) => resolve(event.data)))
+  result = { mainThread, inWorker }`,
+    )
+    const result = (await runInChromium(script, {}, { worker, routes: rangeRoutes('sample.nwb', nwb, ['503', 'drop'], log) })) as { inWorker: { stats: { requests: number; bytes: number; retried: number; size: number } } }
+    expect(result).toEqual({
+      mainThread: { code: 'SPIKES_UNSUPPORTED', feature: 'remote-hdf5-main-thread' },
+      inWorker: { N: 32, spikes: 10290, lengthMs: 60000, format: 'nwb', stats: expect.any(Object), norange: { code: 'SPIKES_NETWORK', rangeUnsupported: true } },
+    })
+    const { stats } = result.inWorker
+    // Both faults were retried; every request the server saw was a Range request, and fewer bytes travelled than the file holds.
+    expect(stats.retried).toBe(2)
+    expect(stats.size).toBe(nwb.length)
+    expect(stats.requests).toBe(log.length)
+    expect(log.every((range) => range !== null && /^bytes=\d+-\d+$/.test(range))).toBe(true)
+    expect(stats.bytes).toBeGreaterThan(0)
+    expect(stats.bytes).toBeLessThan(nwb.length)
+  }, 120_000)
+})
+
+describe('DANDI in a browser', () => {
+  it.runIf(CHROMIUM || IN_CI)('streams an asset from a Web Worker, downloads it into memory on the page, and refuses in-place reads on the page', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { startDandiEmulator } = await import('../packages/format-dandi/test/support/emulator.js')
+    const { generated } = await import('../packages/format-dandi/test/support/fixtures.js')
+    // ~20 MB: raw traces, then a Units table of 100,000 spikes in 50 units.
+    const medium = await generated('medium')
+    // A cross-origin archive (another port) that answers CORS as the real one does, with faults on the way.
+    const emu = await startDandiEmulator({ dandisets: { '000999': { assets: [{ path: 'sub-1/sub-1_ecephys.nwb', file: medium.path }] } } })
+    try {
+      await emu.setFaults([
+        { where: 'asset', kind: '429', retryAfter: 0 },
+        { where: 'blob', kind: '503', times: 2 },
+      ])
+      const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
+      const options = JSON.stringify({ apiBase: emu.apiBase, backoffMs: 5 })
+      const summary = `const summary = (sd) => ({ N: sd.N, spikes: Array.from({ length: sd.N }, (_, i) => sd.train(i).length).reduce((a, b) => a + b, 0), lengthMs: sd.lengthMs, assetId: sd.metadata.dandi_asset_id, mode: sd.metadata.dandi_transfer.mode, bytes: sd.metadata.dandi_transfer.bytes_fetched, requests: sd.metadata.dandi_transfer.requests })`
+      const worker = `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'
+${summary}
+let result
+try {
+  result = summary(await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, ${options}))
+} catch (e) {
+  result = { error: String(e && e.code), message: String(e && e.message) }
+}
+self.postMessage(result)`
+      const script = page(
+        `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'
+${summary}`,
+        `  let inPlace
+  try {
+    await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, ${options})
+  } catch (e) {
+    inPlace = { code: e.code, feature: e.details.feature }
+  }
+  const downloaded = summary(await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, { ...${options}, download: true }))
+  const w = new Worker('worker.js', { type: 'module' })
+  const streamed = await new Promise((resolve) => (w.onmessage = (event) => resolve(event.data)))
+  result = { inPlace, downloaded, streamed }`,
+      )
+      const result = (await runInChromium(script, {}, { worker })) as Record<string, Record<string, number>>
+      const size = medium.size
+      const data = { N: medium.units, spikes: medium.spikes, lengthMs: result.downloaded.lengthMs, assetId }
+      expect(result).toEqual({
+        inPlace: { code: 'SPIKES_UNSUPPORTED', feature: 'dandi-main-thread' },
+        downloaded: { ...data, mode: 'download', bytes: size, requests: expect.any(Number) },
+        streamed: { ...data, mode: 'range', bytes: expect.any(Number), requests: expect.any(Number) },
+      })
+      // In place, a small part of the file travels (the Units table is 0.8 MB of 20 MB).
+      expect(result.streamed.bytes).toBeLessThan(size / 5)
+      const log = await emu.log()
+      const blobReads = log.filter((e) => e.kind === 'blob')
+      // The two injected 503s were retried by the in-memory download; every blob read of the worker was a Range read.
+      expect(blobReads.filter((e) => e.status === 503)).toHaveLength(2)
+      expect(log.filter((e) => e.kind === 'asset' && e.status === 429)).toHaveLength(1)
+      // The worker's requests: one to resolve the redirect (the page cannot see it), the first read to the
+      // archive's URL (the browser follows the redirect), then Range reads straight to the blob store.
+      const workerReads = blobReads.filter((e) => e.status === 206)
+      expect(workerReads.length).toBe(result.streamed.requests - 2)
+      expect(workerReads.every((e) => /^bytes=\d+-\d+$/.test(e.range ?? ''))).toBe(true)
+    } finally {
+      await emu.close()
+    }
+  }, 120_000)
+})
+
+describe('IBL in a browser', () => {
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'ibl_alf')) || IN_CI))('loads an ibl:// probe from a cross-origin Alyx and file server, as under Node', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { startEmulator } = await import('../packages/format-ibl/test/support/emulator.js')
+    const { iblWorld, S1, UNITS_PATH } = await import('../packages/format-ibl/test/support/ibl-fixtures.js')
+    const emu = await startEmulator(iblWorld())
+    try {
+      const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, collection: 'alf/probe00', timeoutMs: 5000, retries: 1 })
+      const script = page(
+        `import { container, loadSpikeData } from '@spikes/core'
+import { registerIbl } from '@spikes/format-ibl'`,
+        `  const c = container.createChildContainer()
+  registerIbl(c)
+  const warnings = []
+  const sd = await loadSpikeData(${JSON.stringify(`ibl://${S1.eid}/${S1.pid}`)}, { container: c, options: ${options}, onWarning: (w) => warnings.push(w.code) })
+  result = { format: sd.metadata.provenance.format, counts: sd.trains.map((t) => t.length), lengthMs: sd.lengthMs, warnings }`,
+      )
+      const result = await runInChromium(script, {})
+      // The same probe the Node test loads (packages/format-ibl/test/ibl-loader.test.ts).
+      expect(result).toEqual({ format: 'ibl', counts: [1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0], lengthMs: 119998.85069650042, warnings: [] })
+    } finally {
+      await emu.close()
+    }
+  }, 120_000)
+})
