@@ -89,7 +89,7 @@ try {
 }
 self.postMessage(result)`
       const script = page(
-        `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'
+        `import { exportRecordingFromDandi, loadSpikeDataFromDandi } from '@spikes/format-dandi'
 ${summary}`,
         `  let inPlace
   try {
@@ -97,16 +97,23 @@ ${summary}`,
   } catch (e) {
     inPlace = { code: e.code, feature: e.details.feature }
   }
+  let exported
+  try {
+    await exportRecordingFromDandi(${JSON.stringify(assetId)}, 'out.zarr', ${options})
+  } catch (e) {
+    exported = { code: e.code, feature: e.details.feature }
+  }
   const downloaded = summary(await loadSpikeDataFromDandi(${JSON.stringify(assetId)}, { ...${options}, download: true }))
   const w = new Worker('worker.js', { type: 'module' })
   const streamed = await new Promise((resolve) => (w.onmessage = (event) => resolve(event.data)))
-  result = { inPlace, downloaded, streamed }`,
+  result = { inPlace, exported, downloaded, streamed }`,
       )
       const result = (await runInChromium(script, {}, { worker })) as Record<string, Record<string, number>>
       const size = medium.size
       const data = { N: medium.units, spikes: medium.spikes, lengthMs: result.downloaded.lengthMs, assetId }
       expect(result).toEqual({
         inPlace: { code: 'SPIKES_UNSUPPORTED', feature: 'dandi-main-thread' },
+        exported: { code: 'SPIKES_UNSUPPORTED', feature: 'node-file-system' },
         downloaded: { ...data, mode: 'download', bytes: size, requests: expect.any(Number) },
         streamed: { ...data, mode: 'range', bytes: expect.any(Number), requests: expect.any(Number) },
       })

@@ -5,7 +5,7 @@ import { nodeDeps } from './node-deps.js'
 
 /** Options of downloadToMemory: everything but where the bytes go. */
 export interface TransferOptions {
-  /** Headers for `url` (e.g. Authorization); never sent to another origin after a redirect. */
+  /** Headers for `url` (e.g. Authorization); downloadFile never sends them to another origin after a redirect (downloadToMemory lets the browser follow redirects). */
   headers?: Record<string, string>
   /** Expected size in bytes (checked at the end). */
   expectedSize?: number

@@ -3,7 +3,7 @@ import { RemoteFile, canReadRemoteInPlace, registerRemoteHdf5 } from '@spikes/hd
 import type { CheckedDandiOptions } from '../options.js'
 import { authHeaders, resolveClientOptions } from './client.js'
 import { downloadFile, downloadToMemory, type TransferOptions } from './download.js'
-import { nodeDeps } from './node-deps.js'
+import { hasFileSystem, nodeDeps } from './node-deps.js'
 import { sourceReference } from './reference.js'
 import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
@@ -35,7 +35,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
       { input },
     )
   }
-  if (options.downloadDir !== null && !canDownloadToDisk()) {
+  if (options.downloadDir !== null && !hasFileSystem()) {
     throw new UnsupportedError('dandi-download-dir', 'downloadDir needs a file system (Node). In a browser, pass download: true: the asset is then fetched into memory.', { downloadDir: options.downloadDir })
   }
   const { checkNwbOptions, nwbLoader } = await import('@spikes/format-nwb')
@@ -80,7 +80,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
       onProgress: (loaded, total) => context.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
     }
     const load = (source: ByteSource) => nwbLoader.load(source, nwbOptions as never, context)
-    const downloaded = canDownloadToDisk() ? await loadFromDisk(asset, options.downloadDir, how, load) : await loadFromMemory(asset, how, load)
+    const downloaded = hasFileSystem() ? await loadFromDisk(asset, options.downloadDir, how, load) : await loadFromMemory(asset, how, load)
     data = downloaded.data
     downloadedPath = downloaded.path
     transfer.requests += downloaded.requests
@@ -99,10 +99,6 @@ interface Downloaded {
 }
 
 type LoadBytes = (source: ByteSource) => Promise<SpikeData>
-
-function canDownloadToDisk(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string'
-}
 
 /** Node: to `downloadDir` (kept) or a temporary folder (removed), then loaded from the file. */
 async function loadFromDisk(asset: ResolvedAsset, downloadDir: string | null, how: TransferOptions, load: LoadBytes): Promise<Downloaded> {

@@ -1,3 +1,4 @@
+import { UnsupportedError } from '@spikes/core'
 import { nodeImport } from '@spikes/core/loader-utils'
 
 /** The Node modules that downloads to disk, temporary folders and the Zarr export use. */
@@ -12,11 +13,20 @@ export interface NodeDeps {
 
 let loading: Promise<NodeDeps> | null = null
 
+/** True under Node, where files can be written. */
+export function hasFileSystem(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string'
+}
+
 /**
  * Imports the Node modules on first use, through nodeImport, so that a browser bundle of this package (which
- * loads through Range reads or into memory) never has to resolve them. Call only on Node paths.
+ * loads through Range reads or into memory) never has to resolve them. Elsewhere than Node:
+ * UnsupportedError (feature `node-file-system`), e.g. for the Zarr export in a browser.
  */
 export function nodeDeps(): Promise<NodeDeps> {
+  if (!hasFileSystem()) {
+    return Promise.reject(new UnsupportedError('node-file-system', 'Writing files (downloads to disk, the Zarr export) needs Node; in a browser, load with download: true to fetch an asset into memory.'))
+  }
   loading ??= (async () => {
     const [fs, path, os, crypto, zlib, core] = await Promise.all([
       nodeImport<NodeDeps['fs']>('node:fs/promises'),
