@@ -149,12 +149,20 @@ import { registerIbl } from '@spikes/format-ibl'`,
         `  const c = container.createChildContainer()
   registerIbl(c)
   const warnings = []
-  const sd = await loadSpikeData(${JSON.stringify(`ibl://${S1.eid}/${S1.pid}`)}, { container: c, options: ${options}, onWarning: (w) => warnings.push(w.code) })
-  result = { format: sd.metadata.provenance.format, counts: sd.trains.map((t) => t.length), lengthMs: sd.lengthMs, warnings }`,
+  try {
+    const sd = await loadSpikeData(${JSON.stringify(`ibl://${S1.eid}/${S1.pid}`)}, { container: c, options: ${options}, onWarning: (w) => warnings.push(w.code) })
+    result = { format: sd.metadata.provenance.format, counts: sd.trains.map((t) => t.length), lengthMs: sd.lengthMs, warnings }
+  } catch (e) {
+    result = { code: e.code, check: e.details.check, file: e.details.file }
+  }`,
       )
       const result = await runInChromium(script, {})
       // The same probe the Node test loads (packages/format-ibl/test/ibl-loader.test.ts).
       expect(result).toEqual({ format: 'ibl', counts: [1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0], lengthMs: 119998.85069650042, warnings: [] })
+      // Web Crypto has no MD5: the memory cache checks Alyx's hash with its own, so bytes corrupted in transit (same size) are caught.
+      emu.faults = [{ match: /spikes\.times\./, kind: 'corrupt' }]
+      const corrupted = await runInChromium(script, {})
+      expect(corrupted).toEqual({ code: 'SPIKES_INTEGRITY', check: 'md5', file: expect.stringMatching(/spikes\.times\.[\w.]*npy$/) })
     } finally {
       await emu.close()
     }

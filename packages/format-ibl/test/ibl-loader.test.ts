@@ -60,6 +60,9 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
       const sd = await load(S1.eid, S1.pid, { collection: 'alf/probe00', cacheDir: undefined }, warnings)
       expect(sd.trains.map((t) => t.length)).toEqual([1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0])
       expect(warnings.map((w) => w.code)).toContain('SPIKES_WARN_IBL_CACHE_IN_MEMORY')
+      // The memory cache checks MD5 too (the browsers' path): bytes corrupted in transit, twice, are refused.
+      emu.faults = [{ match: /spikes\.times\./, kind: 'corrupt' }]
+      await expect(load(S1.eid, S1.pid, { collection: 'alf/probe00', cacheDir: undefined })).rejects.toMatchObject({ code: 'SPIKES_INTEGRITY', details: { check: 'md5' } })
     } finally {
       process.env.HOME = savedHome
     }

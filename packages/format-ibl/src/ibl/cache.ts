@@ -1,6 +1,7 @@
 import { nodeImport } from '@spikes/core/loader-utils'
 import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
 import { fetchWithRetry } from '@spikes/core/http'
+import { md5Hex } from './md5.js'
 
 export interface DownloadSpec {
   /** Path inside the cache, '/'-separated: `lab/Subjects/subject/date/001/alf/probe00/spikes.times.npy`. */
@@ -38,15 +39,13 @@ function checkRel(relPath: string): string {
   return clean
 }
 
-async function md5Hex(chunks: Iterable<Uint8Array> | Uint8Array): Promise<string | undefined> {
+/** MD5 through node:crypto under Node, else through our own (browsers' Web Crypto has no MD5). */
+async function md5Of(bytes: Uint8Array): Promise<string> {
   try {
     const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
-    const h = createHash('md5')
-    if (chunks instanceof Uint8Array) h.update(chunks)
-    else for (const c of chunks) h.update(c)
-    return h.digest('hex')
+    return createHash('md5').update(bytes).digest('hex')
   } catch {
-    return undefined
+    return md5Hex(bytes)
   }
 }
 
@@ -108,7 +107,7 @@ export function memoryCache(): OneCache {
         async () => {
           const response = await request(spec, http)
           const value = new Uint8Array(await response.arrayBuffer())
-          return { size: value.length, md5: spec.md5 ? await md5Hex(value) : undefined, value }
+          return { size: value.length, md5: spec.md5 ? await md5Of(value) : undefined, value }
         },
         async () => {},
       )

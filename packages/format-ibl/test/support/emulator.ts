@@ -134,7 +134,8 @@ export async function startEmulator(setup: EmulatorSetup): Promise<Emulator> {
     if (bytes) {
       let out = bytes
       if (fault?.kind === 'corrupt') {
-        out = bytes.slice()
+        // A copy: Buffer#slice (files read with readFileSync) is a view, and flipping it would corrupt the served file for good.
+        out = Uint8Array.from(bytes)
         out[out.length >> 1] ^= 0xff
       }
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': out.length })
