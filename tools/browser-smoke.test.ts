@@ -26,6 +26,32 @@ import { registerNwb } from '@spikes/format-nwb'`,
     expect(result).toEqual({ N: 32, spikes: 10290, lengthMs: 60000, first: expect.any(Number), format: 'nwb' })
   }, 120_000)
 
+  it.runIf(CHROMIUM || IN_CI)('loads in a Web Worker and hands the SpikeData to the page without a copy (spikeDataMessage)', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const worker = `import { container, loadSpikeData, spikeDataMessage } from '@spikes/core'
+import { registerNwb } from '@spikes/format-nwb'
+const c = container.createChildContainer()
+registerNwb(c)
+const sd = await loadSpikeData(new Uint8Array(await (await fetch('sample.nwb')).arrayBuffer()), { container: c })
+const { message, transfer } = spikeDataMessage(sd, { transfer: true })
+const bytes = transfer.reduce((n, b) => n + b.byteLength, 0)
+self.postMessage(message, transfer)
+self.postMessage({ transferred: transfer.length, bytes, left: sd.times.byteLength })`
+    const script = page(
+      `import { SpikeData, spikeDataFromMessage } from '@spikes/core'`,
+      `  const w = new Worker('worker.js', { type: 'module' })
+  const [message, afterwards] = await new Promise((resolve) => {
+    const got = []
+    w.onmessage = (event) => got.push(event.data) === 2 && resolve(got)
+  })
+  const sd = spikeDataFromMessage(message)
+  result = { isSpikeData: sd instanceof SpikeData, N: sd.N, spikes: sd.totalSpikes, lengthMs: sd.lengthMs, format: sd.metadata.provenance.format, afterwards }`,
+    )
+    const result = await runInChromium(script, { 'sample.nwb': readFileSync(join(ROOT, 'packages/cli/samples/sample.nwb')) }, { worker })
+    // The worker's arrays were moved, not copied: its SpikeData is left with detached (empty) buffers.
+    expect(result).toEqual({ isSpikeData: true, N: 32, spikes: 10290, lengthMs: 60000, format: 'nwb', afterwards: { transferred: 2, bytes: 10290 * 8 + 33 * 8, left: 0 } })
+  }, 120_000)
+
   it.runIf((CHROMIUM || IN_CI) && (existsSync(CORPUS) || IN_CI))('loads KiloSort and ALF (in-memory folders), pickle, SpikeLab .npz and HDF5 inputs, detecting each format', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
     const ks = join(CORPUS, 'ks_basic_uint64', 'ks')

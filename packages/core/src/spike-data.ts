@@ -82,7 +82,7 @@ export class SpikeData {
     for (let i = 0; i < N; i++) {
       const a = offsets[i]
       const b = offsets[i + 1]
-      if (!(b >= a) || !Number.isInteger(b)) throw new InvalidArgumentError('offsets', `offsets[${i + 1}] = ${b}`, 'non-decreasing integers')
+      if (!(b >= a) || !Number.isInteger(b) || b > times.length) throw new InvalidArgumentError('offsets', `offsets[${i + 1}] = ${b}`, `non-decreasing integers up to times.length (${times.length})`)
       if (b === a) continue
       if (!sortAndCheck(times, a, b, i)) continue
       any = true
