@@ -1,0 +1,7 @@
+export { spikeinterfaceFormat, spikeinterfaceNpzFormat } from './spikeinterface-format.js'
+export { spikeinterfaceLoader } from './spikeinterface-loader.js'
+export { spikeinterfaceNpzLoader } from './npz-loader.js'
+export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz } from './lib/detect.js'
+export { checkSpikeinterfaceOptions, type SpikeinterfaceOptions, type CheckedSpikeinterfaceOptions, type CurationOption, type UnitId } from './lib/check-options.js'
+export { UnknownUnitIdsError } from './lib/errors.js'
+export { registerSpikeinterface } from './register-spikeinterface.js'

@@ -1,0 +1,55 @@
+import { NO_MATCH, type Match, type Probe } from '@spikes/core'
+
+/** Folder detection from the probe's listing alone (README "Detection rules"). */
+export function detectSpikeinterfaceFolder(probe: Probe): Match {
+  if (probe.kind !== 'folder') return NO_MATCH
+  const files = new Set(probe.files)
+  const folders = new Set(probe.folders)
+  const info = files.has('numpysorting_info.json')
+  const spikes = files.has('spikes.npy')
+  if (info && spikes) return { confidence: 95, reason: 'numpysorting_info.json with spikes.npy (SpikeInterface NumpyFolderSorting)' }
+  if (files.has('npz.json') && files.has('sorting_cached.npz')) return { confidence: 90, reason: 'npz.json with sorting_cached.npz (SpikeInterface NpzFolderSorting)' }
+  if (files.has('spikeinterface_info.json') && folders.has('sorting')) return { confidence: 90, reason: 'spikeinterface_info.json with a sorting/ folder (SpikeInterface SortingAnalyzer, binary_folder)' }
+  if (info || (spikes && files.has('si_folder.json'))) return { confidence: 50, reason: `${info ? 'numpysorting_info.json' : 'spikes.npy with si_folder.json'} only (an incomplete NumpyFolderSorting)` }
+  return NO_MATCH
+}
+
+const LOCAL_HEADER = 0x04034b50
+
+/** Names of the zip members whose local headers lie inside `head`, in file order. */
+export function zipMemberNames(head: Uint8Array): string[] {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+  const names: string[] = []
+  const decoder = new TextDecoder()
+  let at = 0
+  while (at + 30 <= head.length && view.getUint32(at, true) === LOCAL_HEADER) {
+    const flags = view.getUint16(at + 6, true)
+    const compressed = view.getUint32(at + 18, true)
+    const nameLength = view.getUint16(at + 26, true)
+    const extraLength = view.getUint16(at + 28, true)
+    if (at + 30 + nameLength > head.length) break
+    names.push(decoder.decode(head.subarray(at + 30, at + 30 + nameLength)))
+    // A data descriptor (sizes after the data) or a zip64 size: the next header cannot be found from here.
+    if (flags & 0x08 || compressed === 0xffffffff) break
+    at += 30 + nameLength + extraLength + compressed
+  }
+  return names
+}
+
+/**
+ * NpzSortingExtractor detection: a zip whose first members are numpy.savez's unit_ids, num_segment,
+ * sampling_frequency and spike_indexes_seg0 (+ spike_labels_seg0 when its header is within the probe).
+ */
+export function detectSpikeinterfaceNpz(probe: Probe): Match {
+  if (probe.kind !== 'file') return NO_MATCH
+  const head = probe.head
+  if (head.length < 4 || new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== LOCAL_HEADER) return NO_MATCH
+  const names = new Set(zipMemberNames(head))
+  const core = ['unit_ids.npy', 'num_segment.npy', 'sampling_frequency.npy'].every((n) => names.has(n))
+  if (core && names.has('spike_indexes_seg0.npy') && names.has('spike_labels_seg0.npy')) {
+    return { confidence: 95, reason: 'npz with unit_ids, num_segment, sampling_frequency, spike_indexes_seg0 and spike_labels_seg0 (SpikeInterface NpzSortingExtractor)' }
+  }
+  if (core && names.has('spike_indexes_seg0.npy')) return { confidence: 85, reason: 'npz with unit_ids, num_segment, sampling_frequency and spike_indexes_seg0 (SpikeInterface NpzSortingExtractor; later members not in the probe)' }
+  if (names.has('spike_indexes_seg0.npy') && names.has('spike_labels_seg0.npy')) return { confidence: 60, reason: 'npz with spike_indexes_seg0 and spike_labels_seg0 but not all of unit_ids, num_segment, sampling_frequency' }
+  return NO_MATCH
+}
