@@ -1,6 +1,7 @@
 import { container as defaultContainer, type DependencyContainer } from '../di.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { SpikeData } from '../spike-data.js'
+import type { TransferStats } from '../sources/source.js'
 import { WarningCollector } from '../warnings.js'
 import type { LoadContext, LoadOptions } from './loader.js'
 import { LoaderRegistry, type Selection } from './loader-registry.js'
@@ -44,7 +45,7 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
       options: loaderOptions,
       reason: selection.match.reason,
     }
-    const stats = source.type === 'file' ? source.stats : undefined
+    const stats = source.type === 'remote' ? undefined : (source as { stats?: TransferStats }).stats
     return data.with({
       metadata: { ...data.metadata, provenance: stats ? { ...provenance, requests: stats.requests, bytes_fetched: stats.bytes } : provenance },
       warnings: [...data.warnings, ...collector.warnings.filter((w) => !data.warnings.includes(w))],

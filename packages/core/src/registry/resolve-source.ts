@@ -19,7 +19,8 @@ export type SpikeInput = string | URL | Uint8Array | ArrayBuffer | Blob | Source
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
 
 /**
- * Turns an input into a Source. Strings: http(s) URLs become Range-read sources, other schemes
+ * Turns an input into a Source. Strings: http(s) URLs become Range-read sources (a URL whose path ends in
+ * '/' a folder read through the server's listing, httpFolder), other schemes
  * (dandi://, ibl://, s3://) remote sources for their loaders, anything else goes to the registered
  * resolvers (local paths need `@spikes/core/node`).
  */
@@ -33,6 +34,10 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
   }
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
   if (scheme === 'http' || scheme === 'https') {
+    if (/^[^?#]*\/(?:[?#]|$)/.test(text.replace(/^[a-z]+:\/\/[^/]*/i, ''))) {
+      const { httpFolder } = await import('../sources/http-folder.js')
+      return httpFolder(text, { fetch: fetchImpl, signal })
+    }
     const { HttpSource } = await import('../sources/http-source.js')
     return new HttpSource(text, { fetch: fetchImpl, signal })
   }

@@ -1,0 +1,193 @@
+import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkError } from '../errors.js'
+import { fetchWithRetry, redact } from './http-fetch.js'
+import { HttpSource, type HttpSourceOptions } from './http-source.js'
+import { MAX_LISTING_ENTRIES, parseFolderListing } from './folder-listing.js'
+import { baseName, type ByteSource, type FolderEntry, type FolderSource, type TransferStats } from './source.js'
+
+/** Options of {@link httpFolder}: those of the files' HttpSources, plus the file list when the server gives none. */
+export interface HttpFolderOptions extends HttpSourceOptions {
+  /**
+   * The folder's files, '/'-separated paths relative to it (`['spike_times.npy', 'sub/params.py']`). When
+   * given, no listing is requested; otherwise each folder's listing is read from the server (its web page
+   * or JSON autoindex) when first needed.
+   */
+  files?: readonly string[]
+  /** Largest listing accepted, in bytes (default 16 MiB); a larger one is an InvalidSourceError. */
+  maxListingBytes?: number
+}
+
+/** A folder over HTTP(S): also counts the traffic of its listings and of every file it opened. */
+export interface HttpFolderSource extends FolderSource {
+  readonly url: string
+  readonly stats: TransferStats
+}
+
+const DEFAULT_MAX_LISTING = 16 * 1024 * 1024
+
+/**
+ * A folder on a web server, for folder formats (KiloSort/Phy, ALF, ...): files are read in place with Range
+ * requests (only the ones a loader opens), folders are listed from the server's directory listing, or from
+ * `options.files` when the server gives none. `loadSpikeData('https://host/ks_output/')` uses this for any
+ * http(s) URL that ends in '/'. Works wherever fetch does (browsers: the server must allow the page's origin).
+ *
+ * Errors: a listing the server refuses is a NetworkError (`status`) whose message says to pass `files`; a page
+ * that is not a listing, or a larger one than allowed, an InvalidSourceError; a missing file MissingFileError;
+ * a path with '..' InvalidArgumentError.
+ */
+export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): HttpFolderSource {
+  const text = String(url)
+  let parsed: URL
+  try {
+    parsed = new URL(text)
+  } catch {
+    throw new InvalidArgumentError('url', text, 'an http(s) URL of a folder')
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError('url', text, 'an http(s) URL of a folder')
+  parsed.hash = ''
+  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
+  const folderUrl = parsed.toString()
+  const name = baseName(redact(folderUrl)) || parsed.host
+  const maxListing = options.maxListingBytes ?? DEFAULT_MAX_LISTING
+  if (!(Number.isSafeInteger(maxListing) && maxListing > 0)) throw new InvalidArgumentError('maxListingBytes', maxListing, 'a positive whole number of bytes')
+  const listingStats: TransferStats = { requests: 0, bytes: 0 }
+  const opened: HttpSource[] = []
+  const listings = new Map<string, Promise<FolderEntry[]>>()
+  const given = options.files ? listingFromFiles(options.files) : undefined
+
+  const list = (subdir = ''): Promise<FolderEntry[]> => {
+    const dir = cleanPath(subdir)
+    if (given) return Promise.resolve(given.get(dir) ?? [])
+    let pending = listings.get(dir)
+    if (!pending) {
+      pending = fetchListing(folderUrl + encodePath(dir) + (dir ? '/' : ''), options, maxListing, listingStats)
+      listings.set(dir, pending)
+      pending.catch(() => listings.delete(dir))
+    }
+    return pending
+  }
+
+  const entry = async (path: string): Promise<FolderEntry | undefined> => {
+    const clean = cleanPath(path)
+    const slash = clean.lastIndexOf('/')
+    const entries = await list(slash < 0 ? '' : clean.slice(0, slash))
+    const leaf = clean.slice(slash + 1)
+    return entries.find((e) => e.name === leaf)
+  }
+
+  return {
+    type: 'folder',
+    name,
+    url: folderUrl,
+    get stats() {
+      return opened.reduce((sum, s) => ({ requests: sum.requests + s.stats.requests, bytes: sum.bytes + s.stats.bytes }), { ...listingStats })
+    },
+    list,
+    async exists(path) {
+      try {
+        return (await entry(path))?.kind === 'file'
+      } catch (error) {
+        if (error instanceof InvalidArgumentError) throw error
+        // A subfolder without a listing (403/404) has no files we can know of.
+        if (error instanceof NetworkError && (error.details as { status?: number }).status !== undefined) return false
+        throw error
+      }
+    },
+    async open(path): Promise<ByteSource> {
+      const found = await entry(path).catch((error) => {
+        if (error instanceof NetworkError && (error.details as { status?: number }).status === 404) return undefined
+        throw error
+      })
+      if (found?.kind !== 'file') throw new MissingFileError(cleanPath(path), redact(folderUrl))
+      const source = new HttpSource(folderUrl + encodePath(cleanPath(path)), options)
+      opened.push(source)
+      return source
+    },
+    async close() {
+      listings.clear()
+    },
+  }
+}
+
+/** A relative '/'-separated path without '.', '..' or empty segments. */
+function cleanPath(path: string): string {
+  const parts = String(path).replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.')
+  if (parts.includes('..')) throw new InvalidArgumentError('path', path, 'a path inside the folder (no ..)')
+  return parts.join('/')
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/')
+}
+
+function listingFromFiles(files: readonly string[]): Map<string, FolderEntry[]> {
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new InvalidArgumentError('files', files, "an array of '/'-separated relative file paths")
+  if (files.length > MAX_LISTING_ENTRIES) throw new InvalidArgumentError('files', `${files.length} paths`, `at most ${MAX_LISTING_ENTRIES} paths`)
+  const dirs = new Map<string, Map<string, FolderEntry>>()
+  const add = (dir: string, e: FolderEntry) => {
+    const m = dirs.get(dir) ?? new Map<string, FolderEntry>()
+    dirs.set(dir, m)
+    if (!m.has(e.name) || e.kind === 'folder') m.set(e.name, e)
+  }
+  for (const file of files) {
+    const parts = cleanPath(file).split('/')
+    if (parts[0] === '') throw new InvalidArgumentError('files', file, 'non-empty relative file paths')
+    for (let i = 0; i < parts.length; i++) add(parts.slice(0, i).join('/'), { name: parts[i]!, kind: i === parts.length - 1 ? 'file' : 'folder' })
+  }
+  return new Map([...dirs].map(([dir, m]) => [dir, [...m.values()]]))
+}
+
+async function fetchListing(url: string, options: HttpFolderOptions, maxBytes: number, stats: TransferStats): Promise<FolderEntry[]> {
+  stats.requests++
+  let response: Response
+  try {
+    response = await fetchWithRetry(url, { headers: { accept: 'application/json, text/html;q=0.9' } }, options)
+  } catch (error) {
+    const status = error instanceof NetworkError ? (error.details as { status?: number }).status : undefined
+    if (status === undefined) throw error
+    throw new NetworkError(`The server gave no listing of the folder ${redact(url)} (HTTP ${status}). Pass the folder's file names as the files option (httpFolder(url, { files: [...] })).`, { url: redact(url), status }, { cause: error })
+  }
+  const body = await readCapped(response, maxBytes, url)
+  stats.bytes += body.length
+  const entries = parseFolderListing(new TextDecoder().decode(body), response.headers.get('content-type') ?? '', response.url || url)
+  if (!entries) {
+    throw new InvalidSourceError(`${redact(url)} did not answer with a folder listing (an HTML index or a JSON autoindex; content-type '${response.headers.get('content-type') ?? 'none'}'). Pass the folder's file names as the files option.`, { url: redact(url) })
+  }
+  if (entries.length > MAX_LISTING_ENTRIES) throw new InvalidSourceError(`The listing of ${redact(url)} has ${entries.length} entries; at most ${MAX_LISTING_ENTRIES} are read. Pass the files you need as the files option.`, { url: redact(url), entries: entries.length })
+  return entries
+}
+
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'))
+  const tooLarge = () => new InvalidSourceError(`The listing of ${redact(url)} is larger than ${maxBytes} bytes (maxListingBytes). Pass the files you need as the files option.`, { url: redact(url), maxBytes })
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {})
+    throw tooLarge()
+  }
+  if (!response.body) return new Uint8Array(await response.arrayBuffer())
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = response.body.getReader()
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>
+    try {
+      next = await reader.read()
+    } catch (error) {
+      throw new NetworkError(`The listing of ${redact(url)} was cut off: ${(error as Error).message}`, { url: redact(url) }, { cause: error })
+    }
+    const { done, value } = next
+    if (done) break
+    size += value.length
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
