@@ -11,6 +11,7 @@ export const PLUGIN_PACKAGES = [
   '@spikes/format-hdf5',
   '@spikes/format-kilosort',
   '@spikes/format-pickle',
+  '@spikes/format-spikeinterface',
   '@spikes/format-ibl',
   '@spikes/format-dandi',
 ] as const
