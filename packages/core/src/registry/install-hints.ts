@@ -6,6 +6,8 @@ export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   kilosort: '@spikes/format-kilosort',
   pickle: '@spikes/format-pickle',
   'spikelab-npz': '@spikes/format-pickle',
+  spikeinterface: '@spikes/format-spikeinterface',
+  'spikeinterface-npz': '@spikes/format-spikeinterface',
   alf: '@spikes/format-ibl',
   ibl: '@spikes/format-ibl',
   dandi: '@spikes/format-dandi',
