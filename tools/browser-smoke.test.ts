@@ -28,7 +28,8 @@ import { registerNwb } from '@spikes/format-nwb'`,
 
   it.runIf(CHROMIUM || IN_CI)('loads in a Web Worker and hands the SpikeData to the page without a copy (spikeDataMessage)', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const worker = `import { container, loadSpikeData, spikeDataMessage } from '@spikes/core'
+    const worker = `import { container, loadSpikeData } from '@spikes/core'
+import { spikeDataMessage } from '@spikes/core/transfer'
 import { registerNwb } from '@spikes/format-nwb'
 const c = container.createChildContainer()
 registerNwb(c)
@@ -38,7 +39,8 @@ const bytes = transfer.reduce((n, b) => n + b.byteLength, 0)
 self.postMessage(message, transfer)
 self.postMessage({ transferred: transfer.length, bytes, left: sd.times.byteLength })`
     const script = page(
-      `import { SpikeData, spikeDataFromMessage } from '@spikes/core'`,
+      `import { SpikeData } from '@spikes/core'
+import { spikeDataFromMessage } from '@spikes/core/transfer'`,
       `  const w = new Worker('worker.js', { type: 'module' })
   const [message, afterwards] = await new Promise((resolve) => {
     const got = []

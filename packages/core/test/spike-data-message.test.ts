@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { SPIKE_DATA_MESSAGE_KIND, SpikeData, spikeDataFromMessage, spikeDataMessage } from '../src/index.js'
+import { SpikeData } from '../src/index.js'
+import { SPIKE_DATA_MESSAGE_KIND, spikeDataFromMessage, spikeDataMessage } from '../src/transfer-entry.js'
 
 const sample = () =>
   SpikeData.fromTrains([[1, 2.5], [], [0.25]], {

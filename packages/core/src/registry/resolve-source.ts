@@ -34,12 +34,8 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
   }
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
   if (scheme === 'http' || scheme === 'https') {
-    if (/^[^?#]*\/(?:[?#]|$)/.test(text.replace(/^[a-z]+:\/\/[^/]*/i, ''))) {
-      const { httpFolder } = await import('../sources/http-folder.js')
-      return httpFolder(text, { fetch: fetchImpl, signal })
-    }
-    const { HttpSource } = await import('../sources/http-source.js')
-    return new HttpSource(text, { fetch: fetchImpl, signal })
+    const { openHttpUrl } = await import('../sources/open-http-url.js')
+    return openHttpUrl(text, { fetch: fetchImpl, signal })
   }
   if (scheme) return { type: 'remote', name: text, url: text, scheme }
   const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
