@@ -1,7 +1,8 @@
 // End to end in a real browser, remote inputs: an NWB file read in place from a Web Worker, a DANDI asset
-// (in place from a worker, into memory on the page) and an ibl:// probe, each from a server on another
-// origin on 127.0.0.1 with faults injected (tools/support/chromium.ts runs the pages).
-import { existsSync, readFileSync } from 'node:fs'
+// (in place from a worker, into memory on the page), a Phy folder through a directory listing and an
+// ibl:// probe, each from a server on another origin on 127.0.0.1 with faults injected
+// (tools/support/chromium.ts runs the pages).
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CHROMIUM, IN_CI, ROOT, page, rangeRoutes, runInChromium } from './support/chromium.js'
@@ -59,6 +60,33 @@ self.postMessage(result)`
     expect(log.every((range) => range !== null && /^bytes=\d+-\d+$/.test(range))).toBe(true)
     expect(stats.bytes).toBeGreaterThan(0)
     expect(stats.bytes).toBeLessThan(nwb.length)
+  }, 120_000)
+})
+
+describe('a folder on a web server, in a browser', () => {
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'kilosort_phy')) || IN_CI))('loads a Phy folder from a cross-origin server through its directory listing, fetching only what it reads', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { serveFolder } = await import('@spikes/testing')
+    const phy = join(ROOT, '..', 'shared', 'realdata', 'kilosort_phy', 'phy-data-template')
+    const files = Object.fromEntries(readdirSync(phy).map((f) => [`phy/${f}`, readFileSync(join(phy, f))]))
+    const server = await serveFolder(files, 'nginx', { cors: true })
+    try {
+      const script = page(
+        `import { container, loadSpikeData } from '@spikes/core'
+import { registerKilosort } from '@spikes/format-kilosort'`,
+        `  const c = container.createChildContainer()
+  registerKilosort(c)
+  const sd = await loadSpikeData(${JSON.stringify(`${server.url}/phy/`)}, { container: c })
+  result = { format: sd.metadata.provenance.format, N: sd.N, spikes: sd.totalSpikes, requests: sd.metadata.provenance.requests }`,
+      )
+      const result = await runInChromium(script, {})
+      expect(result).toEqual({ format: 'kilosort', N: 62, spikes: 314, requests: expect.any(Number) })
+      const fetched = new Set(server.requests.filter((r) => r.path.startsWith('/phy/')).map((r) => r.path))
+      expect(fetched.has('/phy/spike_times.npy')).toBe(true)
+      expect(fetched.has('/phy/pc_features.npy')).toBe(false)
+    } finally {
+      await server.close()
+    }
   }, 120_000)
 })
 

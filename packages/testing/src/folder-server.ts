@@ -15,14 +15,23 @@ export interface FolderServer {
 
 /**
  * Serves `files` ('/'-separated paths -> bytes) on 127.0.0.1 with Range support and folder listings in
- * the given style, the way a lab's web server would publish a sorting folder.
+ * the given style, the way a lab's web server would publish a sorting folder. With `cors`, pages of any
+ * origin may read it (as a browser test needs).
  */
-export async function serveFolder(files: Record<string, Uint8Array>, listing: ListingStyle): Promise<FolderServer> {
+export async function serveFolder(files: Record<string, Uint8Array>, listing: ListingStyle, options: { cors?: boolean } = {}): Promise<FolderServer> {
   const requests: FolderServer['requests'] = []
   const state = { faults: [] as FolderServer['faults'] }
   const server = createServer((req, res) => handle(req, res))
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    if (options.cors) {
+      res.setHeader('access-control-allow-origin', '*')
+      res.setHeader('access-control-expose-headers', 'content-range, content-length')
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-headers': 'range, accept', 'access-control-allow-methods': 'GET' }).end()
+        return
+      }
+    }
     requests.push({ path, range: req.headers.range })
     const fault = state.faults.find((f) => f.match.test(path) && (f.times === undefined || f.times > 0))
     if (fault) {
