@@ -134,7 +134,7 @@ describe('other layouts', () => {
 })
 
 describe('detection', () => {
-  const folderProbe = (files: string[], folders: string[] = []) => ({ kind: 'folder' as const, name: 'x', files, folders })
+  const folderProbe = (files: string[], folders: string[] = []) => ({ kind: 'folder' as const, name: 'x', files, folders, source: memoryFolder({}) })
   it('claims its own folders strongly and others not at all', () => {
     expect(detectSpikeinterfaceFolder(folderProbe(['numpysorting_info.json', 'spikes.npy', 'si_folder.json'], ['properties'])).confidence).toBe(95)
     expect(detectSpikeinterfaceFolder(folderProbe(['npz.json', 'sorting_cached.npz'])).confidence).toBe(90)
