@@ -1,9 +1,10 @@
-// `spikes inspect https://host/folder/`: a KiloSort/Phy folder and an ALF folder published by a web server
-// (its directory listing) are loaded in place; only the files the loader needs travel.
+// `spikes inspect https://host/folder/` and `s3://bucket/folder/`: a KiloSort/Phy folder and an ALF folder
+// published by a web server (its directory listing) or kept in an S3 bucket are loaded in place; only the
+// files the loader needs travel.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { IN_CI, realdata, serveFolder, sharedAvailable } from '@spikes/testing'
+import { IN_CI, realdata, serveFolder, sharedAvailable, startFakeS3 } from '@spikes/testing'
 import { main } from '../src/main.js'
 import { captureIo } from './support/capture-io.js'
 
@@ -25,7 +26,9 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
   const nginx = await serveFolder(files, 'nginx')
   const json = await serveFolder(files, 'json')
   const none = await serveFolder(files, 'none')
-  afterAll(async () => Promise.all([nginx.close(), json.close(), none.close()]))
+  const key = { accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret' }
+  const s3 = await startFakeS3({ objects: Object.fromEntries(Object.entries(files).map(([k, v]) => [`lab-bucket/sortings/${k}`, v])), keys: [key], region: 'us-west-2' })
+  afterAll(async () => Promise.all([nginx.close(), json.close(), none.close(), s3.close()]))
 
   it('detects and loads a Phy folder from an nginx listing, as from the local folder, fetching only what it reads', async () => {
     const local = captureIo()
@@ -54,5 +57,23 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
     const t = captureIo()
     expect(await main(['inspect', `${none.url}/phy/`], t.io)).toBe(1)
     expect(t.stderr()).toMatch(/^error\[SPIKES_NETWORK\]: .*HTTP 403.*files option/m)
+  })
+
+  it('loads a Phy folder from an S3 bucket (credentials and endpoint from the environment), signed Range reads only', async () => {
+    const saved = { ...process.env }
+    Object.assign(process.env, { AWS_ENDPOINT_URL: s3.endpoint, AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey })
+    try {
+      const t = captureIo()
+      expect(await main(['inspect', 's3://lab-bucket/sortings/phy/', '--json'], t.io), t.stderr()).toBe(0)
+      expect(JSON.parse(t.stdout())).toMatchObject({ format: 'kilosort', N: 62, totalSpikes: 314 })
+      expect(s3.requests.every((r) => r.outcome === 200 || r.outcome === 206)).toBe(true)
+      expect(s3.requests.some((r) => r.path.includes('pc_features'))).toBe(false)
+      process.env.AWS_SECRET_ACCESS_KEY = 'wrong'
+      const denied = captureIo()
+      expect(await main(['inspect', 's3://lab-bucket/sortings/phy/'], denied.io)).toBe(1)
+      expect(denied.stderr()).toMatch(/^error\[SPIKES_NETWORK\]: S3 refused to list .*403/m)
+    } finally {
+      process.env = saved
+    }
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pickleLoader, readS3Object, resolveS3Credentials, s3ObjectUrl, signS3Request, spikeDataFromPickleBytes } from '../src/index.js'
-import { startFakeS3, type FakeS3 } from './helpers/s3-server.js'
+import { startFakeS3, type FakeS3 } from '@spikes/testing'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const PICKLE = readFileSync(FIXTURES + 'spikedata-p4.pkl')

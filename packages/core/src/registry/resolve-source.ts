@@ -20,8 +20,8 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
 
 /**
  * Turns an input into a Source. Strings: http(s) URLs become Range-read sources (a URL whose path ends in
- * '/' a folder read through the server's listing, httpFolder), other schemes
- * (dandi://, ibl://, s3://) remote sources for their loaders, anything else goes to the registered
+ * '/' a folder read through the server's listing, httpFolder), s3:// URLs ending in '/' S3 folders
+ * (s3Folder), other schemes (dandi://, ibl://, s3:// objects) remote sources for their loaders, anything else goes to the registered
  * resolvers (local paths need `@spikes/core/node`).
  */
 export async function resolveSource(input: SpikeInput, container: DependencyContainer, fetchImpl?: typeof fetch, signal?: AbortSignal): Promise<Source> {
@@ -33,9 +33,10 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
     throw new InvalidArgumentError('input', input, 'a path, a URL, bytes, a Blob or a Source')
   }
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
-  if (scheme === 'http' || scheme === 'https') {
-    const { openHttpUrl } = await import('../sources/open-http-url.js')
-    return openHttpUrl(text, { fetch: fetchImpl, signal })
+  if (scheme && /^(https?|s3)$/.test(scheme)) {
+    const { openUrl } = await import('../sources/open-url.js')
+    const source = await openUrl(text, scheme, { fetch: fetchImpl, signal })
+    if (source) return source
   }
   if (scheme) return { type: 'remote', name: text, url: text, scheme }
   const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []

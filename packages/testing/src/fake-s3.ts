@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 
 /**
- * A small S3-compatible server for tests, on 127.0.0.1: path-style GET Object, with AWS Signature
- * Version 4 verified from the request as received (its own reading of the spec, independent of the
- * client's signer). 403 for a missing / unknown / wrong signature, 404 NoSuchKey, 200 with the body.
+ * A small S3-compatible server for tests, on 127.0.0.1: path-style GET Object (with Range) and
+ * ListObjectsV2 (prefix, delimiter, max-keys, continuation tokens), with AWS Signature Version 4
+ * verified from the request as received (its own reading of the spec, independent of the client's
+ * signer). 403 for a missing / unknown / wrong signature, 404 NoSuchKey / NoSuchBucket, 200 / 206.
  */
 export interface FakeS3Key {
   readonly accessKeyId: string
@@ -20,7 +21,7 @@ export interface FakeS3 {
   close(): Promise<void>
 }
 
-export async function startFakeS3(options: { objects: Record<string, Uint8Array>; keys: FakeS3Key[]; region?: string }): Promise<FakeS3> {
+export async function startFakeS3(options: { objects: Record<string, Uint8Array>; keys: FakeS3Key[]; region?: string; /** Most keys per ListObjectsV2 page (default 1000). */ pageSize?: number }): Promise<FakeS3> {
   const region = options.region ?? 'us-east-1'
   const requests: FakeS3['requests'] = []
   const server = createServer((req, res) => {
@@ -62,11 +63,60 @@ export async function startFakeS3(options: { objects: Record<string, Uint8Array>
     if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.')
 
     const [, bucket, ...rest] = url.pathname.split('/')
+    if (url.searchParams.get('list-type') === '2') return list(res, decodeURIComponent(bucket), url.searchParams)
     const objectKey = rest.map(decodeURIComponent).join('/')
     const body = options.objects[`${decodeURIComponent(bucket)}/${objectKey}`]
     if (!body) return error(res, 404, 'NoSuchKey', 'The specified key does not exist.')
+    const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''))
+    if (range) {
+      const start = Number(range[1])
+      if (start >= body.length) {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end()
+        return 416
+      }
+      const end = Math.min(range[2] ? Number(range[2]) : body.length - 1, body.length - 1)
+      res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-range': `bytes ${start}-${end}/${body.length}`, 'content-length': end - start + 1 })
+      res.end(Buffer.from(body.subarray(start, end + 1)))
+      return 206
+    }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length })
     res.end(Buffer.from(body))
+    return 200
+  }
+
+  function list(res: ServerResponse, bucket: string, params: URLSearchParams): number {
+    const keys = Object.keys(options.objects).filter((k) => k.startsWith(`${bucket}/`)).map((k) => k.slice(bucket.length + 1)).sort()
+    if (!keys.length) return error(res, 404, 'NoSuchBucket', 'The specified bucket does not exist.')
+    const prefix = params.get('prefix') ?? ''
+    const delimiter = params.get('delimiter') ?? ''
+    const pageSize = Math.min(Number(params.get('max-keys') ?? 1000), options.pageSize ?? 1000)
+    const after = params.get('continuation-token') ?? ''
+    // Entries in key order: objects, and with a delimiter the common prefixes ("folders") once each.
+    const entries: { key: string; folder: boolean }[] = []
+    for (const key of keys) {
+      if (!key.startsWith(prefix)) continue
+      const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1
+      if (cut >= 0) {
+        const folder = key.slice(0, cut + delimiter.length)
+        if (entries[entries.length - 1]?.key !== folder) entries.push({ key: folder, folder: true })
+      } else entries.push({ key, folder: false })
+    }
+    const rest = entries.filter((e) => e.key > after)
+    const page = rest.slice(0, pageSize)
+    const truncated = rest.length > page.length
+    const x = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    const body = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+      `<Name>${x(bucket)}</Name><Prefix>${x(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys>`,
+      delimiter ? `<Delimiter>${x(delimiter)}</Delimiter>` : '',
+      `<IsTruncated>${truncated}</IsTruncated>`,
+      truncated ? `<NextContinuationToken>${x(page[page.length - 1].key)}</NextContinuationToken>` : '',
+      ...page.map((e) => (e.folder ? `<CommonPrefixes><Prefix>${x(e.key)}</Prefix></CommonPrefixes>` : `<Contents><Key>${x(e.key)}</Key><LastModified>2026-11-24T12:00:00.000Z</LastModified><ETag>&quot;0&quot;</ETag><Size>${options.objects[`${bucket}/${e.key}`].length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)),
+      '</ListBucketResult>',
+    ].join('')
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
     return 200
   }
 
