@@ -1,7 +1,7 @@
 // End to end in a real browser, remote inputs: an NWB file read in place from a Web Worker, a DANDI asset
-// (in place from a worker, into memory on the page), a Phy folder through a directory listing and an
-// ibl:// probe, each from a server on another origin on 127.0.0.1 with faults injected
-// (tools/support/chromium.ts runs the pages).
+// (in place from a worker, into memory on the page), a Phy folder through a directory listing and from
+// an S3-compatible store, and an ibl:// probe, each from a server on another origin on 127.0.0.1 with
+// faults injected (tools/support/chromium.ts runs the pages).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -86,6 +86,42 @@ import { registerKilosort } from '@spikes/format-kilosort'`,
       expect(fetched.has('/phy/pc_features.npy')).toBe(false)
     } finally {
       await server.close()
+    }
+  }, 120_000)
+})
+
+describe('an S3 folder, in a browser', () => {
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'kilosort_phy')) || IN_CI))('lists and reads a Phy folder in an S3-compatible store with SigV4 signed by Web Crypto', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { startFakeS3 } = await import('@spikes/testing')
+    const phy = join(ROOT, '..', 'shared', 'realdata', 'kilosort_phy', 'phy-data-template')
+    const objects = Object.fromEntries(readdirSync(phy).map((f) => [`lab-bucket/phy/${f}`, readFileSync(join(phy, f))]))
+    const key = { accessKeyId: 'AKIDBROWSER', secretAccessKey: 'browser/secret' }
+    const s3 = await startFakeS3({ objects, keys: [key], region: 'eu-west-1', cors: true })
+    try {
+      const options = JSON.stringify({ endpointUrl: s3.endpoint, region: 'eu-west-1', ...key })
+      const script = page(
+        `import { container, loadSpikeData } from '@spikes/core'
+import { s3Folder } from '@spikes/core/s3'
+import { registerKilosort } from '@spikes/format-kilosort'`,
+        `  const c = container.createChildContainer()
+  registerKilosort(c)
+  const sd = await loadSpikeData(s3Folder('s3://lab-bucket/phy/', ${options}), { container: c })
+  let denied
+  try {
+    await s3Folder('s3://lab-bucket/phy/', { ...${options}, secretAccessKey: 'wrong' }).list()
+  } catch (e) {
+    denied = { code: e.code, s3Code: e.details.s3Code }
+  }
+  result = { format: sd.metadata.provenance.format, N: sd.N, spikes: sd.totalSpikes, denied }`,
+      )
+      const result = await runInChromium(script, {})
+      expect(result).toEqual({ format: 'kilosort', N: 62, spikes: 314, denied: { code: 'SPIKES_NETWORK', s3Code: 'SignatureDoesNotMatch' } })
+      const gets = s3.requests.filter((r) => r.method === 'GET')
+      expect(gets.filter((r) => r.outcome === 403)).toHaveLength(1)
+      expect(gets.some((r) => r.path.includes('pc_features'))).toBe(false)
+    } finally {
+      await s3.close()
     }
   }, 120_000)
 })

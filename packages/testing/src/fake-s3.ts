@@ -21,10 +21,27 @@ export interface FakeS3 {
   close(): Promise<void>
 }
 
-export async function startFakeS3(options: { objects: Record<string, Uint8Array>; keys: FakeS3Key[]; region?: string; /** Most keys per ListObjectsV2 page (default 1000). */ pageSize?: number }): Promise<FakeS3> {
+export async function startFakeS3(options: {
+  objects: Record<string, Uint8Array>
+  keys: FakeS3Key[]
+  region?: string
+  /** Most keys per ListObjectsV2 page (default 1000). */
+  pageSize?: number
+  /** Answer CORS (preflight included) for pages of any origin, as a bucket with a CORS rule does. */
+  cors?: boolean
+}): Promise<FakeS3> {
   const region = options.region ?? 'us-east-1'
   const requests: FakeS3['requests'] = []
   const server = createServer((req, res) => {
+    if (options.cors) {
+      res.setHeader('access-control-allow-origin', '*')
+      res.setHeader('access-control-expose-headers', 'content-range, content-length')
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? ''), 'access-control-allow-methods': 'GET' }).end()
+        requests.push({ method: 'OPTIONS', path: req.url ?? '', headers: req.headers, outcome: 204 })
+        return
+      }
+    }
     const outcome = handle(req, res)
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, outcome })
   })
