@@ -1,7 +1,16 @@
-export { spikeinterfaceFormat, spikeinterfaceNpzFormat } from './spikeinterface-format.js'
+export { spikeinterfaceFormat, spikeinterfaceNpzFormat, spikeinterfaceRecordingFormat } from './spikeinterface-format.js'
 export { spikeinterfaceLoader } from './spikeinterface-loader.js'
 export { spikeinterfaceNpzLoader } from './npz-loader.js'
-export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz } from './lib/detect.js'
+export { spikeinterfaceRecordingLoader } from './recording-loader.js'
+export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, detectSpikeinterfaceRecording } from './lib/detect.js'
 export { checkSpikeinterfaceOptions, type SpikeinterfaceOptions, type CheckedSpikeinterfaceOptions, type CurationOption, type UnitId } from './lib/check-options.js'
+export {
+  checkSpikeinterfaceRecordingOptions,
+  DEFAULT_MAX_TRACE_BYTES,
+  type SpikeinterfaceRecordingOptions,
+  type CheckedSpikeinterfaceRecordingOptions,
+  type RecordingFilterOption,
+  type RecordingThresholdDirection,
+} from './lib/recording-options.js'
 export { UnknownUnitIdsError } from './lib/errors.js'
 export { registerSpikeinterface } from './register-spikeinterface.js'

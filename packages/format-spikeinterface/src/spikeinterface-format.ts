@@ -27,3 +27,16 @@ export const spikeinterfaceNpzFormat = {
   /** Zip members that identify the layout. */
   members: ['unit_ids.npy', 'num_segment.npy', 'sampling_frequency.npy', 'spike_indexes_seg0.npy', 'spike_labels_seg0.npy'],
 } as const
+
+/** SpikeInterface's BinaryFolderRecording (`recording.save(folder=...)`) as plain data: spikes by threshold detection. */
+export const spikeinterfaceRecordingFormat = {
+  id: 'spikeinterface-recording',
+  name: 'SpikeInterface binary recording folder (threshold detection)',
+  /** Recorded in provenance; keep equal to package.json "version". */
+  version: '0.1.0',
+  packageName: '@spikes/format-spikeinterface',
+  input: 'folder',
+  extensions: [],
+  /** Files that identify the layout. */
+  markers: { BinaryFolderRecording: ['binary.json', 'traces_cached_seg0.raw'] },
+} as const

@@ -23,7 +23,7 @@ function checkAgainst(sd: SpikeData, name: string, segment = 0): void {
 
 describe('registration and versions', () => {
   it('registers the folder and the npz loader through DI', () => {
-    expect(makeContainer().resolve(LoaderRegistry).list().map((l) => l.id)).toEqual(['spikeinterface', 'spikeinterface-npz'])
+    expect(makeContainer().resolve(LoaderRegistry).list().map((l) => l.id)).toEqual(['spikeinterface', 'spikeinterface-npz', 'spikeinterface-recording'])
   })
   it('keeps the loader versions equal to package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))

@@ -53,3 +53,16 @@ export function detectSpikeinterfaceNpz(probe: Probe): Match {
   if (names.has('spike_indexes_seg0.npy') && names.has('spike_labels_seg0.npy')) return { confidence: 60, reason: 'npz with spike_indexes_seg0 and spike_labels_seg0 but not all of unit_ids, num_segment, sampling_frequency' }
   return NO_MATCH
 }
+
+/**
+ * BinaryFolderRecording detection from the listing: binary.json with traces_cached_seg0.raw (90); binary.json
+ * with si_folder.json but no traces file (40, so loading names the missing file). Sorting folders carry neither.
+ */
+export function detectSpikeinterfaceRecording(probe: Probe): Match {
+  if (probe.kind !== 'folder') return NO_MATCH
+  const files = new Set(probe.files)
+  if (!files.has('binary.json')) return NO_MATCH
+  if (files.has('traces_cached_seg0.raw')) return { confidence: 90, reason: 'binary.json with traces_cached_seg0.raw (SpikeInterface BinaryFolderRecording)' }
+  if (files.has('si_folder.json')) return { confidence: 40, reason: 'binary.json with si_folder.json but no traces_cached_seg0.raw (an incomplete BinaryFolderRecording)' }
+  return NO_MATCH
+}
