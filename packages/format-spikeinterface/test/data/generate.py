@@ -198,5 +198,134 @@ def main():
     write_expected("si-analyzer", np.array(ids), 30000.0, trains)
 
 
+# ---------------------------------------------------------------------------------------------------
+# Recordings: BinaryFolderRecording (recording.save(folder=...), format "binary"). Facts from
+# SpikeInterface/spikeinterface src/spikeinterface/core/baserecording.py (_save: traces_cached_seg<i>.raw
+# written by write_binary_recording, then a BinaryRecordingExtractor dumped to binary.json relative to
+# the folder with time_axis=0, file_offset=0), binaryrecordingextractor.py (the kwargs, dtype.str, the
+# samples x channels C-order layout for time_axis 0), binaryfolder.py (class must end with
+# ".BinaryRecordingExtractor", relative_paths must be true, num_chan accepted for num_channels) and
+# base.py (to_dict: class, module, version, kwargs, annotations, properties, relative_paths; save_to_folder:
+# si_folder.json, properties/<key>.npy, probe.json).
+
+REC_CASES = [
+    {"threshold_sigma": 5.0, "direction": "both", "hysteresis": True},
+    {"threshold_sigma": 5.0, "direction": "up", "hysteresis": True},
+    {"threshold_sigma": 5.0, "direction": "down", "hysteresis": True},
+    {"threshold_sigma": 5.0, "direction": "both", "hysteresis": False},
+    {"threshold_sigma": 4.0, "direction": "both", "hysteresis": True},
+]
+
+
+def synth_traces(rng, num_samples, num_channels, noise, amplitude, dtype):
+    """(samples, channels) noise with monophasic (3-sample) and biphasic (-,-,+,+) events."""
+    x = rng.normal(0.0, noise, size=(num_samples, num_channels))
+    for c in range(num_channels):
+        starts = np.sort(rng.choice(np.arange(10, num_samples - 10, 20), size=6, replace=False))
+        for j, s in enumerate(starts):
+            a = amplitude * rng.uniform(1.0, 1.3)
+            if j % 3 == 0:
+                x[s:s + 3, c] += [0.95 * a, a, 0.9 * a]
+            elif j % 3 == 1:
+                x[s:s + 3, c] -= [0.95 * a, a, 0.9 * a]
+            else:
+                x[s:s + 4, c] += [-a, -0.95 * a, 0.95 * a, a]
+    if dtype.kind == "i":
+        x = np.round(x)
+    return x.astype(dtype)
+
+
+def detect_numpy(traces, fs, case):
+    """SpikeLab's rule, independently in numpy: threshold = sigma x population std (ddof 0) of each channel
+    (no filtering); with hysteresis a detection is a rising edge (sample k > 0 above, k - 1 not), without it
+    every supra-threshold sample; time = k * dt + dt / 2 ms (the centre of sample k's bin)."""
+    rows = np.ascontiguousarray(traces.T)
+    dt = 1000.0 / fs
+    thresholds, samples, times, margins = [], [], [], []
+    for row in rows:
+        thr = case["threshold_sigma"] * row.std()
+        v = row.astype("float64")
+        thr64 = float(thr)
+        if case["direction"] == "both":
+            above = np.abs(v) > thr64
+            dist = np.abs(np.abs(v) - thr64)
+        elif case["direction"] == "up":
+            above = v > thr64
+            dist = np.abs(v - thr64)
+        else:
+            above = v < -thr64
+            dist = np.abs(v + thr64)
+        margins.append(float(dist.min() / thr64))
+        if case["hysteresis"]:
+            idx = np.flatnonzero(above[1:] & ~above[:-1]) + 1
+        else:
+            idx = np.flatnonzero(above)
+        thresholds.append(thr64)
+        samples.append(idx.tolist())
+        times.append([float(k * dt + dt / 2) for k in idx])
+    return {"case": case, "thresholds": thresholds, "samples": samples, "times_ms": times, "min_margin": min(margins)}
+
+
+def binary_folder(name, segments, fs, dtype, channel_ids, gains, version=VERSION):
+    """Writes a BinaryFolderRecording with one traces_cached_seg<i>.raw per (samples, channels) array."""
+    folder = fresh(name)
+    os.makedirs(folder)
+    num_channels = segments[0].shape[1]
+    file_paths = []
+    for i, traces in enumerate(segments):
+        file_name = "traces_cached_seg%d.raw" % i
+        np.ascontiguousarray(traces, dtype=np.dtype(dtype)).tofile(os.path.join(folder, file_name))
+        file_paths.append(file_name)
+    locations = [[0.0, 20.0 * c] for c in range(num_channels)]
+    properties = {"group": [0] * num_channels, "location": locations, "gain_to_uV": gains, "offset_to_uV": [0.0] * num_channels}
+    write_json(os.path.join(folder, "binary.json"), {
+        "class": "spikeinterface.core.binaryrecordingextractor.BinaryRecordingExtractor",
+        "module": "spikeinterface", "version": version,
+        "kwargs": {"file_paths": file_paths, "sampling_frequency": fs, "t_starts": None, "num_channels": num_channels,
+                   "dtype": np.dtype(dtype).str, "channel_ids": channel_ids, "time_axis": 0, "file_offset": 0,
+                   "gain_to_uV": gains, "offset_to_uV": [0.0] * num_channels, "is_filtered": None},
+        "annotations": {"is_filtered": False}, "properties": properties, "relative_paths": True})
+    write_json(os.path.join(folder, "si_folder.json"), {
+        "class": "spikeinterface.core.binaryfolder.BinaryFolderRecording", "module": "spikeinterface",
+        "version": version, "kwargs": {"folder_path": "."}, "annotations": {"is_filtered": False},
+        "properties": properties, "relative_paths": True})
+    os.makedirs(os.path.join(folder, "properties"))
+    np.save(os.path.join(folder, "properties", "group.npy"), np.zeros(num_channels, dtype="int64"))
+    np.save(os.path.join(folder, "properties", "location.npy"), np.array(locations))
+    np.save(os.path.join(folder, "properties", "gain_to_uV.npy"), np.array(gains, dtype="float32"))
+    np.save(os.path.join(folder, "properties", "offset_to_uV.npy"), np.zeros(num_channels, dtype="float32"))
+    write_json(os.path.join(folder, "probe.json"), {"specification": "probeinterface", "version": "0.2.24", "probes": [{
+        "ndim": 2, "si_units": "um", "annotations": {"name": "linear", "manufacturer": ""},
+        "contact_annotations": {}, "contact_positions": locations,
+        "contact_shapes": ["circle"] * num_channels, "contact_shape_params": [{"radius": 5.0}] * num_channels,
+        "device_channel_indices": list(range(num_channels)), "contact_ids": [str(c) for c in channel_ids],
+        "shank_ids": [""] * num_channels}]})
+    expected = {"sampling_frequency": fs, "num_channels": num_channels, "channel_ids": channel_ids, "dtype": np.dtype(dtype).str,
+                "segments": []}
+    for traces in segments:
+        seg = {"num_samples": int(traces.shape[0]), "cases": [detect_numpy(traces, fs, case) for case in REC_CASES]}
+        for c in seg["cases"]:
+            # No sample within 0.1 % of its threshold: float rounding (1e-7 relative) cannot flip a detection.
+            assert c["min_margin"] > 1e-3, (name, c["case"], c["min_margin"])
+            assert all(len(s) > 0 for s in c["samples"]), (name, c["case"])
+        expected["segments"].append(seg)
+    write_json(os.path.join(HERE, name + ".expected.json"), expected)
+    return folder
+
+
+def recordings():
+    rng = np.random.default_rng(20240612)
+    # int16, 4 channels, 30 kHz, one segment; integer channel ids (SpikeInterface's default 0..n-1 kept as ints).
+    fs = 30000.0
+    traces = synth_traces(rng, 2000, 4, 20.0, 330.0, np.dtype("<i2"))
+    traces[0, 0] = 400  # supra-threshold at sample 0: never a rising edge, but a sample for hysteresis=False
+    binary_folder("si-rec-int16", [traces], fs, "<i2", [0, 1, 2, 3], [0.195] * 4)
+    # float32, 3 channels, 20 kHz, two segments of different lengths; string channel ids.
+    fs = 20000.0
+    segs = [synth_traces(rng, 1500, 3, 1.0, 16.0, np.dtype("<f4")), synth_traces(rng, 1200, 3, 1.0, 16.0, np.dtype("<f4"))]
+    binary_folder("si-rec-float32-2seg", segs, fs, "<f4", ["A1", "A2", "A3"], [1.0] * 3)
+
+
 if __name__ == "__main__":
     main()
+    recordings()
