@@ -128,6 +128,33 @@ describe('spikeinterface-recording: BinaryFolderRecording against numpy', () => 
     checkCase(await load(memoryFolder(moved, 'rec')), e16, 0, 0)
   })
 
+  it('reads a segment larger than one read window (several chunks, odd file_offset, both time axes) value for value', async () => {
+    const channels = 3
+    const samples = 800_001 // 4.8 MB of int16: two 4 MiB windows, the split inside a sample row
+    const value = (s: number, c: number) => ((s * 7 + c * 13) % 30001) - 15000
+    for (const timeAxis of [0, 1]) {
+      const offset = 3 // misaligned: the reader copies before viewing
+      const bytes = new Uint8Array(offset + channels * samples * 2)
+      const view = new DataView(bytes.buffer)
+      for (let s = 0; s < samples; s++) {
+        for (let c = 0; c < channels; c++) view.setInt16(offset + 2 * (timeAxis === 0 ? s * channels + c : c * samples + s), value(s, c), true)
+      }
+      const binary = { class: 'spikeinterface.core.binaryrecordingextractor.BinaryRecordingExtractor', module: 'spikeinterface', relative_paths: true, kwargs: { file_paths: ['traces_cached_seg0.raw'], sampling_frequency: 30000, num_channels: channels, dtype: '<i2', channel_ids: null, time_axis: timeAxis, file_offset: offset } }
+      const progress: number[] = []
+      const sd = (await loadSpikeData(memoryFolder({ 'binary.json': JSON.stringify(binary), 'traces_cached_seg0.raw': bytes }, 'big'), {
+        container: makeContainer(),
+        onProgress: (p) => progress.push(p.loaded),
+      })) as Loaded
+      const data = sd.rawData!.data
+      expect(sd.rawData!.shape).toEqual([channels, samples])
+      let mismatches = 0
+      for (let c = 0; c < channels; c++) for (let s = 0; s < samples; s++) if (data[c * samples + s] !== value(s, c)) mismatches++
+      expect(mismatches).toBe(0)
+      expect(sd.metadata.channel_ids).toEqual([0, 1, 2])
+      expect(progress.length).toBeGreaterThanOrEqual(2)
+    }
+  })
+
   it('filters when asked (Butterworth), keeping the rate check', async () => {
     const sd = await load(fixture('si-rec-int16'), { filter: true })
     expect(sd.rawData?.data).toBeInstanceOf(Float64Array)
