@@ -8,6 +8,7 @@ export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   'spikelab-npz': '@spikes/format-pickle',
   spikeinterface: '@spikes/format-spikeinterface',
   'spikeinterface-npz': '@spikes/format-spikeinterface',
+  'spikeinterface-recording': '@spikes/format-spikeinterface',
   alf: '@spikes/format-ibl',
   ibl: '@spikes/format-ibl',
   dandi: '@spikes/format-dandi',
