@@ -1,19 +1,19 @@
-/** Which package provides each format id of this project, for install hints. */
-export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
-  hdf5: '@spikes/format-hdf5',
-  'hdf5-threshold': '@spikes/format-hdf5',
-  nwb: '@spikes/format-nwb',
-  kilosort: '@spikes/format-kilosort',
-  pickle: '@spikes/format-pickle',
-  'spikelab-npz': '@spikes/format-pickle',
-  spikeinterface: '@spikes/format-spikeinterface',
-  'spikeinterface-npz': '@spikes/format-spikeinterface',
-  'spikeinterface-recording': '@spikes/format-spikeinterface',
-  alf: '@spikes/format-ibl',
-  ibl: '@spikes/format-ibl',
-  dandi: '@spikes/format-dandi',
-  'spikes-json': '@spikes/core',
+// Listed per package (the name after '@spikes/') so the main browser entry stays within its size budget.
+const FORMATS_BY_PACKAGE: Readonly<Record<string, readonly string[]>> = {
+  'format-hdf5': ['hdf5', 'hdf5-threshold'],
+  'format-nwb': ['nwb'],
+  'format-kilosort': ['kilosort'],
+  'format-pickle': ['pickle', 'spikelab-npz'],
+  'format-spikeinterface': ['spikeinterface', 'spikeinterface-npz', 'spikeinterface-recording'],
+  'format-ibl': ['alf', 'ibl'],
+  'format-dandi': ['dandi'],
+  core: ['spikes-json'],
 }
+
+/** Which package provides each format id of this project, for install hints. */
+export const KNOWN_FORMATS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(FORMATS_BY_PACKAGE).flatMap(([pkg, ids]) => ids.map((id) => [id, `@spikes/${pkg}`])),
+)
 
 /** The `npm i` command for the package that provides `formatId` (a placeholder for ids this project does not know). */
 export function installHint(formatId: string): string {
