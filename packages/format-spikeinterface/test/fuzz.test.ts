@@ -1,4 +1,4 @@
-// Corrupted SpikeInterface folders and .npz files: every load ends in a SpikeData or a SpikesError, quickly.
+// Corrupted SpikeInterface folders (sortings and recordings) and .npz files: every load ends in a SpikeData or a SpikesError, quickly.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,7 +19,7 @@ function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
   return out
 }
 
-const folders = readdirSync(DATA).filter((n) => n.startsWith('si-') && statSync(join(DATA, n)).isDirectory() && !n.startsWith('si-rec'))
+const folders = readdirSync(DATA).filter((n) => n.startsWith('si-') && statSync(join(DATA, n)).isDirectory())
 const npzFiles = readdirSync(DATA).filter((n) => n.endsWith('.npz'))
 
 async function outcome(input: Parameters<typeof loadSpikeData>[0], format?: string): Promise<'value' | 'error'> {
@@ -34,7 +34,7 @@ async function outcome(input: Parameters<typeof loadSpikeData>[0], format?: stri
   }
 }
 
-describe('fuzz: mutated SpikeInterface sortings give a SpikeData or a SpikesError', () => {
+describe('fuzz: mutated SpikeInterface sortings and recordings give a SpikeData or a SpikesError', () => {
   it('has seed folders and files', () => {
     expect(folders.length).toBeGreaterThanOrEqual(5)
     expect(npzFiles.length).toBeGreaterThanOrEqual(2)
@@ -48,7 +48,8 @@ describe('fuzz: mutated SpikeInterface sortings give a SpikeData or a SpikesErro
       for (const [path, bytes] of Object.entries(files)) {
         for (const m of mutations(bytes, 64, ++i)) {
           const t0 = performance.now()
-          const result = await outcome(memoryFolder({ ...files, [path]: m.bytes }, folder), i % 2 ? 'spikeinterface' : undefined).catch((error: unknown) => {
+          const format = i % 2 ? (folder.startsWith('si-rec') ? 'spikeinterface-recording' : 'spikeinterface') : undefined
+          const result = await outcome(memoryFolder({ ...files, [path]: m.bytes }, folder), format).catch((error: unknown) => {
             throw new Error(`${folder}/${path} (${m.kind}): ${(error as Error)?.stack ?? error}`)
           })
           counts[result]++
@@ -65,7 +66,7 @@ describe('fuzz: mutated SpikeInterface sortings give a SpikeData or a SpikesErro
     for (const name of npzFiles) {
       const bytes = readFileSync(join(DATA, name))
       for (const m of mutations(bytes, 500, 7)) {
-        const result = await outcome(new Blob([m.bytes]), 'spikeinterface-npz').catch((error: unknown) => {
+        const result = await outcome(new Blob([m.bytes.slice()]), 'spikeinterface-npz').catch((error: unknown) => {
           throw new Error(`${name} (${m.kind}): ${(error as Error)?.stack ?? error}`)
         })
         counts[result]++

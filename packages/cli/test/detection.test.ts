@@ -1,0 +1,64 @@
+// With every plugin installed (as the CLI registers them), each kind of input is detected as its own
+// format: a new plugin's detect() must not claim another format's files, nor lose its own.
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { LoaderRegistry, resolveSource } from '@spikes/core'
+import { CORPUS_DIR, IN_CI, realdata, sharedAvailable } from '@spikes/testing'
+import { pluginContainer } from '../src/plugins.js'
+
+const SI_DATA = fileURLToPath(new URL('../../format-spikeinterface/test/data/', import.meta.url))
+const SAMPLE = fileURLToPath(new URL('../samples/sample.nwb', import.meta.url))
+
+/** Corpus cases by loader; the threshold cases are plain HDF5 files too, so only `--format` tells them apart. */
+const CORPUS_FORMAT: Record<string, string> = { h5: 'hdf5', ks: 'kilosort', nwb: 'nwb', pkl: 'pickle', npz: 'spikelab-npz' }
+
+async function detected(input: string): Promise<string> {
+  const c = await pluginContainer({})
+  const source = await resolveSource(input, c)
+  try {
+    return (await c.resolve(LoaderRegistry).select(source)).loader.id
+  } finally {
+    if (source.type !== 'remote') await source.close()
+  }
+}
+
+describe('format detection with every plugin installed', () => {
+  const present = sharedAvailable(CORPUS_DIR) && sharedAvailable(realdata('kilosort_phy'))
+  it.runIf(present || IN_CI)('detects every corpus input as the format of its loader', async () => {
+    const seen: Record<string, string[]> = {}
+    for (const name of readdirSync(CORPUS_DIR).sort()) {
+      const expected = CORPUS_FORMAT[name.split('_')[0]!]
+      // An .npz without units.npy carries nothing that says SpikeLab: only --format reaches its error.
+      if (!expected || name === 'npz_missing_units_error') continue
+      const dir = join(CORPUS_DIR, name)
+      const input = readdirSync(dir).filter((f) => f !== 'expected.json')
+      const path = join(dir, input.length === 1 ? input[0]! : input.find((f) => !f.includes('.')) ?? input[0]!)
+      const got = await detected(path).catch((error: { code?: string }) => `error ${error.code}`)
+      ;(seen[`${expected} <- ${got}`] ??= []).push(name)
+    }
+    const wrong = Object.entries(seen).filter(([k]) => k.split(' <- ')[0] !== k.split(' <- ')[1])
+    expect(wrong, JSON.stringify(wrong, null, 1)).toEqual([])
+  })
+
+  it.runIf(present || IN_CI)('detects real folders and files written by real tools', async () => {
+    const cases: [string, string][] = [
+      [realdata('kilosort_phy', 'phy-data-template'), 'kilosort'],
+      [realdata('kilosort_phy', 'mayolabvision-kilosort4'), 'kilosort'],
+      [realdata('ibl_alf', 'brainbox-alf'), 'alf'],
+      [realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb'), 'nwb'],
+      [SAMPLE, 'nwb'],
+    ]
+    for (const [input, format] of cases) expect(await detected(input), input).toBe(format)
+  })
+
+  it('detects the SpikeInterface layouts, and nothing else claims them', async () => {
+    const layouts = readdirSync(SI_DATA).filter((n) => n.startsWith('si-') && !n.endsWith('.json'))
+    expect(layouts.length).toBeGreaterThanOrEqual(7)
+    for (const name of layouts) {
+      const expected = name.endsWith('.npz') ? 'spikeinterface-npz' : name.startsWith('si-rec') ? 'spikeinterface-recording' : 'spikeinterface'
+      expect(await detected(join(SI_DATA, name)), name).toBe(expected)
+    }
+  })
+})
