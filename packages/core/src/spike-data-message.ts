@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors.js'
-import { SpikeData, type Attributes, type RawData } from './spike-data.js'
+import { SpikeData } from './spike-data.js'
 import type { SpikesWarning } from './warnings.js'
 
 /** Marks a {@link SpikeDataMessage}; a different version is refused by {@link spikeDataFromMessage}. */
@@ -9,17 +9,8 @@ export const SPIKE_DATA_MESSAGE_KIND = 'spikes/SpikeData@1'
  * A SpikeData as plain data that `postMessage` / `structuredClone` can carry: typed arrays, numbers and the
  * records, with no class. Made by {@link spikeDataMessage}, turned back by {@link spikeDataFromMessage}.
  */
-export interface SpikeDataMessage {
+export interface SpikeDataMessage extends Pick<SpikeData, 'N' | 'lengthMs' | 'startTimeMs' | 'times' | 'offsets' | 'neuronAttributes' | 'metadata' | 'rawData' | 'rawTimeMs'> {
   readonly kind: typeof SPIKE_DATA_MESSAGE_KIND
-  readonly N: number
-  readonly lengthMs: number
-  readonly startTimeMs: number
-  readonly times: Float64Array
-  readonly offsets: Float64Array
-  readonly neuronAttributes: Attributes[] | null
-  readonly metadata: Attributes
-  readonly rawData: RawData | null
-  readonly rawTimeMs: Float64Array | null
   readonly warnings: SpikesWarning[]
 }
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, MissingFileError, NetworkError } from '../errors.js'
 import { nodeImport } from '../node-import.js'
-import { fetchWithRetry } from '../sources/http-fetch.js'
+import { fetchWithRetry, readBodyCapped } from '../sources/http-fetch.js'
 
 /** Credentials for signing S3 requests (AWS Signature Version 4). */
 export interface S3Credentials {
@@ -222,36 +222,11 @@ export async function readS3Object(url: string, options: S3Options = {}): Promis
     throw error
   }
   const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {})
-    throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${declared} to read ${url}`)
+  const bytes = await readBodyCapped(response, maxBytes, () => new InvalidArgumentError('maxBytes', maxBytes, `at least ${Number.isFinite(declared) ? declared : 'the size of'} ${url}`), url)
+  if (Number.isFinite(declared) && response.headers.has('content-length') && bytes.length !== declared) {
+    throw new NetworkError(`S3 sent ${bytes.length} bytes of ${url} but announced ${declared}: the transfer was cut.`, { url, expected: declared, actual: bytes.length })
   }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer())
-  // Stream with a running cap, so a missing or lying Content-Length cannot exhaust memory.
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.length
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {})
-      throw new InvalidArgumentError('maxBytes', maxBytes, `more bytes than ${url} sends`)
-    }
-    chunks.push(value)
-  }
-  if (Number.isFinite(declared) && response.headers.has('content-length') && total !== declared) {
-    throw new NetworkError(`S3 sent ${total} bytes of ${url} but announced ${declared}: the transfer was cut.`, { url, expected: declared, actual: total })
-  }
-  if (chunks.length === 1) return chunks[0]
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return bytes
 }
 
 /** The `<Code>` of an S3 error body (AccessDenied, NoSuchKey, ...), when the message carries one. */

@@ -2,6 +2,7 @@ import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkErro
 import { fetchWithRetry } from '../sources/http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from '../sources/http-source.js'
 import { MAX_LISTING_ENTRIES } from '../sources/folder-listing.js'
+import { cleanPath, listedFolder } from '../sources/listed-folder.js'
 import type { ByteSource, FolderEntry, FolderSource, TransferStats } from '../sources/source.js'
 import { resolveS3Credentials, s3Endpoint, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
 
@@ -35,27 +36,11 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
   const endpoint = s3Endpoint(options)
   const listingStats: TransferStats = { requests: 0, bytes: 0 }
   const opened: HttpSource[] = []
-  const listings = new Map<string, Promise<FolderEntry[]>>()
   let access: Promise<{ region: string; fetch: typeof fetch }> | undefined
   const connect = () => (access ??= resolveS3Credentials(options).then(({ credentials, region }) => ({ region, fetch: signingFetch(credentials, region, options) })))
   const http = { timeoutMs: options.timeoutMs, retries: options.retries, signal: options.signal, backoffMs: (options as HttpSourceOptions).backoffMs }
 
-  const list = (subdir = ''): Promise<FolderEntry[]> => {
-    const dir = cleanPath(subdir)
-    let pending = listings.get(dir)
-    if (!pending) {
-      pending = connect().then(({ region, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, listingStats))
-      listings.set(dir, pending)
-      pending.catch(() => listings.delete(dir))
-    }
-    return pending
-  }
-
-  const entry = async (path: string): Promise<FolderEntry | undefined> => {
-    const clean = cleanPath(path)
-    const slash = clean.lastIndexOf('/')
-    return (await list(slash < 0 ? '' : clean.slice(0, slash))).find((e) => e.name === clean.slice(slash + 1))
-  }
+  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, listingStats)))
 
   return {
     type: 'folder',
@@ -76,7 +61,7 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
       return source
     },
     async close() {
-      listings.clear()
+      forget()
     },
   }
 }
@@ -91,12 +76,6 @@ function signingFetch(credentials: S3Credentials | null, region: string, options
     const headers = await signS3Request({ method: init.method ?? 'GET', url, headers: given, region, credentials, date: options.now?.() ?? new Date() })
     return base(url, { ...init, headers })
   }) as typeof fetch
-}
-
-function cleanPath(path: string): string {
-  const parts = String(path).replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.')
-  if (parts.includes('..')) throw new InvalidArgumentError('path', path, 'a path inside the folder (no ..)')
-  return parts.join('/')
 }
 
 /** Every entry directly under `prefix`: ListObjectsV2 with delimiter '/', following continuation tokens. */

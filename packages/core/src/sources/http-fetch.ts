@@ -60,6 +60,46 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Ht
 }
 
 /**
+ * The body of `response`, refused with `tooLarge()` as soon as it exceeds `maxBytes` (by its Content-Length,
+ * or while it streams), so a missing or lying length cannot exhaust memory. A body cut off mid-stream is a
+ * NetworkError naming `url`.
+ */
+export async function readBodyCapped(response: Response, maxBytes: number, tooLarge: () => Error, url: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {})
+    throw tooLarge()
+  }
+  if (!response.body) return new Uint8Array(await response.arrayBuffer())
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = response.body.getReader()
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>
+    try {
+      next = await reader.read()
+    } catch (error) {
+      throw new NetworkError(`The body of ${redact(url)} was cut off: ${(error as Error).message}`, { url: redact(url) }, { cause: error })
+    }
+    if (next.done) break
+    size += next.value.length
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(next.value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
+
+/**
  * Wait in ms before a retry: a Retry-After value (seconds or an HTTP date) capped at 60 s, or
  * `fallbackMs` when the header is absent or unparseable.
  */

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkError } from '../errors.js'
-import { fetchWithRetry, redact } from './http-fetch.js'
+import { fetchWithRetry, readBodyCapped, redact } from './http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from './http-source.js'
 import { MAX_LISTING_ENTRIES, parseFolderListing } from './folder-listing.js'
+import { cleanPath, listedFolder } from './listed-folder.js'
 import { baseName, type ByteSource, type FolderEntry, type FolderSource, type TransferStats } from './source.js'
 
 /** Options of {@link httpFolder}: those of the files' HttpSources, plus the file list when the server gives none. */
@@ -51,28 +52,8 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
   if (!(Number.isSafeInteger(maxListing) && maxListing > 0)) throw new InvalidArgumentError('maxListingBytes', maxListing, 'a positive whole number of bytes')
   const listingStats: TransferStats = { requests: 0, bytes: 0 }
   const opened: HttpSource[] = []
-  const listings = new Map<string, Promise<FolderEntry[]>>()
   const given = options.files ? listingFromFiles(options.files) : undefined
-
-  const list = (subdir = ''): Promise<FolderEntry[]> => {
-    const dir = cleanPath(subdir)
-    if (given) return Promise.resolve(given.get(dir) ?? [])
-    let pending = listings.get(dir)
-    if (!pending) {
-      pending = fetchListing(folderUrl + encodePath(dir) + (dir ? '/' : ''), options, maxListing, listingStats)
-      listings.set(dir, pending)
-      pending.catch(() => listings.delete(dir))
-    }
-    return pending
-  }
-
-  const entry = async (path: string): Promise<FolderEntry | undefined> => {
-    const clean = cleanPath(path)
-    const slash = clean.lastIndexOf('/')
-    const entries = await list(slash < 0 ? '' : clean.slice(0, slash))
-    const leaf = clean.slice(slash + 1)
-    return entries.find((e) => e.name === leaf)
-  }
+  const { list, entry, forget } = listedFolder((dir) => (given ? Promise.resolve(given.get(dir) ?? []) : fetchListing(folderUrl + encodePath(dir) + (dir ? '/' : ''), options, maxListing, listingStats)))
 
   return {
     type: 'folder',
@@ -103,16 +84,9 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
       return source
     },
     async close() {
-      listings.clear()
+      forget()
     },
   }
-}
-
-/** A relative '/'-separated path without '.', '..' or empty segments. */
-function cleanPath(path: string): string {
-  const parts = String(path).replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.')
-  if (parts.includes('..')) throw new InvalidArgumentError('path', path, 'a path inside the folder (no ..)')
-  return parts.join('/')
 }
 
 function encodePath(path: string): string {
@@ -146,7 +120,8 @@ async function fetchListing(url: string, options: HttpFolderOptions, maxBytes: n
     if (status === undefined) throw error
     throw new NetworkError(`The server gave no listing of the folder ${redact(url)} (HTTP ${status}). Pass the folder's file names as the files option (httpFolder(url, { files: [...] })).`, { url: redact(url), status }, { cause: error })
   }
-  const body = await readCapped(response, maxBytes, url)
+  const tooLarge = () => new InvalidSourceError(`The listing of ${redact(url)} is larger than ${maxBytes} bytes (maxListingBytes). Pass the files you need as the files option.`, { url: redact(url), maxBytes })
+  const body = await readBodyCapped(response, maxBytes, tooLarge, url)
   stats.bytes += body.length
   const entries = parseFolderListing(new TextDecoder().decode(body), response.headers.get('content-type') ?? '', response.url || url)
   if (!entries) {
@@ -154,40 +129,4 @@ async function fetchListing(url: string, options: HttpFolderOptions, maxBytes: n
   }
   if (entries.length > MAX_LISTING_ENTRIES) throw new InvalidSourceError(`The listing of ${redact(url)} has ${entries.length} entries; at most ${MAX_LISTING_ENTRIES} are read. Pass the files you need as the files option.`, { url: redact(url), entries: entries.length })
   return entries
-}
-
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'))
-  const tooLarge = () => new InvalidSourceError(`The listing of ${redact(url)} is larger than ${maxBytes} bytes (maxListingBytes). Pass the files you need as the files option.`, { url: redact(url), maxBytes })
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {})
-    throw tooLarge()
-  }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer())
-  const chunks: Uint8Array[] = []
-  let size = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    let next: ReadableStreamReadResult<Uint8Array>
-    try {
-      next = await reader.read()
-    } catch (error) {
-      throw new NetworkError(`The listing of ${redact(url)} was cut off: ${(error as Error).message}`, { url: redact(url) }, { cause: error })
-    }
-    const { done, value } = next
-    if (done) break
-    size += value.length
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
 }

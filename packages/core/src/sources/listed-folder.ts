@@ -1,0 +1,40 @@
+import { InvalidArgumentError } from '../errors.js'
+import type { FolderEntry } from './source.js'
+
+/** A relative '/'-separated path without '.', '..' or empty segments; '..' is an InvalidArgumentError. */
+export function cleanPath(path: string): string {
+  const parts = String(path).replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.')
+  if (parts.includes('..')) throw new InvalidArgumentError('path', path, 'a path inside the folder (no ..)')
+  return parts.join('/')
+}
+
+/**
+ * The listing side of a remote folder: each subfolder is listed once by `listDir` (a failed listing is
+ * tried again next time), and `entry` finds a path's entry in its parent's listing.
+ */
+export function listedFolder(listDir: (dir: string) => Promise<FolderEntry[]>): {
+  list(subdir?: string): Promise<FolderEntry[]>
+  entry(path: string): Promise<FolderEntry | undefined>
+  forget(): void
+} {
+  const listings = new Map<string, Promise<FolderEntry[]>>()
+  const list = (subdir = ''): Promise<FolderEntry[]> => {
+    const dir = cleanPath(subdir)
+    let pending = listings.get(dir)
+    if (!pending) {
+      pending = listDir(dir)
+      listings.set(dir, pending)
+      pending.catch(() => listings.delete(dir))
+    }
+    return pending
+  }
+  return {
+    list,
+    async entry(path) {
+      const clean = cleanPath(path)
+      const slash = clean.lastIndexOf('/')
+      return (await list(slash < 0 ? '' : clean.slice(0, slash))).find((e) => e.name === clean.slice(slash + 1))
+    },
+    forget: () => listings.clear(),
+  }
+}
