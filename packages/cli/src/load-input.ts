@@ -1,4 +1,4 @@
-import { InvalidArgumentError, loadSpikeData, type SpikeData } from '@spikes/core'
+import { InvalidArgumentError, loadSpikeData, UnknownFormatError, type SpikeData } from '@spikes/core'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { jsonOptionsFlag, stringFlag, type ParsedArgs } from './args.js'
@@ -47,9 +47,19 @@ export async function loadInput(args: ParsedArgs, io: CliIO, input: string | und
       },
     })
     return { data, format: format_, reason, inputName: input ?? `${path} (bundled sample)` }
+  } catch (error) {
+    throw folderUrlHint(error, path)
   } finally {
     progress.done()
   }
+}
+
+/** A web page where a file was expected is most often a folder's listing asked for without the final '/'. */
+function folderUrlHint(error: unknown, input: string): unknown {
+  if (!(error instanceof UnknownFormatError) || !/^https?:\/\/[^?#]*[^/?#](?:[?#]|$)/i.test(input)) return error
+  const { probeSummary, triedLoaders } = error.details as { probeSummary: string; triedLoaders: string[] }
+  if (!/starting 3c /.test(probeSummary)) return error
+  return new UnknownFormatError(`${probeSummary}, a web page; if it is a folder, end the URL with '/' (${input}/) so that its listing is read`, triedLoaders)
 }
 
 export function printWarnings(io: CliIO, data: SpikeData): void {

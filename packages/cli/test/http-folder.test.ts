@@ -53,6 +53,12 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
     expect(json.requests.some((r) => r.path === '/alf-session/alf/')).toBe(true)
   })
 
+  it("suggests the final '/' when a folder URL without it answers with its listing page", async () => {
+    const t = captureIo()
+    expect(await main(['inspect', `${nginx.url}/phy/`.replace(/\/$/, '')], t.io)).toBe(1)
+    expect(t.stderr()).toMatch(new RegExp(`^error\\[SPIKES_UNKNOWN_FORMAT\\]: .*a web page; if it is a folder, end the URL with '/' \\(${nginx.url}/phy/\\)`, 'm'))
+  })
+
   it('tells what to do when the server lists no folders', async () => {
     const t = captureIo()
     expect(await main(['inspect', `${none.url}/phy/`], t.io)).toBe(1)

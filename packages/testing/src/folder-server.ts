@@ -48,6 +48,8 @@ export async function serveFolder(files: Record<string, Uint8Array>, listing: Li
       res.writeHead(entries ? 403 : 404).end(entries ? 'Directory listing is disabled.' : 'Not found')
       return
     }
+    // A folder asked for without its final '/': redirected, as nginx and Apache do.
+    if (listFolder(files, `${key}/`)) return void res.writeHead(301, { location: `${path}/` }).end()
     res.writeHead(404).end('Not found')
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
