@@ -66,4 +66,32 @@ describe('s3Folder', () => {
       process.env = saved
     }
   })
+
+  it("finds a public AWS bucket's region by itself and reads it unsigned, with no configuration", async () => {
+    const pub = await startFakeS3({ objects: { 'open-data/ks/spike_times.npy': big, 'open-data/ks/params.py': new Uint8Array([1]) }, keys: [], region: 'ap-south-1', anonymous: true })
+    const seen: string[] = []
+    // Stands in for AWS: the global endpoint tells the bucket's region; regional virtual-hosted URLs go to the fake, path-style.
+    const aws = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input))
+      seen.push(`${init?.method ?? 'GET'} ${url.host}`)
+      if (url.host === 'open-data.s3.amazonaws.com') return new Response(null, { status: 403, headers: { 'x-amz-bucket-region': 'ap-south-1' } })
+      const m = /^open-data\.s3\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.host)
+      if (!m || m[1] !== 'ap-south-1') return new Response('<Error><Code>PermanentRedirect</Code></Error>', { status: 301 })
+      return fetch(`${pub.endpoint}/open-data${url.pathname}${url.search}`, init)
+    }) as typeof fetch
+    try {
+      const folder = s3Folder('s3://open-data/ks/', { env: {}, fetch: aws, retries: 0 })
+      expect((await folder.list()).map((e) => e.name).sort()).toEqual(['params.py', 'spike_times.npy'])
+      expect((await (await folder.open('spike_times.npy')).read(100, 4))[0]).toBe(big[100])
+      expect(seen[0]).toBe('HEAD open-data.s3.amazonaws.com')
+      expect(seen.slice(1).every((s) => s === 'GET open-data.s3.ap-south-1.amazonaws.com')).toBe(true)
+      expect(pub.requests.every((r) => r.outcome === 200 || r.outcome === 206) && pub.requests.every((r) => !r.headers.authorization)).toBe(true)
+      // A configured region is used as it is: no lookup.
+      seen.length = 0
+      await s3Folder('s3://open-data/ks/', { env: { AWS_REGION: 'ap-south-1' }, fetch: aws, retries: 0 }).list()
+      expect(seen).toEqual(['GET open-data.s3.ap-south-1.amazonaws.com'])
+    } finally {
+      await pub.close()
+    }
+  })
 })

@@ -77,7 +77,7 @@ describe('readS3Object against a local S3-compatible server', () => {
 
   it('reads AWS_PROFILE from the shared credentials file, and its region from the config file', async () => {
     const env = { AWS_PROFILE: 'lab', AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_CONFIG_FILE: join(home, 'config') }
-    expect(await resolveS3Credentials({ env })).toEqual({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: KEY.secretAccessKey, sessionToken: undefined }, region: REGION })
+    expect(await resolveS3Credentials({ env })).toEqual({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: KEY.secretAccessKey, sessionToken: undefined }, region: REGION, regionGiven: true })
     const bytes = await readS3Object('s3://lab-data/runs/2024/sd.pkl', { env: { ...env, AWS_ENDPOINT_URL_S3: s3.endpoint }, retries: 0 })
     expect(bytes.length).toBe(PICKLE.length)
   })
@@ -89,7 +89,7 @@ describe('readS3Object against a local S3-compatible server', () => {
       mkdirSync(join(fakeHome, '.aws'))
       writeFileSync(join(fakeHome, '.aws', 'credentials'), `[default]\naws_access_key_id=${KEY.accessKeyId}\naws_secret_access_key=${KEY.secretAccessKey}\n`)
       const resolved = await resolveS3Credentials({ env: { HOME: fakeHome } })
-      expect(resolved).toEqual({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: KEY.secretAccessKey, sessionToken: undefined }, region: 'us-east-1' })
+      expect(resolved).toEqual({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: KEY.secretAccessKey, sessionToken: undefined }, region: 'us-east-1', regionGiven: false })
     } finally {
       rmSync(fakeHome, { recursive: true, force: true })
     }

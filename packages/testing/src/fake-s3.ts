@@ -29,6 +29,8 @@ export async function startFakeS3(options: {
   pageSize?: number
   /** Answer CORS (preflight included) for pages of any origin, as a bucket with a CORS rule does. */
   cors?: boolean
+  /** A public bucket: unsigned requests are served too (signed ones are still verified). */
+  anonymous?: boolean
 }): Promise<FakeS3> {
   const region = options.region ?? 'us-east-1'
   const requests: FakeS3['requests'] = []
@@ -56,6 +58,7 @@ export async function startFakeS3(options: {
   function handle(req: IncomingMessage, res: ServerResponse): number {
     if (req.method !== 'GET') return error(res, 405, 'MethodNotAllowed', 'only GET')
     const auth = req.headers.authorization
+    if (!auth && options.anonymous) return serve(req, res)
     if (!auth) return error(res, 403, 'AccessDenied', 'Anonymous access is not allowed.')
     const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(auth)
     if (!m) return error(res, 403, 'AccessDenied', 'Malformed Authorization header.')
@@ -78,7 +81,11 @@ export async function startFakeS3(options: {
     for (const part of [region, 's3', 'aws4_request']) k = createHmac('sha256', k).update(part).digest()
     const expected = createHmac('sha256', k).update(toSign).digest()
     if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.')
+    return serve(req, res)
+  }
 
+  function serve(req: IncomingMessage, res: ServerResponse): number {
+    const url = new URL(req.url ?? '/', 'http://placeholder')
     const [, bucket, ...rest] = url.pathname.split('/')
     if (url.searchParams.get('list-type') === '2') return list(res, decodeURIComponent(bucket), url.searchParams)
     const objectKey = rest.map(decodeURIComponent).join('/')

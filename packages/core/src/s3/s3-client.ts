@@ -144,7 +144,7 @@ async function awsFile(explicit: string | undefined, envPath: string | undefined
  * 'default') of the shared credentials file, then the config file. Null: no credentials (the request
  * goes unsigned, which public buckets accept).
  */
-export async function resolveS3Credentials(options: S3Options = {}): Promise<{ credentials: S3Credentials | null; region: string }> {
+export async function resolveS3Credentials(options: S3Options = {}): Promise<{ credentials: S3Credentials | null; region: string; /** False when no option, variable or profile named a region (then 'us-east-1'). */ regionGiven: boolean }> {
   const env = options.env ?? (typeof process !== 'undefined' ? process.env : {})
   const profile = options.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE
   let region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION
@@ -155,7 +155,7 @@ export async function resolveS3Credentials(options: S3Options = {}): Promise<{ c
   } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !options.profile) {
     credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined }
   }
-  if (credentials && region) return { credentials, region }
+  if (credentials && region) return { credentials, region, regionGiven: true }
   const name = profile ?? 'default'
   const credentialsText = await awsFile(options.credentialsFile, env.AWS_SHARED_CREDENTIALS_FILE, 'credentials', env)
   const configText = await awsFile(options.configFile, env.AWS_CONFIG_FILE, 'config', env)
@@ -175,8 +175,38 @@ export async function resolveS3Credentials(options: S3Options = {}): Promise<{ c
       }
     }
   }
-  region ??= fromConfig?.get('region') ?? fromCredentials?.get('region') ?? 'us-east-1'
-  return { credentials, region }
+  region ??= fromConfig?.get('region') ?? fromCredentials?.get('region')
+  return { credentials, region: region ?? 'us-east-1', regionGiven: region !== undefined }
+}
+
+/** How to reach a bucket: credentials (null: unsigned), the region to sign for, and the endpoint (undefined: AWS). */
+export interface S3Access {
+  readonly credentials: S3Credentials | null
+  readonly region: string
+  readonly endpoint: string | undefined
+}
+
+/**
+ * Credentials, region and endpoint for `bucket`. On AWS, when nothing names a region, the bucket's own region
+ * is asked for (HEAD on the global endpoint answers `x-amz-bucket-region`, even for a bucket one may not read),
+ * so that a public bucket outside us-east-1 needs no configuration; if that fails, us-east-1.
+ */
+export async function resolveS3Access(bucket: string, options: S3Options = {}): Promise<S3Access> {
+  const endpoint = s3Endpoint(options)
+  const { credentials, region, regionGiven } = await resolveS3Credentials(options)
+  if (endpoint !== undefined || regionGiven) return { credentials, region, endpoint }
+  return { credentials, region: (await bucketRegion(bucket, options)) ?? region, endpoint }
+}
+
+async function bucketRegion(bucket: string, options: S3Options): Promise<string | undefined> {
+  const url = bucket.includes('.') ? `https://s3.amazonaws.com/${uriEncode(bucket, false)}` : `https://${bucket}.s3.amazonaws.com/`
+  try {
+    const response = await (options.fetch ?? globalThis.fetch)(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) })
+    const region = response.headers.get('x-amz-bucket-region')
+    return region && /^[a-z0-9-]{1,40}$/.test(region) ? region : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The S3-compatible endpoint: the option, else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL; undefined for AWS itself. */
@@ -202,8 +232,7 @@ export function s3ObjectUrl(bucket: string, key: string, region: string, endpoin
 export async function readS3Object(url: string, options: S3Options = {}): Promise<Uint8Array> {
   const { bucket, key } = parseS3Url(url)
   const maxBytes = options.maxBytes ?? 1024 * 1024 * 1024
-  const endpoint = s3Endpoint(options)
-  const { credentials, region } = await resolveS3Credentials(options)
+  const { credentials, region, endpoint } = await resolveS3Access(bucket, options)
   const target = s3ObjectUrl(bucket, key, region, endpoint)
   const headers = credentials ? await signS3Request({ method: 'GET', url: target, region, credentials, date: options.now?.() ?? new Date() }) : {}
   let response: Response

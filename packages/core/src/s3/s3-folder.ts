@@ -4,7 +4,7 @@ import { HttpSource, type HttpSourceOptions } from '../sources/http-source.js'
 import { MAX_LISTING_ENTRIES } from '../sources/folder-listing.js'
 import { cleanPath, listedFolder } from '../sources/listed-folder.js'
 import type { ByteSource, FolderEntry, FolderSource, TransferStats } from '../sources/source.js'
-import { resolveS3Credentials, s3Endpoint, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
+import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
 
 /** Options of {@link s3Folder}: the S3 ones (credentials, region, endpoint) and those of the files' HttpSources. */
 export type S3FolderOptions = S3Options & Omit<HttpSourceOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs' | 'retries'>
@@ -19,7 +19,8 @@ export interface S3FolderSource extends FolderSource {
  * A folder in an S3 bucket (or an S3-compatible store), `s3://bucket/prefix/`, for folder formats
  * (KiloSort/Phy, ALF, SpikeInterface ...): listed with ListObjectsV2 (delimiter '/', every page), files read
  * in place with Range requests. Requests are signed (SigV4) when the credential chain finds credentials
- * (options, AWS_* variables, ~/.aws files on Node), unsigned otherwise (public buckets). An endpoint
+ * (options, AWS_* variables, ~/.aws files on Node), unsigned otherwise (public buckets). On AWS without a
+ * configured region, the bucket's region is looked up (resolveS3Access). An endpoint
  * (`endpointUrl`, AWS_ENDPOINT_URL) selects an S3-compatible server (MinIO, Ceph ...). Works in browsers with
  * explicit credentials or a public bucket that allows the page's origin. `loadSpikeData('s3://bucket/ks/')`
  * uses this for any s3:// URL that ends in '/'.
@@ -33,14 +34,13 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
   const bucket = m[1]!
   const prefix = m[2] ? m[2].replace(/\/*$/, '/') : ''
   const folderUrl = `s3://${bucket}/${prefix}`
-  const endpoint = s3Endpoint(options)
   const listingStats: TransferStats = { requests: 0, bytes: 0 }
   const opened: HttpSource[] = []
-  let access: Promise<{ region: string; fetch: typeof fetch }> | undefined
-  const connect = () => (access ??= resolveS3Credentials(options).then(({ credentials, region }) => ({ region, fetch: signingFetch(credentials, region, options) })))
+  let access: Promise<{ region: string; endpoint: string | undefined; fetch: typeof fetch }> | undefined
+  const connect = () => (access ??= resolveS3Access(bucket, options).then(({ credentials, region, endpoint }) => ({ region, endpoint, fetch: signingFetch(credentials, region, options) })))
   const http = { timeoutMs: options.timeoutMs, retries: options.retries, signal: options.signal, backoffMs: (options as HttpSourceOptions).backoffMs }
 
-  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, listingStats)))
+  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, endpoint, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, listingStats)))
 
   return {
     type: 'folder',
@@ -55,7 +55,7 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
     },
     async open(path): Promise<ByteSource> {
       if ((await entry(path))?.kind !== 'file') throw new MissingFileError(cleanPath(path), folderUrl)
-      const { region, fetch } = await connect()
+      const { region, endpoint, fetch } = await connect()
       const source = new HttpSource(s3ObjectUrl(bucket, prefix + cleanPath(path), region, endpoint), { ...options, ...http, fetch, headers: undefined })
       opened.push(source)
       return source
