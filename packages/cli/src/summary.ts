@@ -62,6 +62,10 @@ export function formatSummary(s: Summary, inputName: string): string {
   if (subject) lines.push(`  subject      ${short(Object.entries(subject).filter(([, v]) => v != null && v !== '').map(([k, v]) => `${k}=${v}`).join(', '))}`)
   const others = Object.keys(md).filter((k) => !shown.includes(k) && k !== 'provenance' && k !== 'subject')
   if (others.length) lines.push(`  metadata     ${short(others.join(', '), 100)}`)
+  const provenance = md.provenance as { requests?: unknown; bytes_fetched?: unknown } | undefined
+  if (typeof provenance?.requests === 'number' && typeof provenance.bytes_fetched === 'number') {
+    lines.push(`  fetched      ${formatBytes(provenance.bytes_fetched)} in ${provenance.requests.toLocaleString('en-US')} request${provenance.requests === 1 ? '' : 's'}`)
+  }
   lines.push(`  warnings     ${s.warnings.length ? s.warnings.length : 'none'}`)
   lines.push(...warningLines(s.warnings, (w) => `    [${w.code}] ${w.message}`))
   return lines.join('\n') + '\n'
@@ -82,4 +86,10 @@ function formatDuration(ms: number): string {
 function short(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   return text.length > max ? text.slice(0, max - 1) + '…' : text
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`
 }

@@ -53,6 +53,16 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
     expect(json.requests.some((r) => r.path === '/alf-session/alf/')).toBe(true)
   })
 
+  it('says how much travelled', async () => {
+    const before = nginx.requests.length
+    const t = captureIo()
+    expect(await main(['inspect', `${nginx.url}/phy/`], t.io), t.stderr()).toBe(0)
+    const m = /^ {2}fetched {6}([\d.]+) (B|KiB|MiB) in (\d+) requests$/m.exec(t.stdout())
+    expect(m, t.stdout()).not.toBeNull()
+    expect(Number(m![3])).toBe(nginx.requests.length - before)
+    expect(Number(m![1]) * (m![2] === 'KiB' ? 1024 : m![2] === 'MiB' ? 1048576 : 1)).toBeLessThan(Object.entries(files).filter(([k]) => k.startsWith('phy/')).reduce((n, [, v]) => n + v.length, 0))
+  })
+
   it("suggests the final '/' when a folder URL without it answers with its listing page", async () => {
     const t = captureIo()
     expect(await main(['inspect', `${nginx.url}/phy/`.replace(/\/$/, '')], t.io)).toBe(1)
