@@ -18,10 +18,11 @@ export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: nu
 /**
  * SpikeLab's mapping from a grouped sorting to SpikeData: the unitIds subset (in its order), times
  * v / fs * 1e3 ms, neuron attributes { unit_id, electrode?, location? } (+ curation_labels when a
- * curation was applied), lengthMs from the option or the latest spike plus one float step.
+ * curation was applied; a SpikeInterface-format curation's label attributes from `extraAttributes`, one per
+ * grouped unit), lengthMs from the option or the latest spike plus one float step.
  * Without a subset the sample array is converted in place (no second copy).
  */
-export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSpikeinterfaceOptions, metadata: Record<string, unknown>, labels: string[][] | undefined): SpikeData {
+export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSpikeinterfaceOptions, metadata: Record<string, unknown>, labels: string[][] | undefined, extraAttributes?: Record<string, unknown>[]): SpikeData {
   const index = new Map(sorting.unitIds.map((id, k) => [idKey(id), k]))
   let rows: number[]
   if (opts.unitIds) {
@@ -62,7 +63,7 @@ export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSp
   const unitIds: UnitId[] = rows.map((k) => sorting.unitIds[k])
   const neuronAttributes = rows.map((k) => {
     const id = sorting.unitIds[k]
-    const attr: Record<string, unknown> = { unit_id: id }
+    const attr: Record<string, unknown> = { unit_id: id, ...extraAttributes?.[k] }
     const ch = channel?.[k]
     if (ch !== undefined && ch !== null) {
       const electrode = toInt(ch)

@@ -3,15 +3,19 @@ import { InvalidArgumentError } from '@spikes/core'
 /** A SpikeInterface unit id: an integer or a string, as `numpysorting_info.json` lists them. */
 export type UnitId = number | string
 
-/** The SortingView curation to apply: a JSON path, or the path with apply_sortingview_curation's filters. */
+/**
+ * The curation to apply: a JSON path, or the path with apply_sortingview_curation's filters. The file is a
+ * SortingView curation (`labelsByUnit`, `mergeGroups`) or, when it has a `format_version`, SpikeInterface's own
+ * curation format (applied as `apply_curation`; the filters are then refused).
+ */
 export interface CurationOption {
-  /** SortingView curation JSON (`labelsByUnit`, `mergeGroups`): relative to the input folder, or absolute. */
+  /** Curation JSON (SortingView, or SpikeInterface's format with `format_version`): relative to the input folder, or absolute. */
   path: string
-  /** Units carrying any of these labels are removed before merging (default: none, as SpikeInterface). */
+  /** SortingView curations only: units carrying any of these labels are removed before merging (default: none, as SpikeInterface). */
   excludeLabels?: readonly string[]
-  /** Only units carrying one of these labels are kept (mutually exclusive with excludeLabels). */
+  /** SortingView curations only: only units carrying one of these labels are kept (mutually exclusive with excludeLabels). */
   includeLabels?: readonly string[]
-  /** Apply the labels only, not the merge groups (default false). */
+  /** SortingView curations only: apply the labels only, not the merge groups (default false). */
   skipMerge?: boolean
 }
 
@@ -25,7 +29,7 @@ export interface SpikeinterfaceOptions {
   segmentIndex?: number
   /** Recording length in ms (default: the latest spike plus one float step). */
   lengthMs?: number | null
-  /** A SortingView curation to apply first: its path, or `{ path, excludeLabels, includeLabels, skipMerge }`. */
+  /** A curation to apply first (SortingView or SpikeInterface format): its path, or `{ path, excludeLabels, includeLabels, skipMerge }`. */
   curation?: string | CurationOption | null
 }
 
@@ -81,7 +85,7 @@ export function checkSpikeinterfaceOptions(options: unknown): CheckedSpikeinterf
 
 function checkCuration(value: unknown): NonNullable<CheckedSpikeinterfaceOptions['curation']> {
   if (typeof value === 'string') {
-    if (value.trim() === '') throw new InvalidArgumentError('curation', value, 'the path of a SortingView curation JSON file')
+    if (value.trim() === '') throw new InvalidArgumentError('curation', value, 'the path of a curation JSON file (SortingView or SpikeInterface format)')
     return { path: value, skipMerge: false }
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidArgumentError('curation', value, 'a path, or { path, excludeLabels?, includeLabels?, skipMerge? }')
@@ -89,7 +93,7 @@ function checkCuration(value: unknown): NonNullable<CheckedSpikeinterfaceOptions
   for (const key of Object.keys(c)) {
     if (c[key] !== undefined && !CURATION_KEYS.includes(key)) throw new InvalidArgumentError(`curation.${key}`, c[key], `one of ${CURATION_KEYS.join(', ')}`)
   }
-  if (typeof c.path !== 'string' || c.path.trim() === '') throw new InvalidArgumentError('curation.path', c.path, 'the path of a SortingView curation JSON file')
+  if (typeof c.path !== 'string' || c.path.trim() === '') throw new InvalidArgumentError('curation.path', c.path, 'the path of a curation JSON file (SortingView or SpikeInterface format)')
   const labels = (name: 'excludeLabels' | 'includeLabels'): string[] | undefined => {
     const v = c[name]
     if (v === undefined || v === null) return undefined

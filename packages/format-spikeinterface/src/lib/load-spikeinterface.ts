@@ -1,4 +1,4 @@
-import { InvalidDataError, MissingFileError, throwIfAborted, type ByteSource, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
+import { InvalidArgumentError, InvalidDataError, MissingFileError, throwIfAborted, type ByteSource, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
 import { checkSegment, toSpikeData } from './build.js'
 import type { CheckedSpikeinterfaceOptions } from './check-options.js'
 import { applySortingViewCuration, parseSortingViewCuration } from './curation.js'
@@ -7,6 +7,7 @@ import { parseJson, parseSortingInfo, readFolderJson, readJsonSource, samplingFr
 import { readNpzSorting } from './npz-sorting.js'
 import { readProperties } from './properties.js'
 import { readCurationJson } from './read-curation.js'
+import { applySpikeInterfaceCuration, isSpikeInterfaceCuration, parseSpikeInterfaceCuration } from './si-curation.js'
 import { groupSpikeVector } from './spike-vector.js'
 
 /** The on-disk layouts this package reads. */
@@ -85,14 +86,30 @@ export async function loadSpikeInterfaceNpz(source: ByteSource, opts: CheckedSpi
 
 async function finish(grouped: GroupedSorting, fs: number, numSegments: number, opts: CheckedSpikeinterfaceOptions, metadata: Record<string, unknown>, folder: FolderSource | undefined, inputPath: string | undefined): Promise<SpikeData> {
   let labels: string[][] | undefined
+  let attributes: Record<string, unknown>[] | undefined
   if (opts.curation) {
-    const curation = parseSortingViewCuration(await readCurationJson(opts.curation.path, folder, inputPath), opts.curation.path)
-    const applied = applySortingViewCuration(grouped, curation, opts.curation, opts.curation.path)
-    grouped = applied.sorting
-    labels = applied.labels
-    metadata.curation = applied.report
+    const json = await readCurationJson(opts.curation.path, folder, inputPath)
+    if (isSpikeInterfaceCuration(json)) {
+      // SpikeInterface's own format (format_version present): apply_curation, which has no label filters.
+      const { excludeLabels, includeLabels, skipMerge } = opts.curation
+      const filter = excludeLabels ? 'excludeLabels' : includeLabels ? 'includeLabels' : skipMerge ? 'skipMerge' : undefined
+      if (filter) {
+        throw new InvalidArgumentError(`curation.${filter}`, opts.curation[filter], `no ${filter}: ${opts.curation.path} is in SpikeInterface's curation format (it has a format_version), applied as apply_curation does; the filters apply to SortingView curations only (the file's "removed" list removes units)`)
+      }
+      const applied = applySpikeInterfaceCuration(grouped, parseSpikeInterfaceCuration(json, opts.curation.path), opts.curation.path)
+      grouped = applied.sorting
+      labels = applied.labels
+      attributes = applied.attributes
+      metadata.curation = applied.report
+    } else {
+      const curation = parseSortingViewCuration(json, opts.curation.path)
+      const applied = applySortingViewCuration(grouped, curation, opts.curation, opts.curation.path)
+      grouped = applied.sorting
+      labels = applied.labels
+      metadata.curation = applied.report
+    }
   }
-  return toSpikeData(grouped, fs, opts, { ...metadata, num_segments: numSegments, segment_index: opts.segmentIndex }, labels)
+  return toSpikeData(grouped, fs, opts, { ...metadata, num_segments: numSegments, segment_index: opts.segmentIndex }, labels, attributes)
 }
 
 /** The .npz of an NpzFolderSorting: npz.json's kwargs.file_path (relative to the folder), else sorting_cached.npz. */

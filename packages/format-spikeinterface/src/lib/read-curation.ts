@@ -13,7 +13,7 @@ export function isAbsolutePath(path: string): boolean {
  */
 export async function readCurationJson(path: string, folder: FolderSource | undefined, inputPath: string | undefined): Promise<unknown> {
   if (!isAbsolutePath(path) && folder) {
-    if (!(await folder.exists(path))) throw new MissingFileError(path, folder.path ?? folder.name, 'The curation option names a SortingView curation JSON relative to the input folder (or an absolute path).', 'spikeinterface')
+    if (!(await folder.exists(path))) throw new MissingFileError(path, folder.path ?? folder.name, 'The curation option names a curation JSON (SortingView or SpikeInterface format) relative to the input folder (or an absolute path).', 'spikeinterface')
     const source = await folder.open(path)
     return readClosing(source, path)
   }
@@ -29,7 +29,7 @@ export async function readCurationJson(path: string, folder: FolderSource | unde
     source = await fileSource(resolved)
   } catch (error) {
     if ((error as { code?: string })?.code?.startsWith?.('SPIKES_')) {
-      throw new MissingFileError(resolved, '', 'The curation option names a SortingView curation JSON: check the path.', 'spikeinterface')
+      throw new MissingFileError(resolved, '', 'The curation option names a curation JSON (SortingView or SpikeInterface format): check the path.', 'spikeinterface')
     }
     throw new InvalidArgumentError('curation', path, 'a path inside the input folder: absolute paths are read only on Node', { cause: error })
   }
