@@ -3,8 +3,8 @@ import { loadSpikeData, memoryFolder, type SpikeData } from '@spikes/core'
 import '@spikes/core/node'
 import { expected, fixture, info, makeContainer, spikeVector, toMs } from './support.js'
 
-// SpikeInterface's own curation format (format_version "1" / "2"), hand-written fixtures in test/data/si-curation.
-const curation = (name: string): string => fixture(`si-curation/${name}`)
+// SpikeInterface's own curation format (format_version "1" / "2"), hand-written fixtures in test/data/spikeinterface-curation.
+const curation = (name: string): string => fixture(`spikeinterface-curation/${name}`)
 const load = async (input: string | ReturnType<typeof memoryFolder>, options: Record<string, unknown>): Promise<SpikeData> =>
   loadSpikeData(input, { container: makeContainer(), options, format: 'spikeinterface' })
 const ids = (sd: SpikeData) => sd.neuronAttributes?.map((a) => a.unit_id)
@@ -16,7 +16,7 @@ const union = (name: string, rows: number[]) => {
   return toMs(rows.flatMap((k) => e.segments[0][k]).sort((a, b) => a - b), e.sampling_frequency)
 }
 
-describe('SpikeInterface curation format v2 (si-curation/v2.json on si-numpy-int, units 0..9)', () => {
+describe('SpikeInterface curation format v2 (spikeinterface-curation/v2.json on si-numpy-int, units 0..9)', () => {
   it('removes 9 and 8, merges [2, 3] and [6, 7] into 8 and 9 (max of the remaining ids + 1 + index), appended', async () => {
     const sd = await load(fixture('si-numpy-int'), { curation: curation('v2.json') })
     expect(ids(sd)).toEqual([0, 1, 4, 5, 8, 9])
@@ -70,7 +70,7 @@ describe('SpikeInterface curation format v2 (si-curation/v2.json on si-numpy-int
   })
 })
 
-describe('SpikeInterface curation format v1 (si-curation/v1.json on si-numpy-str, units a..g)', () => {
+describe('SpikeInterface curation format v1 (spikeinterface-curation/v1.json on si-numpy-str, units a..g)', () => {
   it('merge_unit_groups / removed_units as v2 merges / removed; string ids become merge0, merge1', async () => {
     const sd = await load(fixture('si-numpy-str'), { curation: curation('v1.json') })
     expect(ids(sd)).toEqual(['c', 'g', 'merge0', 'merge1'])
@@ -120,7 +120,7 @@ describe('SpikeInterface curation format in memory folders', () => {
   })
 })
 
-describe('invalid SpikeInterface curation files (si-curation/invalid, against si-numpy-int)', () => {
+describe('invalid SpikeInterface curation files (spikeinterface-curation/invalid, against si-numpy-int)', () => {
   it.each([
     ['version-unknown.json', 'SPIKES_INVALID_DATA', { field: 'format_version', received: '3' }],
     ['version-number.json', 'SPIKES_INVALID_DATA', { field: 'format_version', received: 2 }],
