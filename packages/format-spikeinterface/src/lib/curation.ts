@@ -1,6 +1,6 @@
 import { InvalidDataError } from '@spikes/core'
 import { idKey, type UnitId } from './check-options.js'
-import type { GroupedSorting } from './grouped.js'
+import { keepAndMerge, type GroupedSorting } from './grouped.js'
 
 /** A SortingView curation (format v0): labels per unit id (string keys) and groups of units to merge. */
 export interface SortingViewCuration {
@@ -99,30 +99,10 @@ export function applySortingViewCuration(sorting: GroupedSorting, curation: Sort
   const maxId = stringIds ? 0 : (sorting.unitIds as number[]).reduce((m, id) => (id > m ? id : m), -Infinity)
   const newIds: UnitId[] = groups.map((g, i) => (stringIds ? g.map((k) => String(sorting.unitIds[k])).join('-') : maxId + 1 + placed[i].at))
 
-  // Output: kept units, then merged units; one allocation.
-  const count = (k: number) => sorting.offsets[k + 1] - sorting.offsets[k]
-  const sizes = [...kept.map(count), ...groups.map((g) => g.reduce((s, k) => s + count(k), 0))]
-  const offsets = new Float64Array(sizes.length + 1)
-  sizes.forEach((s, i) => (offsets[i + 1] = offsets[i] + s))
-  const samples = new Float64Array(offsets[sizes.length])
-  let at = 0
-  const copy = (k: number) => {
-    samples.set(sorting.samples.subarray(sorting.offsets[k], sorting.offsets[k + 1]), at)
-    at += count(k)
-  }
-  kept.forEach(copy)
-  groups.forEach((g, i) => {
-    g.forEach(copy)
-    samples.subarray(offsets[kept.length + i], offsets[kept.length + i + 1]).sort()
-  })
-
-  const properties = new Map<string, unknown[]>()
-  for (const [name, rows] of sorting.properties) {
-    properties.set(name, [...kept.map((k) => rows[k]), ...groups.map((g) => commonValue(g.map((k) => rows[k])))])
-  }
+  const curated = keepAndMerge(sorting, kept, groups, newIds)
   const labels = [...kept.map(labelsOf), ...groups.map((g) => [...new Set(g.flatMap(labelsOf))])]
   return {
-    sorting: { unitIds: [...kept.map((k) => sorting.unitIds[k]), ...newIds], offsets, samples, properties },
+    sorting: curated,
     labels,
     report: {
       file,
@@ -130,10 +110,4 @@ export function applySortingViewCuration(sorting: GroupedSorting, curation: Sort
       merged_units: groups.map((g, i) => ({ new_unit_id: newIds[i], unit_ids: g.map((k) => sorting.unitIds[k]) })),
     },
   }
-}
-
-/** The members' value when they all agree (compared as JSON), else undefined. */
-function commonValue(values: unknown[]): unknown {
-  const first = JSON.stringify(values[0])
-  return values.every((v) => JSON.stringify(v) === first) ? values[0] : undefined
 }

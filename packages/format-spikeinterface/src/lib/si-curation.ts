@@ -1,6 +1,6 @@
 import { InvalidDataError, UnsupportedError } from '@spikes/core'
 import { idKey, type UnitId } from './check-options.js'
-import type { GroupedSorting } from './grouped.js'
+import { keepAndMerge, type GroupedSorting } from './grouped.js'
 
 /** A label definition of SpikeInterface's curation format: `{ "<name>": { "label_options": [...], "exclusive": bool } }`. */
 export interface LabelDefinition {
@@ -262,27 +262,7 @@ export function applySpikeInterfaceCuration(
     if (keptKeys.has(idKey(id))) throw new InvalidDataError(`${file}: the merged unit's id ${idKey(id)} (SpikeInterface's "append" strategy) is already a unit of the sorting.`, { file, field: 'merges', unitId: idKey(id) })
   }
 
-  // Spikes: kept units, then merged units (members' spikes, sorted); one allocation.
-  const count = (k: number) => sorting.offsets[k + 1] - sorting.offsets[k]
-  const sizes = [...kept.map(count), ...groups.map((g) => g.reduce((s, k) => s + count(k), 0))]
-  const offsets = new Float64Array(sizes.length + 1)
-  sizes.forEach((s, i) => (offsets[i + 1] = offsets[i] + s))
-  const samples = new Float64Array(offsets[sizes.length])
-  let at = 0
-  const copy = (k: number) => {
-    samples.set(sorting.samples.subarray(sorting.offsets[k], sorting.offsets[k + 1]), at)
-    at += count(k)
-  }
-  kept.forEach(copy)
-  groups.forEach((g, i) => {
-    g.forEach(copy)
-    samples.subarray(offsets[kept.length + i], offsets[kept.length + i + 1]).sort()
-  })
-
-  const properties = new Map<string, unknown[]>()
-  for (const [name, rows] of sorting.properties) {
-    properties.set(name, [...kept.map((k) => rows[k]), ...groups.map((g) => commonValue(g.map((k) => rows[k])))])
-  }
+  const curated = keepAndMerge(sorting, kept, groups, newIds)
 
   const mergedRow = (g: number[]): Record<string, string | boolean> => {
     const row: Record<string, string | boolean> = {}
@@ -303,7 +283,7 @@ export function applySpikeInterfaceCuration(
   )
 
   return {
-    sorting: { unitIds: [...kept.map((k) => sorting.unitIds[k]), ...newIds], offsets, samples, properties },
+    sorting: curated,
     attributes,
     labels,
     report: {
@@ -314,10 +294,4 @@ export function applySpikeInterfaceCuration(
       merged_units: groups.map((g, i) => ({ new_unit_id: newIds[i], unit_ids: g.map((k) => sorting.unitIds[k]) })),
     },
   }
-}
-
-/** The members' value when they all agree (compared as JSON), else undefined. */
-function commonValue(values: unknown[]): unknown {
-  const first = JSON.stringify(values[0])
-  return values.every((v) => JSON.stringify(v) === first) ? values[0] : undefined
 }
