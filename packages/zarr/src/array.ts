@@ -1,0 +1,463 @@
+import { CorruptFileError, InvalidArgumentError, InvalidDataError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
+import { halfToFloat } from '@spikes/core/loader-utils'
+import { checkCodec, checkFilter, decompress, undoDelta, type CodecConfig } from './codecs.js'
+import { isNumericDtype, parseDtype, type ZarrDtype } from './dtype.js'
+
+/** Default bound of one read's output (and of one decoded chunk): 1 GiB. */
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+/** No chunk may decode to more than this, whatever `maxBytes` says (a typed array's practical limit). */
+const MAX_CHUNK_BYTES = 2 ** 31 - 1
+const MAX_DIMS = 32
+const TWO32 = 2 ** 32
+
+/** The checked content of a `.zarray` document (Zarr v2 array metadata). */
+export interface ZarrArrayMetadata {
+  readonly shape: readonly number[]
+  readonly chunks: readonly number[]
+  readonly dtype: ZarrDtype
+  readonly order: 'C' | 'F'
+  /** The JSON `fill_value` (a number, "NaN", "Infinity", a base64 string for bytes and records, a string for unicode, or null). */
+  readonly fillValue: unknown
+  readonly compressor: CodecConfig | null
+  readonly filters: readonly CodecConfig[]
+  readonly dimensionSeparator: '.' | '/'
+}
+
+/**
+ * What `ZarrArray.read` returns for each dtype: typed arrays for numbers (bool → Uint8Array of 0/1; int64 and
+ * uint64 → Float64Array, or BigInt64Array / BigUint64Array with `int64: 'bigint'`; float16 → Float32Array),
+ * strings for fixed-length bytes (`S`, UTF-8) and unicode (`U`), one object per record for structured dtypes
+ * (a bool field as a boolean, a 64-bit integer field as for whole arrays).
+ */
+export type ZarrValues =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array
+  | string[]
+  | Record<string, number | bigint | string | boolean>[]
+
+/** Options of `ZarrArray.read`. */
+export interface ReadZarrOptions {
+  /** Per dimension, `[start, stop)` (or null for the whole dimension); default: the whole array. */
+  selection?: readonly (readonly [number, number] | null | undefined)[]
+  /** Refuse a read whose output (elements × item size) or any decoded chunk exceeds this; default 1 GiB. */
+  maxBytes?: number
+  /** 64-bit integers as numbers (default; a value beyond ±2^53 is an InvalidDataError) or as bigints. */
+  int64?: 'number' | 'bigint'
+  /** Chunks fetched and decoded at once (default 4). */
+  concurrency?: number
+  signal?: AbortSignal
+}
+
+/** The result of a read: values in C order, the selection's shape, the array's dtype. */
+export interface ZarrRead {
+  readonly data: ZarrValues
+  readonly shape: number[]
+  readonly dtype: ZarrDtype
+}
+
+/**
+ * Checks a parsed `.zarray` document: `zarr_format` 2, `shape` and `chunks` lists of whole numbers of the same
+ * length (chunks ≥ 1, one chunk at most 2 GiB decoded, the element count a safe integer), a known dtype,
+ * `order` C or F, known codecs, `dimension_separator` '.' or '/'. Anything else is an InvalidDataError
+ * (`file`, `field`) or, for a valid but unread feature, an UnsupportedError.
+ */
+export function parseArrayMetadata(doc: unknown, file: string): ZarrArrayMetadata {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InvalidDataError(`${file} is not a JSON object.`, { file, field: '.zarray' })
+  const d = doc as Record<string, unknown>
+  if (d.zarr_format !== 2) throw new InvalidDataError(`${file}: zarr_format is ${JSON.stringify(d.zarr_format)}; this reader reads Zarr v2 (zarr_format 2).`, { file, field: 'zarr_format', value: String(d.zarr_format) })
+  const shape = intList(d.shape, 'shape', file, 0)
+  const chunks = intList(d.chunks, 'chunks', file, 1)
+  if (chunks.length !== shape.length) throw new InvalidDataError(`${file}: chunks has ${chunks.length} dimensions and shape ${shape.length}.`, { file, field: 'chunks', shape, chunks })
+  let count = 1
+  for (const n of shape) {
+    count *= n
+    if (!Number.isSafeInteger(count)) throw new InvalidDataError(`${file}: shape (${shape.join(', ')}) has more elements than can be counted exactly.`, { file, field: 'shape', shape })
+  }
+  const dtype = parseDtype(d.dtype, file)
+  const chunkBytes = chunks.reduce((a, b) => a * b, 1) * dtype.itemsize
+  if (!(chunkBytes <= MAX_CHUNK_BYTES)) throw new InvalidDataError(`${file}: chunks (${chunks.join(', ')}) of ${dtype.descr} are ${chunkBytes} bytes each; at most ${MAX_CHUNK_BYTES} are read.`, { file, field: 'chunks', chunks, chunkBytes })
+  const order = d.order ?? 'C'
+  if (order !== 'C' && order !== 'F') throw new InvalidDataError(`${file}: order is ${JSON.stringify(order)}; Zarr v2 has 'C' and 'F'.`, { file, field: 'order', value: String(order) })
+  const separator = d.dimension_separator ?? '.'
+  if (separator !== '.' && separator !== '/') throw new InvalidDataError(`${file}: dimension_separator is ${JSON.stringify(separator)}; Zarr v2 has '.' and '/'.`, { file, field: 'dimension_separator', value: String(separator) })
+  const compressor = d.compressor === null || d.compressor === undefined ? null : checkCodec(d.compressor, 'compressor', file)
+  if (d.filters !== null && d.filters !== undefined && !Array.isArray(d.filters)) throw new InvalidDataError(`${file}: filters is not a list.`, { file, field: 'filters' })
+  const filters = ((d.filters as unknown[] | null | undefined) ?? []).map((f) => checkCodec(f, 'filters', file))
+  for (const f of filters) checkFilter(f, dtype, file)
+  const metadata: ZarrArrayMetadata = { shape, chunks, dtype, order, fillValue: d.fill_value ?? null, compressor, filters, dimensionSeparator: separator }
+  fillBytes(metadata, file) // checks fill_value now rather than at the first missing chunk
+  return metadata
+}
+
+function intList(value: unknown, field: string, file: string, min: number): number[] {
+  if (!Array.isArray(value) || value.length > MAX_DIMS || !value.every((v) => Number.isSafeInteger(v) && (v as number) >= min)) {
+    throw new InvalidDataError(`${file}: ${field} is ${JSON.stringify(value)?.slice(0, 100)}; a list of at most ${MAX_DIMS} whole numbers ≥ ${min} is expected.`, { file, field, value: JSON.stringify(value)?.slice(0, 100) })
+  }
+  return value as number[]
+}
+
+/** One element's bytes for `fill_value`, little-endian for scalar dtypes (what chunks are normalised to). */
+function fillBytes(meta: ZarrArrayMetadata, file: string): Uint8Array {
+  const { dtype, fillValue: v } = meta
+  const out = new Uint8Array(dtype.itemsize)
+  if (v === null || v === undefined) return out
+  const bad = (): never => {
+    throw new InvalidDataError(`${file}: fill_value ${JSON.stringify(v)?.slice(0, 100)} does not fit dtype ${dtype.descr}.`, { file, field: 'fill_value', dtype: dtype.descr })
+  }
+  const view = new DataView(out.buffer)
+  if (dtype.kind === 'S' || dtype.kind === 'V') {
+    if (v === 0 && dtype.kind === 'V') return out
+    if (typeof v !== 'string') bad()
+    let raw: Uint8Array
+    try {
+      raw = Uint8Array.from(atob(v as string), (c) => c.charCodeAt(0))
+    } catch {
+      return bad()
+    }
+    if (raw.length > dtype.itemsize || (dtype.kind === 'V' && raw.length !== dtype.itemsize)) bad()
+    out.set(raw)
+    return out
+  }
+  if (dtype.kind === 'U') {
+    if (typeof v !== 'string') bad()
+    const points = Array.from(v as string, (c) => c.codePointAt(0)!)
+    if (points.length > dtype.itemsize / 4) bad()
+    points.forEach((p, i) => view.setUint32(i * 4, p, true))
+    return out
+  }
+  if (dtype.kind === 'b') {
+    if (typeof v !== 'boolean' && v !== 0 && v !== 1) bad()
+    out[0] = v ? 1 : 0
+    return out
+  }
+  const x = v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v
+  if (typeof x !== 'number') return bad()
+  if (dtype.kind === 'f') {
+    if (dtype.itemsize === 8) view.setFloat64(0, x, true)
+    else if (dtype.itemsize === 4) view.setFloat32(0, x, true)
+    else if (x !== 0) bad() // float16 fill values other than 0 are not encoded here
+    return out
+  }
+  if (!Number.isInteger(x)) bad()
+  const signed = dtype.kind === 'i'
+  const bits = dtype.itemsize * 8
+  const lo = signed ? -(2 ** (bits - 1)) : 0
+  const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1
+  if (x < lo || x > hi) bad()
+  if (dtype.itemsize === 8) view.setBigInt64(0, BigInt(x), true)
+  else if (dtype.itemsize === 4) view.setUint32(0, x >>> 0, true)
+  else if (dtype.itemsize === 2) view.setUint16(0, x & 0xffff, true)
+  else out[0] = x & 0xff
+  return out
+}
+
+/**
+ * One Zarr v2 array of a hierarchy opened with `openZarr`: its checked metadata and attributes, and `read`,
+ * which fetches the chunks a selection touches and decodes them into one preallocated output.
+ */
+export class ZarrArray {
+  /** The array's path inside the hierarchy ('' for a root array). */
+  readonly path: string
+  readonly metadata: ZarrArrayMetadata
+  /** The array's `.zattrs` ({} when absent). */
+  readonly attrs: Record<string, unknown>
+  readonly #folder: FolderSource
+  readonly #fill: Uint8Array
+
+  /** Made by `ZarrGroup.array`; `metadata` must come from `parseArrayMetadata`. */
+  constructor(folder: FolderSource, path: string, metadata: ZarrArrayMetadata, attrs: Record<string, unknown>) {
+    this.#folder = folder
+    this.path = path
+    this.metadata = metadata
+    this.attrs = attrs
+    this.#fill = fillBytes(metadata, `${path}/.zarray`)
+  }
+
+  /** The array's shape. */
+  get shape(): readonly number[] {
+    return this.metadata.shape
+  }
+
+  /** The array's dtype. */
+  get dtype(): ZarrDtype {
+    return this.metadata.dtype
+  }
+
+  /**
+   * Reads the whole array or a selection, in C order. The output size (elements × item size) is checked against
+   * `maxBytes` before anything is allocated (InvalidArgumentError `argument: 'maxBytes'`); each chunk is decoded
+   * into exactly its shape's bytes (a chunk that decodes to another size is a CorruptFileError naming the chunk
+   * `file`, `array`, `codec`, `expected`, `actual`); a chunk file that is absent is filled with `fill_value`.
+   */
+  async read(options: ReadZarrOptions = {}): Promise<ZarrRead> {
+    const { shape, chunks, dtype } = this.metadata
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+    if (!(typeof maxBytes === 'number' && maxBytes > 0)) throw new InvalidArgumentError('maxBytes', maxBytes, 'a positive number of bytes')
+    const concurrency = options.concurrency ?? 4
+    if (!(Number.isSafeInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) throw new InvalidArgumentError('concurrency', concurrency, 'a whole number from 1 to 64')
+    const int64 = options.int64 ?? 'number'
+    if (int64 !== 'number' && int64 !== 'bigint') throw new InvalidArgumentError('int64', int64, "'number' or 'bigint'")
+    const box = this.#selection(options.selection)
+    const outShape = box.map(([a, b]) => b - a)
+    const count = outShape.reduce((a, b) => a * b, 1)
+    const itemsize = dtype.itemsize
+    const outBytes = count * itemsize
+    const chunkItems = chunks.reduce((a, b) => a * b, 1)
+    const chunkBytes = chunkItems * itemsize
+    if (outBytes > maxBytes) {
+      throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${outBytes} bytes to hold ${this.path || 'the array'} (${outShape.join(' x ') || 'a scalar'} of ${dtype.descr}); raise maxBytes or read a selection`)
+    }
+    if (count > 0 && chunkBytes > maxBytes) {
+      throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${chunkBytes} bytes to decode one chunk of ${this.path || 'the array'} (${chunks.join(' x ')} of ${dtype.descr}); raise maxBytes`)
+    }
+    const out = new Uint8Array(outBytes)
+    if (count > 0) {
+      const first = box.map(([a], d) => Math.floor(a / chunks[d]))
+      const last = box.map(([, b], d) => Math.floor((b - 1) / chunks[d]))
+      const grid: number[][] = []
+      const index = [...first]
+      for (;;) {
+        grid.push([...index])
+        let d = index.length - 1
+        while (d >= 0 && index[d] === last[d]) index[d] = first[d--]
+        if (d < 0) break
+        index[d]++
+      }
+      const fillZero = this.#fill.every((b) => b === 0)
+      for (let i = 0; i < grid.length; i += concurrency) {
+        throwIfAborted(options.signal, `Reading ${this.path || 'a Zarr array'}`)
+        const batch = grid.slice(i, i + concurrency)
+        const decoded = await Promise.all(batch.map((g) => this.#chunk(g, chunkBytes)))
+        batch.forEach((g, k) => {
+          const bytes = decoded[k]
+          if (bytes) this.#copy(bytes, g, box, outShape, out)
+          else if (!fillZero) this.#fillRegion(g, box, outShape, out)
+        })
+      }
+    }
+    return { data: this.#convert(out, count, int64), shape: outShape, dtype }
+  }
+
+  #selection(selection: ReadZarrOptions['selection']): [number, number][] {
+    const { shape } = this.metadata
+    if (selection !== undefined && (!Array.isArray(selection) || selection.length > shape.length)) {
+      throw new InvalidArgumentError('selection', selection, `at most ${shape.length} [start, stop) pairs`)
+    }
+    return shape.map((n, d) => {
+      const s = selection?.[d]
+      if (s === undefined || s === null) return [0, n] as [number, number]
+      const [a, b] = s
+      if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && a <= b && b <= n)) throw new InvalidArgumentError(`selection[${d}]`, s, `0 ≤ start ≤ stop ≤ ${n}`)
+      return [a, b] as [number, number]
+    })
+  }
+
+  #key(g: number[]): string {
+    const name = g.length ? g.join(this.metadata.dimensionSeparator) : '0'
+    return this.path ? `${this.path}/${name}` : name
+  }
+
+  /** The chunk's bytes decoded and little-endian, or undefined when its file is absent. */
+  async #chunk(g: number[], chunkBytes: number): Promise<Uint8Array | undefined> {
+    const { compressor, filters, dtype } = this.metadata
+    const file = this.#key(g)
+    let raw: Uint8Array
+    try {
+      const source = await this.#folder.open(file)
+      try {
+        const size = await source.size()
+        if (!compressor && size !== chunkBytes) {
+          throw new CorruptFileError(`${file}: an uncompressed chunk of ${this.path || 'the root array'} holds ${size} bytes; its shape needs ${chunkBytes}.`, { file, array: this.path, codec: null, expected: chunkBytes, actual: size })
+        }
+        // A compressed chunk is read whole: its size is the real data's, never a header's claim.
+        raw = await source.read(0, size)
+        if (raw.length !== size) throw new CorruptFileError(`${file} ends after ${raw.length} of ${size} bytes.`, { file, array: this.path, expected: size, actual: raw.length })
+      } finally {
+        await source.close()
+      }
+    } catch (error) {
+      if (error instanceof MissingFileError) return undefined
+      throw error
+    }
+    const ctx = { file, array: this.path }
+    let bytes = await decompress(raw, compressor, chunkBytes, ctx)
+    const unit = dtype.kind === 'U' ? 4 : dtype.kind === 'S' || dtype.kind === 'V' ? 1 : dtype.itemsize
+    const mutates = filters.length > 0 || (dtype.byteOrder === '>' && unit > 1)
+    // A source may hand out a view of its own buffer (memoryFolder): never change those bytes in place.
+    if (bytes.byteOffset % unit !== 0 || (mutates && bytes === raw)) bytes = bytes.slice()
+    if (dtype.byteOrder === '>' && unit > 1) swapBytes(bytes, unit)
+    for (let f = filters.length - 1; f >= 0; f--) undoDelta(bytes, dtype)
+    return bytes
+  }
+
+  /** Copies the part of chunk `g` inside the selection into the C-ordered output. */
+  #copy(chunk: Uint8Array, g: number[], box: [number, number][], outShape: number[], out: Uint8Array): void {
+    const { chunks, order, dtype } = this.metadata
+    const size = dtype.itemsize
+    const nd = chunks.length
+    if (nd === 0) {
+      out.set(chunk.subarray(0, size))
+      return
+    }
+    const lo = box.map(([a], d) => Math.max(a, g[d] * chunks[d]))
+    const hi = box.map(([, b], d) => Math.min(b, (g[d] + 1) * chunks[d]))
+    const cStride = new Array<number>(nd)
+    const oStride = new Array<number>(nd)
+    let cs = 1
+    let os = 1
+    for (let d = nd - 1; d >= 0; d--) {
+      oStride[d] = os
+      os *= outShape[d]
+    }
+    if (order === 'C') {
+      for (let d = nd - 1; d >= 0; d--) {
+        cStride[d] = cs
+        cs *= chunks[d]
+      }
+    } else {
+      for (let d = 0; d < nd; d++) {
+        cStride[d] = cs
+        cs *= chunks[d]
+      }
+    }
+    const inner = nd - 1
+    const run = hi[inner] - lo[inner]
+    const contiguous = cStride[inner] === 1
+    const idx = [...lo]
+    for (;;) {
+      let c = 0
+      let o = 0
+      for (let d = 0; d < nd; d++) {
+        c += (idx[d] - g[d] * chunks[d]) * cStride[d]
+        o += (idx[d] - box[d][0]) * oStride[d]
+      }
+      if (contiguous) out.set(chunk.subarray(c * size, (c + run) * size), o * size)
+      else for (let k = 0; k < run; k++) out.set(chunk.subarray((c + k * cStride[inner]) * size, (c + k * cStride[inner] + 1) * size), (o + k) * size)
+      let d = inner - 1
+      while (d >= 0 && idx[d] === hi[d] - 1) idx[d] = lo[d--]
+      if (d < 0) break
+      idx[d]++
+    }
+  }
+
+  /** Writes fill_value into the part of (absent) chunk `g` inside the selection. */
+  #fillRegion(g: number[], box: [number, number][], outShape: number[], out: Uint8Array): void {
+    const { chunks, dtype } = this.metadata
+    const n = chunks.reduce((a, b) => a * b, 1)
+    const filled = new Uint8Array(n * dtype.itemsize)
+    for (let i = 0; i < n; i++) filled.set(this.#fill, i * dtype.itemsize)
+    this.#copy(filled, g, box, outShape, out)
+  }
+
+  #convert(bytes: Uint8Array, count: number, int64: 'number' | 'bigint'): ZarrValues {
+    const dtype = this.metadata.dtype
+    const buf = bytes.buffer
+    if (dtype.kind === 'V') return readRecords(bytes, count, dtype, int64, this.path)
+    if (dtype.kind === 'U' || dtype.kind === 'S') return readStrings(bytes, count, dtype, this.path)
+    if (!isNumericDtype(dtype)) throw new InvalidDataError(`Unexpected dtype ${dtype.descr}.`, { dtype: dtype.descr })
+    const signed = dtype.kind === 'i'
+    switch (dtype.itemsize) {
+      case 1:
+        return signed ? new Int8Array(buf, 0, count) : new Uint8Array(buf, 0, count)
+      case 2:
+        if (dtype.kind === 'f') {
+          const half = new Uint16Array(buf, 0, count)
+          return Float32Array.from(half, halfToFloat)
+        }
+        return signed ? new Int16Array(buf, 0, count) : new Uint16Array(buf, 0, count)
+      case 4:
+        return dtype.kind === 'f' ? new Float32Array(buf, 0, count) : signed ? new Int32Array(buf, 0, count) : new Uint32Array(buf, 0, count)
+      default: {
+        if (dtype.kind === 'f') return new Float64Array(buf, 0, count)
+        if (int64 === 'bigint') return signed ? new BigInt64Array(buf, 0, count) : new BigUint64Array(buf, 0, count)
+        // In place: each 8-byte integer becomes the float64 of the same value, in the same 8 bytes.
+        const words = new Uint32Array(buf, 0, count * 2)
+        const floats = new Float64Array(buf, 0, count)
+        for (let i = 0; i < count; i++) {
+          const lo = words[2 * i]
+          const hiWord = words[2 * i + 1]
+          const hi = signed ? hiWord | 0 : hiWord
+          const v = hi * TWO32 + lo
+          if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) {
+            throw new InvalidDataError(`${this.path}: element ${i} is beyond ±2^53 and cannot be a JavaScript number exactly; read with int64: 'bigint'.`, { array: this.path, index: i, dtype: dtype.descr })
+          }
+          floats[i] = v
+        }
+        return floats
+      }
+    }
+  }
+}
+
+function swapBytes(bytes: Uint8Array, unit: number): void {
+  for (let at = 0; at + unit <= bytes.length; at += unit) bytes.subarray(at, at + unit).reverse()
+}
+
+const utf8 = new TextDecoder('utf-8')
+
+function readStrings(bytes: Uint8Array, count: number, dtype: ZarrDtype, array: string): string[] {
+  const out = new Array<string>(count)
+  const size = dtype.itemsize
+  if (dtype.kind === 'S') {
+    for (let i = 0; i < count; i++) {
+      let end = (i + 1) * size
+      while (end > i * size && bytes[end - 1] === 0) end--
+      out[i] = utf8.decode(bytes.subarray(i * size, end))
+    }
+    return out
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const chars = size / 4
+  for (let i = 0; i < count; i++) {
+    const points: number[] = []
+    for (let k = 0; k < chars; k++) points.push(view.getUint32(i * size + k * 4, true))
+    while (points.length && points[points.length - 1] === 0) points.pop()
+    const badPoint = points.find((p) => p > 0x10ffff || (p >= 0xd800 && p <= 0xdfff))
+    if (badPoint !== undefined) throw new InvalidDataError(`${array}: element ${i} holds ${badPoint}, not a Unicode code point.`, { array, index: i, value: badPoint })
+    out[i] = String.fromCodePoint(...points)
+  }
+  return out
+}
+
+function readRecords(bytes: Uint8Array, count: number, dtype: ZarrDtype, int64: 'number' | 'bigint', array: string): Record<string, number | bigint | string | boolean>[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new Array<Record<string, number | bigint | string | boolean>>(count)
+  for (let i = 0; i < count; i++) {
+    const record: Record<string, number | bigint | string | boolean> = {}
+    for (const field of dtype.fields!) {
+      const at = i * dtype.itemsize + field.offset
+      const f = field.dtype
+      const le = f.byteOrder !== '>'
+      if (f.kind === 'S' || f.kind === 'U') {
+        const cell = bytes.slice(at, at + f.itemsize)
+        if (f.kind === 'U' && !le) swapBytes(cell, 4)
+        record[field.name] = readStrings(cell, 1, f, array)[0]
+        continue
+      }
+      let v: number | bigint | boolean
+      if (f.kind === 'b') v = bytes[at] !== 0
+      else if (f.kind === 'f') v = f.itemsize === 8 ? view.getFloat64(at, le) : f.itemsize === 4 ? view.getFloat32(at, le) : halfToFloat(view.getUint16(at, le))
+      else if (f.itemsize === 8) {
+        const big = f.kind === 'i' ? view.getBigInt64(at, le) : view.getBigUint64(at, le)
+        if (int64 === 'bigint') v = big
+        else {
+          if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidDataError(`${array}: field ${field.name} of record ${i} is beyond ±2^53; read with int64: 'bigint'.`, { array, index: i, field: field.name })
+          v = Number(big)
+        }
+      } else if (f.itemsize === 4) v = f.kind === 'i' ? view.getInt32(at, le) : view.getUint32(at, le)
+      else if (f.itemsize === 2) v = f.kind === 'i' ? view.getInt16(at, le) : view.getUint16(at, le)
+      else v = f.kind === 'i' ? view.getInt8(at) : view.getUint8(at)
+      record[field.name] = v
+    }
+    out[i] = record
+  }
+  return out
+}

@@ -1,0 +1,83 @@
+import { InvalidDataError, UnsupportedError } from '@spikes/core'
+
+/**
+ * A Zarr v2 data type (numpy's `dtype.str` or a structured list), checked: `kind` is numpy's kind letter
+ * (`b` bool, `i` signed, `u` unsigned, `f` float, `S` fixed-length bytes, `U` fixed-length unicode, `V` a record),
+ * `itemsize` bytes per element, `byteOrder` `'<'`, `'>'` or `'|'` (not applicable), and `fields` for a record.
+ */
+export interface ZarrDtype {
+  /** The dtype as written in `.zarray` (a string, or the structured list serialised as JSON). */
+  readonly descr: string
+  readonly kind: 'b' | 'i' | 'u' | 'f' | 'S' | 'U' | 'V'
+  readonly itemsize: number
+  readonly byteOrder: '<' | '>' | '|'
+  /** Fields of a structured (record) dtype, in file order, with their byte offsets. */
+  readonly fields?: readonly ZarrField[]
+}
+
+/** One field of a structured dtype: a scalar of `dtype` at `offset` bytes into each record. */
+export interface ZarrField {
+  readonly name: string
+  readonly dtype: ZarrDtype
+  readonly offset: number
+}
+
+const SIMPLE = /^([<>|=])([biufSUVOcmMa])(\d*)(\[[^\]]*\])?$/
+const MAX_ITEMSIZE = 1 << 20
+const MAX_FIELDS = 1024
+const NUMERIC_SIZES: Record<string, readonly number[]> = { b: [1], i: [1, 2, 4, 8], u: [1, 2, 4, 8], f: [2, 4, 8] }
+
+/**
+ * Parses a `.zarray` dtype: a numpy type string (`<i8`, `|b1`, `<U12`, `|S4`, `>f4`) or a structured list
+ * (`[["sample_index", "<i8"], ["unit_index", "<i8"]]`). Malformed → InvalidDataError (`field: 'dtype'`);
+ * object, complex, datetime, void-without-fields and subarray fields → UnsupportedError (`feature: 'dtype'`).
+ */
+export function parseDtype(value: unknown, file: string): ZarrDtype {
+  if (typeof value === 'string') return parseSimple(value, file)
+  if (Array.isArray(value)) return parseStructured(value, file, 0)
+  throw new InvalidDataError(`${file}: dtype is ${JSON.stringify(value)}; Zarr v2 writes a numpy type string or a list of [name, type] fields.`, { file, field: 'dtype' })
+}
+
+function parseSimple(text: string, file: string): ZarrDtype {
+  const m = SIMPLE.exec(text)
+  if (!m) throw new InvalidDataError(`${file}: dtype '${text}' is not a numpy type string (such as '<i8' or '|u1').`, { file, field: 'dtype', value: text })
+  const [, order, kind, sizeText, unit] = m as unknown as [string, string, string, string, string | undefined]
+  const size = Number(sizeText)
+  if (kind !== 'O' && sizeText === '') throw new InvalidDataError(`${file}: dtype '${text}' has no item size.`, { file, field: 'dtype', value: text })
+  if (kind === 'O' || kind === 'c' || kind === 'm' || kind === 'M' || kind === 'V' || kind === 'a' || unit) {
+    const what = kind === 'O' ? 'Python objects (an object codec)' : kind === 'c' ? 'complex numbers' : kind === 'm' || kind === 'M' ? 'datetimes' : 'raw void records'
+    throw new UnsupportedError('dtype', `${file}: dtype '${text}' holds ${what}, which this reader does not decode.`, { file, dtype: text })
+  }
+  const sizes = NUMERIC_SIZES[kind]
+  if (sizes && !sizes.includes(size)) throw new InvalidDataError(`${file}: dtype '${text}' has an item size numpy does not use for kind '${kind}'.`, { file, field: 'dtype', value: text })
+  const itemsize = kind === 'U' ? size * 4 : size
+  if (!(itemsize >= 1 && itemsize <= MAX_ITEMSIZE)) throw new InvalidDataError(`${file}: dtype '${text}' has item size ${itemsize}; 1 to ${MAX_ITEMSIZE} bytes are accepted.`, { file, field: 'dtype', value: text })
+  const byteOrder: ZarrDtype['byteOrder'] = itemsize === 1 || kind === 'S' ? '|' : order === '>' ? '>' : order === '|' ? '<' : '<'
+  return { descr: text, kind: kind as ZarrDtype['kind'], itemsize, byteOrder }
+}
+
+function parseStructured(list: unknown[], file: string, depth: number): ZarrDtype {
+  if (list.length === 0 || list.length > MAX_FIELDS || depth > 0) throw new InvalidDataError(`${file}: a structured dtype needs 1 to ${MAX_FIELDS} fields, none nested.`, { file, field: 'dtype', count: list.length })
+  const fields: ZarrField[] = []
+  const names = new Set<string>()
+  let offset = 0
+  for (const entry of list) {
+    if (!Array.isArray(entry) || entry.length < 2 || typeof entry[0] !== 'string') {
+      throw new InvalidDataError(`${file}: structured dtype entry ${JSON.stringify(entry)} is not [name, type].`, { file, field: 'dtype' })
+    }
+    if (entry.length > 2) throw new UnsupportedError('dtype', `${file}: field '${entry[0]}' is a sub-array (shape ${JSON.stringify(entry[2])}); only scalar fields are read.`, { file, dtype: JSON.stringify(list) })
+    if (names.has(entry[0])) throw new InvalidDataError(`${file}: structured dtype repeats field '${entry[0]}'.`, { file, field: 'dtype', name: entry[0] })
+    names.add(entry[0])
+    if (typeof entry[1] !== 'string') throw new UnsupportedError('dtype', `${file}: field '${entry[0]}' is itself structured; nested records are not read.`, { file, dtype: JSON.stringify(list) })
+    const dtype = parseSimple(entry[1], file)
+    fields.push({ name: entry[0], dtype, offset })
+    offset += dtype.itemsize
+    if (offset > MAX_ITEMSIZE) throw new InvalidDataError(`${file}: records of more than ${MAX_ITEMSIZE} bytes.`, { file, field: 'dtype' })
+  }
+  return { descr: JSON.stringify(list), kind: 'V', itemsize: offset, byteOrder: '|', fields }
+}
+
+/** True for the dtypes that become a typed array (bool, integers, floats). */
+export function isNumericDtype(dtype: ZarrDtype): boolean {
+  return dtype.kind === 'b' || dtype.kind === 'i' || dtype.kind === 'u' || dtype.kind === 'f'
+}
