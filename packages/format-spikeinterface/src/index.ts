@@ -3,6 +3,7 @@ export { spikeinterfaceLoader } from './spikeinterface-loader.js'
 export { spikeinterfaceNpzLoader } from './npz-loader.js'
 export { spikeinterfaceRecordingLoader } from './recording-loader.js'
 export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, detectSpikeinterfaceRecording } from './lib/detect.js'
+export { detectSpikeinterfaceZarr, detectSpikeinterfaceSortingAny, detectSpikeinterfaceRecordingAny, type SpikeinterfaceZarrKind } from './lib/detect-zarr.js'
 export { checkSpikeinterfaceOptions, type SpikeinterfaceOptions, type CheckedSpikeinterfaceOptions, type CurationOption, type UnitId } from './lib/check-options.js'
 export {
   checkSpikeinterfaceRecordingOptions,

@@ -1,9 +1,9 @@
 import { InvalidSourceError, LOADER_API_VERSION, throwIfAborted, type FolderSource, type LoadContext, type Source, type SpikeData, type SpikeLoader } from '@spikes/core'
 import { spikeinterfaceFormat } from './spikeinterface-format.js'
 import { checkSpikeinterfaceOptions, type SpikeinterfaceOptions } from './lib/check-options.js'
-import { detectSpikeinterfaceFolder } from './lib/detect.js'
+import { detectSpikeinterfaceSortingAny } from './lib/detect-zarr.js'
 
-/** SpikeInterface sorting folders: NumpyFolderSorting, NpzFolderSorting, SortingAnalyzer (binary_folder). */
+/** SpikeInterface sorting folders: NumpyFolderSorting, NpzFolderSorting, SortingAnalyzer (binary_folder or zarr), ZarrSortingExtractor. */
 export const spikeinterfaceLoader: SpikeLoader<SpikeinterfaceOptions> = {
   apiVersion: LOADER_API_VERSION,
   id: spikeinterfaceFormat.id,
@@ -12,7 +12,7 @@ export const spikeinterfaceLoader: SpikeLoader<SpikeinterfaceOptions> = {
   packageName: spikeinterfaceFormat.packageName,
   input: spikeinterfaceFormat.input,
   extensions: spikeinterfaceFormat.extensions,
-  detect: detectSpikeinterfaceFolder,
+  detect: detectSpikeinterfaceSortingAny,
   checkOptions(options: SpikeinterfaceOptions): void {
     checkSpikeinterfaceOptions(options)
   },

@@ -1,5 +1,5 @@
 import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
-import { loadSpikeDataFromSpikeInterfaceRecording } from '@spikes/core/spikeinterface'
+import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '@spikes/core/spikeinterface'
 import { parseBinaryJson, type BinaryDescription } from './binary-json.js'
 import { readFolderJson } from './json-file.js'
 import { readTraces } from './read-traces.js'
@@ -44,17 +44,7 @@ export async function loadSpikeInterfaceRecordingFolder(folder: FolderSource, op
         return { data, shape: [desc.numChannels, samples] }
       },
     }
-    const sd = await loadSpikeDataFromSpikeInterfaceRecording(recording, {
-      ...(opts.segmentIndex !== undefined ? { segmentIndex: opts.segmentIndex } : {}),
-      ...(opts.thresholdSigma !== undefined ? { thresholdSigma: opts.thresholdSigma } : {}),
-      ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-      ...(opts.hysteresis !== undefined ? { hysteresis: opts.hysteresis } : {}),
-      ...(opts.direction !== undefined ? { direction: opts.direction } : {}),
-      onWarning: (w) => context.warn(w.code, w.message, w.details as Record<string, unknown> | undefined),
-    })
-    const metadata: Record<string, unknown> = {
-      ...sd.metadata,
-      source_format: 'SpikeInterface',
+    return await thresholdRecording(recording, opts, context, {
       source_folder: folderName,
       spikeinterface_layout: 'BinaryFolderRecording',
       ...(desc.version ? { spikeinterface_version: desc.version } : {}),
@@ -66,12 +56,28 @@ export async function loadSpikeInterfaceRecordingFolder(folder: FolderSource, op
       num_segments: numSegments,
       segment_index: segmentIndex,
       ...(desc.tStarts && desc.tStarts[segmentIndex] !== null ? { t_start_s: desc.tStarts[segmentIndex] } : {}),
-    }
-    // The warnings already went to the loader context, which puts them on the result.
-    return sd.with({ metadata, warnings: [] })
+    })
   } finally {
     await source.close()
   }
+}
+
+/**
+ * Hands a RecordingExtractor-shaped object to core's loadSpikeDataFromSpikeInterfaceRecording with the checked
+ * options (warnings go to the loader context) and sets the SpikeInterface metadata; shared by the binary and
+ * Zarr recording layouts.
+ */
+export async function thresholdRecording(recording: RecordingExtractorLike, opts: CheckedSpikeinterfaceRecordingOptions, context: LoadContext, metadata: Record<string, unknown>): Promise<SpikeData> {
+  const sd = await loadSpikeDataFromSpikeInterfaceRecording(recording, {
+    ...(opts.segmentIndex !== undefined ? { segmentIndex: opts.segmentIndex } : {}),
+    ...(opts.thresholdSigma !== undefined ? { thresholdSigma: opts.thresholdSigma } : {}),
+    ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+    ...(opts.hysteresis !== undefined ? { hysteresis: opts.hysteresis } : {}),
+    ...(opts.direction !== undefined ? { direction: opts.direction } : {}),
+    onWarning: (w) => context.warn(w.code, w.message, w.details as Record<string, unknown> | undefined),
+  })
+  // The warnings already went to the loader context, which puts them on the result.
+  return sd.with({ metadata: { ...sd.metadata, source_format: 'SpikeInterface', ...metadata }, warnings: [] })
 }
 
 /** Samples in the file; its size must be file_offset plus a whole number of samples of every channel. */
@@ -92,7 +98,7 @@ function checkSize(size: number, desc: BinaryDescription, file: string): number 
 }
 
 /** The traces (plus the float64 copy a filter makes) must fit in maxBytes; nothing is allocated before this. */
-function checkMemory(desc: BinaryDescription, samples: number, opts: CheckedSpikeinterfaceRecordingOptions, file: string): void {
+export function checkMemory(desc: { numChannels: number; dtype: { itemsize: number; str: string } }, samples: number, opts: CheckedSpikeinterfaceRecordingOptions, file: string): void {
   const values = desc.numChannels * samples
   const filtering = opts.filter !== undefined && opts.filter !== null && opts.filter !== false && !(typeof opts.filter === 'object' && Object.keys(opts.filter).length === 0)
   const needed = values * desc.dtype.itemsize + (filtering ? values * 8 : 0)

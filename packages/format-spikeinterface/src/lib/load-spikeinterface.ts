@@ -9,6 +9,7 @@ import { readProperties } from './properties.js'
 import { readCurationJson } from './read-curation.js'
 import { applySpikeInterfaceCuration, isSpikeInterfaceCuration, parseSpikeInterfaceCuration } from './si-curation.js'
 import { groupSpikeVector } from './spike-vector.js'
+import { readZarrSorting } from './zarr-sorting.js'
 
 /** The on-disk layouts this package reads. */
 export type SpikeInterfaceLayout = 'NumpyFolderSorting' | 'NpzFolderSorting' | 'SortingAnalyzer' | 'NpzSortingExtractor'
@@ -25,6 +26,13 @@ export async function folderLayout(folder: FolderSource): Promise<SpikeInterface
 /** Loads a NumpyFolderSorting, NpzFolderSorting or SortingAnalyzer (binary_folder) folder. */
 export async function loadSpikeInterfaceFolder(folder: FolderSource, opts: CheckedSpikeinterfaceOptions, context: LoadContext): Promise<SpikeData> {
   const folderName = folder.path ?? folder.name
+  if (await folder.exists('.zgroup')) {
+    // A Zarr v2 hierarchy: ZarrSortingExtractor, or a SortingAnalyzer saved with format="zarr" (zarr-sorting.ts).
+    const zarr = await readZarrSorting(folder, opts, context)
+    const fs = samplingFrequencyOf(zarr.samplingFrequency, opts.samplingFrequency, '.zattrs')
+    const metadata = { source_folder: folderName, spikeinterface_layout: zarr.layout, spikeinterface_format: 'zarr', ...(zarr.version ? { spikeinterface_version: zarr.version } : {}) }
+    return finish(zarr.grouped, fs, zarr.numSegments, opts, metadata, folder, undefined)
+  }
   const layout = await folderLayout(folder)
   if (!layout) {
     throw new MissingFileError('numpysorting_info.json', folderName, 'A SpikeInterface sorting folder (sorting.save(folder=...)) holds numpysorting_info.json and spikes.npy; an older one npz.json and sorting_cached.npz; a SortingAnalyzer folder spikeinterface_info.json and sorting/.', 'spikeinterface')
