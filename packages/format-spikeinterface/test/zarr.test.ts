@@ -90,13 +90,13 @@ describe('SortingAnalyzer saved with format="zarr"', () => {
 
 describe('ZarrRecordingExtractor (recording.save(format="zarr"))', () => {
   it('detects spikes exactly as from the BinaryFolderRecording it was saved from, and as numpy', async () => {
-    const zarr = await load(fixture('si-zarr-rec-int16.zarr'))
+    const zarr = await load(fixture('si-rec-zarr-int16.zarr'))
     const binary = await load(fixture('si-rec-int16'))
     expect(trains(zarr)).toEqual(trains(binary))
     expect(zarr.rawData?.shape).toEqual([4, 2000])
     expect(zarr.rawData?.data).toBeInstanceOf(Int16Array)
     expect(Array.from(zarr.rawData!.data as Int16Array)).toEqual(Array.from(binary.rawData!.data as Int16Array))
-    const e = JSON.parse(readFileSync(fixture('si-zarr-rec-int16.zarr.expected.json'), 'utf8')) as { segments: { cases: { case: { threshold_sigma: number; direction: string; hysteresis: boolean }; samples: number[][] }[] }[] }
+    const e = JSON.parse(readFileSync(fixture('si-rec-zarr-int16.zarr.expected.json'), 'utf8')) as { segments: { cases: { case: { threshold_sigma: number; direction: string; hysteresis: boolean }; samples: number[][] }[] }[] }
     const defaults = e.segments[0].cases.find((c) => c.case.threshold_sigma === 5 && c.case.direction === 'both' && c.case.hysteresis)!
     const bin = 1e3 / 30000
     expect(trains(zarr).map((t) => t.map((ms) => Math.round((ms - bin / 2) / bin)))).toEqual(defaults.samples)
@@ -104,14 +104,14 @@ describe('ZarrRecordingExtractor (recording.save(format="zarr"))', () => {
   })
 
   it('float32, two segments, string channel ids, not consolidated: same options and warnings as the binary layout', async () => {
-    const zarr = await load(fixture('si-zarr-rec-float32-2seg.zarr'), { segmentIndex: 1, thresholdSigma: 4, direction: 'up' })
+    const zarr = await load(fixture('si-rec-zarr-float32-2seg.zarr'), { segmentIndex: 1, thresholdSigma: 4, direction: 'up' })
     const binary = await load(fixture('si-rec-float32-2seg'), { segmentIndex: 1, thresholdSigma: 4, direction: 'up' })
     expect(trains(zarr)).toEqual(trains(binary))
     expect(zarr.metadata).toMatchObject({ channel_ids: ['A1', 'A2', 'A3'], num_segments: 2, segment_index: 1 })
-    const warned = await load(fixture('si-zarr-rec-float32-2seg.zarr'))
+    const warned = await load(fixture('si-rec-zarr-float32-2seg.zarr'))
     expect(warned.warnings.map((w) => w.code)).toContain('SPIKES_WARN_SEGMENTS')
-    await expect(load(fixture('si-zarr-rec-float32-2seg.zarr'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
-    await expect(load(fixture('si-zarr-rec-float32-2seg.zarr'), { segmentIndex: 5 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'segmentIndex' })
+    await expect(load(fixture('si-rec-zarr-float32-2seg.zarr'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(load(fixture('si-rec-zarr-float32-2seg.zarr'), { segmentIndex: 5 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'segmentIndex' })
   })
 })
 
@@ -120,11 +120,11 @@ describe('Zarr detection', () => {
   it('claims each Zarr layout for its loader by content, and no other folder', async () => {
     expect((await detectSpikeinterfaceZarr(await probe('si-zarr-sorting.zarr')))?.kind).toBe('sorting')
     expect((await detectSpikeinterfaceZarr(await probe('si-zarr-analyzer.zarr')))?.kind).toBe('analyzer')
-    expect((await detectSpikeinterfaceZarr(await probe('si-zarr-rec-int16.zarr')))?.kind).toBe('recording')
+    expect((await detectSpikeinterfaceZarr(await probe('si-rec-zarr-int16.zarr')))?.kind).toBe('recording')
     expect((await detectSpikeinterfaceSortingAny(await probe('si-zarr-sorting.zarr'))).confidence).toBe(95)
     expect((await detectSpikeinterfaceSortingAny(await probe('si-zarr-analyzer.zarr'))).confidence).toBe(95)
-    expect((await detectSpikeinterfaceSortingAny(await probe('si-zarr-rec-int16.zarr'))).confidence).toBe(0)
-    expect((await detectSpikeinterfaceRecordingAny(await probe('si-zarr-rec-int16.zarr'))).confidence).toBe(95)
+    expect((await detectSpikeinterfaceSortingAny(await probe('si-rec-zarr-int16.zarr'))).confidence).toBe(0)
+    expect((await detectSpikeinterfaceRecordingAny(await probe('si-rec-zarr-int16.zarr'))).confidence).toBe(95)
     expect((await detectSpikeinterfaceRecordingAny(await probe('si-zarr-sorting.zarr'))).confidence).toBe(0)
     expect((await detectSpikeinterfaceRecordingAny(await probe('si-numpy-7units'))).confidence).toBe(0)
     // Content, not the name: a Zarr group of other arrays is not claimed; without attributes, only weakly.
@@ -175,8 +175,8 @@ describe('bad Zarr input gives typed errors', () => {
   })
 
   it('a recording whose traces disagree with channel_ids', async () => {
-    const m = meta('si-zarr-rec-int16.zarr')
+    const m = meta('si-rec-zarr-int16.zarr')
     const traces = m.metadata['traces_seg0/.zarray']!
-    await expect(load(variant('si-zarr-rec-int16.zarr', { '.zmetadata': withMeta('si-zarr-rec-int16.zarr', 'traces_seg0/.zarray', { ...traces, shape: [2000, 3], chunks: [700, 3] }) }), {}, 'spikeinterface-recording')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'shape', channels: 4 })
+    await expect(load(variant('si-rec-zarr-int16.zarr', { '.zmetadata': withMeta('si-rec-zarr-int16.zarr', 'traces_seg0/.zarray', { ...traces, shape: [2000, 3], chunks: [700, 3] }) }), {}, 'spikeinterface-recording')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'shape', channels: 4 })
   })
 })

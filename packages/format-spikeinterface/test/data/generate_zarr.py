@@ -135,8 +135,8 @@ def main():
     write_sorting("si-numpy-7units", "si-zarr-sorting.zarr")
     write_sorting("si-numpy-str", "si-zarr-sorting-str.zarr", chunk=16)
     write_analyzer("si-numpy-20units", "si-zarr-analyzer.zarr")
-    write_recording("si-rec-int16", "si-zarr-rec-int16.zarr", consolidated=True)
-    write_recording("si-rec-float32-2seg", "si-zarr-rec-float32-2seg.zarr", consolidated=False)
+    write_recording("si-rec-int16", "si-rec-zarr-int16.zarr", consolidated=True)
+    write_recording("si-rec-float32-2seg", "si-rec-zarr-float32-2seg.zarr", consolidated=False)
 
 
 if __name__ == "__main__":
