@@ -54,6 +54,51 @@ import { spikeDataFromMessage } from '@spikes/core/transfer'`,
     expect(result).toEqual({ isSpikeData: true, N: 32, spikes: 10290, lengthMs: 60000, format: 'nwb', afterwards: { transferred: 2, bytes: 10290 * 8 + 33 * 8, left: 0 } })
   }, 120_000)
 
+  it.runIf(CHROMIUM || IN_CI)('loads SpikeInterface sortings and recordings, Numpy, binary and Zarr (Blosc in WebAssembly), as Node does', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const data = join(ROOT, 'packages/format-spikeinterface/test/data')
+    const layouts = ['si-numpy-7units', 'si-zarr-sorting.zarr', 'si-zarr-analyzer.zarr', 'si-rec-int16', 'si-rec-zarr-int16.zarr']
+    const files: Record<string, Uint8Array> = {}
+    const listing: Record<string, string[]> = {}
+    const walk = (dir: string, rel: string, layout: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`, layout)
+        else {
+          files[`${layout}/${rel}${e.name}`] = readFileSync(join(dir, e.name))
+          ;(listing[layout] ??= []).push(`${rel}${e.name}`)
+        }
+      }
+    }
+    for (const layout of layouts) walk(join(data, layout), '', layout)
+    const { container, loadSpikeData, memoryFolder } = await import('@spikes/core')
+    const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
+    const c = container.createChildContainer()
+    registerSpikeinterface(c)
+    const show = (sd: { metadata: Record<string, any>; N: number; lengthMs: number; train(i: number): ArrayLike<number> }) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), lengthMs: sd.lengthMs })
+    const inNode: Record<string, unknown> = {}
+    for (const layout of layouts) {
+      const folder = Object.fromEntries(listing[layout]!.map((f) => [f, files[`${layout}/${f}`]!]))
+      inNode[layout] = show(await loadSpikeData(memoryFolder(folder, layout), { container: c }))
+    }
+    const script = page(
+      `import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { registerSpikeinterface } from '@spikes/format-spikeinterface'`,
+      `  const c = container.createChildContainer()
+  registerSpikeinterface(c)
+  const show = (sd) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), lengthMs: sd.lengthMs })
+  result = {}
+  for (const [layout, names] of Object.entries(${JSON.stringify(listing)})) {
+    const folder = {}
+    for (const name of names) folder[name] = await bytes(layout + '/' + name)
+    result[layout] = show(await loadSpikeData(memoryFolder(folder, layout), { container: c }))
+  }`,
+    )
+    const result = (await runInChromium(script, files)) as Record<string, { format: string; counts: number[] }>
+    expect(result).toEqual(inNode)
+    expect(Object.values(result).map((r) => r.format)).toEqual(['spikeinterface', 'spikeinterface', 'spikeinterface', 'spikeinterface-recording', 'spikeinterface-recording'])
+    expect(result['si-zarr-sorting.zarr']!.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+  }, 120_000)
+
   it.runIf((CHROMIUM || IN_CI) && (existsSync(CORPUS) || IN_CI))('loads KiloSort and ALF (in-memory folders), pickle, SpikeLab .npz and HDF5 inputs, detecting each format', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
     const ks = join(CORPUS, 'ks_basic_uint64', 'ks')
