@@ -3,6 +3,7 @@
 // files the loader needs travel.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { IN_CI, realdata, serveFolder, sharedAvailable, startFakeS3 } from '@spikes/testing'
 import { main } from '../src/main.js'
@@ -22,7 +23,8 @@ function filesOf(dir: string, prefix: string, out: Record<string, Uint8Array> = 
 
 describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
   it('has the shared real data', () => expect(present).toBe(true))
-  const files = { ...filesOf(phy, 'phy/'), ...filesOf(alf, 'alf-session/') }
+  const siZarr = fileURLToPath(new URL('../../format-spikeinterface/test/data/si-zarr-sorting.zarr', import.meta.url))
+  const files = { ...filesOf(phy, 'phy/'), ...filesOf(alf, 'alf-session/'), ...filesOf(siZarr, 'si.zarr/') }
   const nginx = await serveFolder(files, 'nginx')
   const json = await serveFolder(files, 'json')
   const none = await serveFolder(files, 'none')
@@ -67,6 +69,28 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
     const t = captureIo()
     expect(await main(['inspect', `${nginx.url}/phy/`.replace(/\/$/, '')], t.io)).toBe(1)
     expect(t.stderr()).toMatch(new RegExp(`^error\\[SPIKES_UNKNOWN_FORMAT\\]: .*a web page; if it is a folder, end the URL with '/' \\(${nginx.url}/phy/\\)`, 'm'))
+  })
+
+  it('loads a SpikeInterface Zarr sorting from a web server and from S3, as from the local folder', async () => {
+    const local = captureIo()
+    expect(await main(['inspect', siZarr, '--json'], local.io), local.stderr()).toBe(0)
+    const expected = JSON.parse(local.stdout())
+    expect(expected).toMatchObject({ format: 'spikeinterface', N: 7 })
+    const web = captureIo()
+    expect(await main(['inspect', `${nginx.url}/si.zarr/`, '--json'], web.io), web.stderr()).toBe(0)
+    const saved = { ...process.env }
+    Object.assign(process.env, { AWS_ENDPOINT_URL: s3.endpoint, AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey })
+    const bucket = captureIo()
+    try {
+      expect(await main(['inspect', 's3://lab-bucket/sortings/si.zarr/', '--json'], bucket.io), bucket.stderr()).toBe(0)
+    } finally {
+      process.env = saved
+    }
+    for (const out of [web, bucket]) {
+      const got = JSON.parse(out.stdout())
+      const codes = (w: { code: string }[]) => w.map((x) => x.code)
+      expect({ ...got, metadata: undefined, warnings: codes(got.warnings) }).toEqual({ ...expected, metadata: undefined, warnings: codes(expected.warnings) })
+    }
   })
 
   it('tells what to do when the server lists no folders', async () => {
