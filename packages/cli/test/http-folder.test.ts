@@ -1,25 +1,16 @@
 // `spikes inspect https://host/folder/` and `s3://bucket/folder/`: a KiloSort/Phy folder and an ALF folder
 // published by a web server (its directory listing) or kept in an S3 bucket are loaded in place; only the
 // files the loader needs travel.
-import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { IN_CI, realdata, serveFolder, sharedAvailable, startFakeS3 } from '@spikes/testing'
+import { filesOf, IN_CI, realdata, serveFolder, sharedAvailable, startFakeS3 } from '@spikes/testing'
 import { main } from '../src/main.js'
 import { captureIo } from './support/capture-io.js'
 
 const phy = realdata('kilosort_phy', 'phy-data-template')
 const alf = realdata('ibl_alf', 'brainbox-alf')
 const present = sharedAvailable(phy) && sharedAvailable(alf)
-
-function filesOf(dir: string, prefix: string, out: Record<string, Uint8Array> = {}): Record<string, Uint8Array> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) filesOf(join(dir, e.name), `${prefix}${e.name}/`, out)
-    else out[`${prefix}${e.name}`] = readFileSync(join(dir, e.name))
-  }
-  return out
-}
 
 describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
   it('has the shared real data', () => expect(present).toBe(true))

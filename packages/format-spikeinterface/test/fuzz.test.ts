@@ -4,20 +4,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { container, isSpikesError, loadSpikeData, memoryFolder } from '@spikes/core'
-import { mutations } from '@spikes/testing'
+import { filesOf, mutations } from '@spikes/testing'
 import { registerSpikeinterface } from '../src/index.js'
 
 const DATA = fileURLToPath(new URL('./data/', import.meta.url))
-
-function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {}
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name)
-    if (statSync(full).isDirectory()) Object.assign(out, filesOf(full, `${prefix}${name}/`))
-    else out[`${prefix}${name}`] = readFileSync(full)
-  }
-  return out
-}
 
 const folders = readdirSync(DATA).filter((n) => n.startsWith('si-') && statSync(join(DATA, n)).isDirectory())
 const npzFiles = readdirSync(DATA).filter((n) => n.endsWith('.npz'))

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -11,6 +12,16 @@ export async function tempFolder(files: Record<string, string | Uint8Array> = {}
     await writeFile(full, content)
   }
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) }
+}
+
+/** Every file under `dir` ('/'-separated paths, each prefixed with `prefix`) with its bytes: a folder as `memoryFolder` or a test server takes it. */
+export function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {}
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) Object.assign(out, filesOf(join(dir, e.name), `${prefix}${e.name}/`))
+    else out[`${prefix}${e.name}`] = new Uint8Array(readFileSync(join(dir, e.name)))
+  }
+  return out
 }
 
 /** A small deterministic pseudo-random generator for generated fixtures (mulberry32): the one the plain scripts use. */
