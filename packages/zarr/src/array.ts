@@ -21,6 +21,13 @@ export interface ZarrArrayMetadata {
   readonly compressor: CodecConfig | null
   readonly filters: readonly CodecConfig[]
   readonly dimensionSeparator: '.' | '/'
+  /** 2 for a `.zarray` document, 3 for an array's `zarr.json`. */
+  readonly zarrFormat: 2 | 3
+  /**
+   * How a chunk's key is formed from its grid index, joined by `dimensionSeparator`: `'v2'` (`0.1`, `0` for a 0-d
+   * array) or Zarr v3's `'default'` (`c/0/1`, `c` for a 0-d array).
+   */
+  readonly chunkKeyEncoding: 'v2' | 'default'
 }
 
 /**
@@ -75,15 +82,8 @@ export function parseArrayMetadata(doc: unknown, file: string): ZarrArrayMetadat
   if (d.zarr_format !== 2) throw new InvalidDataError(`${file}: zarr_format is ${JSON.stringify(d.zarr_format)}; this reader reads Zarr v2 (zarr_format 2).`, { file, field: 'zarr_format', value: String(d.zarr_format) })
   const shape = intList(d.shape, 'shape', file, 0)
   const chunks = intList(d.chunks, 'chunks', file, 1)
-  if (chunks.length !== shape.length) throw new InvalidDataError(`${file}: chunks has ${chunks.length} dimensions and shape ${shape.length}.`, { file, field: 'chunks', shape, chunks })
-  let count = 1
-  for (const n of shape) {
-    count *= n
-    if (!Number.isSafeInteger(count)) throw new InvalidDataError(`${file}: shape (${shape.join(', ')}) has more elements than can be counted exactly.`, { file, field: 'shape', shape })
-  }
   const dtype = parseDtype(d.dtype, file)
-  const chunkBytes = chunks.reduce((a, b) => a * b, 1) * dtype.itemsize
-  if (!(chunkBytes <= MAX_CHUNK_BYTES)) throw new InvalidDataError(`${file}: chunks (${chunks.join(', ')}) of ${dtype.descr} are ${chunkBytes} bytes each; at most ${MAX_CHUNK_BYTES} are read.`, { file, field: 'chunks', chunks, chunkBytes })
+  checkGrid(shape, chunks, dtype, file, 'chunks')
   const order = d.order ?? 'C'
   if (order !== 'C' && order !== 'F') throw new InvalidDataError(`${file}: order is ${JSON.stringify(order)}; Zarr v2 has 'C' and 'F'.`, { file, field: 'order', value: String(order) })
   const separator = d.dimension_separator ?? '.'
@@ -92,20 +92,36 @@ export function parseArrayMetadata(doc: unknown, file: string): ZarrArrayMetadat
   if (d.filters !== null && d.filters !== undefined && !Array.isArray(d.filters)) throw new InvalidDataError(`${file}: filters is not a list.`, { file, field: 'filters' })
   const filters = ((d.filters as unknown[] | null | undefined) ?? []).map((f) => checkCodec(f, 'filters', file))
   for (const f of filters) checkFilter(f, dtype, file)
-  const metadata: ZarrArrayMetadata = { shape, chunks, dtype, order, fillValue: d.fill_value ?? null, compressor, filters, dimensionSeparator: separator }
+  const metadata: ZarrArrayMetadata = { shape, chunks, dtype, order, fillValue: d.fill_value ?? null, compressor, filters, dimensionSeparator: separator, zarrFormat: 2, chunkKeyEncoding: 'v2' }
   fillBytes(metadata, file) // checks fill_value now rather than at the first missing chunk
   return metadata
 }
 
-function intList(value: unknown, field: string, file: string, min: number): number[] {
+/**
+ * Checks a grid: as many chunk dimensions as shape dimensions, the element count a safe integer, one chunk at
+ * most 2 GiB decoded. `chunksField` names the metadata field of the chunk shape in errors. @internal
+ */
+export function checkGrid(shape: readonly number[], chunks: readonly number[], dtype: ZarrDtype, file: string, chunksField: string): void {
+  if (chunks.length !== shape.length) throw new InvalidDataError(`${file}: ${chunksField} has ${chunks.length} dimensions and shape ${shape.length}.`, { file, field: chunksField, shape, chunks })
+  let count = 1
+  for (const n of shape) {
+    count *= n
+    if (!Number.isSafeInteger(count)) throw new InvalidDataError(`${file}: shape (${shape.join(', ')}) has more elements than can be counted exactly.`, { file, field: 'shape', shape })
+  }
+  const chunkBytes = chunks.reduce((a, b) => a * b, 1) * dtype.itemsize
+  if (!(chunkBytes <= MAX_CHUNK_BYTES)) throw new InvalidDataError(`${file}: ${chunksField} (${chunks.join(', ')}) of ${dtype.descr} are ${chunkBytes} bytes each; at most ${MAX_CHUNK_BYTES} are read.`, { file, field: chunksField, chunks, chunkBytes })
+}
+
+/** A list of at most 32 whole numbers ≥ `min`, else an InvalidDataError naming `field`. @internal */
+export function intList(value: unknown, field: string, file: string, min: number): number[] {
   if (!Array.isArray(value) || value.length > MAX_DIMS || !value.every((v) => Number.isSafeInteger(v) && (v as number) >= min)) {
     throw new InvalidDataError(`${file}: ${field} is ${JSON.stringify(value)?.slice(0, 100)}; a list of at most ${MAX_DIMS} whole numbers ≥ ${min} is expected.`, { file, field, value: JSON.stringify(value)?.slice(0, 100) })
   }
   return value as number[]
 }
 
-/** One element's bytes for `fill_value`, little-endian for scalar dtypes (what chunks are normalised to). */
-function fillBytes(meta: ZarrArrayMetadata, file: string): Uint8Array {
+/** One element's bytes for `fill_value`, little-endian for scalar dtypes (what chunks are normalised to). @internal */
+export function fillBytes(meta: ZarrArrayMetadata, file: string): Uint8Array {
   const { dtype, fillValue: v } = meta
   const out = new Uint8Array(dtype.itemsize)
   if (v === null || v === undefined) return out
@@ -178,7 +194,7 @@ export class ZarrArray {
     this.path = path
     this.metadata = metadata
     this.attrs = attrs
-    this.#fill = fillBytes(metadata, `${path}/.zarray`)
+    this.#fill = fillBytes(metadata, metadata.zarrFormat === 3 ? (path ? `${path}/zarr.json` : 'zarr.json') : `${path}/.zarray`)
   }
 
   /** The array's shape. */
@@ -261,7 +277,8 @@ export class ZarrArray {
   }
 
   #key(g: number[]): string {
-    const name = g.length ? g.join(this.metadata.dimensionSeparator) : '0'
+    const { chunkKeyEncoding, dimensionSeparator } = this.metadata
+    const name = chunkKeyEncoding === 'default' ? ['c', ...g].join(dimensionSeparator) : g.length ? g.join(dimensionSeparator) : '0'
     return this.path ? `${this.path}/${name}` : name
   }
 
