@@ -25,7 +25,7 @@ export const spikeinterfaceRecordingLoader: SpikeLoader<SpikeinterfaceRecordingO
       throw new InvalidSourceError(`The spikeinterface-recording loader reads a folder (recording.save(folder=...)), but '${source.name}' is a ${source.type}.`, { formatId: spikeinterfaceRecordingFormat.id, expected: 'folder', got: source.type })
     }
     throwIfAborted(context.signal, `Loading ${source.name}`)
-    if (await (source as FolderSource).exists('.zgroup')) {
+    if ((await (source as FolderSource).exists('.zgroup')) || (await (source as FolderSource).exists('zarr.json'))) {
       const { loadSpikeInterfaceZarrRecording } = await import('./lib/zarr-recording.js')
       return loadSpikeInterfaceZarrRecording(source as FolderSource, checked, context)
     }

@@ -180,3 +180,56 @@ describe('bad Zarr input gives typed errors', () => {
     await expect(load(variant('si-rec-zarr-int16.zarr', { '.zmetadata': withMeta('si-rec-zarr-int16.zarr', 'traces_seg0/.zarray', { ...traces, shape: [2000, 3], chunks: [700, 3] }) }), {}, 'spikeinterface-recording')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'shape', channels: 4 })
   })
 })
+
+describe('Zarr v3 (SpikeInterface with zarr-python 3: zarr.json, numcodecs.delta + blosc, consolidated_metadata)', () => {
+  const V3 = 'si-zarr3-sorting.zarr'
+  const files = (changes: Record<string, string | Uint8Array | null> = {}): FolderSource => {
+    const out: Record<string, Uint8Array | string> = filesOf(fixture(V3))
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete out[k]
+      else out[k] = v
+    }
+    return memoryFolder(out, V3)
+  }
+  const root = () => JSON.parse(readFileSync(join(fixture(V3), 'zarr.json'), 'utf8')) as { attributes: Record<string, unknown>; consolidated_metadata: { metadata: Record<string, Record<string, unknown>> } }
+
+  it('loads both segments against numpy, as the Zarr v2 save of the same sorting, from disk and from memory', async () => {
+    const sd = await load(fixture(V3))
+    checkAgainst(sd, V3, 0)
+    expect(sd.metadata).toMatchObject({ spikeinterface_layout: 'ZarrSortingExtractor', spikeinterface_format: 'zarr', num_segments: 2, segment_index: 0 })
+    const v2 = await load(fixture('si-zarr-sorting.zarr'))
+    expect(sd.neuronAttributes).toEqual(v2.neuronAttributes)
+    expect(trains(sd)).toEqual(trains(v2))
+    checkAgainst(await load(files(), { segmentIndex: 1 }), V3, 1)
+  })
+
+  it('without consolidated metadata (each zarr.json read) it loads the same', async () => {
+    const doc = root()
+    const plainRoot = JSON.stringify({ ...doc, consolidated_metadata: null })
+    const sd = await load(files({ 'zarr.json': plainRoot }), { segmentIndex: 1 })
+    checkAgainst(sd, V3, 1)
+  })
+
+  it('is detected by its zarr.json and children, for the sorting loader only', async () => {
+    const probe = await probeSource(files())
+    const found = await detectSpikeinterfaceZarr(probe)
+    expect(found?.kind).toBe('sorting')
+    expect(found?.match.confidence).toBe(95)
+    expect(found?.match.reason).toContain('zarr.json')
+    expect((await detectSpikeinterfaceRecordingAny(probe)).confidence).toBe(0)
+    const doc = root()
+    const bare = await probeSource(files({ 'zarr.json': JSON.stringify({ ...doc, attributes: {} }) }))
+    expect((await detectSpikeinterfaceSortingAny(bare)).confidence).toBe(60)
+    const other = memoryFolder({ 'zarr.json': '{"zarr_format": 3, "node_type": "group", "attributes": {}}', 'data/zarr.json': '{}' }, 'other.zarr')
+    expect((await detectSpikeinterfaceSortingAny(await probeSource(other))).confidence).toBe(0)
+  })
+
+  it('bad v3 input: wrong attributes, an unsupported data type, a corrupt chunk', async () => {
+    const doc = root()
+    await expect(load(files({ 'zarr.json': JSON.stringify({ ...doc, attributes: { ...doc.attributes, sampling_frequency: 'fast' } }) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'sampling_frequency' })
+    const ids = doc.consolidated_metadata.metadata.unit_ids!
+    const strings = { ...doc, consolidated_metadata: { ...doc.consolidated_metadata, metadata: { ...doc.consolidated_metadata.metadata, unit_ids: { ...ids, data_type: 'string' } } } }
+    await expect(load(files({ 'zarr.json': JSON.stringify(strings) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'dtype', dtype: 'string', file: 'unit_ids/zarr.json' })
+    await expect(load(files({ 'spikes/sample_index/c/0': new Uint8Array(20) }), { segmentIndex: 0 }, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'spikes/sample_index/c/0', codec: 'blosc' })
+  })
+})

@@ -26,8 +26,8 @@ export async function folderLayout(folder: FolderSource): Promise<SpikeInterface
 /** Loads a NumpyFolderSorting, NpzFolderSorting or SortingAnalyzer (binary_folder) folder. */
 export async function loadSpikeInterfaceFolder(folder: FolderSource, opts: CheckedSpikeinterfaceOptions, context: LoadContext): Promise<SpikeData> {
   const folderName = folder.path ?? folder.name
-  if (await folder.exists('.zgroup')) {
-    // A Zarr v2 hierarchy: ZarrSortingExtractor, or a SortingAnalyzer saved with format="zarr" (zarr-sorting.ts).
+  if ((await folder.exists('.zgroup')) || (await folder.exists('zarr.json'))) {
+    // A Zarr v2 (.zgroup) or v3 (zarr.json) hierarchy: ZarrSortingExtractor, or a SortingAnalyzer saved with format="zarr" (zarr-sorting.ts).
     const zarr = await readZarrSorting(folder, opts, context)
     const fs = samplingFrequencyOf(zarr.samplingFrequency, opts.samplingFrequency, '.zattrs')
     const metadata = { source_folder: folderName, spikeinterface_layout: zarr.layout, spikeinterface_format: 'zarr', ...(zarr.version ? { spikeinterface_version: zarr.version } : {}) }
