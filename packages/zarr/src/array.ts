@@ -1,6 +1,6 @@
 import { CorruptFileError, InvalidArgumentError, InvalidDataError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
 import { halfToFloat } from '@spikes/core/loader-utils'
-import { checkCodec, checkFilter, decompress, undoDelta, type CodecConfig } from './codecs.js'
+import { checkCodec, checkFilter, decompress, undoDelta, type ChunkContext, type CodecConfig } from './codecs.js'
 import { isNumericDtype, parseDtype, type ZarrDtype } from './dtype.js'
 
 /** Default bound of one read's output (and of one decoded chunk): 1 GiB. */
@@ -28,6 +28,21 @@ export interface ZarrArrayMetadata {
    * array) or Zarr v3's `'default'` (`c/0/1`, `c` for a 0-d array).
    */
   readonly chunkKeyEncoding: 'v2' | 'default'
+  /** Zarr v3 `sharding_indexed`: each chunk (`chunks`) is a shard of inner chunks, decoded one by one. */
+  readonly sharding?: ZarrSharding
+}
+
+/**
+ * A Zarr v3 shard's layout (`sharding_indexed`): the inner chunk shape, the inner chunks' order, compressor and
+ * filters (as for a whole array), and where the index of (offset, size) pairs sits, with or without its crc32c.
+ */
+export interface ZarrSharding {
+  readonly chunks: readonly number[]
+  readonly order: 'C' | 'F'
+  readonly compressor: CodecConfig | null
+  readonly filters: readonly CodecConfig[]
+  readonly indexLocation: 'start' | 'end'
+  readonly indexChecksum: boolean
 }
 
 /**
@@ -291,7 +306,7 @@ export class ZarrArray {
       const source = await this.#folder.open(file)
       try {
         const size = await source.size()
-        if (!compressor && size !== chunkBytes) {
+        if (!compressor && !this.metadata.sharding && size !== chunkBytes) {
           throw new CorruptFileError(`${file}: an uncompressed chunk of ${this.path || 'the root array'} holds ${size} bytes; its shape needs ${chunkBytes}.`, { file, array: this.path, codec: null, expected: chunkBytes, actual: size })
         }
         // A compressed chunk is read whole: its size is the real data's, never a header's claim.
@@ -305,14 +320,54 @@ export class ZarrArray {
       throw error
     }
     const ctx = { file, array: this.path }
-    let bytes = await decompress(raw, compressor, chunkBytes, ctx)
-    const unit = dtype.kind === 'U' ? 4 : dtype.kind === 'S' || dtype.kind === 'V' ? 1 : dtype.itemsize
-    const mutates = filters.length > 0 || (dtype.byteOrder === '>' && unit > 1)
-    // A source may hand out a view of its own buffer (memoryFolder): never change those bytes in place.
-    if (bytes.byteOffset % unit !== 0 || (mutates && bytes === raw)) bytes = bytes.slice()
-    if (dtype.byteOrder === '>' && unit > 1) swapBytes(bytes, unit)
-    for (let f = filters.length - 1; f >= 0; f--) undoDelta(bytes, dtype)
-    return bytes
+    if (this.metadata.sharding) return this.#shard(raw, this.metadata.sharding, chunkBytes, ctx)
+    return decodeChunk(raw, compressor, filters, dtype, chunkBytes, ctx)
+  }
+
+  /**
+   * Decodes a v3 shard into one C-ordered chunk of `chunkBytes`: the index (its size checked against the file, its
+   * crc32c verified) gives each inner chunk's (offset, size); each is decoded like a chunk and placed; an inner
+   * chunk marked absent (both 2^64 − 1) keeps fill_value.
+   */
+  async #shard(raw: Uint8Array, sharding: ZarrSharding, chunkBytes: number, ctx: ChunkContext): Promise<Uint8Array> {
+    const { chunks, dtype } = this.metadata
+    const inner = sharding.chunks
+    const counts = chunks.map((n, d) => n / inner[d]!)
+    const n = counts.reduce((a, b) => a * b, 1)
+    const indexBytes = n * 16 + (sharding.indexChecksum ? 4 : 0)
+    if (raw.length < indexBytes) throw new CorruptFileError(`${ctx.file}: a shard of ${ctx.array || 'the root array'} holds ${raw.length} bytes, less than its ${indexBytes}-byte index.`, { file: ctx.file, array: ctx.array, codec: 'sharding_indexed', expected: indexBytes, actual: raw.length })
+    const at = sharding.indexLocation === 'end' ? raw.length - indexBytes : 0
+    const index = raw.subarray(at, at + n * 16)
+    if (sharding.indexChecksum) {
+      const stored = new DataView(raw.buffer, raw.byteOffset + at + n * 16, 4).getUint32(0, true)
+      const actual = crc32c(index)
+      if (stored !== actual) throw new CorruptFileError(`${ctx.file}: the shard index of ${ctx.array || 'the root array'} fails its crc32c check.`, { file: ctx.file, array: ctx.array, codec: 'crc32c', expected: stored, actual })
+    }
+    const out = new Uint8Array(chunkBytes)
+    const innerItems = inner.reduce((a, b) => a * b, 1)
+    const innerBytes = innerItems * dtype.itemsize
+    if (!this.#fill.every((b) => b === 0)) for (let i = 0; i < chunkBytes; i += dtype.itemsize) out.set(this.#fill, i)
+    const view = new DataView(index.buffer, index.byteOffset, index.byteLength)
+    const cell = new Array<number>(inner.length).fill(0)
+    for (let k = 0; k < n; k++) {
+      const lo = view.getUint32(k * 16, true)
+      const hi = view.getUint32(k * 16 + 4, true)
+      const slo = view.getUint32(k * 16 + 8, true)
+      const shi = view.getUint32(k * 16 + 12, true)
+      if (!(lo === 0xffffffff && hi === 0xffffffff && slo === 0xffffffff && shi === 0xffffffff)) {
+        const offset = hi * TWO32 + lo
+        const size = shi * TWO32 + slo
+        if (!(offset + size <= raw.length)) throw new CorruptFileError(`${ctx.file}: inner chunk ${k} of a shard of ${ctx.array || 'the root array'} lies at ${offset}+${size}, past the ${raw.length}-byte shard.`, { file: ctx.file, array: ctx.array, codec: 'sharding_indexed', expected: raw.length, actual: offset + size })
+        if (!sharding.compressor && size !== innerBytes) throw new CorruptFileError(`${ctx.file}: inner chunk ${k} of a shard of ${ctx.array || 'the root array'} holds ${size} bytes; its shape needs ${innerBytes}.`, { file: ctx.file, array: ctx.array, codec: null, expected: innerBytes, actual: size })
+        const bytes = await decodeChunk(raw.subarray(offset, offset + size), sharding.compressor, sharding.filters, dtype, innerBytes, { file: `${ctx.file}#${k}`, array: ctx.array })
+        placeBlock(bytes, inner, sharding.order, out, chunks, cell.map((c, d) => c * inner[d]!), dtype.itemsize)
+      }
+      for (let d = inner.length - 1; d >= 0; d--) {
+        if (++cell[d]! < counts[d]!) break
+        cell[d] = 0
+      }
+    }
+    return out
   }
 
   /** Copies the part of chunk `g` inside the selection into the C-ordered output. */
@@ -477,4 +532,77 @@ function readRecords(bytes: Uint8Array, count: number, dtype: ZarrDtype, int64: 
     out[i] = record
   }
   return out
+}
+
+/** Decompresses one chunk to `chunkBytes`, makes it little-endian and undoes its filters. */
+async function decodeChunk(raw: Uint8Array, compressor: CodecConfig | null, filters: readonly CodecConfig[], dtype: ZarrDtype, chunkBytes: number, ctx: ChunkContext): Promise<Uint8Array> {
+  let bytes = await decompress(raw, compressor, chunkBytes, ctx)
+  const unit = dtype.kind === 'U' ? 4 : dtype.kind === 'S' || dtype.kind === 'V' ? 1 : dtype.itemsize
+  const mutates = filters.length > 0 || (dtype.byteOrder === '>' && unit > 1)
+  // A source may hand out a view of its own buffer (memoryFolder): never change those bytes in place.
+  if (bytes.byteOffset % unit !== 0 || (mutates && (bytes.buffer === raw.buffer))) bytes = bytes.slice()
+  if (dtype.byteOrder === '>' && unit > 1) swapBytes(bytes, unit)
+  for (let f = filters.length - 1; f >= 0; f--) undoDelta(bytes, dtype)
+  return bytes
+}
+
+/** Copies a whole block (C or F order) into a C-ordered buffer of shape `outShape` at `origin`. */
+function placeBlock(block: Uint8Array, shape: readonly number[], order: 'C' | 'F', out: Uint8Array, outShape: readonly number[], origin: readonly number[], size: number): void {
+  const nd = shape.length
+  if (nd === 0) {
+    out.set(block.subarray(0, size))
+    return
+  }
+  const bStride = new Array<number>(nd)
+  const oStride = new Array<number>(nd)
+  let bs = 1
+  let os = 1
+  for (let d = nd - 1; d >= 0; d--) {
+    oStride[d] = os
+    os *= outShape[d]!
+  }
+  if (order === 'C') {
+    for (let d = nd - 1; d >= 0; d--) {
+      bStride[d] = bs
+      bs *= shape[d]!
+    }
+  } else {
+    for (let d = 0; d < nd; d++) {
+      bStride[d] = bs
+      bs *= shape[d]!
+    }
+  }
+  const idx = new Array<number>(nd).fill(0)
+  const run = shape[nd - 1]!
+  for (;;) {
+    let b = 0
+    let o = 0
+    for (let d = 0; d < nd; d++) {
+      b += idx[d]! * bStride[d]!
+      o += (idx[d]! + origin[d]!) * oStride[d]!
+    }
+    if (bStride[nd - 1] === 1) out.set(block.subarray(b * size, (b + run) * size), o * size)
+    else for (let k = 0; k < run; k++) out.set(block.subarray((b + k * bStride[nd - 1]!) * size, (b + k * bStride[nd - 1]! + 1) * size), (o + k) * size)
+    let d = nd - 2
+    while (d >= 0 && idx[d] === shape[d]! - 1) idx[d--] = 0
+    if (d < 0) break
+    idx[d]!++
+  }
+}
+
+let CRC32C: Uint32Array | undefined
+
+/** CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), as the v3 crc32c codec appends it. */
+function crc32c(bytes: Uint8Array): number {
+  if (!CRC32C) {
+    CRC32C = new Uint32Array(256)
+    for (let i = 0; i < 256; i++) {
+      let c = i
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1
+      CRC32C[i] = c >>> 0
+    }
+  }
+  let crc = 0xffffffff
+  for (let i = 0; i < bytes.length; i++) crc = CRC32C[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
 }

@@ -1,5 +1,5 @@
 import { InvalidDataError, UnsupportedError } from '@spikes/core'
-import { checkGrid, fillBytes, intList, type ZarrArrayMetadata } from './array.js'
+import { checkGrid, fillBytes, intList, type ZarrArrayMetadata, type ZarrSharding } from './array.js'
 import { checkCodec, checkFilter, type CodecConfig } from './codecs.js'
 import { parseDtype } from './dtype.js'
 
@@ -81,8 +81,9 @@ function named(value: unknown, file: string, field: string): { name: string; con
  * `chunk_grid`, the `default` or `v2` `chunk_key_encoding`, `fill_value` (numbers, "NaN", "Infinity",
  * "-Infinity", hex bit patterns of floats, booleans) and the `codecs` chain: `transpose` (identity or a full
  * reversal, read as F order), `numcodecs.delta`, `bytes` (endian), then at most one compressor — `blosc`, `zstd`,
- * `gzip` or `numcodecs.{blosc,zstd,lz4,zlib,gzip}`. `sharding_indexed` and other codecs are an UnsupportedError
- * (`feature: 'codec'`, `codec`). A malformed document is an InvalidDataError (`file`, `field`).
+ * `gzip` or `numcodecs.{blosc,zstd,lz4,zlib,gzip}`; or `sharding_indexed` (its inner chain as above, its index
+ * little-endian with an optional `crc32c`, at the start or end of each shard) with no codec around it. Other codecs
+ * are an UnsupportedError (`feature: 'codec'`, `codec`). A malformed document is an InvalidDataError (`file`, `field`).
  */
 export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetadata {
   const d = checkNodeV3(doc, file, 'array')
@@ -109,7 +110,48 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
     throw new UnsupportedError('storage_transformer', `${file}: storage_transformers ${short(d.storage_transformers)} are not read.`, { file })
   }
 
-  if (!Array.isArray(d.codecs) || d.codecs.length === 0 || d.codecs.length > MAX_CODECS) throw invalid(file, 'codecs', `codecs is ${short(d.codecs)}; a list of 1 to ${MAX_CODECS} codecs is expected.`)
+  const chain = parseChain(d.codecs, shape.length, file, false)
+  const { endian } = chain
+  const descr = code === 'b1' || code.endsWith('1') ? `|${code}` : `${endian === 'big' ? '>' : '<'}${code}`
+  const dtype = parseDtype(descr, file)
+  checkGrid(shape, chunks, dtype, file, 'chunk_grid')
+  for (const f of chain.filters) checkFilter(f, dtype, file)
+  const sharding = chain.sharding
+  if (sharding) {
+    for (const f of sharding.filters) checkFilter(f, dtype, file)
+    if (sharding.chunks.length !== chunks.length || sharding.chunks.some((n, i) => chunks[i]! % n !== 0)) {
+      throw invalid(file, 'codecs', `sharding_indexed chunk_shape (${sharding.chunks.join(', ')}) does not divide the shard shape (${chunks.join(', ')}).`, { codec: 'sharding_indexed' })
+    }
+  }
+  if (d.fill_value === undefined || d.fill_value === null) throw invalid(file, 'fill_value', 'fill_value is missing; Zarr v3 requires one.')
+  const metadata: ZarrArrayMetadata = {
+    shape,
+    chunks,
+    dtype,
+    order: chain.order,
+    fillValue: fillValueV3(d.fill_value, code, file),
+    compressor: chain.compressor,
+    filters: chain.filters,
+    dimensionSeparator: separator,
+    zarrFormat: 3,
+    chunkKeyEncoding: keys.name,
+    ...(sharding ? { sharding } : {}),
+  }
+  fillBytes(metadata, file) // checks fill_value against the type now
+  return metadata
+}
+
+interface Chain {
+  endian: 'little' | 'big'
+  order: 'C' | 'F'
+  filters: CodecConfig[]
+  compressor: CodecConfig | null
+  sharding?: ZarrSharding
+}
+
+/** Parses a codec chain (an array's `codecs`, or a shard's inner `codecs` when `inner`). */
+function parseChain(codecs: unknown, ndim: number, file: string, inner: boolean): Chain {
+  if (!Array.isArray(codecs) || codecs.length === 0 || codecs.length > MAX_CODECS) throw invalid(file, 'codecs', `${inner ? 'sharding_indexed codecs' : 'codecs'} is ${short(codecs)}; a list of 1 to ${MAX_CODECS} codecs is expected.`)
   let stage: 'array' | 'bytes' = 'array'
   let endian: 'little' | 'big' = 'little'
   let order: 'C' | 'F' = 'C'
@@ -119,7 +161,8 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
   const unsupported = (name: string, why: string): never => {
     throw new UnsupportedError('codec', `${file}: codec "${name}" ${why}.`, { file, codec: name, role: stage === 'array' ? 'filters' : 'compressor' })
   }
-  for (const entry of d.codecs as unknown[]) {
+  let sharding: ZarrSharding | undefined
+  for (const entry of codecs as unknown[]) {
     const { name, config } = named(entry, file, 'codecs')
     const misplaced = (): never => {
       throw invalid(file, 'codecs', `codec "${name}" is out of place: array→array codecs come first, then one array→bytes codec (bytes), then bytes→bytes codecs.`, { codec: name })
@@ -133,7 +176,7 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
     } else if (name === 'transpose') {
       if (stage !== 'array') misplaced()
       const perm = config.order
-      const n = shape.length
+      const n = ndim
       if (!Array.isArray(perm) || perm.length !== n || !perm.every((p) => Number.isSafeInteger(p) && p >= 0 && p < n) || new Set(perm).size !== n) {
         throw invalid(file, 'codecs', `transpose order ${short(perm)} is not a permutation of the ${n} dimensions.`, { codec: 'transpose' })
       }
@@ -142,7 +185,12 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
       if (perm.every((p, i) => p === n - 1 - i) && n > 1) order = 'F'
       else if (!perm.every((p, i) => p === i)) unsupported(name, `with order ${short(perm)} is not read (only the identity and the full reversal, which is F order)`)
     } else if (name === 'sharding_indexed') {
-      unsupported(name, 'is not read (sharded arrays)')
+      if (stage !== 'array') misplaced()
+      if (inner) unsupported(name, 'inside a shard is not read')
+      const parsed = parseSharding(config, ndim, file)
+      sharding = parsed.sharding
+      endian = parsed.endian
+      stage = 'bytes'
     } else if (name === 'numcodecs.delta') {
       if (stage !== 'array') misplaced()
       filters.push(checkCodec({ ...config, id: 'delta' }, 'filters', file))
@@ -155,39 +203,46 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
       for (const [k, v] of [['blocksize', blocksize], ['typesize', typesize]] as const) {
         if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) throw invalid(file, 'codecs', `blosc ${k} ${short(v)}; a whole number is expected.`, { codec: 'blosc' })
       }
+      if (sharding) unsupported(name, 'after sharding_indexed (a compressed shard) is not read')
       compressor = addCompressor(compressor, { id: 'blosc', cname, clevel, shuffle: BLOSC_SHUFFLE[shuffle], blocksize: blocksize ?? 0 }, file)
     } else if (name === 'zstd' || name === 'gzip') {
       if (stage !== 'bytes') misplaced()
+      if (sharding) unsupported(name, 'after sharding_indexed (a compressed shard) is not read')
       compressor = addCompressor(compressor, { ...config, id: name }, file)
     } else if (name.startsWith('numcodecs.')) {
       const id = name.slice('numcodecs.'.length)
       if (stage === 'array') unsupported(name, 'is not read (of the numcodecs filters, only numcodecs.delta is)')
+      if (sharding) unsupported(name, 'after sharding_indexed (a compressed shard) is not read')
       compressor = addCompressor(compressor, checkCodec({ ...config, id }, 'compressor', file), file)
     } else {
       unsupported(name, 'is not read')
     }
   }
   if (stage !== 'bytes') throw invalid(file, 'codecs', 'codecs has no array→bytes codec ("bytes").')
+  if (sharding && (filters.length > 0 || order !== 'C')) unsupported('sharding_indexed', 'after array→array codecs is not read')
+  return { endian, order, filters, compressor, ...(sharding ? { sharding } : {}) }
 
-  const descr = code === 'b1' || code.endsWith('1') ? `|${code}` : `${endian === 'big' ? '>' : '<'}${code}`
-  const dtype = parseDtype(descr, file)
-  checkGrid(shape, chunks, dtype, file, 'chunk_grid')
-  for (const f of filters) checkFilter(f, dtype, file)
-  if (d.fill_value === undefined || d.fill_value === null) throw invalid(file, 'fill_value', 'fill_value is missing; Zarr v3 requires one.')
-  const metadata: ZarrArrayMetadata = {
-    shape,
-    chunks,
-    dtype,
-    order,
-    fillValue: fillValueV3(d.fill_value, code, file),
-    compressor,
-    filters,
-    dimensionSeparator: separator,
-    zarrFormat: 3,
-    chunkKeyEncoding: keys.name,
+}
+
+/**
+ * `sharding_indexed` (v3 core codec): `chunk_shape` (the inner chunks), `codecs` (their chain), `index_codecs`
+ * (`bytes` little-endian, optionally then `crc32c`), `index_location` "end" (default) or "start".
+ */
+function parseSharding(config: Doc, ndim: number, file: string): { sharding: ZarrSharding; endian: 'little' | 'big' } {
+  const chunks = intList(config.chunk_shape, 'codecs', file, 1)
+  if (chunks.length !== ndim) throw invalid(file, 'codecs', `sharding_indexed chunk_shape has ${chunks.length} dimensions, the array ${ndim}.`, { codec: 'sharding_indexed' })
+  const chain = parseChain(config.codecs, ndim, file, true)
+  const location = config.index_location ?? 'end'
+  if (location !== 'end' && location !== 'start') throw invalid(file, 'codecs', `sharding_indexed index_location ${short(location)}; "start" and "end" are defined.`, { codec: 'sharding_indexed' })
+  const index = config.index_codecs
+  if (!Array.isArray(index) || index.length === 0) throw invalid(file, 'codecs', 'sharding_indexed has no index_codecs list.', { codec: 'sharding_indexed' })
+  const names = index.map((c) => named(c, file, 'codecs'))
+  const endian = names[0]!.config.endian ?? 'little'
+  const checksum = names.length === 2 && names[1]!.name === 'crc32c'
+  if (names[0]!.name !== 'bytes' || endian !== 'little' || (names.length === 2 && !checksum) || names.length > 2) {
+    throw new UnsupportedError('codec', `${file}: sharding_indexed index_codecs ${short(index)} are not read (bytes little-endian, optionally crc32c, are).`, { file, codec: 'sharding_indexed', role: 'compressor' })
   }
-  fillBytes(metadata, file) // checks fill_value against the type now
-  return metadata
+  return { sharding: { chunks, order: chain.order, filters: chain.filters, compressor: chain.compressor, indexLocation: location, indexChecksum: checksum }, endian: chain.endian }
 }
 
 function addCompressor(current: CodecConfig | null, next: CodecConfig, file: string): CodecConfig {

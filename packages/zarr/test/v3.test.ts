@@ -30,7 +30,7 @@ describe('@spikes/zarr reads Zarr v3 (zarr.json) as zarr-python 3 lays it out', 
     const group = await openZarr(folder)
     expect(group.consolidated).toBe(true)
     expect(group.attrs).toEqual({ title: 'v3', sampling_frequency: 30000 })
-    expect(await checkAll(group)).toBe(15)
+    expect(await checkAll(group)).toBe(17)
     // One metadata document read: the root zarr.json; everything else is a chunk.
     expect(opened.filter((p) => p.endsWith('zarr.json'))).toEqual(['zarr.json'])
     const delta = await group.array('samples_blosc_delta')
@@ -54,13 +54,13 @@ describe('@spikes/zarr reads Zarr v3 (zarr.json) as zarr-python 3 lays it out', 
     const { folder, opened } = recording(fixture(NAME))
     const group = await openZarr(folder, { consolidated: false })
     expect(group.consolidated).toBe(false)
-    expect(await checkAll(group)).toBe(15)
+    expect(await checkAll(group)).toBe(17)
     expect(opened).toContain('samples_zstd/zarr.json')
     expect((await group.group('nested')).attrs).toEqual({ note: 'inner' })
     const children = await group.children()
     expect(children).toContainEqual({ name: 'nested', kind: 'group' })
     expect(children).toContainEqual({ name: 'scalar', kind: 'array' })
-    expect(children.length).toBe(15)
+    expect(children.length).toBe(17)
     expect(await group.kind('nested/inner')).toBe('array')
     expect(await group.kind('nope')).toBeUndefined()
     const nested = await openZarr(fixture(NAME), { path: 'nested' })
@@ -102,11 +102,11 @@ describe('@spikes/zarr reads Zarr v3 (zarr.json) as zarr-python 3 lays it out', 
   })
 
   it('reads a local folder and a web folder alike; the web folder is asked for the root zarr.json only', async () => {
-    expect(await checkAll(await openZarr(await directorySource(join(DATA, NAME))))).toBe(15)
+    expect(await checkAll(await openZarr(await directorySource(join(DATA, NAME))))).toBe(17)
     const server = await serveFolder(filesOf(join(DATA, NAME), `${NAME}/`), 'nginx')
     try {
       const web = await openZarr(httpFolder(`${server.url}/${NAME}/`))
-      expect(await checkAll(web)).toBe(15)
+      expect(await checkAll(web)).toBe(17)
       expect(server.requests.filter((r) => r.path.endsWith('zarr.json')).every((r) => r.path.endsWith(`${NAME}/zarr.json`))).toBe(true)
     } finally {
       await server.close()
@@ -148,7 +148,11 @@ describe('bad v3 metadata is a typed error naming the file and field', () => {
     ['a bad blosc cname', { codecs: [codecs[1], { name: 'blosc', configuration: { cname: 'brotli', clevel: 5, shuffle: 'shuffle' } }] }, { code: 'SPIKES_INVALID_DATA', field: 'codecs', codec: 'blosc' }],
     ['a bad endian', { codecs: [{ name: 'bytes', configuration: { endian: 'middle' } }] }, { code: 'SPIKES_INVALID_DATA', field: 'codecs', codec: 'bytes' }],
     ['two compressors', { codecs: [codecs[1], { name: 'gzip', configuration: { level: 1 } }, { name: 'zstd', configuration: { level: 1 } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'zstd' }],
-    ['sharding_indexed', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [10], codecs: [{ name: 'bytes' }], index_codecs: [] } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'sharding_indexed' }],
+    ['a compressor around sharding_indexed', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [10], codecs: [{ name: 'bytes' }], index_codecs: [{ name: 'bytes' }] } }, { name: 'zstd', configuration: { level: 1 } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'zstd' }],
+    ['shards inside a shard', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [10], codecs: [{ name: 'sharding_indexed', configuration: {} }], index_codecs: [{ name: 'bytes' }] } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'sharding_indexed' }],
+    ['a shard index compressed', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [10], codecs: [{ name: 'bytes' }], index_codecs: [{ name: 'bytes' }, { name: 'zstd' }] } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'sharding_indexed' }],
+    ['inner chunks that do not divide the shard', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [7], codecs: [{ name: 'bytes' }], index_codecs: [{ name: 'bytes' }] } }] }, { code: 'SPIKES_INVALID_DATA', field: 'codecs', codec: 'sharding_indexed' }],
+    ['a bad index_location', { codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [10], codecs: [{ name: 'bytes' }], index_codecs: [{ name: 'bytes' }], index_location: 'middle' } }] }, { code: 'SPIKES_INVALID_DATA', field: 'codecs', codec: 'sharding_indexed' }],
     ['crc32c', { codecs: [codecs[1], { name: 'crc32c' }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'crc32c' }],
     ['a numcodecs filter other than delta', { codecs: [{ name: 'numcodecs.fixedscaleoffset', configuration: { offset: 0, scale: 1, dtype: '<i8' } }, codecs[1]] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'numcodecs.fixedscaleoffset' }],
     ['an unknown numcodecs compressor', { codecs: [codecs[1], { name: 'numcodecs.bz2', configuration: { level: 1 } }] }, { code: 'SPIKES_UNSUPPORTED', feature: 'codec', codec: 'bz2', role: 'compressor' }],
@@ -197,4 +201,42 @@ describe('a v3 chunk that does not decode to its shape is SPIKES_CORRUPT_FILE na
     await expect(open({ 'samples_none/c/1': chunk('samples_none/c/1').subarray(2) }, 'samples_none')).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'samples_none/c/1', expected: 80, actual: 78 })
     await expect(open({ 'samples_gzip/c/2': new Uint8Array(30).fill(0x55) }, 'samples_gzip')).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'samples_gzip/c/2', codec: 'gzip' })
   })
+
+  it('shards: a failing crc32c, a truncated shard, an index pointing past the shard, an inner chunk of the wrong size', async () => {
+    const shard = chunk('sharded_delta_crc/c/0')
+    const open = async (bytes: Uint8Array) => (await openZarr(fixture(NAME, { 'sharded_delta_crc/c/0': bytes }))).array('sharded_delta_crc').then((a) => a.read())
+    const flipped = shard.slice()
+    flipped[flipped.length - 10]! ^= 1
+    await expect(open(flipped)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'sharded_delta_crc/c/0', codec: 'crc32c' })
+    await expect(open(shard.subarray(0, 40))).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', codec: 'sharding_indexed', expected: 4 * 16 + 4, actual: 40 })
+    // Rewrite the index so its first entry runs past the shard (and fix the checksum): refused before decoding.
+    const past = shard.slice()
+    const at = past.length - 68
+    new DataView(past.buffer).setUint32(at + 8, 1_000_000, true)
+    new DataView(past.buffer).setUint32(past.length - 4, crc32c(past.subarray(at, at + 64)), true)
+    await expect(open(past)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', codec: 'sharding_indexed', actual: expect.any(Number) })
+    const garbage = shard.slice()
+    garbage.fill(0x11, 0, 8)
+    await expect(open(garbage)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'sharded_delta_crc/c/0#0', codec: 'zstd' })
+  })
+
+  it('a selection of a sharded array reads the shards it touches, F-ordered inner chunks placed in C order', async () => {
+    const grid = expectedOf(NAME).arrays.sharded_2d_start!.values as number[]
+    const { folder, opened } = recording(fixture(NAME))
+    const array = await (await openZarr(folder)).array('sharded_2d_start')
+    expect(array.metadata.sharding).toMatchObject({ chunks: [3, 4], order: 'F', indexLocation: 'start', indexChecksum: false, compressor: { id: 'zstd' } })
+    const before = opened.length
+    const { data } = await array.read({ selection: [[7, 10], [1, 5]] })
+    expect(Array.from(data as Int32Array)).toEqual([7, 8, 9].flatMap((r) => [1, 2, 3, 4].map((c) => grid[r * 12 + c]!)))
+    expect(opened.slice(before)).toEqual(['sharded_2d_start/c/1/0'])
+  })
 })
+
+function crc32c(bytes: Uint8Array): number {
+  let crc = 0xffffffff
+  for (const b of bytes) {
+    crc ^= b
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}

@@ -95,6 +95,83 @@ def write_array(docs, path, data, chunks, fill=0, filters=(), compressor=None, e
             f.write(bytes(raw))
 
 
+def crc32c(data):
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def write_sharded(docs, path, data, shard, inner, inner_order='C', fill=0, delta=False, location='end', checksum=True, skip_inner=()):
+    """A sharding_indexed array: each shard file holds its inner chunks (zstd) and an index of (offset, nbytes)
+    uint64 pairs in C order of the inner grid (2^64 - 1 twice for an absent inner chunk), then crc32c."""
+    dtype = data.dtype
+    inner_codecs = []
+    if inner_order == 'F':
+        inner_codecs.append({'name': 'transpose', 'configuration': {'order': list(range(data.ndim))[::-1]}})
+    if delta:
+        inner_codecs.append({'name': 'numcodecs.delta', 'configuration': {'dtype': dtype.str}})
+    inner_codecs += [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'zstd', 'configuration': {'level': 1, 'checksum': False}}]
+    index_codecs = [{'name': 'bytes', 'configuration': {'endian': 'little'}}] + ([{'name': 'crc32c'}] if checksum else [])
+    doc = {
+        'shape': list(data.shape),
+        'data_type': V3_TYPES[dtype.str[1:]],
+        'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': list(shard)}},
+        'chunk_key_encoding': {'name': 'default', 'configuration': {'separator': '/'}},
+        'fill_value': fill_json(fill, dtype),
+        'codecs': [{'name': 'sharding_indexed', 'configuration': {'chunk_shape': list(inner), 'codecs': inner_codecs, 'index_codecs': index_codecs, 'index_location': location}}],
+        'attributes': {},
+        'zarr_format': 3,
+        'node_type': 'array',
+        'storage_transformers': [],
+    }
+    write_json(os.path.join(ROOT, path, 'zarr.json'), doc)
+    docs[path] = doc
+    zstd = numcodecs.Zstd(level=1)
+    grid = [-(-n // c) for n, c in zip(data.shape, shard)]
+    for sidx in np.ndindex(*grid):
+        block = np.full(shard, fill, dtype=dtype)
+        sel = tuple(slice(i * c, min((i + 1) * c, n)) for i, c, n in zip(sidx, shard, data.shape))
+        block[tuple(slice(0, s.stop - s.start) for s in sel)] = data[sel]
+        counts = [s // i for s, i in zip(shard, inner)]
+        payload = b''
+        entries = []
+        for iidx in np.ndindex(*counts):
+            part = block[tuple(slice(i * c, (i + 1) * c) for i, c in zip(iidx, inner))]
+            if (sidx, iidx) in skip_inner or np.all(part == fill):
+                entries.append((2 ** 64 - 1, 2 ** 64 - 1))
+                continue
+            if inner_order == 'F':
+                part = np.ascontiguousarray(part.T)
+            if delta:
+                part = numcodecs.Delta(dtype=dtype.str).encode(part)
+            raw = bytes(zstd.encode(np.ascontiguousarray(part).astype(dtype.newbyteorder('<')).tobytes()))
+            entries.append((None, len(raw)))
+            payload += raw
+        index_size = len(entries) * 16 + (4 if checksum else 0)
+        base = index_size if location == 'start' else 0
+        offset = base
+        index = b''
+        for off, size in entries:
+            if off is None:
+                index += np.array([offset, size], dtype='<u8').tobytes()
+                offset += size
+            else:
+                index += np.array([off, size], dtype='<u8').tobytes()
+        if checksum:
+            index += np.array([crc32c(index)], dtype='<u4').tobytes()
+        out = os.path.join(ROOT, path, 'c', *map(str, sidx))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, 'wb') as f:
+            f.write(index + payload if location == 'start' else payload + index)
+
+
 def blosc(cname, shuffle, typesize):
     names = {numcodecs.Blosc.NOSHUFFLE: 'noshuffle', numcodecs.Blosc.SHUFFLE: 'shuffle', numcodecs.Blosc.BITSHUFFLE: 'bitshuffle'}
     doc = {'name': 'blosc', 'configuration': {'typesize': typesize, 'cname': cname, 'clevel': 5, 'shuffle': names[shuffle], 'blocksize': 0}}
@@ -149,6 +226,16 @@ def main():
     add('f2', np.array([0.5, -1.25, 3.0, 65504.0, 0.0], dtype='<f2'), chunks=(2,))
     add('scalar', np.array(2.5, dtype='<f8'), chunks=())
     add('nested/inner', np.arange(7, dtype='<i2') * -2, chunks=(3,))
+
+    # Shards (sharding_indexed): spike-like int64 with Delta inside, index at the end with crc32c, an inner chunk
+    # of fill values left out, the last shard past the array's end; a 2-d shard with F-ordered inner chunks, index first.
+    sharded = np.cumsum(rng.integers(0, 50, 50)).astype('<i8')
+    sharded[20:25] = 0
+    write_sharded(docs, 'sharded_delta_crc', sharded, shard=(20,), inner=(5,), delta=True)
+    expected['sharded_delta_crc'] = {'shape': [50], 'dtype': '<i8', 'values': plain(sharded)}
+    g3 = (np.arange(120, dtype='<i4').reshape(10, 12) * 7) - 300
+    write_sharded(docs, 'sharded_2d_start', g3, shard=(6, 8), inner=(3, 4), inner_order='F', fill=-1, location='start', checksum=False)
+    expected['sharded_2d_start'] = {'shape': [10, 12], 'dtype': '<i4', 'values': plain(g3)}
 
     nested = {'zarr_format': 3, 'node_type': 'group', 'attributes': {'note': 'inner'}}
     write_json(os.path.join(ROOT, 'nested', 'zarr.json'), nested)
