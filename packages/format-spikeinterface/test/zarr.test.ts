@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -6,21 +6,12 @@ import { loadSpikeData, memoryFolder, probeSource, type FolderSource, type Spike
 import { spacing } from '@spikes/core/loader-utils'
 import '@spikes/core/node'
 import { detectSpikeinterfaceRecordingAny, detectSpikeinterfaceSortingAny, detectSpikeinterfaceZarr } from '../src/index.js'
+import { filesOf } from '@spikes/testing'
 import { expected, fixture, makeContainer, toMs } from './support.js'
 
 type Loaded = SpikeData & { warnings: readonly { code: string; message: string }[] }
 const load = async (input: string | FolderSource, options: Record<string, unknown> = {}, format?: string): Promise<Loaded> => (await loadSpikeData(input, { container: makeContainer(), options, ...(format ? { format } : {}) })) as Loaded
 const trains = (sd: SpikeData): number[][] => Array.from({ length: sd.N }, (_, i) => Array.from(sd.train(i)))
-
-function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {}
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name)
-    if (statSync(full).isDirectory()) Object.assign(out, filesOf(full, `${prefix}${name}/`))
-    else out[`${prefix}${name}`] = new Uint8Array(readFileSync(full))
-  }
-  return out
-}
 
 function checkAgainst(sd: SpikeData, name: string, segment = 0): void {
   const e = expected(name)

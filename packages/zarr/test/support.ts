@@ -1,20 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { memoryFolder, type ByteSource, type FolderSource } from '@spikes/core'
+import { filesOf } from '@spikes/testing'
+
+export { filesOf }
 
 export const DATA = fileURLToPath(new URL('./data/', import.meta.url))
-
-/** Every file under `dir`, by '/'-separated relative path. */
-export function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {}
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name)
-    if (statSync(full).isDirectory()) Object.assign(out, filesOf(full, `${prefix}${name}/`))
-    else out[`${prefix}${name}`] = new Uint8Array(readFileSync(full))
-  }
-  return out
-}
 
 export interface Expected {
   attrs: Record<string, unknown>
