@@ -1,6 +1,6 @@
 import { CorruptFileError, InvalidArgumentError, InvalidDataError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
 import { halfToFloat } from '@spikes/core/loader-utils'
-import { checkCodec, checkFilter, decompress, undoDelta, type ChunkContext, type CodecConfig } from './codecs.js'
+import { checkCodec, checkFilter, decompress, decompressUpTo, undoDelta, type ChunkContext, type CodecConfig } from './codecs.js'
 import { isNumericDtype, parseDtype, type ZarrDtype } from './dtype.js'
 
 /** Default bound of one read's output (and of one decoded chunk): 1 GiB. */
@@ -30,6 +30,12 @@ export interface ZarrArrayMetadata {
   readonly chunkKeyEncoding: 'v2' | 'default'
   /** Zarr v3 `sharding_indexed`: each chunk (`chunks`) is a shard of inner chunks, decoded one by one. */
   readonly sharding?: ZarrSharding
+  /**
+   * Zarr v3 variable-length strings (`data_type` `string` with the `vlen-utf8` codec, `variable_length_bytes` or
+   * `bytes` with `vlen-bytes`): each chunk is a u32le item count, then each item as a u32le byte length and its
+   * bytes. `fillValue` is then the fill string.
+   */
+  readonly vlen?: 'vlen-utf8' | 'vlen-bytes'
 }
 
 /**
@@ -48,7 +54,8 @@ export interface ZarrSharding {
 /**
  * What `ZarrArray.read` returns for each dtype: typed arrays for numbers (bool → Uint8Array of 0/1; int64 and
  * uint64 → Float64Array, or BigInt64Array / BigUint64Array with `int64: 'bigint'`; float16 → Float32Array),
- * strings for fixed-length bytes (`S`, UTF-8) and unicode (`U`), one object per record for structured dtypes
+ * strings for fixed-length bytes (`S`, UTF-8), unicode (`U`) and Zarr v3 variable-length strings and bytes (`T`,
+ * bytes as UTF-8), one object per record for structured dtypes
  * (a bool field as a boolean, a 64-bit integer field as for whole arrays).
  */
 export type ZarrValues =
@@ -144,6 +151,10 @@ export function fillBytes(meta: ZarrArrayMetadata, file: string): Uint8Array {
     throw new InvalidDataError(`${file}: fill_value ${JSON.stringify(v)?.slice(0, 100)} does not fit dtype ${dtype.descr}.`, { file, field: 'fill_value', dtype: dtype.descr })
   }
   const view = new DataView(out.buffer)
+  if (dtype.kind === 'T') {
+    if (typeof v !== 'string') bad()
+    return out // index 0: the fill string, first in every read's strings
+  }
   if (dtype.kind === 'S' || dtype.kind === 'V') {
     if (v === 0 && dtype.kind === 'V') return out
     if (typeof v !== 'string') bad()
@@ -250,6 +261,9 @@ export class ZarrArray {
       throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${chunkBytes} bytes to decode one chunk of ${this.path || 'the array'} (${chunks.join(' x ')} of ${dtype.descr}); raise maxBytes`)
     }
     const out = new Uint8Array(outBytes)
+    // Variable-length strings: each chunk's items go into `strings`, the output holds their indices (0 = fill_value).
+    const strings: string[] | undefined = this.metadata.vlen ? [this.metadata.fillValue as string] : undefined
+    const vlenLimit = Math.min(maxBytes, MAX_CHUNK_BYTES)
     if (count > 0) {
       const first = box.map(([a], d) => Math.floor(a / chunks[d]))
       const last = box.map(([, b], d) => Math.floor((b - 1) / chunks[d]))
@@ -266,7 +280,7 @@ export class ZarrArray {
       for (let i = 0; i < grid.length; i += concurrency) {
         throwIfAborted(options.signal, `Reading ${this.path || 'a Zarr array'}`)
         const batch = grid.slice(i, i + concurrency)
-        const decoded = await Promise.all(batch.map((g) => this.#chunk(g, chunkBytes)))
+        const decoded = await Promise.all(batch.map((g) => this.#chunk(g, chunkBytes, strings, vlenLimit)))
         batch.forEach((g, k) => {
           const bytes = decoded[k]
           if (bytes) this.#copy(bytes, g, box, outShape, out)
@@ -274,7 +288,7 @@ export class ZarrArray {
         })
       }
     }
-    return { data: this.#convert(out, count, int64), shape: outShape, dtype }
+    return { data: strings ? readIndexed(out, count, strings) : this.#convert(out, count, int64), shape: outShape, dtype }
   }
 
   #selection(selection: ReadZarrOptions['selection']): [number, number][] {
@@ -298,7 +312,7 @@ export class ZarrArray {
   }
 
   /** The chunk's bytes decoded and little-endian, or undefined when its file is absent. */
-  async #chunk(g: number[], chunkBytes: number): Promise<Uint8Array | undefined> {
+  async #chunk(g: number[], chunkBytes: number, strings?: string[], vlenLimit = MAX_CHUNK_BYTES): Promise<Uint8Array | undefined> {
     const { compressor, filters, dtype } = this.metadata
     const file = this.#key(g)
     let raw: Uint8Array
@@ -306,7 +320,7 @@ export class ZarrArray {
       const source = await this.#folder.open(file)
       try {
         const size = await source.size()
-        if (!compressor && !this.metadata.sharding && size !== chunkBytes) {
+        if (!compressor && !this.metadata.sharding && !strings && size !== chunkBytes) {
           throw new CorruptFileError(`${file}: an uncompressed chunk of ${this.path || 'the root array'} holds ${size} bytes; its shape needs ${chunkBytes}.`, { file, array: this.path, codec: null, expected: chunkBytes, actual: size })
         }
         // A compressed chunk is read whole: its size is the real data's, never a header's claim.
@@ -321,6 +335,13 @@ export class ZarrArray {
     }
     const ctx = { file, array: this.path }
     if (this.metadata.sharding) return this.#shard(raw, this.metadata.sharding, chunkBytes, ctx)
+    if (strings) {
+      const tooLarge = (size: number): Error => size > MAX_CHUNK_BYTES
+        ? new CorruptFileError(`${file}: a vlen chunk of ${this.path || 'the root array'} decodes to ${size} bytes, more than the ${MAX_CHUNK_BYTES} read for one chunk.`, { file, array: this.path, codec: compressor?.id ?? this.metadata.vlen, expected: MAX_CHUNK_BYTES, actual: size })
+        : new InvalidArgumentError('maxBytes', vlenLimit, `at least ${size} bytes to decode chunk ${file} of ${this.path || 'the array'}; raise maxBytes`)
+      const bytes = await decompressUpTo(raw, compressor, vlenLimit, ctx, tooLarge)
+      return decodeVlen(bytes, chunkBytes / 4, this.metadata.vlen!, strings, ctx)
+    }
     return decodeChunk(raw, compressor, filters, dtype, chunkBytes, ctx)
   }
 
@@ -531,6 +552,57 @@ function readRecords(bytes: Uint8Array, count: number, dtype: ZarrDtype, int64: 
     }
     out[i] = record
   }
+  return out
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Decodes a vlen-utf8 / vlen-bytes chunk of `items` elements: a u32le count, which must equal the chunk's element
+ * count, then per item a u32le byte length and the bytes. Every length is checked against the bytes left before it is
+ * used, and the items must end exactly at the end of the chunk; else a CorruptFileError (`file`, `array`, `codec`,
+ * `expected`, `actual`). vlen-utf8 items must be valid UTF-8; vlen-bytes items are decoded as UTF-8 with
+ * replacement, as `S` bytes are. Returns the chunk as u32 indices into `strings`, where the items are appended.
+ */
+function decodeVlen(bytes: Uint8Array, items: number, codec: 'vlen-utf8' | 'vlen-bytes', strings: string[], ctx: ChunkContext): Uint8Array {
+  const bad = (reason: string, expected: number, actual: number): CorruptFileError =>
+    new CorruptFileError(`${ctx.file}: chunk of ${ctx.array || 'the root array'} cannot be decoded with ${codec}: ${reason}.`, { file: ctx.file, array: ctx.array, codec, expected, actual })
+  if (bytes.length < 4) throw bad(`${bytes.length} bytes, shorter than the 4-byte item count`, 4, bytes.length)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const count = view.getUint32(0, true)
+  if (count !== items) throw bad(`its header gives ${count} items, the chunk's shape holds ${items}`, items, count)
+  if (4 + 4 * count > bytes.length) throw bad(`${bytes.length} bytes cannot hold ${count} length prefixes`, 4 + 4 * count, bytes.length)
+  const out = new Uint8Array(items * 4)
+  const index = new Uint32Array(out.buffer)
+  let at = 4
+  for (let i = 0; i < items; i++) {
+    if (at + 4 > bytes.length) throw bad(`item ${i}'s length prefix at byte ${at} is past the end`, at + 4, bytes.length)
+    const length = view.getUint32(at, true)
+    at += 4
+    if (length > bytes.length - at) throw bad(`item ${i} of ${length} bytes at byte ${at} runs past the end`, at + length, bytes.length)
+    const item = bytes.subarray(at, at + length)
+    at += length
+    let text: string
+    if (codec === 'vlen-bytes') text = utf8.decode(item)
+    else {
+      try {
+        text = utf8Fatal.decode(item)
+      } catch {
+        throw bad(`item ${i} is not valid UTF-8`, length, length)
+      }
+    }
+    index[i] = strings.length
+    strings.push(text)
+  }
+  if (at !== bytes.length) throw bad(`${bytes.length - at} bytes are left after the last item`, at, bytes.length)
+  return out
+}
+
+/** The strings of a variable-length read: each 4-byte index of `bytes` looked up in `strings`. */
+function readIndexed(bytes: Uint8Array, count: number, strings: readonly string[]): string[] {
+  const index = new Uint32Array(bytes.buffer, bytes.byteOffset, count)
+  const out = new Array<string>(count)
+  for (let i = 0; i < count; i++) out[i] = strings[index[i]!]!
   return out
 }
 

@@ -136,6 +136,12 @@ function checkBloscHeader(data: Uint8Array, expected: number, ctx: ChunkContext)
 const ZSTD_MAGIC = 0xfd2fb528
 
 function checkZstdHeader(data: Uint8Array, expected: number, ctx: ChunkContext): void {
+  const size = zstdContentSize(data, expected, ctx)
+  if (size !== undefined && size !== expected) throw corrupt(ctx, 'zstd', `its frame header gives ${size} bytes, the chunk's shape needs ${expected}`, { expected, actual: size })
+}
+
+/** The frame content size of a Zstandard frame header, or undefined when the frame does not record it. */
+function zstdContentSize(data: Uint8Array, expected: number | undefined, ctx: ChunkContext): number | undefined {
   if (data.length < 5) throw corrupt(ctx, 'zstd', `${data.length} bytes, shorter than a Zstandard frame header`, { expected, actual: data.length })
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
   if (view.getUint32(0, true) !== ZSTD_MAGIC) throw corrupt(ctx, 'zstd', 'no Zstandard frame magic number', { expected })
@@ -144,26 +150,58 @@ function checkZstdHeader(data: Uint8Array, expected: number, ctx: ChunkContext):
   const single = (fhd >> 5) & 1
   const dictBytes = [0, 1, 2, 4][fhd & 3]!
   const fcsBytes = fcsFlag === 0 ? single : [1, 2, 4, 8][fcsFlag]!
-  if (fcsBytes === 0) return // no content size recorded: the decoder's output is checked after decoding
+  if (fcsBytes === 0) return undefined // no content size recorded: the decoder's output is checked after decoding
   const at = 5 + (single ? 0 : 1) + dictBytes
   if (at + fcsBytes > data.length) throw corrupt(ctx, 'zstd', 'the frame header is truncated', { expected })
-  let size: number
-  if (fcsBytes === 1) size = view.getUint8(at)
-  else if (fcsBytes === 2) size = view.getUint16(at, true) + 256
-  else if (fcsBytes === 4) size = view.getUint32(at, true)
-  else size = view.getUint32(at + 4, true) * 2 ** 32 + view.getUint32(at, true)
-  if (size !== expected) throw corrupt(ctx, 'zstd', `its frame header gives ${size} bytes, the chunk's shape needs ${expected}`, { expected, actual: size })
+  if (fcsBytes === 1) return view.getUint8(at)
+  if (fcsBytes === 2) return view.getUint16(at, true) + 256
+  if (fcsBytes === 4) return view.getUint32(at, true)
+  return view.getUint32(at + 4, true) * 2 ** 32 + view.getUint32(at, true)
 }
 
-/** zlib / gzip through fflate's streaming inflater, stopped as soon as the output would pass `expected`. */
-function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: ChunkContext): Uint8Array {
-  const out = new Uint8Array(expected)
+/**
+ * Decompresses one chunk whose decoded size is not fixed by its shape (a Zarr v3 vlen-utf8 / vlen-bytes chunk): the
+ * size comes from the codec's own header (Blosc nbytes, the Zstd frame content size, the LZ4 prefix) and must be at
+ * most `limit` before anything is allocated; zlib / gzip inflate until `limit` and no further. A Zstd frame without
+ * a content size is a CorruptFileError here (nothing bounds it). Past `limit`, `tooLarge(size)` is thrown when given
+ * (else a CorruptFileError); with no compressor, `data` itself must be at most `limit`.
+ */
+export async function decompressUpTo(data: Uint8Array, compressor: CodecConfig | null, limit: number, ctx: ChunkContext, tooLarge?: (size: number) => Error): Promise<Uint8Array> {
+  if (!compressor) {
+    if (data.length > limit) throw tooLarge?.(data.length) ?? corrupt(ctx, 'none', `${data.length} bytes, more than the ${limit} allowed for one chunk`, { expected: limit, actual: data.length })
+    return data
+  }
+  const id = compressor.id
+  if (id === 'zlib' || id === 'gzip') return inflate(data, id, limit, ctx, false, tooLarge)
+  let size: number | undefined
+  if (id === 'blosc') {
+    if (data.length < BLOSC_HEADER) throw corrupt(ctx, 'blosc', `${data.length} bytes, shorter than Blosc's 16-byte header`, { actual: data.length })
+    size = new DataView(data.buffer, data.byteOffset, BLOSC_HEADER).getUint32(4, true)
+  } else if (id === 'zstd') {
+    size = zstdContentSize(data, undefined, ctx)
+    if (size === undefined) throw corrupt(ctx, 'zstd', 'its frame header records no content size, so its decoded size cannot be bounded', {})
+  } else if (id === 'lz4') {
+    if (data.length < 4) throw corrupt(ctx, id, `${data.length} bytes, shorter than the 4-byte size prefix`, { actual: data.length })
+    size = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true)
+  } else {
+    throw new UnsupportedError('codec', `${ctx.file}: compressor '${id}' is not supported.`, { file: ctx.file, codec: id, role: 'compressor' })
+  }
+  if (size > limit) throw tooLarge?.(size) ?? corrupt(ctx, id, `its header gives ${size} decoded bytes, more than the ${limit} allowed for one chunk`, { expected: limit, actual: size })
+  return decompress(data, compressor, size, ctx)
+}
+
+/**
+ * zlib / gzip through fflate's streaming inflater, stopped as soon as the output would pass `expected`; with
+ * `exact` false, `expected` is only a bound and the output is whatever the stream holds up to it.
+ */
+function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: ChunkContext, exact = true, tooLarge?: (size: number) => Error): Uint8Array {
+  const parts: Uint8Array[] = []
   let at = 0
   let ended = false
   const stream = id === 'zlib' ? new Unzlib() : new Gunzip()
   stream.ondata = (chunk: Uint8Array, final: boolean) => {
-    if (at + chunk.length > expected) throw corrupt(ctx, id, `it inflates to more than the ${expected} bytes of the chunk's shape`, { expected, actual: at + chunk.length })
-    out.set(chunk, at)
+    if (at + chunk.length > expected) throw (exact ? undefined : tooLarge?.(at + chunk.length)) ?? corrupt(ctx, id, exact ? `it inflates to more than the ${expected} bytes of the chunk's shape` : `it inflates to more than the ${expected} bytes allowed for one chunk`, { expected, actual: at + chunk.length })
+    parts.push(chunk)
     at += chunk.length
     if (final) ended = true
   }
@@ -173,7 +211,13 @@ function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: C
     if (isSpikesError(error)) throw error
     throw corrupt(ctx, id, String(error instanceof Error ? error.message : error).slice(0, 200), { expected, actual: at }, error)
   }
-  if (!ended || at !== expected) throw corrupt(ctx, id, `it inflates to ${at} bytes, the chunk's shape needs ${expected}`, { expected, actual: at })
+  if (!ended || (exact && at !== expected)) throw corrupt(ctx, id, exact ? `it inflates to ${at} bytes, the chunk's shape needs ${expected}` : `the stream ends after ${at} bytes without its end marker`, { expected, actual: at })
+  const out = new Uint8Array(at)
+  let k = 0
+  for (const p of parts) {
+    out.set(p, k)
+    k += p.length
+  }
   return out
 }
 

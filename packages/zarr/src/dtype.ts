@@ -2,13 +2,15 @@ import { InvalidDataError, UnsupportedError } from '@spikes/core'
 
 /**
  * A Zarr v2 data type (numpy's `dtype.str` or a structured list), checked: `kind` is numpy's kind letter
- * (`b` bool, `i` signed, `u` unsigned, `f` float, `S` fixed-length bytes, `U` fixed-length unicode, `V` a record),
+ * (`b` bool, `i` signed, `u` unsigned, `f` float, `S` fixed-length bytes, `U` fixed-length unicode, `V` a record,
+ * `T` a Zarr v3 variable-length string or bytes type, whose `descr` is its v3 `data_type` and whose 4-byte items
+ * are indices into the strings of one read),
  * `itemsize` bytes per element, `byteOrder` `'<'`, `'>'` or `'|'` (not applicable), and `fields` for a record.
  */
 export interface ZarrDtype {
   /** The dtype as written in `.zarray` (a string, or the structured list serialised as JSON). */
   readonly descr: string
-  readonly kind: 'b' | 'i' | 'u' | 'f' | 'S' | 'U' | 'V'
+  readonly kind: 'b' | 'i' | 'u' | 'f' | 'S' | 'U' | 'V' | 'T'
   readonly itemsize: number
   readonly byteOrder: '<' | '>' | '|'
   /** Fields of a structured (record) dtype, in file order, with their byte offsets. */

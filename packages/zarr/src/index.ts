@@ -2,4 +2,4 @@ export { openZarr, ZarrGroup, MAX_METADATA_BYTES, type OpenZarrOptions, type Zar
 export { ZarrArray, parseArrayMetadata, DEFAULT_MAX_BYTES, type ZarrArrayMetadata, type ZarrSharding, type ZarrValues, type ReadZarrOptions, type ZarrRead } from './array.js'
 export { parseDtype, isNumericDtype, type ZarrDtype, type ZarrField } from './dtype.js'
 export { parseArrayMetadataV3 } from './v3.js'
-export { decompress, undoDelta, checkCodec, checkFilter, SUPPORTED_COMPRESSORS, SUPPORTED_FILTERS, type CodecConfig, type ChunkContext } from './codecs.js'
+export { decompress, decompressUpTo, undoDelta, checkCodec, checkFilter, SUPPORTED_COMPRESSORS, SUPPORTED_FILTERS, type CodecConfig, type ChunkContext } from './codecs.js'

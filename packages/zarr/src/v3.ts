@@ -1,7 +1,7 @@
 import { InvalidDataError, UnsupportedError } from '@spikes/core'
 import { checkGrid, fillBytes, intList, type ZarrArrayMetadata, type ZarrSharding } from './array.js'
 import { checkCodec, checkFilter, type CodecConfig } from './codecs.js'
-import { parseDtype } from './dtype.js'
+import { parseDtype, type ZarrDtype } from './dtype.js'
 
 // Zarr v3 (zarr-specs.readthedocs.io, v3/core): one `zarr.json` per node with `zarr_format` 3 and `node_type`
 // "group" or "array". An array's chunks go through a chain of codecs: array→array codecs (transpose; zarr-python 3's
@@ -77,7 +77,9 @@ function named(value: unknown, file: string, field: string): { name: string; con
 
 /**
  * Checks a parsed Zarr v3 array `zarr.json` and maps it onto the reader's array metadata: `data_type` (bool,
- * int8…int64, uint8…uint64, float16/32/64; other types are an UnsupportedError `feature: 'dtype'`), a regular
+ * int8…int64, uint8…uint64, float16/32/64; `fixed_length_utf32` and `null_terminated_bytes` as numpy `U` / `S`;
+ * `string`, `variable_length_bytes` and `bytes` with their `vlen-utf8` / `vlen-bytes` codec as kind `T`; other types
+ * are an UnsupportedError `feature: 'dtype'`), a regular
  * `chunk_grid`, the `default` or `v2` `chunk_key_encoding`, `fill_value` (numbers, "NaN", "Infinity",
  * "-Infinity", hex bit patterns of floats, booleans) and the `codecs` chain: `transpose` (identity or a full
  * reversal, read as F order), `numcodecs.delta`, `bytes` (endian), then at most one compressor — `blosc`, `zstd`,
@@ -88,14 +90,7 @@ function named(value: unknown, file: string, field: string): { name: string; con
 export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetadata {
   const d = checkNodeV3(doc, file, 'array')
   const shape = intList(d.shape, 'shape', file, 0)
-  if (typeof d.data_type !== 'string') {
-    if (d.data_type && typeof d.data_type === 'object' && !Array.isArray(d.data_type)) {
-      throw new UnsupportedError('dtype', `${file}: data_type ${short(d.data_type)} is an extension data type, which this reader does not decode.`, { file, dtype: short(d.data_type) })
-    }
-    throw invalid(file, 'data_type', `data_type is ${short(d.data_type)}; a data type name such as "int64" is expected.`)
-  }
-  const code = DATA_TYPES[d.data_type]
-  if (!code) throw new UnsupportedError('dtype', `${file}: data_type "${d.data_type}" is not read (bool, int8…int64, uint8…uint64, float16/32/64 are).`, { file, dtype: d.data_type })
+  const text = typeDescr(d.data_type, file)
 
   const grid = named(d.chunk_grid, file, 'chunk_grid')
   if (grid.name !== 'regular') throw new UnsupportedError('chunk_grid', `${file}: chunk_grid "${grid.name}" is not read (only "regular").`, { file, chunkGrid: grid.name })
@@ -112,8 +107,13 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
 
   const chain = parseChain(d.codecs, shape.length, file, false)
   const { endian } = chain
-  const descr = code === 'b1' || code.endsWith('1') ? `|${code}` : `${endian === 'big' ? '>' : '<'}${code}`
-  const dtype = parseDtype(descr, file)
+  const vlenType = text === 'T:string' ? 'vlen-utf8' : text === 'T:bytes' ? 'vlen-bytes' : undefined
+  if (vlenType && chain.sharding) throw new UnsupportedError('codec', `${file}: sharding_indexed over variable-length ${vlenType === 'vlen-utf8' ? 'strings' : 'bytes'} is not read.`, { file, codec: 'sharding_indexed', role: 'compressor' })
+  if ((chain.vlen ?? undefined) !== vlenType) {
+    if (!vlenType) throw invalid(file, 'codecs', `codec "${chain.vlen}" encodes variable-length strings; data_type ${short(d.data_type)} is not one.`, { codec: chain.vlen })
+    throw invalid(file, 'codecs', `data_type ${short(d.data_type)} is variable-length; its array→bytes codec must be "${vlenType}".`, { codec: chain.vlen ?? 'bytes' })
+  }
+  const dtype = vlenType ? vlenDtype(d.data_type as string | Doc) : parseDtype(/^[biu]1$|^S/.test(text) ? `|${text}` : `${endian === 'big' ? '>' : '<'}${text}`, file)
   checkGrid(shape, chunks, dtype, file, 'chunk_grid')
   for (const f of chain.filters) checkFilter(f, dtype, file)
   const sharding = chain.sharding
@@ -129,13 +129,14 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
     chunks,
     dtype,
     order: chain.order,
-    fillValue: fillValueV3(d.fill_value, code, file),
+    fillValue: vlenType ? vlenFill(d.fill_value, vlenType, file) : fillValueV3(d.fill_value, text, file),
     compressor: chain.compressor,
     filters: chain.filters,
     dimensionSeparator: separator,
     zarrFormat: 3,
     chunkKeyEncoding: keys.name,
     ...(sharding ? { sharding } : {}),
+    ...(vlenType ? { vlen: vlenType } : {}),
   }
   fillBytes(metadata, file) // checks fill_value against the type now
   return metadata
@@ -143,6 +144,7 @@ export function parseArrayMetadataV3(doc: unknown, file: string): ZarrArrayMetad
 
 interface Chain {
   endian: 'little' | 'big'
+  vlen?: 'vlen-utf8' | 'vlen-bytes'
   order: 'C' | 'F'
   filters: CodecConfig[]
   compressor: CodecConfig | null
@@ -162,6 +164,7 @@ function parseChain(codecs: unknown, ndim: number, file: string, inner: boolean)
     throw new UnsupportedError('codec', `${file}: codec "${name}" ${why}.`, { file, codec: name, role: stage === 'array' ? 'filters' : 'compressor' })
   }
   let sharding: ZarrSharding | undefined
+  let vlen: 'vlen-utf8' | 'vlen-bytes' | undefined
   for (const entry of codecs as unknown[]) {
     const { name, config } = named(entry, file, 'codecs')
     const misplaced = (): never => {
@@ -172,6 +175,11 @@ function parseChain(codecs: unknown, ndim: number, file: string, inner: boolean)
       const e = config.endian ?? 'little'
       if (e !== 'little' && e !== 'big') throw invalid(file, 'codecs', `bytes codec endian ${short(e)}; "little" and "big" are defined.`, { codec: 'bytes' })
       endian = e
+      stage = 'bytes'
+    } else if (name === 'vlen-utf8' || name === 'vlen-bytes') {
+      if (stage !== 'array') misplaced()
+      if (inner) unsupported(name, 'inside a shard is not read')
+      vlen = name
       stage = 'bytes'
     } else if (name === 'transpose') {
       if (stage !== 'array') misplaced()
@@ -220,7 +228,7 @@ function parseChain(codecs: unknown, ndim: number, file: string, inner: boolean)
   }
   if (stage !== 'bytes') throw invalid(file, 'codecs', 'codecs has no array→bytes codec ("bytes").')
   if (sharding && (filters.length > 0 || order !== 'C')) unsupported('sharding_indexed', 'after array→array codecs is not read')
-  return { endian, order, filters, compressor, ...(sharding ? { sharding } : {}) }
+  return { endian, order, filters, compressor, ...(sharding ? { sharding } : {}), ...(vlen ? { vlen } : {}) }
 
 }
 
@@ -243,6 +251,66 @@ function parseSharding(config: Doc, ndim: number, file: string): { sharding: Zar
     throw new UnsupportedError('codec', `${file}: sharding_indexed index_codecs ${short(index)} are not read (bytes little-endian, optionally crc32c, are).`, { file, codec: 'sharding_indexed', role: 'compressor' })
   }
   return { sharding: { chunks, order: chain.order, filters: chain.filters, compressor: chain.compressor, indexLocation: location, indexChecksum: checksum }, endian: chain.endian }
+}
+
+/**
+ * A v3 `data_type` as a numpy type code without byte order: a core name (`int64` → `i8`), zarr-python 3's
+ * fixed-length strings `{"name": "fixed_length_utf32" | "null_terminated_bytes", "configuration": {"length_bytes"}}`
+ * (→ `U<n>` / `S<n>`), or `T:string` / `T:bytes` for the variable-length `string`, `variable_length_bytes` and
+ * `bytes` (zarr-extensions) types.
+ */
+function typeDescr(value: unknown, file: string): string {
+  if (typeof value === 'string') {
+    const code = DATA_TYPES[value]
+    if (code) return code
+    if (value === 'string' || value === 'variable_length_utf8') return 'T:string'
+    if (value === 'variable_length_bytes' || value === 'bytes') return 'T:bytes'
+    throw new UnsupportedError('dtype', `${file}: data_type "${value}" is not read (bool, int8…int64, uint8…uint64, float16/32/64, string, variable_length_bytes, fixed_length_utf32 and null_terminated_bytes are).`, { file, dtype: value })
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid(file, 'data_type', `data_type is ${short(value)}; a data type name such as "int64" is expected.`)
+  const { name, config } = named(value, file, 'data_type')
+  if (name !== 'fixed_length_utf32' && name !== 'null_terminated_bytes') {
+    throw new UnsupportedError('dtype', `${file}: data_type ${short(value)} is an extension data type, which this reader does not decode.`, { file, dtype: short(value) })
+  }
+  const length = config.length_bytes
+  const unit = name === 'fixed_length_utf32' ? 4 : 1
+  if (!(Number.isSafeInteger(length) && (length as number) >= unit && (length as number) % unit === 0)) {
+    throw invalid(file, 'data_type', `${name} length_bytes ${short(length)}; a positive whole number${unit === 4 ? ' of 4-byte code points' : ''} is expected.`, { value: short(length) })
+  }
+  return unit === 4 ? `U${(length as number) / 4}` : `S${length as number}`
+}
+
+/** The dtype of a variable-length type: kind `T`, each element held as a 4-byte index into the read's strings. */
+function vlenDtype(value: string | Doc): ZarrDtype {
+  return { descr: typeof value === 'string' ? value : short(value), kind: 'T', itemsize: 4, byteOrder: '|' }
+}
+
+/**
+ * A variable-length type's fill_value as the string it reads as: for `string` a JSON string (zarr-python 3 also
+ * accepts a number, read as its text); for `variable_length_bytes` base64 (zarr-python 3), for `bytes`
+ * (zarr-extensions) a list of byte values, either decoded as UTF-8.
+ */
+function vlenFill(value: unknown, codec: 'vlen-utf8' | 'vlen-bytes', file: string): string {
+  const bad = (): never => {
+    throw invalid(file, 'fill_value', `fill_value ${short(value)} does not fit a variable-length ${codec === 'vlen-utf8' ? 'string' : 'bytes'} array.`)
+  }
+  if (codec === 'vlen-utf8') {
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+    return bad()
+  }
+  let raw: Uint8Array
+  if (Array.isArray(value)) {
+    if (value.length > 1 << 20 || !value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) bad()
+    raw = Uint8Array.from(value as number[])
+  } else if (typeof value === 'string') {
+    try {
+      raw = Uint8Array.from(atob(value), (c) => c.charCodeAt(0))
+    } catch {
+      return bad()
+    }
+  } else return bad()
+  return new TextDecoder('utf-8').decode(raw)
 }
 
 function addCompressor(current: CodecConfig | null, next: CodecConfig, file: string): CodecConfig {

@@ -8,8 +8,9 @@ lays them out and as zarr-python 3 writes them (zarr_format 3, node_type, attrib
 "bytes" codec with its endian, then bytes->bytes codecs; numcodecs filters as "numcodecs.<id>" with the numcodecs
 configuration minus its id; the root's consolidated_metadata {"kind": "inline", "must_understand": false,
 "metadata": {path: document}}). The chunk payloads come from numcodecs (real Blosc / Zstd / GZip / Delta), and
-every expected value from numpy. Run: /usr/bin/python3 generate_v3.py. Tests never run Python.
+every expected value from numpy. v3_strings.zarr holds zarr-python 3's string data types (main_strings). Run: /usr/bin/python3 generate_v3.py. Tests never run Python.
 """
+import base64
 import json
 import os
 import shutil
@@ -247,5 +248,100 @@ def main():
         json.dump({'attrs': root['attributes'], 'arrays': expected}, f)
 
 
+STR_NAME = 'v3_strings.zarr'
+
+
+def write_strings(root, docs, path, data, chunks, data_type, fill, fill_json_value, serializer, compressor=None,
+                  order='C', skip=()):
+    """A string array as zarr-python 3 lays it out: data_type "string" (vlen-utf8), "variable_length_bytes"
+    (vlen-bytes), {"name": "fixed_length_utf32", "configuration": {"length_bytes": 4 * n}} or
+    {"name": "null_terminated_bytes", "configuration": {"length_bytes": n}} (the "bytes" codec). A vlen chunk is
+    numcodecs' VLenUTF8 / VLenBytes encoding: u32le item count, then per item a u32le byte length and its bytes.
+    Edge chunks are full-size, padded with the fill value."""
+    codecs = []
+    if order == 'F':
+        codecs.append({'name': 'transpose', 'configuration': {'order': list(range(data.ndim))[::-1]}})
+    codecs.append(serializer)
+    if compressor is not None:
+        codecs.append(compressor[0])
+    doc = {
+        'shape': list(data.shape),
+        'data_type': data_type,
+        'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': list(chunks)}},
+        'chunk_key_encoding': {'name': 'default', 'configuration': {'separator': '/'}},
+        'fill_value': fill_json_value,
+        'codecs': codecs,
+        'attributes': {},
+        'zarr_format': 3,
+        'node_type': 'array',
+        'storage_transformers': [],
+    }
+    write_json(os.path.join(root, path, 'zarr.json'), doc)
+    docs[path] = doc
+    grid = [-(-n // c) for n, c in zip(data.shape, chunks)]
+    for index in np.ndindex(*grid):
+        if index in skip:
+            continue
+        block = np.full(chunks, fill, dtype=data.dtype)
+        sel = tuple(slice(i * c, min((i + 1) * c, n)) for i, c, n in zip(index, chunks, data.shape))
+        block[tuple(slice(0, s.stop - s.start) for s in sel)] = data[sel]
+        if order == 'F':
+            block = np.ascontiguousarray(block.T)
+        name = serializer['name']
+        if name == 'vlen-utf8':
+            raw = bytes(numcodecs.VLenUTF8().encode(block.ravel()))
+        elif name == 'vlen-bytes':
+            raw = bytes(numcodecs.VLenBytes().encode(block.ravel()))
+        else:
+            endian = serializer.get('configuration', {}).get('endian', 'little')
+            raw = block.astype(block.dtype.newbyteorder('>' if endian == 'big' else '<')).tobytes()
+        if compressor is not None:
+            raw = bytes(compressor[1].encode(raw))
+        out = os.path.join(root, path, 'c', *map(str, index))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, 'wb') as f:
+            f.write(raw)
+
+
+def main_strings():
+    """v3_strings.zarr: the string data types of zarr-python 3 (src/zarr/core/dtype/npy/string.py and bytes.py)."""
+    root = os.path.join(HERE, STR_NAME)
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    docs = {}
+    expected = {}
+    words = np.array(['unit_a', '', 'é', 'naïve café', '神経細胞', 'x' * 40, 'emoji 🧠', 'tab\tand\nnewline'], dtype=object)
+    zstd = ({'name': 'zstd', 'configuration': {'level': 0, 'checksum': False}}, numcodecs.Zstd(level=0))
+    # zarr-python 3's default for a string array: vlen-utf8 then zstd; the last chunk absent reads as fill_value.
+    vals = np.concatenate([words, np.array(['<fill>'] * 3, dtype=object)])
+    write_strings(root, docs, 'str_vlen_zstd', vals, (4,), 'string', '<fill>', '<fill>', {'name': 'vlen-utf8'}, zstd, skip={(2,)})
+    expected['str_vlen_zstd'] = {'shape': [11], 'dtype': 'string', 'values': [str(v) for v in vals]}
+    g = np.array([['a', 'bb', 'ccc'], ['dddd', '', 'f'], ['g', 'hé', 'i']], dtype=object)
+    write_strings(root, docs, 'str_vlen_2d_F', g, (2, 2), 'string', '', '', {'name': 'vlen-utf8'}, order='F')
+    expected['str_vlen_2d_F'] = {'shape': [3, 3], 'dtype': 'string', 'values': [str(v) for v in g.ravel()]}
+    bl = numcodecs.Blosc(cname='zstd', clevel=5, shuffle=numcodecs.Blosc.NOSHUFFLE)
+    blc = {'name': 'blosc', 'configuration': {'typesize': 1, 'cname': 'zstd', 'clevel': 5, 'shuffle': 'noshuffle', 'blocksize': 0}}
+    b = np.array([b'abc', b'', b'\x00\x01z', b'bytes'], dtype=object)
+    write_strings(root, docs, 'bytes_vlen_blosc', b, (3,), 'variable_length_bytes', b'', base64.b64encode(b'').decode(), {'name': 'vlen-bytes'}, (blc, bl))
+    expected['bytes_vlen_blosc'] = {'shape': [4], 'dtype': 'variable_length_bytes', 'values': [v.decode('utf-8') for v in b]}
+    u = np.array(['ab', 'ünï', '', 'long5', '🧠x'], dtype='<U5')
+    write_strings(root, docs, 'utf32_be_fill', u, (2,), {'name': 'fixed_length_utf32', 'configuration': {'length_bytes': 20}}, 'zz', 'zz',
+                  {'name': 'bytes', 'configuration': {'endian': 'big'}}, skip={(1,)})
+    ue = u.copy()
+    ue[2:4] = 'zz'
+    expected['utf32_be_fill'] = {'shape': [5], 'dtype': '>U5', 'values': [str(v) for v in ue]}
+    s = np.array([b'abc', b'', b'abcdef', b'z'], dtype='|S6')
+    gz = ({'name': 'gzip', 'configuration': {'level': 5}}, numcodecs.GZip(level=5))
+    write_strings(root, docs, 'nullterm_gzip', s, (3,), {'name': 'null_terminated_bytes', 'configuration': {'length_bytes': 6}}, b'?', base64.b64encode(b'?').decode(),
+                  {'name': 'bytes'}, gz)
+    expected['nullterm_gzip'] = {'shape': [4], 'dtype': '|S6', 'values': [v.decode() for v in s]}
+    consolidated = {'kind': 'inline', 'must_understand': False, 'metadata': dict(sorted(docs.items()))}
+    rootdoc = {'attributes': {'title': 'v3 strings'}, 'zarr_format': 3, 'consolidated_metadata': consolidated, 'node_type': 'group'}
+    write_json(os.path.join(root, 'zarr.json'), rootdoc)
+    with open(os.path.join(HERE, f'{STR_NAME}.expected.json'), 'w') as f:
+        json.dump({'attrs': rootdoc['attributes'], 'arrays': expected}, f, ensure_ascii=False)
+
+
 if __name__ == '__main__':
     main()
+    main_strings()
