@@ -219,8 +219,41 @@ describe('Zarr v3 (SpikeInterface with zarr-python 3: zarr.json, numcodecs.delta
     const doc = root()
     await expect(load(files({ 'zarr.json': JSON.stringify({ ...doc, attributes: { ...doc.attributes, sampling_frequency: 'fast' } }) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'sampling_frequency' })
     const ids = doc.consolidated_metadata.metadata.unit_ids!
-    const strings = { ...doc, consolidated_metadata: { ...doc.consolidated_metadata, metadata: { ...doc.consolidated_metadata.metadata, unit_ids: { ...ids, data_type: 'string' } } } }
-    await expect(load(files({ 'zarr.json': JSON.stringify(strings) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'dtype', dtype: 'string', file: 'unit_ids/zarr.json' })
+    const complex = { ...doc, consolidated_metadata: { ...doc.consolidated_metadata, metadata: { ...doc.consolidated_metadata.metadata, unit_ids: { ...ids, data_type: 'complex64' } } } }
+    await expect(load(files({ 'zarr.json': JSON.stringify(complex) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_UNSUPPORTED', feature: 'dtype', dtype: 'complex64', file: 'unit_ids/zarr.json' })
     await expect(load(files({ 'spikes/sample_index/c/0': new Uint8Array(20) }), { segmentIndex: 0 }, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'spikes/sample_index/c/0', codec: 'blosc' })
+  })
+})
+
+describe('Zarr v3 string unit ids (zarr-python 3: fixed_length_utf32, or string with vlen-utf8)', () => {
+  const STR = 'si-zarr3-sorting-str.zarr'
+  const files = (changes: Record<string, string | Uint8Array> = {}): FolderSource => memoryFolder({ ...filesOf(fixture(STR)), ...changes }, STR)
+  const root = () => JSON.parse(readFileSync(join(fixture(STR), 'zarr.json'), 'utf8')) as { consolidated_metadata: { metadata: Record<string, Record<string, unknown>> } }
+
+  it('loads as the Zarr v2 save of the same sorting: string unit ids, electrode from ch', async () => {
+    const sd = await load(fixture(STR))
+    checkAgainst(sd, STR)
+    const v2 = await load(fixture('si-zarr-sorting-str.zarr'))
+    expect(sd.neuronAttributes).toEqual(v2.neuronAttributes)
+    expect(sd.neuronAttributes?.every((a) => typeof a.unit_id === 'string' && typeof a.electrode === 'number')).toBe(true)
+    expect(root().consolidated_metadata.metadata.unit_ids!.data_type).toEqual({ name: 'fixed_length_utf32', configuration: { length_bytes: 4 } })
+  })
+
+  it('the same unit ids as a variable-length string array (data_type string, vlen-utf8 chunk); a corrupt one is SPIKES_CORRUPT_FILE', async () => {
+    const doc = root()
+    const ids = expected(STR).unit_ids as string[]
+    const vlen = { ...doc.consolidated_metadata.metadata.unit_ids!, data_type: 'string', codecs: [{ name: 'vlen-utf8' }] }
+    const withVlen = JSON.stringify({ ...doc, consolidated_metadata: { ...doc.consolidated_metadata, metadata: { ...doc.consolidated_metadata.metadata, unit_ids: vlen } } })
+    const bytes: number[] = []
+    const u32 = (n: number) => bytes.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24)
+    u32(ids.length)
+    for (const id of ids) {
+      const utf8 = new TextEncoder().encode(id)
+      u32(utf8.length)
+      bytes.push(...utf8)
+    }
+    const sd = await load(files({ 'zarr.json': withVlen, 'unit_ids/c/0': Uint8Array.from(bytes) }), {}, 'spikeinterface')
+    checkAgainst(sd, STR)
+    await expect(load(files({ 'zarr.json': withVlen, 'unit_ids/c/0': Uint8Array.from(bytes.slice(0, -1)) }), {}, 'spikeinterface')).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', file: 'unit_ids/c/0', array: 'unit_ids', codec: 'vlen-utf8' })
   })
 })

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes si-zarr3-sorting.zarr: the ZarrSortingExtractor of si-zarr-sorting.zarr re-saved as Zarr v3.
+"""Writes si-zarr3-sorting.zarr and si-zarr3-sorting-str.zarr: the ZarrSortingExtractors of si-zarr-sorting.zarr and
+si-zarr-sorting-str.zarr (string unit ids) re-saved as Zarr v3.
 
 Current SpikeInterface (main, zarr-python 3) writes Zarr v3. zarr-python 3 is not installable here (Debian's
 /usr/bin/python3 has numpy 1.24, zarr 2.13, numcodecs 0.11), so this script reads the arrays and attributes of the
@@ -12,12 +13,15 @@ specification (zarr-specs.readthedocs.io, v3/core) and zarr-python 3 lay them ou
   Blosc(cname="zstd", clevel=5, shuffle=BITSHUFFLE) and the filter Delta(dtype) — in v3 the filter is the
   array->array codec "numcodecs.delta" (its numcodecs configuration minus the id), then "bytes" (little endian),
   then the compressor as the core "blosc" codec (cname, clevel, shuffle "bitshuffle", typesize, blocksize);
+- numpy fixed-length unicode arrays (`<U<n>`: string unit ids, the "ch" property) as zarr-python 3 writes them
+  (src/zarr/core/dtype/npy/string.py, FixedLengthUTF32): data_type {"name": "fixed_length_utf32", "configuration":
+  {"length_bytes": 4 * n}}, fill_value the string itself, UTF-32 code units through the "bytes" codec;
 - chunk keys with zarr-python 3's default encoding (c/0, c/0/0), full-size chunks;
 - save() consolidates: the root zarr.json carries consolidated_metadata {"kind": "inline", "must_understand":
   false, "metadata": {path: node document}}; other groups' zarr.json have "consolidated_metadata": null.
 
 The spikes are the v2 fixture's, so the expected values are its .expected.json (numpy's view). Run:
-/usr/bin/python3 generate_zarr3.py (after generate_zarr.py). Tests never run Python.
+/usr/bin/python3 generate_zarr3.py (after generate_zarr.py); each .expected.json is its v2 source's. Tests never run Python.
 """
 import json
 import os
@@ -28,9 +32,8 @@ import numpy as np
 import zarr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = 'si-zarr-sorting.zarr'
-NAME = 'si-zarr3-sorting.zarr'
-ROOT = os.path.join(HERE, NAME)
+PAIRS = [('si-zarr-sorting.zarr', 'si-zarr3-sorting.zarr'), ('si-zarr-sorting-str.zarr', 'si-zarr3-sorting-str.zarr')]
+ROOT = None
 
 V3_TYPES = {'b1': 'bool', 'i1': 'int8', 'i2': 'int16', 'i4': 'int32', 'i8': 'int64', 'u1': 'uint8', 'u2': 'uint16',
             'u4': 'uint32', 'u8': 'uint64', 'f2': 'float16', 'f4': 'float32', 'f8': 'float64'}
@@ -55,12 +58,18 @@ def array_doc(a):
         assert c.codec_id == 'blosc'
         codecs.append({'name': 'blosc', 'configuration': {'typesize': dtype.itemsize, 'cname': c.cname, 'clevel': c.clevel, 'shuffle': SHUFFLE[c.shuffle], 'blocksize': c.blocksize}})
     fill = a.fill_value
+    if dtype.kind == 'U':
+        data_type = {'name': 'fixed_length_utf32', 'configuration': {'length_bytes': dtype.itemsize}}
+        fill_value = str(fill)
+    else:
+        data_type = V3_TYPES[dtype.str[1:]]
+        fill_value = float(fill) if dtype.kind == 'f' else int(fill)
     return {
         'shape': list(a.shape),
-        'data_type': V3_TYPES[dtype.str[1:]],
+        'data_type': data_type,
         'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': list(a.chunks)}},
         'chunk_key_encoding': {'name': 'default', 'configuration': {'separator': '/'}},
-        'fill_value': float(fill) if dtype.kind == 'f' else int(fill),
+        'fill_value': fill_value,
         'codecs': codecs,
         'attributes': dict(a.attrs),
         'zarr_format': 3,
@@ -87,6 +96,13 @@ def write_chunks(path, a):
 
 
 def main():
+    global ROOT
+    for source, name in PAIRS:
+        ROOT = os.path.join(HERE, name)
+        convert(source, name)
+
+
+def convert(SOURCE, NAME):
     shutil.rmtree(ROOT, ignore_errors=True)
     source = zarr.open(os.path.join(HERE, SOURCE), mode='r')
     docs = {}
