@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bytesSource, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type FolderSource, type SpikeData } from '@spikes/core'
+import { bytesSource, LoaderRegistry, memoryFolder, probeSource, type FolderSource, type SpikeData } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import '@spikes/core/node'
 import { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, spikeinterfaceFormat, spikeinterfaceLoader, spikeinterfaceNpzFormat, spikeinterfaceNpzLoader } from '../src/index.js'
-import { expected, fixture, info, int64Npy, makeContainer, npyBytes, spikeVector, toMs } from './support.js'
+import { expected, fixture, info, int64Npy, load, makeContainer, npyBytes, spikeVector, toMs, trains } from './support.js'
 
-type Loaded = SpikeData & { warnings: readonly { code: string; message: string }[] }
-const load = async (input: string | FolderSource, options: Record<string, unknown> = {}, format?: string): Promise<Loaded> => (await loadSpikeData(input, { container: makeContainer(), options, ...(format ? { format } : {}) })) as Loaded
-const trains = (sd: SpikeData): number[][] => Array.from({ length: sd.N }, (_, i) => Array.from(sd.train(i)))
 
 function checkAgainst(sd: SpikeData, name: string, segment = 0): void {
   const e = expected(name)

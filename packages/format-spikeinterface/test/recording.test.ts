@@ -1,15 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadSpikeData, memoryFolder, type FolderSource, type SpikeData } from '@spikes/core'
+import { loadSpikeData, memoryFolder, type SpikeData } from '@spikes/core'
 import '@spikes/core/node'
 import { checkSpikeinterfaceRecordingOptions, detectSpikeinterfaceFolder, detectSpikeinterfaceRecording, spikeinterfaceRecordingFormat, spikeinterfaceRecordingLoader } from '../src/index.js'
-import { fixture, makeContainer } from './support.js'
-
-type Loaded = SpikeData & { warnings: readonly { code: string; message: string }[] }
-const load = async (input: string | FolderSource, options: Record<string, unknown> = {}, format?: string): Promise<Loaded> =>
-  (await loadSpikeData(input, { container: makeContainer(), options, ...(format ? { format } : {}) })) as Loaded
-const trains = (sd: SpikeData): number[][] => Array.from({ length: sd.N }, (_, i) => Array.from(sd.train(i)))
+import { fixture, load, makeContainer, trains, type Loaded } from './support.js'
 
 /** What generate.py computed with numpy (filter off) for each case of each segment. */
 interface RecExpected {

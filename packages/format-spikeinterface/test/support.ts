@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { container, type DependencyContainer } from '@spikes/core'
+import { container, loadSpikeData, type DependencyContainer, type FolderSource, type SpikeData } from '@spikes/core'
 import { registerSpikeinterface } from '../src/index.js'
 
 /** Absolute path of a fixture under test/data. */
@@ -63,3 +63,13 @@ export function int64Npy(values: number[]): Uint8Array {
 
 /** numpysorting_info.json text. */
 export const info = (unitIds: (number | string)[], fs: unknown = 30000, numSegments: unknown = 1): string => JSON.stringify({ sampling_frequency: fs, unit_ids: unitIds, num_segments: numSegments })
+
+/** A loaded SpikeData with the warnings raised while loading. */
+export type Loaded = SpikeData & { warnings: readonly { code: string; message: string }[] }
+
+/** Loads `input` with this package's loaders only (auto-detected unless `format` is given). */
+export const load = async (input: string | FolderSource, options: Record<string, unknown> = {}, format?: string): Promise<Loaded> =>
+  (await loadSpikeData(input, { container: makeContainer(), options, ...(format ? { format } : {}) })) as Loaded
+
+/** Every train as a plain array, for comparisons. */
+export const trains = (sd: SpikeData): number[][] => Array.from({ length: sd.N }, (_, i) => Array.from(sd.train(i)))

@@ -2,16 +2,13 @@ import { readFileSync, writeFileSync, mkdtempSync, cpSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadSpikeData, memoryFolder, probeSource, type FolderSource, type SpikeData } from '@spikes/core'
+import { memoryFolder, probeSource, type FolderSource, type SpikeData } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import '@spikes/core/node'
 import { detectSpikeinterfaceRecordingAny, detectSpikeinterfaceSortingAny, detectSpikeinterfaceZarr } from '../src/index.js'
 import { filesOf } from '@spikes/testing'
-import { expected, fixture, makeContainer, toMs } from './support.js'
+import { expected, fixture, load, makeContainer, toMs, trains } from './support.js'
 
-type Loaded = SpikeData & { warnings: readonly { code: string; message: string }[] }
-const load = async (input: string | FolderSource, options: Record<string, unknown> = {}, format?: string): Promise<Loaded> => (await loadSpikeData(input, { container: makeContainer(), options, ...(format ? { format } : {}) })) as Loaded
-const trains = (sd: SpikeData): number[][] => Array.from({ length: sd.N }, (_, i) => Array.from(sd.train(i)))
 
 function checkAgainst(sd: SpikeData, name: string, segment = 0): void {
   const e = expected(name)
