@@ -52,6 +52,9 @@ describe('s3Folder', () => {
     await expect(s3Folder('s3://lab/sortings/ks 1/', options()).open('missing.npy')).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', details: { file: 'missing.npy' } })
     await expect(s3Folder('s3://lab/sortings/ks 1/', options()).open('../ks 10/other.bin')).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
     expect(() => s3Folder('https://lab/x/')).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT' }))
+    // A listing page is bounded like a web folder's listing: a huge answer is refused before it is read.
+    const huge = (async () => new Response('<ListBucketResult>', { headers: { 'content-length': String(17 * 1024 * 1024) } })) as typeof fetch
+    await expect(s3Folder('s3://lab/x/', { ...options(), fetch: huge }).list()).rejects.toMatchObject({ code: 'SPIKES_INVALID_SOURCE', details: { maxBytes: 16 * 1024 * 1024 } })
   })
 
   it('is what loadSpikeData makes of an s3:// URL ending in /, finding credentials in the environment', async () => {

@@ -1,4 +1,5 @@
 import { CorruptFileError, InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
+import { concatBytes } from '@spikes/core/loader-utils'
 import { Gunzip, Unzlib } from 'fflate'
 import type { ZarrDtype } from './dtype.js'
 
@@ -212,13 +213,7 @@ function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: C
     throw corrupt(ctx, id, String(error instanceof Error ? error.message : error).slice(0, 200), { expected, actual: at }, error)
   }
   if (!ended || (exact && at !== expected)) throw corrupt(ctx, id, exact ? `it inflates to ${at} bytes, the chunk's shape needs ${expected}` : `the stream ends after ${at} bytes without its end marker`, { expected, actual: at })
-  const out = new Uint8Array(at)
-  let k = 0
-  for (const p of parts) {
-    out.set(p, k)
-    k += p.length
-  }
-  return out
+  return concatBytes(parts, at)
 }
 
 /**

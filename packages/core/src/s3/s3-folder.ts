@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkError } from '../errors.js'
-import { fetchWithRetry } from '../sources/http-fetch.js'
+import { fetchWithRetry, readBodyCapped } from '../sources/http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from '../sources/http-source.js'
-import { MAX_LISTING_ENTRIES } from '../sources/folder-listing.js'
+import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES } from '../sources/folder-listing.js'
 import { cleanPath, listedFolder } from '../sources/listed-folder.js'
 import type { ByteSource, FolderEntry, FolderSource, TransferStats } from '../sources/source.js'
 import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
@@ -89,7 +89,9 @@ async function listPrefix(bucket: string, prefix: string, bucketUrl: string, htt
     stats.requests++
     let text: string
     try {
-      text = await (await fetchWithRetry(target, {}, http)).text()
+      const response = await fetchWithRetry(target, {}, http)
+      const tooLarge = () => new InvalidSourceError(`A listing page of s3://${bucket}/${prefix} is larger than ${MAX_LISTING_BYTES} bytes; is the endpoint an S3-compatible server?`, { url: `s3://${bucket}/${prefix}`, maxBytes: MAX_LISTING_BYTES })
+      text = new TextDecoder().decode(await readBodyCapped(response, MAX_LISTING_BYTES, tooLarge, target))
     } catch (error) {
       const status = error instanceof NetworkError ? (error.details as { status?: number }).status : undefined
       if (status === 404) throw new MissingFileError(prefix || '/', `s3://${bucket}`, `S3 answered 404 (${s3ErrorCode((error as Error).message) ?? 'Not Found'}): check the bucket name and the endpoint.`)

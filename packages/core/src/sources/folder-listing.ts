@@ -3,6 +3,9 @@ import type { FolderEntry } from './source.js'
 /** Most entries one listing may hold; a larger one is refused rather than kept in memory. */
 export const MAX_LISTING_ENTRIES = 100_000
 
+/** Largest listing page read by default, in bytes; a larger one is refused rather than kept in memory. */
+export const MAX_LISTING_BYTES = 16 * 1024 * 1024
+
 /**
  * The entries of a web server's folder listing, or undefined when `body` is not one. Understood: JSON
  * arrays of `{ name, type: 'file' | 'directory', size }` (nginx `autoindex_format json`) or

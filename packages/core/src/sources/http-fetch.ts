@@ -1,3 +1,4 @@
+import { concatBytes } from '../concat-bytes.js'
 import { AbortedError, InvalidArgumentError, NetworkError } from '../errors.js'
 
 /** Options of fetchWithRetry and of HTTP sources. */
@@ -60,17 +61,20 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Ht
 }
 
 /**
- * The body of `response`, refused with `tooLarge()` as soon as it exceeds `maxBytes` (by its Content-Length,
- * or while it streams), so a missing or lying length cannot exhaust memory. A body cut off mid-stream is a
- * NetworkError naming `url`.
+ * The body of `response`, refused with `tooLarge(size)` as soon as it exceeds `maxBytes` (by its Content-Length,
+ * or while it streams), so a missing or lying length cannot exhaust memory. With a Content-Length the output
+ * is allocated once and filled in place; a body longer than announced is a NetworkError, a shorter one comes
+ * back as it is (the caller decides). A body cut off mid-stream is a NetworkError naming `url`.
  */
-export async function readBodyCapped(response: Response, maxBytes: number, tooLarge: () => Error, url: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {})
-    throw tooLarge()
+export async function readBodyCapped(response: Response, maxBytes: number, tooLarge: (size: string) => Error, url: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  const refuse = async (size: string, cancel: () => Promise<void> | undefined) => {
+    await cancel()?.catch(() => {})
+    return tooLarge(size)
   }
+  if (Number.isSafeInteger(declared) && declared > maxBytes) throw await refuse(`${declared} bytes`, () => response.body?.cancel())
   if (!response.body) return new Uint8Array(await response.arrayBuffer())
+  const sized = Number.isSafeInteger(declared) && declared >= 0 ? new Uint8Array(declared) : null
   const chunks: Uint8Array[] = []
   let size = 0
   const reader = response.body.getReader()
@@ -82,21 +86,16 @@ export async function readBodyCapped(response: Response, maxBytes: number, tooLa
       throw new NetworkError(`The body of ${redact(url)} was cut off: ${(error as Error).message}`, { url: redact(url) }, { cause: error })
     }
     if (next.done) break
-    size += next.value.length
-    if (size > maxBytes) {
+    if (sized && size + next.value.length > sized.length) {
       await reader.cancel().catch(() => {})
-      throw tooLarge()
+      throw new NetworkError(`${redact(url)} sent more than the ${sized.length} bytes its Content-Length announced.`, { url: redact(url), expected: sized.length })
     }
-    chunks.push(next.value)
+    if (size + next.value.length > maxBytes) throw await refuse(`more than ${maxBytes} bytes`, () => reader.cancel())
+    if (sized) sized.set(next.value, size)
+    else chunks.push(next.value)
+    size += next.value.length
   }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return sized ? sized.subarray(0, size) : concatBytes(chunks, size)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkError } from '../errors.js'
 import { fetchWithRetry, readBodyCapped, redact } from './http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from './http-source.js'
-import { MAX_LISTING_ENTRIES, parseFolderListing } from './folder-listing.js'
+import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, parseFolderListing } from './folder-listing.js'
 import { cleanPath, listedFolder } from './listed-folder.js'
 import { baseName, type ByteSource, type FolderEntry, type FolderSource, type TransferStats } from './source.js'
 
@@ -23,7 +23,6 @@ export interface HttpFolderSource extends FolderSource {
   readonly stats: TransferStats
 }
 
-const DEFAULT_MAX_LISTING = 16 * 1024 * 1024
 
 /**
  * A folder on a web server, for folder formats (KiloSort/Phy, ALF, ...): files are read in place with Range
@@ -48,7 +47,7 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
   if (!parsed.pathname.endsWith('/')) parsed.pathname += '/'
   const folderUrl = parsed.toString()
   const name = baseName(redact(folderUrl)) || parsed.host
-  const maxListing = options.maxListingBytes ?? DEFAULT_MAX_LISTING
+  const maxListing = options.maxListingBytes ?? MAX_LISTING_BYTES
   if (!(Number.isSafeInteger(maxListing) && maxListing > 0)) throw new InvalidArgumentError('maxListingBytes', maxListing, 'a positive whole number of bytes')
   const listingStats: TransferStats = { requests: 0, bytes: 0 }
   const opened: HttpSource[] = []

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NetworkError } from '../errors.js'
-import { fetchWithRetry, redact, type HttpOptions } from './http-fetch.js'
+import { fetchWithRetry, readBodyCapped, redact, type HttpOptions } from './http-fetch.js'
 import { baseName, type ByteSource, type TransferStats } from './source.js'
 import { checkRange } from './read-helpers.js'
 
@@ -160,40 +160,16 @@ export class HttpSource implements ByteSource {
    */
   private async keepWhole(response: Response): Promise<void> {
     const limit = this.options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
-    const tooLarge = (size: string) => {
-      void response.body?.cancel().catch(() => {})
-      return new NetworkError(
+    const tooLarge = (size: string) =>
+      new NetworkError(
         `${redact(this.url)} does not support HTTP Range requests, and the whole file (${size}) is larger than maxWholeFileBytes (${limit} bytes). Download it and load the file, or raise maxWholeFileBytes.`,
         { url: redact(this.url), status: 200, rangeUnsupported: true, maxWholeFileBytes: limit },
       )
-    }
     const declared = Number(response.headers.get('content-length') ?? NaN)
-    if (Number.isSafeInteger(declared) && declared > limit) throw tooLarge(`${declared} bytes`)
-    const sized = Number.isSafeInteger(declared) && declared >= 0 ? new Uint8Array(declared) : null
-    const chunks: Uint8Array[] = []
-    let received = 0
-    if (response.body) {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        if (received + chunk.length > (sized ? sized.length : limit)) {
-          if (!sized) throw tooLarge(`more than ${limit} bytes`)
-          throw new NetworkError(`${redact(this.url)} sent more than the ${sized.length} bytes its Content-Length announced.`, { url: redact(this.url), expected: sized.length })
-        }
-        if (sized) sized.set(chunk, received)
-        else chunks.push(chunk)
-        received += chunk.length
-      }
-    }
-    if (sized && received < sized.length) {
-      throw new NetworkError(`${redact(this.url)} sent ${received} of the ${sized.length} bytes its Content-Length announced.`, { url: redact(this.url), expected: sized.length, received })
-    }
-    let whole = sized
-    if (!whole) {
-      whole = new Uint8Array(received)
-      let at = 0
-      for (const c of chunks) {
-        whole.set(c, at)
-        at += c.length
-      }
+    const whole = await readBodyCapped(response, limit, tooLarge, this.url)
+    const received = whole.length
+    if (Number.isSafeInteger(declared) && received < declared) {
+      throw new NetworkError(`${redact(this.url)} sent ${received} of the ${declared} bytes its Content-Length announced.`, { url: redact(this.url), expected: declared, received })
     }
     this.stats.bytes += received
     this.whole = whole

@@ -1,6 +1,7 @@
 import type { Hash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { IntegrityError, UnsupportedError } from '@spikes/core'
+import { concatBytes } from '@spikes/core/loader-utils'
 import type { NodeDeps } from './node-deps.js'
 
 /** Where a download's bytes go; `R` is what a completed, verified download yields. */
@@ -70,12 +71,7 @@ export function memorySink(name: string, expectedSize: number | undefined): Down
   let written = 0
   const bytes = (): Uint8Array => {
     if (buffer) return buffer.subarray(0, written)
-    const out = new Uint8Array(written)
-    let at = 0
-    for (const c of chunks) {
-      out.set(c, at)
-      at += c.length
-    }
+    const out = concatBytes(chunks, written)
     chunks = [out]
     return out
   }
