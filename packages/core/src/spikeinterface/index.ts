@@ -2,3 +2,4 @@ export { loadSpikeDataFromSpikeInterface, type SpikeInterfaceSortingOptions } fr
 export { WARN_SEGMENTS } from './extractor.js'
 export { loadSpikeDataFromSpikeInterfaceRecording, WARN_SQUARE_TRACES, type SpikeInterfaceRecordingOptions } from './recording.js'
 export type { SortingExtractorLike, RecordingExtractorLike, UnitId, NumericLike, TracesLike, MaybePromise } from './types.js'
+export { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from './values.js'

@@ -5,7 +5,7 @@ import { spacing } from '../spacing.js'
 import { WarningCollector, type WarningHandler } from '../warnings.js'
 import { checkSegmentIndex, checkSegments, method } from './extractor.js'
 import type { SortingExtractorLike, UnitId } from './types.js'
-import { normalizeId, propertyRows, sameId, samplesToMs, toInt, toLocation, trainLength } from './values.js'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, normalizeId, propertyRows, sameId, samplesToMs, toInt, toLocation, trainLength } from './values.js'
 
 /** Options of loadSpikeDataFromSpikeInterface. */
 export interface SpikeInterfaceSortingOptions {
@@ -20,10 +20,6 @@ export interface SpikeInterfaceSortingOptions {
 }
 
 
-const CHANNEL_PROPERTIES = ['channel', 'ch', 'peak_channel', 'electrode']
-const LOCATION_PROPERTIES = ['location', 'unit_location', 'position']
-
-
 export function checkSamplingFrequency(value: unknown, what: string): number {
   const fs = typeof value === 'bigint' ? Number(value) : value
   if (typeof fs !== 'number' || !(fs > 0) || !Number.isFinite(fs)) {
@@ -34,7 +30,7 @@ export function checkSamplingFrequency(value: unknown, what: string): number {
 
 
 /** The first of `names` the extractor has a value for (SpikeLab's property search). */
-async function findProperty(sorting: SortingExtractorLike, names: string[], keys: Set<string> | null): Promise<unknown[] | null> {
+async function findProperty(sorting: SortingExtractorLike, names: readonly string[], keys: Set<string> | null): Promise<unknown[] | null> {
   const get = method(sorting, 'getProperty')
   if (!get) return null
   for (const name of names) {

@@ -4,6 +4,11 @@ import type { NumericLike, TracesLike, UnitId } from './types.js'
 
 const isArrayLike = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))
 
+/** Unit properties that give a unit's electrode, the first present winning (SpikeLab's order). */
+export const CHANNEL_PROPERTIES: readonly string[] = ['channel', 'ch', 'peak_channel', 'electrode']
+/** Unit properties that give a unit's location, the first present winning (SpikeLab's order). */
+export const LOCATION_PROPERTIES: readonly string[] = ['location', 'unit_location', 'position']
+
 /** A unit id as the result records it: bigints become numbers when exact. */
 export function normalizeId(id: unknown, where: string): UnitId {
   if (typeof id === 'bigint') return Number.isSafeInteger(Number(id)) ? Number(id) : id
@@ -32,7 +37,7 @@ export function trainLength(values: unknown): number {
   return isArrayLike(values) ? values.length : -1
 }
 
-/** Python's int(x) for a property value; null when it cannot be one. */
+/** Python's int(x) for a property value (numbers truncate, digit strings parse, booleans are 0/1); null when it cannot be one. */
 export function toInt(value: unknown): number | null {
   if (typeof value === 'bigint') return Number(value)
   if (typeof value === 'boolean') return value ? 1 : 0

@@ -3,7 +3,7 @@ import { spacing } from '@spikes/core/loader-utils'
 import { idKey, type CheckedSpikeinterfaceOptions, type UnitId } from './check-options.js'
 import { UnknownUnitIdsError } from './errors.js'
 import type { GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from './properties.js'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '@spikes/core/spikeinterface'
 
 /** Checks the segment option against the sorting's segment count; warns when several exist and none was chosen. */
 export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: number, what: string, context: LoadContext): void {
@@ -89,13 +89,4 @@ export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSp
 function firstProperty(properties: Map<string, unknown[]>, names: readonly string[]): unknown[] | undefined {
   for (const name of names) if (properties.has(name)) return properties.get(name)
   return undefined
-}
-
-/** Python's int() of a property value: numbers truncate, digit strings parse, booleans are 0/1; else null. */
-function toInt(value: unknown): number | null {
-  if (typeof value === 'bigint') return Number(value)
-  if (typeof value === 'boolean') return value ? 1 : 0
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null
-  if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return Number.parseInt(value, 10)
-  return null
 }

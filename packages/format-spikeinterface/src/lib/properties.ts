@@ -1,10 +1,6 @@
 import { isSpikesError, type FolderSource, type LoadContext } from '@spikes/core'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '@spikes/core/spikeinterface'
 import { readNpy } from '@spikes/numpy'
-
-/** Unit properties that give the electrode (the first present wins), as SpikeLab. */
-export const CHANNEL_PROPERTIES = ['channel', 'ch', 'peak_channel', 'electrode'] as const
-/** Unit properties that give the location (the first present wins), as SpikeLab. */
-export const LOCATION_PROPERTIES = ['location', 'unit_location', 'position'] as const
 
 const MAX_PROPERTY_BYTES = 64 * 1024 * 1024
 
