@@ -1,14 +1,9 @@
+import { npyFile } from '@spikes/testing'
+
 /** A minimal .npy writer for tests (format 1.0). `data` is written as given, in the dtype's byte order. */
 export function npy(descr: string, shape: number[], data: ArrayLike<number> | bigint[] | Uint8Array, options: { fortran?: boolean; raw?: boolean } = {}): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`
-  const pad = 64 - ((10 + dict.length + 1) % 64)
-  const header = dict + ' '.repeat(pad % 64) + '\n'
-  const body = options.raw ? (data as Uint8Array) : encode(descr, data)
-  const out = new Uint8Array(10 + header.length + body.length)
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8])
-  out.set(new TextEncoder().encode(header), 10)
-  out.set(body, 10 + header.length)
-  return out
+  return npyFile(dict, options.raw ? (data as Uint8Array) : encode(descr, data))
 }
 
 function encode(descr: string, data: ArrayLike<number> | bigint[]): Uint8Array {

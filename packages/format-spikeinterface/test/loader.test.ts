@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { bytesSource, LoaderRegistry, memoryFolder, probeSource, type FolderSource, type SpikeData } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import '@spikes/core/node'
+import { concatBytes } from '@spikes/core/loader-utils'
 import { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, spikeinterfaceFormat, spikeinterfaceLoader, spikeinterfaceNpzFormat, spikeinterfaceNpzLoader } from '../src/index.js'
 import { expected, fixture, info, int64Npy, load, makeContainer, npyBytes, spikeVector, toMs, trains } from './support.js'
 
@@ -178,13 +179,7 @@ function zipOf(names: string[]): Uint8Array {
     h.set(n, 30)
     parts.push(h)
   }
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes(parts)
 }
 
 describe('options', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { container, loadSpikeData, type DependencyContainer, type FolderSource, type SpikeData } from '@spikes/core'
+import { npyFile } from '@spikes/testing'
 import { registerSpikeinterface } from '../src/index.js'
 
 /** Absolute path of a fixture under test/data. */
@@ -29,17 +30,7 @@ export function makeContainer(): DependencyContainer {
 export const toMs = (samples: number[], fs: number): number[] => samples.map((s) => (s / fs) * 1e3)
 
 /** A numpy .npy file (format 1.0) with the given header dict text and raw data bytes. */
-export function npyBytes(dictText: string, data: Uint8Array): Uint8Array {
-  let header = dictText
-  const unpadded = 10 + header.length + 1
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n'
-  const out = new Uint8Array(10 + header.length + data.length)
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0)
-  new DataView(out.buffer).setUint16(8, header.length, true)
-  out.set(new TextEncoder().encode(header), 10)
-  out.set(data, 10 + header.length)
-  return out
-}
+export const npyBytes = npyFile
 
 /** A SpikeInterface spike vector (three little-endian int64 fields) from [sample, unit, segment] rows. */
 export function spikeVector(rows: [number, number, number][], descr = "[('sample_index', '<i8'), ('unit_index', '<i8'), ('segment_index', '<i8')]"): Uint8Array {

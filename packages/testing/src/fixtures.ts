@@ -24,5 +24,16 @@ export function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
   return out
 }
 
+/** A numpy .npy file (format 1.0): magic, the header dict text padded to 64 bytes, then `data`. */
+export function npyFile(dictText: string, data: Uint8Array): Uint8Array {
+  const header = dictText + ' '.repeat((64 - ((10 + dictText.length + 1) % 64)) % 64) + '\n'
+  const out = new Uint8Array(10 + header.length + data.length)
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0)
+  new DataView(out.buffer).setUint16(8, header.length, true)
+  out.set(new TextEncoder().encode(header), 10)
+  out.set(data, 10 + header.length)
+  return out
+}
+
 /** A small deterministic pseudo-random generator for generated fixtures (mulberry32): the one the plain scripts use. */
 export { seededRandom } from '../../../tools/seeded-random.mjs'

@@ -1,3 +1,5 @@
+import { npyFile } from '@spikes/testing'
+
 /** Writes .npy (format 1.0) bytes for test fixtures. */
 export type NpyDescr = '<f8' | '<f4' | '<i8' | '<i4' | '<u4' | '<u8' | '<i2' | '|u1' | `<U${number}`
 
@@ -30,13 +32,5 @@ export function npyBytes(descr: NpyDescr, shape: number[], values: ArrayLike<num
     }
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`
-  const total = 10 + header.length + 1
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n'
-  const out = new Uint8Array(10 + header.length + body.length)
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0)
-  new DataView(out.buffer).setUint16(8, header.length, true)
-  out.set(new TextEncoder().encode(header), 10)
-  out.set(body, 10 + header.length)
-  return out
+  return npyFile(`{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`, body)
 }
