@@ -2,7 +2,7 @@ import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkErro
 import { fetchWithRetry, readBodyCapped } from '../sources/http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from '../sources/http-source.js'
 import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES } from '../sources/folder-listing.js'
-import { cleanPath, listedFolder } from '../sources/listed-folder.js'
+import { cleanPath, folderTraffic, listedFolder } from '../sources/listed-folder.js'
 import type { ByteSource, FolderEntry, FolderSource, TransferStats } from '../sources/source.js'
 import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
 
@@ -34,20 +34,19 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
   const bucket = m[1]!
   const prefix = m[2] ? m[2].replace(/\/*$/, '/') : ''
   const folderUrl = `s3://${bucket}/${prefix}`
-  const listingStats: TransferStats = { requests: 0, bytes: 0 }
-  const opened: HttpSource[] = []
+  const traffic = folderTraffic()
   let access: Promise<{ region: string; endpoint: string | undefined; fetch: typeof fetch }> | undefined
   const connect = () => (access ??= resolveS3Access(bucket, options).then(({ credentials, region, endpoint }) => ({ region, endpoint, fetch: signingFetch(credentials, region, options) })))
   const http = { timeoutMs: options.timeoutMs, retries: options.retries, signal: options.signal, backoffMs: (options as HttpSourceOptions).backoffMs }
 
-  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, endpoint, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, listingStats)))
+  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, endpoint, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, traffic.listing)))
 
   return {
     type: 'folder',
     name: prefix ? prefix.slice(0, -1).split('/').pop()! : bucket,
     url: folderUrl,
     get stats() {
-      return opened.reduce((sum, s) => ({ requests: sum.requests + s.stats.requests, bytes: sum.bytes + s.stats.bytes }), { ...listingStats })
+      return traffic.total()
     },
     list,
     async exists(path) {
@@ -56,9 +55,7 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
     async open(path): Promise<ByteSource> {
       if ((await entry(path))?.kind !== 'file') throw new MissingFileError(cleanPath(path), folderUrl)
       const { region, endpoint, fetch } = await connect()
-      const source = new HttpSource(s3ObjectUrl(bucket, prefix + cleanPath(path), region, endpoint), { ...options, ...http, fetch, headers: undefined })
-      opened.push(source)
-      return source
+      return traffic.track(new HttpSource(s3ObjectUrl(bucket, prefix + cleanPath(path), region, endpoint), { ...options, ...http, fetch, headers: undefined }))
     },
     async close() {
       forget()

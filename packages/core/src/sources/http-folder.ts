@@ -2,7 +2,7 @@ import { InvalidArgumentError, InvalidSourceError, MissingFileError, NetworkErro
 import { fetchWithRetry, readBodyCapped, redact } from './http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from './http-source.js'
 import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, parseFolderListing } from './folder-listing.js'
-import { cleanPath, listedFolder } from './listed-folder.js'
+import { cleanPath, folderTraffic, listedFolder } from './listed-folder.js'
 import { baseName, type ByteSource, type FolderEntry, type FolderSource, type TransferStats } from './source.js'
 
 /** Options of {@link httpFolder}: those of the files' HttpSources, plus the file list when the server gives none. */
@@ -49,17 +49,16 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
   const name = baseName(redact(folderUrl)) || parsed.host
   const maxListing = options.maxListingBytes ?? MAX_LISTING_BYTES
   if (!(Number.isSafeInteger(maxListing) && maxListing > 0)) throw new InvalidArgumentError('maxListingBytes', maxListing, 'a positive whole number of bytes')
-  const listingStats: TransferStats = { requests: 0, bytes: 0 }
-  const opened: HttpSource[] = []
+  const traffic = folderTraffic()
   const given = options.files ? listingFromFiles(options.files) : undefined
-  const { list, entry, forget } = listedFolder((dir) => (given ? Promise.resolve(given.get(dir) ?? []) : fetchListing(folderUrl + encodePath(dir) + (dir ? '/' : ''), options, maxListing, listingStats)))
+  const { list, entry, forget } = listedFolder((dir) => (given ? Promise.resolve(given.get(dir) ?? []) : fetchListing(folderUrl + encodePath(dir) + (dir ? '/' : ''), options, maxListing, traffic.listing)))
 
   return {
     type: 'folder',
     name,
     url: folderUrl,
     get stats() {
-      return opened.reduce((sum, s) => ({ requests: sum.requests + s.stats.requests, bytes: sum.bytes + s.stats.bytes }), { ...listingStats })
+      return traffic.total()
     },
     list,
     async exists(path) {
@@ -78,9 +77,7 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
         throw error
       })
       if (found?.kind !== 'file') throw new MissingFileError(cleanPath(path), redact(folderUrl))
-      const source = new HttpSource(folderUrl + encodePath(cleanPath(path)), options)
-      opened.push(source)
-      return source
+      return traffic.track(new HttpSource(folderUrl + encodePath(cleanPath(path)), options))
     },
     async close() {
       forget()

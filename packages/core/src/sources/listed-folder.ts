@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js'
-import type { FolderEntry } from './source.js'
+import type { FolderEntry, TransferStats } from './source.js'
 
 /** A relative '/'-separated path without '.', '..' or empty segments; '..' is an InvalidArgumentError. */
 export function cleanPath(path: string): string {
@@ -36,5 +36,19 @@ export function listedFolder(listDir: (dir: string) => Promise<FolderEntry[]>): 
       return (await list(slash < 0 ? '' : clean.slice(0, slash))).find((e) => e.name === clean.slice(slash + 1))
     },
     forget: () => listings.clear(),
+  }
+}
+
+/** The traffic of a remote folder: its listing requests (counted into `listing`) plus every file it opened. */
+export function folderTraffic(): { listing: TransferStats; track<T extends { stats: TransferStats }>(source: T): T; total(): TransferStats } {
+  const listing: TransferStats = { requests: 0, bytes: 0 }
+  const opened: { stats: TransferStats }[] = []
+  return {
+    listing,
+    track(source) {
+      opened.push(source)
+      return source
+    },
+    total: () => opened.reduce((sum, s) => ({ requests: sum.requests + s.stats.requests, bytes: sum.bytes + s.stats.bytes }), { ...listing }),
   }
 }
