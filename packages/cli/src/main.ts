@@ -7,6 +7,7 @@ import { iblCommand } from './commands/ibl.js'
 import { inspectCommand } from './commands/inspect.js'
 import { loadCommand } from './commands/load.js'
 import { rasterCommand } from './commands/raster.js'
+import { scanCommand } from './commands/scan.js'
 import type { CliIO } from './io.js'
 
 /**
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   convert: convertCommand,
   ibl: iblCommand,
   dandi: dandiCommand,
+  scan: scanCommand,
 }
 
 /** The help text `spikes --help` prints. */
@@ -35,6 +37,8 @@ export const USAGE = `spikes — look at spike-sorted recordings
   spikes dandi ls <dandiset> [--version V] [--glob G] [--json]     assets of a DANDI dandiset (token: DANDI_API_TOKEN)
   spikes ibl probes --regions MOs,MOp --min-units 10 [--min-fraction F] [--units-table T] [--json]
   spikes formats [--json]                                          installed loaders
+  spikes scan <source>... -o <dir> [--jobs N] [--shard I/N] [--resume]   survey many recordings into Parquet tables
+  spikes scan merge <dir> | spikes scan submit <source>... -o <dir> --slurm|--k8s --shards N [--wait]
 
 Options are the loader's, in lowerCamelCase JSON: --options '{"fsHz": 30000}'.
 Third-party plugins: SPIKES_PLUGINS=@acme/format-x,@lab/format-y spikes inspect file.x
