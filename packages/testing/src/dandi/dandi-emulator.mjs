@@ -1,0 +1,324 @@
+// A DANDI Archive API emulator for tests and benchmarks: paginated asset listings, asset detail and
+// metadata, downloads that redirect to a "blob store" serving HTTP Range, embargoed dandisets that need a
+// token, and injectable faults. Response shapes follow ../shared/realdata/dandi_api (listing rows
+// {asset_id, blob, zarr, path, size, created, modified}; asset metadata documents with contentUrl,
+// contentSize, digest {dandi:sha2-256, dandi:dandi-etag}, encodingFormat, path, identifier).
+//
+// Plain JS on purpose: it runs in a worker thread (see emulator.ts), because a remote HDF5 read blocks the
+// thread that started it until the bytes arrive, and a server on that same thread could never answer.
+import { createHash } from 'node:crypto'
+import { createReadStream, statSync, openSync, readSync, closeSync } from 'node:fs'
+import { createServer } from 'node:http'
+
+/**
+ * config: { dandisets: { [id]: { version?: 'draft', embargoed?: boolean, assets: [{ path, file, wrongDigest?,
+ *   noDigest?, contentUrl?: 'omit', ignoreRange? }], rawResults?: [listing records served verbatim] } },
+ *   rawAssetDocs?: [asset metadata documents served verbatim at /api/assets/{identifier}/], token?: string }
+ * A remote archive rather than loopback: `latencyMs` is added before every response, and `bytesPerSecond` paces
+ * every blob body (each response on its own, as a per-connection link would).
+ * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'any', kind: '429'|'500'|'503'|'drop'|
+ *   'short'|'ignore-range'|'slow', times?: number (default 1), retryAfter?: number (s), afterBytes?: number,
+ *   delayMs?: number }
+ */
+export async function startEmulator(config) {
+  const assets = new Map() // asset_id -> record
+  const blobs = new Map() // blob id -> record
+  const byDandiset = new Map()
+  for (const [dandisetId, d] of Object.entries(config.dandisets ?? {})) {
+    const version = d.version ?? 'draft'
+    const list = []
+    for (const a of d.assets ?? []) {
+      const size = statSync(a.file).size
+      const assetId = a.assetId ?? uuidFrom(`asset:${dandisetId}:${a.path}`)
+      const blob = uuidFrom(`blob:${dandisetId}:${a.path}`)
+      const record = { ...a, dandisetId, version, embargoed: !!d.embargoed, assetId, blob, size, sha256: a.sha256 ?? null, created: '2024-01-02T03:04:05.678901Z', modified: '2024-01-02T03:04:05.678901Z' }
+      assets.set(assetId, record)
+      blobs.set(blob, record)
+      list.push(record)
+    }
+    list.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+    byDandiset.set(dandisetId, { version, embargoed: !!d.embargoed, list, rawResults: d.rawResults ?? null })
+  }
+
+  const rawDocs = new Map((config.rawAssetDocs ?? []).map((doc) => [String(doc.identifier ?? doc.id ?? '').replace(/^dandiasset:/, ''), doc]))
+  let faults = []
+  const log = []
+  let base = ''
+
+  const server = createServer((req, res) => {
+    // CORS as the archive and its S3 bucket answer it, so pages on another origin can read (browser tests).
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, Retry-After, ETag')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Authorization, Content-Type', 'Access-Control-Max-Age': '600' }).end()
+      return
+    }
+    handle(req, res).catch((error) => {
+      try {
+        if (!res.headersSent) json(res, 500, { detail: String(error?.message ?? error) })
+        else res.destroy()
+      } catch {}
+    })
+  })
+  server.keepAliveTimeout = 2000
+
+  function record(req, kind, status, bytes = 0) {
+    log.push({ method: req.method, path: req.url.replace(/\?.*$/, ''), kind, status, range: req.headers.range ?? null, bytes, auth: req.headers.authorization ? 'present' : null })
+  }
+
+  function takeFault(kind) {
+    for (const f of faults) {
+      if ((f.where === kind || f.where === 'any') && (f.times ?? 1) > 0) {
+        if (f.times !== Infinity) f.times = (f.times ?? 1) - 1
+        return f
+      }
+    }
+    return null
+  }
+
+  function authorized(req, rec) {
+    if (!rec.embargoed) return true
+    return req.headers.authorization === `token ${config.token}`
+  }
+
+  async function handle(req, res) {
+    if (config.latencyMs) await new Promise((r) => setTimeout(r, config.latencyMs))
+    const url = new URL(req.url, base)
+    const p = url.pathname
+    let m
+    const kind = /^\/api\/dandisets\/[^/]+\/versions\/[^/]+\/assets\/$/.test(p) ? 'list' : /^\/api\/assets\/[^/]+\/download\/$/.test(p) ? 'download' : p.startsWith('/blobs/') ? 'blob' : 'asset'
+    const fault = takeFault(kind)
+    if (fault && fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000))
+    if (fault && /^\d+$/.test(fault.kind)) {
+      const status = Number(fault.kind)
+      const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}
+      record(req, kind, status)
+      return json(res, status, { detail: `emulated ${status}` }, headers)
+    }
+
+    if ((m = /^\/api\/dandisets\/([^/]+)\/versions\/([^/]+)\/assets\/$/.exec(p))) {
+      const d = byDandiset.get(m[1])
+      if (!d || (m[2] !== d.version && m[2] !== 'draft')) return notFound(req, res, kind)
+      if (d.embargoed && req.headers.authorization !== `token ${config.token}`) return unauthorized(req, res, kind)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const pageSize = Number(url.searchParams.get('page_size') ?? 100)
+      const glob = url.searchParams.get('glob')
+      const prefix = url.searchParams.get('path')
+      const withMetadata = url.searchParams.get('metadata') === 'true'
+      if (!(page >= 1 && pageSize >= 1 && pageSize <= 1000)) {
+        record(req, kind, 400)
+        return json(res, 400, { detail: 'invalid page or page_size' })
+      }
+      if (d.rawResults) {
+        // Records exactly as the real API (or a dump of it) wrote them.
+        const slice = d.rawResults.slice((page - 1) * pageSize, page * pageSize)
+        const u = new URL(url.toString())
+        u.searchParams.set('page', String(page + 1))
+        record(req, kind, 200)
+        return json(res, 200, { count: d.rawResults.length, next: page * pageSize < d.rawResults.length ? u.toString() : null, previous: null, results: slice })
+      }
+      let rows = d.list
+      if (glob) {
+        const re = new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$')
+        rows = rows.filter((r) => re.test(r.path))
+      }
+      if (prefix) rows = rows.filter((r) => r.path.startsWith(prefix))
+      const slice = rows.slice((page - 1) * pageSize, page * pageSize)
+      const pageUrl = (n) => {
+        const u = new URL(url.toString())
+        u.searchParams.set('page', String(n))
+        return u.toString()
+      }
+      const body = {
+        count: rows.length,
+        next: page * pageSize < rows.length ? pageUrl(page + 1) : null,
+        previous: page > 1 ? pageUrl(page - 1) : null,
+        results: await Promise.all(slice.map(async (r) => ({ ...listingRow(r), ...(withMetadata ? { metadata: await metadataOf(r) } : {}) }))),
+      }
+      record(req, kind, 200)
+      return json(res, 200, body)
+    }
+    if ((m = /^\/api\/dandisets\/([^/]+)\/versions\/([^/]+)\/assets\/([^/]+)\/$/.exec(p))) {
+      const rec = assets.get(m[3])
+      if (!rec || rec.dandisetId !== m[1]) return notFound(req, res, kind)
+      if (!authorized(req, rec)) return unauthorized(req, res, kind)
+      record(req, kind, 200)
+      return json(res, 200, { ...listingRow(rec), metadata: await metadataOf(rec) })
+    }
+    if ((m = /^\/api\/assets\/([^/]+)\/$/.exec(p)) && rawDocs.has(m[1])) {
+      record(req, kind, 200)
+      return json(res, 200, rawDocs.get(m[1]))
+    }
+    if ((m = /^\/api\/assets\/([^/]+)\/$/.exec(p))) {
+      const rec = assets.get(m[1])
+      if (!rec) return notFound(req, res, kind)
+      if (!authorized(req, rec)) return unauthorized(req, res, kind)
+      record(req, kind, 200)
+      return json(res, 200, await metadataOf(rec))
+    }
+    if ((m = /^\/api\/assets\/([^/]+)\/download\/$/.exec(p))) {
+      const rec = assets.get(m[1])
+      if (!rec) return notFound(req, res, kind)
+      if (!authorized(req, rec)) return unauthorized(req, res, kind)
+      record(req, kind, 302)
+      res.writeHead(302, { Location: `${base}/blobs/${rec.blob}?X-Amz-Expires=3600&X-Amz-Signature=emulated${rec.blob.slice(0, 8)}`, 'Content-Length': '0' })
+      return res.end()
+    }
+    if ((m = /^\/blobs\/([^/]+)$/.exec(p))) {
+      const rec = blobs.get(m[1])
+      if (!rec) return notFound(req, res, kind)
+      return serveBlob(req, res, rec, fault)
+    }
+    return notFound(req, res, kind)
+  }
+
+  function serveBlob(req, res, rec, fault) {
+    const size = rec.size
+    const ignoreRange = fault?.kind === 'ignore-range' || rec.ignoreRange
+    let start = 0
+    let end = size - 1
+    let status = 200
+    const range = req.headers.range
+    if (range && !ignoreRange) {
+      const r = /^bytes=(\d*)-(\d*)$/.exec(range.trim())
+      if (!r || (r[1] === '' && r[2] === '')) {
+        record(req, 'blob', 416)
+        res.writeHead(416, { 'Content-Range': `bytes */${size}` })
+        return res.end()
+      }
+      if (r[1] === '') {
+        start = Math.max(0, size - Number(r[2]))
+      } else {
+        start = Number(r[1])
+        end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1)
+      }
+      if (start >= size || start > end) {
+        record(req, 'blob', 416)
+        res.writeHead(416, { 'Content-Range': `bytes */${size}` })
+        return res.end()
+      }
+      status = 206
+    }
+    const length = end - start + 1
+    const headers = { 'Content-Type': 'application/x-hdf5', 'Content-Length': String(length), ETag: `"${rec.blob}"` }
+    if (!ignoreRange) headers['Accept-Ranges'] = 'bytes'
+    if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
+    res.writeHead(status, headers)
+    if (req.method === 'HEAD') {
+      record(req, 'blob', status)
+      return res.end()
+    }
+    if (fault && (fault.kind === 'drop' || fault.kind === 'short')) {
+      const cut = Math.max(1, Math.min(length - 1, fault.afterBytes ?? Math.floor(length / 2)))
+      const buf = Buffer.alloc(cut)
+      const fd = openSync(rec.file, 'r')
+      try {
+        readSync(fd, buf, 0, cut, start)
+      } finally {
+        closeSync(fd)
+      }
+      record(req, 'blob', status, cut)
+      res.write(buf, () => {
+        if (fault.kind === 'drop') res.socket?.destroy()
+        else res.socket?.end()
+      })
+      return
+    }
+    let sent = 0
+    const pace = config.bytesPerSecond
+    const began = Date.now()
+    const stream = createReadStream(rec.file, { start, end, highWaterMark: pace ? 64 * 1024 : 1 << 20 })
+    stream.on('data', (chunk) => {
+      sent += chunk.length
+      if (!pace) return
+      res.write(chunk)
+      // Hold the stream until the bytes sent so far would have taken this long at the paced rate.
+      const due = began + (sent / pace) * 1000 - Date.now()
+      stream.pause()
+      setTimeout(() => stream.resume(), Math.max(0, due))
+    })
+    stream.on('end', () => record(req, 'blob', status, sent))
+    stream.on('error', () => res.destroy())
+    res.on('close', () => stream.destroy())
+    if (pace) stream.on('end', () => res.end())
+    else stream.pipe(res)
+  }
+
+  function listingRow(r) {
+    return { asset_id: r.assetId, blob: r.blob, zarr: null, path: r.path, size: r.size, created: r.created, modified: r.modified }
+  }
+
+  async function sha256Of(rec) {
+    if (!rec.sha256) {
+      rec.sha256 = await new Promise((resolve, reject) => {
+        const h = createHash('sha256')
+        createReadStream(rec.file).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex'))).on('error', reject)
+      })
+    }
+    return rec.sha256
+  }
+
+  async function metadataOf(r) {
+    const sha = await sha256Of(r)
+    const digest = r.noDigest ? undefined : { 'dandi:dandi-etag': createHash('md5').update(r.blob).digest('hex') + '-1', 'dandi:sha2-256': r.wrongDigest ? createHash('sha256').update('not the bytes').digest('hex') : sha }
+    const doc = {
+      '@context': 'https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/context.json',
+      schemaKey: 'Asset',
+      schemaVersion: '0.6.4',
+      id: `dandiasset:${r.assetId}`,
+      identifier: r.assetId,
+      access: [{ schemaKey: 'AccessRequirements', status: r.embargoed ? 'dandi:EmbargoedAccess' : 'dandi:OpenAccess' }],
+      path: r.path,
+      contentSize: r.size,
+      encodingFormat: 'application/x-nwb',
+      blobDateModified: '2024-01-01T00:00:00+00:00',
+      dateModified: r.modified,
+      wasAttributedTo: [{ schemaKey: 'Participant', identifier: 'emulated' }],
+    }
+    if (r.contentUrl !== 'omit') doc.contentUrl = [`${base}/api/assets/${r.assetId}/download/`, `${base}/blobs/${r.blob}`]
+    if (digest) doc.digest = digest
+    return doc
+  }
+
+  function json(res, status, body, headers = {}) {
+    const text = JSON.stringify(body)
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers })
+    res.end(text)
+  }
+  function notFound(req, res, kind) {
+    record(req, kind, 404)
+    json(res, 404, { detail: 'Not found.' })
+  }
+  function unauthorized(req, res, kind) {
+    record(req, kind, 401)
+    json(res, 401, { detail: req.headers.authorization ? 'Invalid token.' : 'Authentication credentials were not provided.' })
+  }
+
+  // Digests up front, so no request pays for hashing a large file.
+  await Promise.all([...assets.values()].map((r) => sha256Of(r)))
+  await new Promise((resolve) => server.listen(config.port ?? 0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${server.address().port}`
+  return {
+    baseUrl: base,
+    apiBase: `${base}/api`,
+    assets: [...assets.values()].map((r) => ({ assetId: r.assetId, dandisetId: r.dandisetId, version: r.version, path: r.path, size: r.size, blob: r.blob, file: r.file })),
+    setFaults(rules) {
+      faults = rules.map((r) => ({ ...r, times: r.times === null ? Infinity : r.times }))
+    },
+    log: () => log.slice(),
+    clearLog() {
+      log.length = 0
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections?.()
+      }),
+  }
+}
+
+/** A stable UUID-shaped id from a seed. */
+export function uuidFrom(seed) {
+  const h = createHash('sha1').update(seed).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+}

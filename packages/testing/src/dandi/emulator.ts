@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads'
+
+export interface EmulatorAsset {
+  assetId: string
+  dandisetId: string
+  version: string
+  path: string
+  size: number
+  blob: string
+  file: string
+}
+
+export interface FaultRule {
+  where: 'list' | 'asset' | 'download' | 'blob' | 'any'
+  kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow'
+  /** How many requests it hits (default 1; null = every one). */
+  times?: number | null
+  retryAfter?: number
+  afterBytes?: number
+  delayMs?: number
+}
+
+export interface LogEntry {
+  method: string
+  path: string
+  kind: 'list' | 'asset' | 'download' | 'blob'
+  status: number
+  range: string | null
+  bytes: number
+  auth: 'present' | null
+}
+
+export interface EmulatorConfig {
+  dandisets: Record<string, { version?: string; embargoed?: boolean; rawResults?: unknown[]; assets: { path: string; file: string; wrongDigest?: boolean; noDigest?: boolean; contentUrl?: 'omit'; assetId?: string; ignoreRange?: boolean }[] }>
+  rawAssetDocs?: unknown[]
+  token?: string
+  /** Added before every response (ms). */
+  latencyMs?: number
+  /** Paces every blob response to this many bytes per second. */
+  bytesPerSecond?: number
+}
+
+export interface Emulator {
+  baseUrl: string
+  apiBase: string
+  assets: EmulatorAsset[]
+  asset(path: string): EmulatorAsset
+  setFaults(rules: FaultRule[]): Promise<void>
+  log(): Promise<LogEntry[]>
+  clearLog(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Starts the DANDI emulator in a worker thread (remote HDF5 reads block the calling thread). */
+export async function startDandiEmulator(config: EmulatorConfig): Promise<Emulator> {
+  const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), { workerData: config })
+  let nextId = 1
+  const pending = new Map<number, (value: unknown) => void>()
+  const ready = await new Promise<{ baseUrl: string; apiBase: string; assets: EmulatorAsset[] }>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.on('message', (msg) => {
+      if (msg.type === 'ready') resolve(msg)
+      else if (typeof msg.id === 'number') {
+        pending.get(msg.id)?.(msg.result)
+        pending.delete(msg.id)
+      }
+    })
+  })
+  const call = (type: string, extra: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = nextId++
+      pending.set(id, resolve)
+      worker.postMessage({ type, id, ...extra })
+    })
+  return {
+    ...ready,
+    asset(path) {
+      const a = ready.assets.find((x) => x.path === path)
+      if (!a) throw new Error(`no emulated asset ${path}`)
+      return a
+    },
+    setFaults: async (rules) => {
+      await call('faults', { rules })
+    },
+    log: async () => (await call('log')) as LogEntry[],
+    clearLog: async () => {
+      await call('clear')
+    },
+    close: async () => {
+      await call('close')
+      await worker.terminate()
+    },
+  }
+}
