@@ -63,7 +63,8 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
         }
       } else {
         const why = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`
-        const message = `The worker loading it exited (${why}) before finishing; with a heap limit of ${options.heapMb} MB, it may have run out of memory.`
+        const tail = outcome.stderr.trim().split('\n').slice(-3).join(' | ')
+        const message = `The worker loading it exited (${why}) before finishing; with a heap limit of ${options.heapMb} MB, it may have run out of memory.${tail ? ` Its last words: ${tail}` : ''}`
         onEntry({ recording: errorRow(item.source, 'SPIKES_SCAN_WORKER_EXITED', message, Math.round(performance.now() - started) / 1000, item.format ?? null), units: [] })
         worker = undefined
         stats.restarts++
@@ -75,13 +76,20 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
   return stats
 }
 
-type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number } | { kind: 'exit'; code: number | null; signal: string | null }
+type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number } | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
+
+/** Bytes of a worker's stderr kept (native libraries print diagnostics there; only a crash report needs them). */
+const STDERR_TAIL = 4096
 
 class Worker {
   #nextId = 1
   #pending: ((outcome: Outcome) => void) | undefined
   #item: ScanItem | undefined
+  #stderr = ''
   private constructor(private readonly child: ChildProcess) {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL)
+    })
     child.on('message', (message: FromWorker) => {
       if (message.type === 'result') this.#settle({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss })
       else if (message.type === 'failed' && this.#item) {
@@ -89,12 +97,14 @@ class Worker {
         this.#settle({ kind: 'result', entry, rss: 0, maxRss: 0 })
       }
     })
-    child.on('exit', (code, signal) => this.#settle({ kind: 'exit', code, signal }))
+    child.on('exit', (code, signal) => this.#settle({ kind: 'exit', code, signal, stderr: this.#stderr }))
   }
 
   static async start(options: PoolOptions): Promise<Worker> {
     const execArgv = [`--max-old-space-size=${options.heapMb}`, ...(DEV ? ['--import', DEV_HOOKS.href] : [])]
-    const child = fork(fileURLToPath(WORKER), [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+    const child = fork(fileURLToPath(WORKER), [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
+    // Drained from the start (the Worker keeps its tail): a full pipe would stall the worker.
+    child.stderr?.resume()
     const onAbort = () => child.kill('SIGKILL')
     options.signal?.addEventListener('abort', onAbort, { once: true })
     child.once('exit', () => options.signal?.removeEventListener('abort', onAbort))
