@@ -7,7 +7,7 @@ import { errorRow, summarize, type Transfer } from './summarize.js'
  * Loads one recording and turns it into its ledger entry. Never throws: a failure is an error row with the
  * error's code (SPIKES_INTERNAL for anything that is not a SpikesError) and message.
  */
-export async function loadOne(item: ScanItem, container: DependencyContainer, fetchImpl: typeof fetch, signal?: AbortSignal): Promise<LedgerEntry> {
+export async function loadOne(item: ScanItem, container: DependencyContainer, signal?: AbortSignal): Promise<LedgerEntry> {
   const started = performance.now()
   const seconds = () => Math.round(performance.now() - started) / 1000
   let format: string | null = item.format ?? null
@@ -16,7 +16,6 @@ export async function loadOne(item: ScanItem, container: DependencyContainer, fe
       container,
       format: item.format,
       options: item.options,
-      fetch: fetchImpl,
       signal,
       onSelect: (selection) => (format = selection.loader.id),
     })
@@ -38,23 +37,4 @@ export function transferOf(metadata: Record<string, unknown>): Transfer {
   }
   if (typeof provenance.bytes_fetched === 'number') return { bytes: provenance.bytes_fetched, requests: typeof provenance.requests === 'number' ? provenance.requests : null }
   return { bytes: null, requests: null }
-}
-
-/** A fetch that lets at most `limit` requests run at once (the per-worker cap on concurrent requests). */
-export function limitedFetch(limit: number, inner: typeof fetch = fetch): typeof fetch {
-  let active = 0
-  const waiting: (() => void)[] = []
-  const release = () => {
-    active--
-    waiting.shift()?.()
-  }
-  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
-    active++
-    try {
-      return await inner(input, init)
-    } finally {
-      release()
-    }
-  }) as typeof fetch
 }

@@ -9,11 +9,11 @@ import type { FromWorker, ToWorker } from './worker.js'
 export interface PoolOptions {
   /** Worker processes. */
   readonly jobs: number
-  /** Setup module each worker imports (see loadSetup). */
+  /** Recordings in flight per worker (each in a load thread; each in-place reader has one request batch out at a time). */
+  readonly concurrency: number
+  /** Setup module each load thread imports (see loadSetup). */
   readonly setup?: string
-  /** Concurrent HTTP requests per worker. */
-  readonly maxRequests: number
-  /** V8 heap limit of a worker (--max-old-space-size), MB. */
+  /** V8 heap limit of a worker process (--max-old-space-size), MB. */
   readonly heapMb: number
   /** A worker whose resident memory exceeds this after a recording is replaced by a fresh one, MB. */
   readonly recycleRssMb: number
@@ -31,80 +31,90 @@ const DEV = import.meta.url.endsWith('.ts')
 const WORKER = new URL(DEV ? './worker.ts' : './worker.js', import.meta.url)
 // Running from TypeScript sources (tests, a checkout without a build): workers need the same module hooks.
 const DEV_HOOKS = new URL('../../../tools/ts-run/register.mjs', import.meta.url)
+/** Bytes of a worker's stderr kept (native libraries print diagnostics there; only a crash report needs them). */
+const STDERR_TAIL = 4096
 
 /**
- * Loads items in `jobs` worker processes (child_process.fork), one recording per worker at a time, calling
- * `onEntry` as each finishes (in completion order). A worker that dies mid-recording (out of memory, a crash)
- * turns that recording into an error row (SPIKES_SCAN_WORKER_EXITED) and is replaced.
+ * Loads items in `jobs` worker processes (child_process.fork), up to `concurrency` recordings in flight in
+ * each, calling `onEntry` as each finishes (in completion order). A worker that dies (out of memory, a crash)
+ * turns the recordings it held into error rows (SPIKES_SCAN_WORKER_EXITED) and is replaced.
  */
 export async function runPool(items: readonly ScanItem[], options: PoolOptions, onEntry: (entry: LedgerEntry) => void): Promise<WorkerStats[]> {
   let next = 0
   const take = () => (next < items.length && !options.signal?.aborted ? items[next++] : undefined)
-  const slots = Math.max(1, Math.min(options.jobs, items.length))
+  const slots = Math.max(1, Math.min(options.jobs, Math.ceil(items.length / options.concurrency)))
   return Promise.all(Array.from({ length: slots }, () => runSlot(take, options, onEntry)))
 }
 
 async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, onEntry: (entry: LedgerEntry) => void): Promise<WorkerStats> {
   const stats: WorkerStats = { peakRssBytes: 0, recordings: 0, restarts: 0 }
   let worker: Worker | undefined
-  try {
-    for (let item = take(); item; item = take()) {
-      worker ??= await Worker.start(options)
-      const started = performance.now()
-      const outcome = await worker.load(item)
+  const inFlight = new Set<Promise<void>>()
+  const startOne = (item: ScanItem, w: Worker) => {
+    const started = performance.now()
+    const done = w.load(item).then((outcome) => {
       stats.recordings++
       if (outcome.kind === 'result') {
         stats.peakRssBytes = Math.max(stats.peakRssBytes, outcome.maxRss, outcome.rss)
         onEntry(outcome.entry)
-        if (outcome.rss > options.recycleRssMb * 1024 * 1024) {
-          worker.stop()
-          worker = undefined
-          stats.restarts++
-        }
+        if (outcome.rss > options.recycleRssMb * 1024 * 1024 && worker === w) retire(w)
       } else {
         const why = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`
         const tail = outcome.stderr.trim().split('\n').slice(-3).join(' | ')
         const message = `The worker loading it exited (${why}) before finishing; with a heap limit of ${options.heapMb} MB, it may have run out of memory.${tail ? ` Its last words: ${tail}` : ''}`
         onEntry({ recording: errorRow(item.source, 'SPIKES_SCAN_WORKER_EXITED', message, Math.round(performance.now() - started) / 1000, item.format ?? null), units: [] })
-        worker = undefined
-        stats.restarts++
+        if (worker === w) retire(w)
       }
+    })
+    inFlight.add(done)
+    void done.finally(() => inFlight.delete(done))
+  }
+  const retire = (w: Worker) => {
+    worker = undefined
+    stats.restarts++
+    w.stopWhenIdle()
+  }
+  try {
+    for (let item = take(); item; item = take()) {
+      worker ??= await Worker.start(options)
+      startOne(item, worker)
+      while (inFlight.size >= options.concurrency) await Promise.race(inFlight)
     }
+    await Promise.all(inFlight)
   } finally {
-    worker?.stop()
+    worker?.stopWhenIdle()
   }
   return stats
 }
 
 type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number } | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
 
-/** Bytes of a worker's stderr kept (native libraries print diagnostics there; only a crash report needs them). */
-const STDERR_TAIL = 4096
-
 class Worker {
   #nextId = 1
-  #pending: ((outcome: Outcome) => void) | undefined
-  #item: ScanItem | undefined
+  readonly #pending = new Map<number, (outcome: Outcome) => void>()
   #stderr = ''
+  #stopping = false
   private constructor(private readonly child: ChildProcess) {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL)
     })
     child.on('message', (message: FromWorker) => {
-      if (message.type === 'result') this.#settle({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss })
-      else if (message.type === 'failed' && this.#item) {
-        const entry = { recording: errorRow(this.#item.source, message.code, message.message, 0, this.#item.format ?? null), units: [] }
-        this.#settle({ kind: 'result', entry, rss: 0, maxRss: 0 })
-      }
+      if (message.type !== 'result') return
+      const settle = this.#pending.get(message.id)
+      this.#pending.delete(message.id)
+      settle?.({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss })
+      if (this.#stopping && this.#pending.size === 0) this.#stop()
     })
-    child.on('exit', (code, signal) => this.#settle({ kind: 'exit', code, signal, stderr: this.#stderr }))
+    child.on('exit', (code, signal) => {
+      for (const settle of this.#pending.values()) settle({ kind: 'exit', code, signal, stderr: this.#stderr })
+      this.#pending.clear()
+    })
   }
 
   static async start(options: PoolOptions): Promise<Worker> {
     const execArgv = [`--max-old-space-size=${options.heapMb}`, ...(DEV ? ['--import', DEV_HOOKS.href] : [])]
     const child = fork(fileURLToPath(WORKER), [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
-    // Drained from the start (the Worker keeps its tail): a full pipe would stall the worker.
-    child.stderr?.resume()
+    const worker = new Worker(child)
     const onAbort = () => child.kill('SIGKILL')
     options.signal?.addEventListener('abort', onAbort, { once: true })
     child.once('exit', () => options.signal?.removeEventListener('abort', onAbort))
@@ -113,29 +123,28 @@ class Worker {
         if (message.type === 'ready') resolve()
         else if (message.type === 'failed') reject(new SpikesError(message.code, `A scan worker could not start: ${message.message}`))
       })
-      child.once('exit', (code) => reject(new SpikesError('SPIKES_SCAN_WORKER_EXITED', `A scan worker exited while starting (exit code ${code}).`)))
-      child.send({ type: 'init', setup: options.setup, maxRequests: options.maxRequests } satisfies ToWorker)
+      child.once('exit', (code) => reject(new SpikesError('SPIKES_SCAN_WORKER_EXITED', `A scan worker exited while starting (exit code ${code}). ${worker.#stderr.trim().split('\n').slice(-3).join(' | ')}`)))
+      child.send({ type: 'init', setup: options.setup, concurrency: options.concurrency } satisfies ToWorker)
     })
-    return new Worker(child)
+    return worker
   }
 
   load(item: ScanItem): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
-      this.#pending = resolve
-      this.#item = item
-      this.child.send({ type: 'load', id: this.#nextId++, item } satisfies ToWorker)
+      const id = this.#nextId++
+      this.#pending.set(id, resolve)
+      this.child.send({ type: 'load', id, item } satisfies ToWorker)
     })
   }
 
-  stop(): void {
-    this.child.removeAllListeners('exit')
-    if (this.child.connected) this.child.disconnect()
-    setTimeout(() => this.child.kill('SIGKILL'), 5000).unref()
+  /** Ends the process once the recordings it holds are done (at once when it holds none). */
+  stopWhenIdle(): void {
+    this.#stopping = true
+    if (this.#pending.size === 0) this.#stop()
   }
 
-  #settle(outcome: Outcome): void {
-    const pending = this.#pending
-    this.#pending = undefined
-    pending?.(outcome)
+  #stop(): void {
+    if (this.child.connected) this.child.disconnect()
+    setTimeout(() => this.child.kill('SIGKILL'), 5000).unref()
   }
 }

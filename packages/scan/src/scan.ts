@@ -33,7 +33,10 @@ export interface ScanOptions {
   resume?: boolean
   /** Module exporting scanSetup() that workers import to register loaders (default: every installed @spikes plugin). */
   setup?: string
-  /** Concurrent HTTP requests per worker (default 4). */
+  /**
+   * Recordings in flight per worker (default 2), each in a load thread of its own: the per-worker cap on
+   * concurrent requests, as each in-place reader has one request batch out at a time.
+   */
   maxRequests?: number
   /** Heap limit per worker in MB (default 1024). */
   heapMb?: number
@@ -80,7 +83,7 @@ export interface ScanSummary {
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now()
   const jobs = checkCount(options.jobs ?? availableParallelism(), 'jobs', 256)
-  const maxRequests = checkCount(options.maxRequests ?? 4, 'maxRequests', 64)
+  const maxRequests = checkCount(options.maxRequests ?? 2, 'maxRequests', 64)
   if (typeof options.out !== 'string' || !options.out) throw new InvalidArgumentError('out', options.out, 'an output folder (-o <dir>)')
   const shard = shardFromEnvironment(options.env ?? process.env, options.shard, options.shards) ?? null
   const container = await loadSetup(options.setup)
@@ -105,7 +108,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const ledger = new Ledger(ledgerPath)
   let workers: WorkerStats[]
   try {
-    workers = await runPool(todo, { jobs, setup: options.setup, maxRequests, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
+    workers = await runPool(todo, { jobs, setup: options.setup, concurrency: maxRequests, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
       ledger.append(entry)
       progress.done++
       if (entry.recording.status === 'error') progress.failed++

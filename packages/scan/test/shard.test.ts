@@ -33,7 +33,7 @@ describe('shard assignment', () => {
     const shards = assignShards(items, 3)
     expect(shards.flat().map((i) => i.source).sort()).toEqual(items.map((i) => i.source))
     for (const shard of shards) expect(shard.map((i) => i.source)).toEqual([...shard.map((i) => i.source)].sort())
-    const loads = shards.map((s) => s.reduce((sum, i) => sum + i.size, 0))
+    const loads = shards.map((s) => s.reduce((sum, i) => sum + (i.size ?? 0), 0))
     expect(loads.reduce((a, b) => a + b)).toBe(5500)
     // Largest-first greedy: within one item size of even (5500 / 3).
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(100)
