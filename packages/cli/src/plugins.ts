@@ -1,8 +1,8 @@
 import { container, LoaderRegistry, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
-import { registerRemoteHdf5 } from '@spikes/hdf5'
-import { registerRemote } from '@spikes/remote'
+import { registerRemoteHdf5 } from '@spikes/hdf5/register-remote'
+import { registerRemote } from '@spikes/remote/register'
 import type { CliIO } from './io.js'
 import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
 
