@@ -13,8 +13,9 @@ export const DEFAULT_PLUGINS = [
 
 /**
  * What `scan()` and each worker call to get the container to load with, when no `setup` module is given: local
- * paths, core's own loaders, HDF5 read in place over HTTP, and every installed plugin of {@link DEFAULT_PLUGINS}
- * plus those named in SPIKES_PLUGINS (a plugin that is not installed is left out).
+ * paths, core's own loaders, http(s)/s3 inputs and HDF5 read in place over them (@spikes/remote, @spikes/hdf5),
+ * and every installed plugin of {@link DEFAULT_PLUGINS} plus those named in SPIKES_PLUGINS (a plugin that is not
+ * installed is left out).
  */
 export async function scanSetup(): Promise<DependencyContainer> {
   await import('@spikes/core/node')
@@ -28,13 +29,20 @@ export async function scanSetup(): Promise<DependencyContainer> {
       if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND' || extra.includes(name)) throw error
     }
   }
+  // http(s):// and s3:// inputs, and HDF5 read in place over them, when installed.
+  await optional(() => import('@spikes/remote/register' as string))
+  const hdf5 = await optional(() => import('@spikes/hdf5/register-remote' as string) as Promise<{ registerRemoteHdf5?: (c: DependencyContainer) => void }>)
+  hdf5?.registerRemoteHdf5?.(container)
+  return container
+}
+
+async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
   try {
-    const hdf5 = (await import('@spikes/hdf5' as string)) as { registerRemoteHdf5?: () => void }
-    hdf5.registerRemoteHdf5?.()
+    return await load()
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw error
+    return undefined
   }
-  return container
 }
 
 /** Imports a setup module (a path or package exporting `scanSetup()`), or uses the default one. */
