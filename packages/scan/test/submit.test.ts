@@ -49,6 +49,14 @@ describe('job files', () => {
     expect(statSync(job.arrayScript).mode & 0o111).not.toBe(0)
   })
 
+  it('runs `spikes` from the repository Dockerfile, the command the manifests name', () => {
+    const dockerfile = readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8')
+    expect(dockerfile).toMatch(/^FROM node:20-/m)
+    expect(dockerfile).toContain('ln -s /opt/spikes/packages/cli/bin/spikes.js /usr/local/bin/spikes')
+    expect(dockerfile).toMatch(/npx nx run-many -t build/)
+    expect(dockerfile).toMatch(/^USER node$/m)
+  })
+
   it('refuses a shard count that is not a whole positive number', () => {
     expect(() => writeSlurmJob({ sources: ['x'], out, shards: 0 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: '--shards' }))
     expect(() => writeKubernetesJobs({ sources: ['x'], out, shards: 2.5 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT' }))
