@@ -30,15 +30,17 @@ const mbps = numberArg('--mbps', 40)
 const perWorker = numberArg('--max-requests', 4)
 const channels = 64
 const unitsBytes = spikes * 8 + units * 8 * 2 // spike_times + spike_times_index + id
-const rawSamples = Math.max(0, Math.round((assetMb * 1e6 - unitsBytes) / (channels * 2)))
+// Whole chunks of raw samples (HDF5 allocates every chunk in full), so the asset is the size asked for.
+const rawChunk = 30000
+const rawSamples = Math.max(0, Math.round((assetMb * 1e6 - unitsBytes) / (channels * 2 * rawChunk))) * rawChunk
 
 const dir = tmpPath('spikes-bench-scan')
 mkdirSync(dir, { recursive: true })
 const files = []
 const generating = performance.now()
 for (let i = 0; i < assets; i++) {
-  const file = join(dir, `asset-${assetMb}mb-${units}u-${spikes}s-${i}.nwb`)
-  if (!existsSync(file)) await makeNwb(file, { units, spikes, durationS: Math.max(1, rawSamples / 30000), channels, rawSamples, rate: 30000, rawChunk: 30000, seed: 1000 + i })
+  const file = join(dir, `asset-${rawSamples}x${channels}-${units}u-${spikes}s-${i}.nwb`)
+  if (!existsSync(file)) await makeNwb(file, { units, spikes, durationS: Math.max(1, rawSamples / 30000), channels, rawSamples, rate: 30000, rawChunk, seed: 1000 + i })
   files.push(file)
 }
 console.log(`${assets} assets of ${mb(statSync(files[0]).size)} (units table ${mb(unitsBytes)}) ready in ${((performance.now() - generating) / 1000).toFixed(1)} s`)
