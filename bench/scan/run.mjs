@@ -60,7 +60,8 @@ async function timedScan(label, dandiset, jobs) {
   rmSync(out, { recursive: true, force: true })
   const summary = await scan({ sources: [`dandi://${dandiset}`], out, jobs, maxRequests: perWorker, apiBase: emulator.apiBase })
   const peak = Math.max(...summary.workers.map((w) => w.peakRssBytes))
-  console.log(`${label.padEnd(22)} ${summary.seconds.toFixed(2).padStart(6)} s   ${summary.recordings} assets (${summary.failed} failed)   ${(summary.recordings / summary.seconds).toFixed(2)} assets/s   fetched ${mb(summary.bytes)} (${mb(summary.bytes / summary.recordings)} per asset)   peak RSS per worker ${mb(peak)}`)
+  const cpu = summary.workers.reduce((sum, w) => sum + w.cpuSeconds, 0)
+  console.log(`${label.padEnd(22)} ${summary.seconds.toFixed(2).padStart(6)} s   ${summary.recordings} assets (${summary.failed} failed)   ${(summary.recordings / summary.seconds).toFixed(2)} assets/s   fetched ${mb(summary.bytes)} (${mb(summary.bytes / summary.recordings)} per asset)   peak RSS per worker ${mb(peak)}   worker CPU ${cpu.toFixed(1)} s`)
   if (summary.failed) throw new Error(`${summary.failed} assets failed; see ${out}/recordings.parquet`)
   return { ...summary, peak }
 }

@@ -23,6 +23,8 @@ export interface PoolOptions {
 /** What one worker slot used: its peak resident memory over every process it ran, and how many recordings. */
 export interface WorkerStats {
   peakRssBytes: number
+  /** CPU time (user + system) of the worker's processes, all threads, as last reported. */
+  cpuSeconds: number
   recordings: number
   restarts: number
 }
@@ -47,7 +49,9 @@ export async function runPool(items: readonly ScanItem[], options: PoolOptions, 
 }
 
 async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, onEntry: (entry: LedgerEntry) => void): Promise<WorkerStats> {
-  const stats: WorkerStats = { peakRssBytes: 0, recordings: 0, restarts: 0 }
+  const stats: WorkerStats = { peakRssBytes: 0, cpuSeconds: 0, recordings: 0, restarts: 0 }
+  // Each process reports its own cumulative CPU time; a retired one may still report while its successor runs.
+  const cpuByWorker = new Map<Worker, number>()
   let worker: Worker | undefined
   const inFlight = new Set<Promise<void>>()
   const startOne = (item: ScanItem, w: Worker) => {
@@ -56,6 +60,8 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
       stats.recordings++
       if (outcome.kind === 'result') {
         stats.peakRssBytes = Math.max(stats.peakRssBytes, outcome.maxRss, outcome.rss)
+        cpuByWorker.set(w, Math.max(cpuByWorker.get(w) ?? 0, outcome.cpuSeconds))
+        stats.cpuSeconds = [...cpuByWorker.values()].reduce((sum, seconds) => sum + seconds, 0)
         onEntry(outcome.entry)
         if (outcome.rss > options.recycleRssMb * 1024 * 1024 && worker === w) retire(w)
       } else {
@@ -87,7 +93,7 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
   return stats
 }
 
-type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number } | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
+type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number; cpuSeconds: number } | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
 
 class Worker {
   #nextId = 1
@@ -102,7 +108,7 @@ class Worker {
       if (message.type !== 'result') return
       const settle = this.#pending.get(message.id)
       this.#pending.delete(message.id)
-      settle?.({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss })
+      settle?.({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss, cpuSeconds: message.cpuSeconds })
       if (this.#stopping && this.#pending.size === 0) this.#stop()
     })
     child.on('exit', (code, signal) => {

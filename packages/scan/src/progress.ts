@@ -11,10 +11,11 @@ export function renderProgress(p: ScanProgress, columns = 80): string {
 /** The summary printed at the end of a scan. */
 export function formatSummary(s: ScanSummary): string {
   const peak = Math.max(0, ...s.workers.map((w) => w.peakRssBytes))
+  const cpu = s.workers.reduce((sum, w) => sum + w.cpuSeconds, 0)
   const lines = [
     `scanned ${s.recordings} recording${s.recordings === 1 ? '' : 's'}${s.shard ? ` (shard ${s.shard.index} of ${s.shard.count})` : ''} in ${formatDuration(s.seconds)}: ${s.ok} ok, ${s.failed} failed${s.resumed ? `, ${s.resumed} already done` : ''}`,
     `${s.units} units; ${formatBytes(s.bytes)} read over the network; ${s.skipped.length} file${s.skipped.length === 1 ? '' : 's'} skipped (no loader recognises them)`,
-    `${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}, peak memory ${formatBytes(peak)} per worker`,
+    `${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}, peak memory ${formatBytes(peak)} per worker, ${formatDuration(cpu)} of CPU in all`,
     `tables: ${s.folder}/recordings.parquet, ${s.folder}/units.parquet`,
   ]
   return lines.join('\n') + '\n'

@@ -10,7 +10,7 @@ import { errorRow } from './summarize.js'
 /** Messages from the pool to a worker process. */
 export type ToWorker = { type: 'init'; setup?: string; concurrency: number } | { type: 'load'; id: number; item: ScanItem }
 /** Messages from a worker process to the pool. */
-export type FromWorker = { type: 'ready' } | { type: 'failed'; code: string; message: string } | { type: 'result'; id: number; entry: LedgerEntry; rss: number; maxRss: number }
+export type FromWorker = { type: 'ready' } | { type: 'failed'; code: string; message: string } | { type: 'result'; id: number; entry: LedgerEntry; rss: number; maxRss: number; cpuSeconds: number }
 
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './load-thread.ts' : './load-thread.js', import.meta.url)
 const send = (message: FromWorker) => process.send!(message)
@@ -56,6 +56,12 @@ async function dispatch(): Promise<void> {
   }
 }
 
+/** This process's resident memory now and at its peak (bytes), and the CPU time it used so far (all its threads). */
+function usage(): { rss: number; maxRss: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage()
+  return { rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+}
+
 function startThread(): Promise<Slot> {
   threads++
   const thread = new Worker(THREAD, { execArgv: process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), stderr: false })
@@ -69,7 +75,7 @@ function startThread(): Promise<Slot> {
         const entry = message.type === 'result' ? message.entry : { recording: errorRow(item.source, message.code, message.message, 0, item.format ?? null), units: [] }
         slot.busy = undefined
         idle.push(slot)
-        send({ type: 'result', id, entry, rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 })
+        send({ type: 'result', id, entry, ...usage() })
         void dispatch()
       }
     })
@@ -81,7 +87,7 @@ function startThread(): Promise<Slot> {
       if (slot.busy) {
         const { id, item } = slot.busy
         const message = `The load thread exited (exit code ${code}) before finishing it.`
-        send({ type: 'result', id, entry: { recording: errorRow(item.source, 'SPIKES_SCAN_WORKER_EXITED', message, 0, item.format ?? null), units: [] }, rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 })
+        send({ type: 'result', id, entry: { recording: errorRow(item.source, 'SPIKES_SCAN_WORKER_EXITED', message, 0, item.format ?? null), units: [] }, ...usage() })
         slot.busy = undefined
         void dispatch()
       }
