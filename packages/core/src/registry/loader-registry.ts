@@ -1,9 +1,10 @@
 import { injectAll, injectable } from '../di.js'
-import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError, UnknownFormatError } from '../errors.js'
+import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError } from '../errors.js'
 import type { Source } from '../sources/source.js'
 import { installHint } from './install-hints.js'
 import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './loader.js'
-import { describeProbe, probeSource } from './probe.js'
+import { unknownFormatError } from './detection-help.js'
+import { probeSource } from './probe.js'
 import { SPIKE_LOADER } from './tokens.js'
 
 /** A loader and its answer for one probe. */
@@ -76,7 +77,7 @@ export class LoaderRegistry {
     const probe = await probeSource(source)
     const ranking = await this.rank(probe)
     const best = ranking[0]
-    if (!best || best.match.confidence <= 0) throw new UnknownFormatError(describeProbe(probe), this.loaders.map((l) => l.id))
+    if (!best || best.match.confidence <= 0) throw await unknownFormatError(probe, this)
     const tied = ranking.filter((r) => r.match.confidence === best.match.confidence)
     if (tied.length > 1) throw new AmbiguousFormatError(tied.map((r) => ({ id: r.loader.id, confidence: r.match.confidence, reason: r.match.reason })))
     return { ...best, ranking }
