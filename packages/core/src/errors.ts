@@ -75,14 +75,16 @@ export class DetectionError extends SpikesError {
 
 /**
  * `SPIKES_UNKNOWN_FORMAT`: no registered loader recognised the input (every confidence was 0).
- * `details`: `probeSummary`, `triedLoaders`.
+ * `details`: `probeSummary`, `triedLoaders`, and what detection help found (`found`, `unsupported`). The
+ * tried loaders are left out of the message when it says something more useful (`listTried: false`).
  */
 export class UnknownFormatError extends DetectionError {
   override readonly name = 'UnknownFormatError'
-  constructor(probeSummary: string, triedLoaders: string[], options: { hints?: readonly Hint[]; details?: Details } = {}) {
+  constructor(probeSummary: string, triedLoaders: string[], options: { hints?: readonly Hint[]; details?: Details; listTried?: boolean } = {}) {
+    const tried = options.listTried === false ? '' : ` Tried: ${triedLoaders.length ? triedLoaders.join(', ') : 'no loaders (none registered)'}.`
     super(
       'SPIKES_UNKNOWN_FORMAT',
-      `Could not recognise ${probeSummary}. Tried: ${triedLoaders.length ? triedLoaders.join(', ') : 'no loaders (none registered)'}.`,
+      `Could not recognise ${probeSummary}.${tried}`,
       { probeSummary, triedLoaders, ...options.details },
       { hints: options.hints ?? [FORCE_FORMAT_HINT, INSTALL_PLUGIN_HINT] },
     )

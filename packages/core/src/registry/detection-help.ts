@@ -43,7 +43,7 @@ function folderError(probe: FolderProbe, tried: string[], found: FoundInside[]):
   if (found.length === 1) {
     const [only] = found
     const hints: Hint[] = [{ kind: 'input', input: only.input, why: `instead: it is the one recording in this folder (${only.format})` }]
-    return new UnknownFormatError(`${summary}: it holds a recording but is not one itself`, tried, { hints, details: { found } })
+    return new UnknownFormatError(`${summary}: it holds a recording but is not one itself`, tried, { hints, details: { found }, listTried: false })
   }
   if (found.length > 1) {
     const named = found.slice(0, MAX_NAMED).map((f) => `${f.input} (${f.format})`)
@@ -52,7 +52,7 @@ function folderError(probe: FolderProbe, tried: string[], found: FoundInside[]):
       { kind: 'text', text: 'Load one of them by its path.' },
       { kind: 'command', command: 'scan', args: [folderInput(probe.source)], why: 'to list every recording under this folder', text: '' },
     ]
-    return new UnknownFormatError(`${summary}: it holds ${found.length} recordings, not one: ${named.join(', ')}${more}`, tried, { hints, details: { found } })
+    return new UnknownFormatError(`${summary}: it holds ${found.length} recordings, not one: ${named.join(', ')}${more}`, tried, { hints, details: { found }, listTried: false })
   }
   return new UnknownFormatError(summary, tried)
 }
@@ -68,7 +68,7 @@ function fileError(probe: FileProbe, loaders: readonly SpikeLoader[], tried: str
   const claimed = new Set(loaders.flatMap((l) => l.extensions.map((e) => e.toLowerCase())))
   const unsupported = unsupportedFormat(probe.extension, claimed)
   if (!unsupported) return undefined
-  return new UnknownFormatError(`${summary}: it is ${unsupported.what}`, tried, { hints: [{ kind: 'text', text: unsupported.advice }], details: { unsupported: probe.extension } })
+  return new UnknownFormatError(`${summary}: it is ${unsupported.what}`, tried, { hints: [{ kind: 'text', text: unsupported.advice }], details: { unsupported: probe.extension }, listTried: false })
 }
 
 /** The recordings one level inside `folder`: each subfolder, and each file with a registered loader's extension. */

@@ -1,7 +1,8 @@
 import { injectAll, injectable } from '../di.js'
 import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError } from '../errors.js'
 import type { Source } from '../sources/source.js'
-import { installHint } from './install-hints.js'
+import { didYouMean } from '../loader/did-you-mean.js'
+import { installHint, KNOWN_FORMATS } from './install-hints.js'
 import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './loader.js'
 import { unknownFormatError } from './detection-help.js'
 import { probeSource } from './probe.js'
@@ -42,7 +43,10 @@ export class LoaderRegistry {
   /** The loader with this id; LoaderNotRegisteredError (with an install hint) when there is none. */
   get(id: string): SpikeLoader {
     const loader = this.loaders.find((l) => l.id === id)
-    if (!loader) throw new LoaderNotRegisteredError(id, installHint(id), this.loaders.map((l) => l.id))
+    if (!loader) {
+      const ids = this.loaders.map((l) => l.id)
+      throw new LoaderNotRegisteredError(id, KNOWN_FORMATS[id] ? installHint(id) : '', ids, didYouMean(id, ids))
+    }
     return loader
   }
 

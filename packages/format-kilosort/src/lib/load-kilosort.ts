@@ -24,7 +24,9 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
     context.warn('SPIKES_WARN_SAMPLE_RATE_MISMATCH', `fsHz = ${opts.fsHz} differs from params.py's sample_rate = ${paramsRate}; using fsHz.`, { fsHz: opts.fsHz, sampleRate: paramsRate })
   }
   if (opts.timeUnit === 'samples' && fsHz === undefined) {
-    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : 'the folder has no params.py'}`)
+    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : 'the folder has no params.py'}`, {
+      hints: [{ kind: 'option', option: 'fsHz', example: 30000, why: "with the recording's sampling rate in Hz (30000 is an example)" }],
+    })
   }
 
   if (!(await folder.exists(opts.spikeTimesFile))) {

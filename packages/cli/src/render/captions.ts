@@ -1,0 +1,25 @@
+import type { SpikeData } from '@spikes/core'
+import type { RasterLayout, RasterOptions } from './layout.js'
+import { formatNumber } from './ticks.js'
+
+/** What the figure's title names: the input and, when known, the format it was read as. */
+export interface RasterTitle {
+  input: string
+  format?: string
+}
+
+/** The texts around a raster, shared by the SVG and PNG renderers. */
+export function rasterCaptions(sd: SpikeData, L: RasterLayout, title: RasterTitle, options: RasterOptions) {
+  const whole = L.window.startMs === sd.startTimeMs && L.window.endMs === sd.startTimeMs + sd.lengthMs
+  const scale = L.timeUnit === 'ms' ? 1 : 1000
+  const range = (a: number, b: number) => `${formatNumber(a / scale)}–${formatNumber(b / scale)} ${L.timeUnit}`
+  const spikes = whole ? `${sd.totalSpikes.toLocaleString('en-US')} spikes` : `${L.spikesInWindow.toLocaleString('en-US')} of ${sd.totalSpikes.toLocaleString('en-US')} spikes`
+  const window = whole ? range(L.window.startMs, L.window.endMs) : `${range(L.window.startMs, L.window.endMs)} of ${range(sd.startTimeMs, sd.startTimeMs + sd.lengthMs)}`
+  return {
+    title: title.format ? `${title.input} — ${title.format}` : title.input,
+    subtitle: `${sd.N.toLocaleString('en-US')} units · ${spikes} · ${window} · units by ${options.order ?? 'id'}`,
+    rateCaption: `mean rate per unit, bin ${formatNumber(L.binMs)} ms`,
+    timeAxis: `time (${L.timeUnit})`,
+    unitAxis: 'unit id',
+  }
+}
