@@ -1,6 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
-import { formatDuration, formatSeconds } from './render/ticks.js'
+import { formatDuration, formatSeconds } from '@spikes/core'
 import { warningLines } from './warnings-display.js'
 
 /** What `spikes inspect` reports about a loaded input; `--json` prints it as is. */

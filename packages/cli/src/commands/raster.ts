@@ -8,7 +8,7 @@ import { examples } from '../program.js'
 import type { RasterOptions } from '../render/layout.js'
 import { rasterPng } from '../render/raster-png.js'
 import { rasterSvg } from '../render/raster-svg.js'
-import { formatNumber } from '../render/ticks.js'
+import { formatNumber } from '@spikes/core'
 
 interface RasterFlags extends LoadFlags {
   output: string

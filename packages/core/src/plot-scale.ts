@@ -1,3 +1,5 @@
+// Axis and label arithmetic shared by the figures of the CLI and of browser pages.
+
 /** 1, 2 or 5 times a power of ten, at least `raw`. */
 export function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1
