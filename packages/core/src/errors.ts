@@ -136,7 +136,8 @@ export class LoaderNotRegisteredError extends SpikesError {
 export class SelectionRequiredError extends SpikesError {
   override readonly name = 'SelectionRequiredError'
   constructor(option: string, available: string[], what: string) {
-    super('SPIKES_SELECTION_REQUIRED', `${what} Choose one with the '${option}' option. Available: ${available.join(', ') || 'none'}.`, { option, available })
+    const hints: Hint[] = available.length ? [{ kind: 'option', option, example: available[0], why: 'to choose one' }] : []
+    super('SPIKES_SELECTION_REQUIRED', `${what} Available: ${available.join(', ') || 'none'}.`, { option, available }, { hints })
   }
 }
 

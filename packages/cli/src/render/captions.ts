@@ -11,8 +11,11 @@ export interface RasterTitle {
 /** The texts around a raster, shared by the SVG and PNG renderers. */
 export function rasterCaptions(sd: SpikeData, L: RasterLayout, title: RasterTitle, options: RasterOptions) {
   const whole = L.window.startMs === sd.startTimeMs && L.window.endMs === sd.startTimeMs + sd.lengthMs
-  const scale = L.timeUnit === 'ms' ? 1 : 1000
-  const range = (a: number, b: number) => `${formatNumber(a / scale)}–${formatNumber(b / scale)} ${L.timeUnit}`
+  const range = (a: number, b: number) => {
+    const unit = b - a < 2000 ? 'ms' : 's'
+    const scale = unit === 'ms' ? 1 : 1000
+    return `${formatNumber(a / scale)}–${formatNumber(b / scale)} ${unit}`
+  }
   const spikes = whole ? `${sd.totalSpikes.toLocaleString('en-US')} spikes` : `${L.spikesInWindow.toLocaleString('en-US')} of ${sd.totalSpikes.toLocaleString('en-US')} spikes`
   const window = whole ? range(L.window.startMs, L.window.endMs) : `${range(L.window.startMs, L.window.endMs)} of ${range(sd.startTimeMs, sd.startTimeMs + sd.lengthMs)}`
   return {

@@ -26,7 +26,7 @@ export function rasterSvg(sd: SpikeData, title: RasterTitle | string, options: R
     parts.push(`<text x="${t.x.toFixed(1)}" y="${p.y + p.h + 18}" text-anchor="middle">${t.label}</text>`)
   }
   parts.push(`<text x="${p.x + p.w / 2}" y="${p.y + p.h + 38}" text-anchor="middle">${text.timeAxis}</text>`)
-  for (const u of L.unitTicks) parts.push(`<text x="${p.x - 6}" y="${(u.y + 4).toFixed(1)}" text-anchor="end" fill="#333" font-size="${L.rowHeight >= 10 ? 11 : 10}">${escape(u.label)}</text>`)
+  for (const u of L.unitTicks) parts.push(`<text x="${p.x - 6}" y="${(u.y + 4).toFixed(1)}" text-anchor="end" fill="#333" font-size="${L.rowHeight >= 10 ? 11 : 10}" class="unit-id">${escape(u.label)}</text>`)
   parts.push(`<text transform="translate(14 ${p.y + p.h / 2}) rotate(-90)" text-anchor="middle">${escape(text.unitAxis)}</text>`)
   parts.push('</svg>')
   return parts.join('\n') + '\n'
