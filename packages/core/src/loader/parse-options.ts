@@ -1,4 +1,4 @@
-import { safeParse, type ErrorMessage, type InferOutput, type ObjectEntries, type ObjectIssue, type ObjectSchema } from 'valibot'
+import { getMetadata, safeParse, type ErrorMessage, type InferOutput, type ObjectEntries, type ObjectIssue, type ObjectSchema } from 'valibot'
 import { InvalidArgumentError } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
 import { camelCaseOption } from './option-names.js'
@@ -21,7 +21,7 @@ export class UnknownOptionError extends InvalidArgumentError {
 /**
  * Checks loader options against the loader's schema and returns them typed, defaults filled in.
  * SpikeLab's snake_case names are accepted as aliases (`fs_Hz` for `fsHz`); a top-level `null` means
- * "not given", as `None` does in SpikeLab; an unknown name is an UnknownOptionError with the closest
+ * "not given", as `None` does in SpikeLab (unless the option's schema accepts null); an unknown name is an UnknownOptionError with the closest
  * known name; a wrong value an InvalidArgumentError naming the option and what it takes.
  */
 export function parseOptions<S extends OptionsSchema>(formatId: string, schema: S, input: unknown): InferOutput<S> {
@@ -35,7 +35,8 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
     if (!Object.hasOwn(schema.entries, name)) throw new UnknownOptionError(formatId, key, value, known, didYouMean(key, known))
     if (Object.hasOwn(spelled, name)) throw new InvalidArgumentError(key, value, `'${name}' given once (it was also given as '${spelled[name]}')`)
     spelled[name] = key
-    if (value !== null) named[name] = value
+    // null is 'not given' (SpikeLab's None), unless the option gives null a meaning of its own (filter: null).
+    if (value !== null || safeParse(schema.entries[name]!, null).success) named[name] = value
   }
   const result = safeParse(schema, named)
   if (result.success) return result.output
@@ -49,7 +50,14 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
     throw new InvalidArgumentError(argument, undefined, `${missing.success ? 'a value' : expectedOf(missing.issues[0])} (required)`)
   }
   const received = path.length ? issue.input : given
-  throw new InvalidArgumentError(argument, received, expectedOf(issue))
+  throw new InvalidArgumentError(argument, isSecret(schema.entries[top]) ? '<redacted>' : received, expectedOf(issue))
+}
+
+/** Options declared with secretOption (tokens, keys): their values never appear in an error. */
+function isSecret(entry: unknown): boolean {
+  let inner = entry as { wrapped?: unknown } | undefined
+  while (inner?.wrapped) inner = inner.wrapped as { wrapped?: unknown }
+  return inner !== undefined && (getMetadata(inner as never) as { secret?: boolean }).secret === true
 }
 
 /** A schema's own message is the "expected" phrase ('a sampling rate in Hz'); valibot's defaults say "Invalid ...". */
