@@ -41,7 +41,11 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
   const result = safeParse(schema, named)
   if (result.success) return result.output
   const issue = result.issues[0]
-  const path = (issue.path ?? []).map((step) => String(step.key))
+  // An array's element is reported as the array: 'clusterIds', not 'clusterIds.3'.
+  const steps = issue.path ?? []
+  const arrayAt = steps.findIndex((step) => step.type === 'array')
+  const kept = arrayAt < 0 ? steps : steps.slice(0, arrayAt)
+  const path = kept.map((step) => String(step.key))
   const top = path[0] ?? 'options'
   const argument = [spelled[top] ?? top, ...path.slice(1)].join('.')
   if (issue.type === 'object' && path.length === 1 && !Object.hasOwn(named, top)) {
@@ -49,7 +53,7 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
     const missing = safeParse(schema.entries[top]!, undefined)
     throw new InvalidArgumentError(argument, undefined, `${missing.success ? 'a value' : expectedOf(missing.issues[0])} (required)`)
   }
-  const received = path.length ? issue.input : given
+  const received = arrayAt >= 0 ? steps[arrayAt]!.input : path.length ? issue.input : given
   throw new InvalidArgumentError(argument, isSecret(schema.entries[top]) ? '<redacted>' : received, expectedOf(issue))
 }
 
