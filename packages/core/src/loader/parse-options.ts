@@ -40,9 +40,8 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
   }
   const result = safeParse(schema, named)
   if (result.success) return result.output
-  const issue = result.issues[0]
+  const { issue, steps } = closestIssue(result.issues[0] as unknown as Issue)
   // An array's element is reported as the array: 'clusterIds', not 'clusterIds.3'.
-  const steps = issue.path ?? []
   const arrayAt = steps.findIndex((step) => step.type === 'array')
   const kept = arrayAt < 0 ? steps : steps.slice(0, arrayAt)
   const path = kept.map((step) => String(step.key))
@@ -55,6 +54,25 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
   }
   const received = arrayAt >= 0 ? steps[arrayAt]!.input : path.length ? issue.input : given
   throw new InvalidArgumentError(argument, isSecret(schema.entries[top]) ? '<redacted>' : received, expectedOf(issue))
+}
+
+type Issue = { type: string; message: string; expected: string | null; input: unknown; path?: readonly { type: string; key: unknown; input: unknown }[]; issues?: readonly Issue[] }
+
+/**
+ * Where a union failed, the alternative the value came closest to (its issue lies deepest) says more
+ * than "a path or an object": curation.skipMerge rather than curation. Union sub-issue paths are
+ * relative to the union, so they are joined to its own.
+ */
+function closestIssue(first: Issue): { issue: Issue; steps: NonNullable<Issue['path']> } {
+  let issue = first
+  let steps = issue.path ?? []
+  while (issue.type === 'union' && issue.issues?.length) {
+    const deepest = issue.issues.reduce((a, b) => ((b.path?.length ?? 0) > (a.path?.length ?? 0) ? b : a))
+    if (!deepest.path?.length) break
+    steps = [...steps, ...deepest.path]
+    issue = deepest
+  }
+  return { issue, steps }
 }
 
 /** Options declared with secretOption (tokens, keys): their values never appear in an error. */

@@ -1,15 +1,17 @@
-import { boolean, description, finite, gtValue, minValue, nullable, number, optional, picklist, pipe, safeInteger, strictObject, union } from 'valibot'
+import { boolean, check, description, looseObject, finite, gtValue, minValue, nullable, number, optional, picklist, pipe, safeInteger, union } from 'valibot'
 import { positiveOption } from '../loader/option-kinds.js'
 import { THRESHOLD_DIRECTIONS } from './from-thresholding.js'
 
 const FILTER = 'true, false, or { lowcut?, highcut?, order? } in Hz'
+const FILTER_KEYS = ['lowcut', 'highcut', 'order']
 const CUTOFF = 'a positive, finite frequency in Hz, or null'
 const cutoff = optional(nullable(pipe(number(CUTOFF), finite(CUTOFF), gtValue(0, CUTOFF))))
 
 /** SpikeLab's butter_filter arguments as a schema (the cutoffs against the rate are checked by designButterFilter). */
-export const butterFilterSchema = strictObject(
-  { lowcut: cutoff, highcut: cutoff, order: optional(pipe(number('a non-negative integer filter order'), safeInteger('a non-negative integer filter order'), minValue(0, 'a non-negative integer filter order'))) },
-  'only the keys lowcut, highcut and order',
+export const butterFilterSchema = pipe(
+  looseObject({ lowcut: cutoff, highcut: cutoff, order: optional(pipe(number('a non-negative integer filter order'), safeInteger('a non-negative integer filter order'), minValue(0, 'a non-negative integer filter order'))) }),
+  // An unknown key is an error of the filter as a whole (SpikeLab's butter_filter takes these three only).
+  check((filter) => Object.keys(filter).every((key) => FILTER_KEYS.includes(key)), 'only the keys lowcut, highcut and order'),
 )
 
 /**

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvalidDataError, SpikeData, type LoadContext } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
-import { idKey, type CheckedSpikeinterfaceOptions, type UnitId } from './check-options.js'
+import type { CheckedSpikeinterfaceOptions } from '../../options.js'
+import { idKey, type UnitId } from './unit-id.js'
 import { UnknownUnitIdsError } from './errors.js'
 import type { GroupedSorting } from './grouped.js'
 import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '@spikes/core/spikeinterface'
