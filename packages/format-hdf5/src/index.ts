@@ -3,4 +3,4 @@ export { hdf5ThresholdLoader, HDF5_THRESHOLD_LOADER_VERSION } from './hdf5-thres
 export { registerHdf5 } from './register-hdf5.js'
 export { hdf5Options, resolveHdf5Options, type Hdf5Options, type Layout } from './options.js'
 export { hdf5ThresholdOptions, resolveHdf5ThresholdOptions, type Hdf5ThresholdOptions } from './threshold-options.js'
-export type { ButterFilterOptions, ThresholdDirection } from '@spikes/core/threshold'
+export type { ButterFilterOptions, ThresholdDirection } from '@spikes/dsp'

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { rateHzOption, textOption } from '@spikes/core/loader-utils'
-import { resolveThresholdingOptions, thresholdOptionEntries, type ThresholdingOptions } from '@spikes/core/threshold'
+import { resolveThresholdingOptions, thresholdOptionEntries, type ThresholdingOptions } from '@spikes/dsp'
 import { object, type InferInput, type InferOutput } from 'valibot'
 
 /** SpikeLab's load_spikedata_from_hdf5_raw_thresholded keyword arguments, in lowerCamelCase, as a schema. */

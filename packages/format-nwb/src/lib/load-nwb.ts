@@ -24,7 +24,7 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 
 /** Reads an NWB 2.x file (the loader template has checked the source kind and the options). */
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
-  return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal })
+  return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
 }
 
 function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): SpikeData {

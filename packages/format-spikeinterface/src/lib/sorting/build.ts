@@ -4,7 +4,7 @@ import type { CheckedSpikeinterfaceOptions } from '../../options.js'
 import { idKey, type UnitId } from './unit-id.js'
 import { UnknownUnitIdsError } from './errors.js'
 import type { GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '@spikes/core/spikeinterface'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '../../adapters/index.js'
 
 /** Checks the segment option against the sorting's segment count; warns when several exist and none was chosen. */
 export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: number, what: string, context: LoadContext): void {

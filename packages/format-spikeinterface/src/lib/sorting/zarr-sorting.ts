@@ -4,7 +4,7 @@ import { checkSegment } from './build.js'
 import type { CheckedSpikeinterfaceOptions } from '../../options.js'
 import type { UnitId } from './unit-id.js'
 import { allocateGroups, sortUnsortedUnits, type GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '@spikes/core/spikeinterface'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../../adapters/index.js'
 import { badSample } from './spike-vector.js'
 
 const MAX_SMALL_BYTES = 64 * 1024 * 1024
