@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidDataError, UnsupportedError, throwIfAborted, type FolderSource, type LoadContext, type NumericArray, type SpikeData } from '@spikes/core'
 import { openZarr } from '@spikes/zarr'
 import { checkMemory, thresholdRecording } from './load-recording.js'
-import type { CheckedSpikeinterfaceRecordingOptions } from './recording-options.js'
+import type { CheckedSpikeinterfaceRecordingOptions } from '../../recording-options.js'
 
 /** Samples read (and transposed) per window: at least this many bytes, a whole number of chunks. */
 const WINDOW_BYTES = 4 * 1024 * 1024

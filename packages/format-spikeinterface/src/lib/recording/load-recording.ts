@@ -1,9 +1,9 @@
 import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
-import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '../adapters/index.js'
+import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '../../adapters/index.js'
 import { parseBinaryJson, type BinaryDescription } from './binary-json.js'
-import { readFolderJson } from './json-file.js'
+import { readFolderJson } from '../json-file.js'
 import { readTraces } from './read-traces.js'
-import type { CheckedSpikeinterfaceRecordingOptions } from './recording-options.js'
+import type { CheckedSpikeinterfaceRecordingOptions } from '../../recording-options.js'
 
 /**
  * Loads a BinaryFolderRecording and detects spikes by thresholding (SpikeLab's

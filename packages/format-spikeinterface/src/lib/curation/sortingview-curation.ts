@@ -1,6 +1,6 @@
 import { InvalidDataError } from '@spikes/core'
-import { idKey, type UnitId } from './check-options.js'
-import { keepAndMerge, type GroupedSorting } from './grouped.js'
+import { idKey, type UnitId } from '../sorting/unit-id.js'
+import { keepAndMerge, type GroupedSorting } from '../sorting/grouped.js'
 
 /** A SortingView curation (format v0): labels per unit id (string keys) and groups of units to merge. */
 export interface SortingViewCuration {

@@ -1,4 +1,4 @@
-import type { UnitId } from './check-options.js'
+import type { UnitId } from './unit-id.js'
 
 /**
  * A sorting's chosen segment, grouped by unit, still in samples: unit k's spikes are

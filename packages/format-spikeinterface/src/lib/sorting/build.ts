@@ -1,9 +1,10 @@
 import { InvalidArgumentError, InvalidDataError, SpikeData, type LoadContext } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
-import { idKey, type CheckedSpikeinterfaceOptions, type UnitId } from './check-options.js'
+import type { CheckedSpikeinterfaceOptions } from '../../options.js'
+import { idKey, type UnitId } from './unit-id.js'
 import { UnknownUnitIdsError } from './errors.js'
 import type { GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '../adapters/index.js'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '../../adapters/index.js'
 
 /** Checks the segment option against the sorting's segment count; warns when several exist and none was chosen. */
 export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: number, what: string, context: LoadContext): void {

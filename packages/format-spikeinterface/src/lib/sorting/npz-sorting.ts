@@ -1,6 +1,6 @@
 import { InvalidDataError, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
 import { openNpz, vectorLength, type NpyArray, type NpzFile } from '@spikes/numpy'
-import type { UnitId } from './check-options.js'
+import type { UnitId } from './unit-id.js'
 import { allocateGroups, sortUnsortedUnits } from './grouped.js'
 import { badSample } from './spike-vector.js'
 

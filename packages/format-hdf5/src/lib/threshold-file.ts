@@ -1,8 +1,8 @@
 import { InvalidDataError, throwIfAborted, type LoadContext, type NumericArray, type SpikeData } from '@spikes/core'
 import type { Hdf5File } from '@spikes/hdf5'
 import { fromThresholding } from '@spikes/dsp'
-import { readTimeAttr } from './file-attrs.js'
-import type { ResolvedHdf5Threshold } from './options.js'
+import { readFileTimeAttrs } from './file-attrs.js'
+import type { ResolvedHdf5Threshold } from '../threshold-options.js'
 
 /** Reads the traces and the file's length_ms / start_time attributes, then thresholds them. */
 export function thresholdFile(file: Hdf5File, o: ResolvedHdf5Threshold, context: LoadContext): SpikeData {
@@ -16,8 +16,7 @@ export function thresholdFile(file: Hdf5File, o: ResolvedHdf5Threshold, context:
   }
   const [channels, samples] = ds.shape
   // SpikeLab honours the same file attributes as its generic HDF5 loader.
-  const lengthMs = readTimeAttr(file, 'length_ms')
-  const startTimeMs = readTimeAttr(file, 'start_time')
+  const { lengthMs, startTimeMs } = readFileTimeAttrs(file)
 
   // The stored type is kept (int16 traces stay a quarter of the float64 size, and with filter: false
   // rawData keeps the dtype); 64-bit integers are read as float64.

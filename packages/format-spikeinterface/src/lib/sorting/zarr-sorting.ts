@@ -1,9 +1,10 @@
 import { InvalidDataError, isSpikesError, throwIfAborted, type FolderSource, type LoadContext } from '@spikes/core'
 import { openZarr, type ZarrGroup } from '@spikes/zarr'
 import { checkSegment } from './build.js'
-import type { CheckedSpikeinterfaceOptions, UnitId } from './check-options.js'
+import type { CheckedSpikeinterfaceOptions } from '../../options.js'
+import type { UnitId } from './unit-id.js'
 import { allocateGroups, sortUnsortedUnits, type GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../adapters/index.js'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../../adapters/index.js'
 import { badSample } from './spike-vector.js'
 
 const MAX_SMALL_BYTES = 64 * 1024 * 1024

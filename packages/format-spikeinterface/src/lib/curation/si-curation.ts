@@ -1,6 +1,6 @@
 import { InvalidDataError, UnsupportedError } from '@spikes/core'
-import { idKey, type UnitId } from './check-options.js'
-import { keepAndMerge, type GroupedSorting } from './grouped.js'
+import { idKey, type UnitId } from '../sorting/unit-id.js'
+import { keepAndMerge, type GroupedSorting } from '../sorting/grouped.js'
 
 /** A label definition of SpikeInterface's curation format: `{ "<name>": { "label_options": [...], "exclusive": bool } }`. */
 export interface LabelDefinition {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import type { UnitId } from './check-options.js'
+import type { UnitId } from './unit-id.js'
 
 /** `unitIds` names units the sorting does not have. Code SPIKES_INVALID_ARGUMENT; fields `missing` and `available`. */
 export class UnknownUnitIdsError extends InvalidArgumentError {

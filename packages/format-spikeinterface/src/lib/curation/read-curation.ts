@@ -1,6 +1,6 @@
 import { InvalidArgumentError, MissingFileError, type ByteSource, type FolderSource } from '@spikes/core'
 import { nodeImport } from '@spikes/core/loader-utils'
-import { readJsonSource } from './json-file.js'
+import { readJsonSource } from '../json-file.js'
 
 /** True for a POSIX or Windows absolute path. */
 export function isAbsolutePath(path: string): boolean {
