@@ -8,6 +8,12 @@ export function renderProgress(p: ScanProgress, columns = 80): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}`.slice(0, Math.max(1, columns - 1))
 }
 
+/** One plain progress line for a log (no bar): done/total with percent, failures, bytes, elapsed time, ETA. */
+export function progressLine(p: ScanProgress): string {
+  const percent = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100
+  return `${p.done}/${p.total} recordings (${percent}%), ${p.failed} failed, ${formatBytes(p.bytes)} read, ${formatDuration(p.elapsedSeconds)} elapsed, ETA ${p.etaSeconds === null ? '?' : formatDuration(p.etaSeconds)}`
+}
+
 /** The summary printed at the end of a scan. */
 export function formatSummary(s: ScanSummary): string {
   const peak = Math.max(0, ...s.workers.map((w) => w.peakRssBytes))
