@@ -29,6 +29,8 @@ export function buildProgram(context: CliContext, builders: readonly CommandBuil
     .helpCommand('help [command]', 'show help for a command')
     .exitOverride()
     .showSuggestionAfterError(true)
+    // A command's flags belong to it, not to its subcommands: `spikes scan -o d` and `spikes scan submit -o d`.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} })
     .addHelpText(
       'after',

@@ -1,6 +1,7 @@
-import { isSpikesError, loadSpikeData, type DependencyContainer } from '@spikes/core'
+import { isSpikesError, loadSpikeData, LoaderRegistry, resolveSource, type DependencyContainer, type Source } from '@spikes/core'
 import type { ScanItem } from './items.js'
 import type { LedgerEntry } from './ledger.js'
+import { optionsFor } from './load-options.js'
 import { errorRow, summarize, type Transfer } from './summarize.js'
 
 /**
@@ -11,11 +12,20 @@ export async function loadOne(item: ScanItem, container: DependencyContainer, si
   const started = performance.now()
   const seconds = () => Math.round(performance.now() - started) / 1000
   let format: string | null = item.format ?? null
+  let source: Source | undefined
   try {
-    const data = await loadSpikeData(item.source, {
+    let options = item.options
+    if (options && !item.format) {
+      // Options given for the whole survey: this recording gets those of the loader that reads it.
+      source = await resolveSource(item.source, container, undefined, signal)
+      const { loader } = await container.resolve(LoaderRegistry).select(source)
+      format = loader.id
+      options = optionsFor(loader, options)
+    }
+    const data = await loadSpikeData(source ?? item.source, {
       container,
-      format: item.format,
-      options: item.options,
+      format: format ?? undefined,
+      options,
       signal,
       onSelect: (selection) => (format = selection.loader.id),
     })
@@ -24,6 +34,8 @@ export async function loadOne(item: ScanItem, container: DependencyContainer, si
     const code = isSpikesError(error) ? error.code : 'SPIKES_INTERNAL'
     const message = error instanceof Error ? error.message : String(error)
     return { recording: errorRow(item.source, code, message, seconds(), format), units: [] }
+  } finally {
+    if (source && source.type !== 'remote') await source.close().catch(() => {})
   }
 }
 

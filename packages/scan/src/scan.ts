@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
-import { InvalidArgumentError } from '@spikes/core'
+import { InvalidArgumentError, LoaderRegistry } from '@spikes/core'
 import type { ScanItem } from './items.js'
 import { LEDGER_FILE, Ledger, latestBySource, readLedgerLines, type LedgerLine } from './ledger.js'
+import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
 import { RECORDINGS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
@@ -87,6 +88,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   if (typeof options.out !== 'string' || !options.out) throw new InvalidArgumentError('out', options.out, 'an output folder (-o <dir>)')
   const shard = shardFromEnvironment(options.env ?? process.env, options.shard, options.shards) ?? null
   const container = await loadSetup(options.setup)
+  if (options.options && !options.format) checkOptionsKnown(container.resolve(LoaderRegistry), options.options)
   const expansion = await expandSources(options.sources, { container, format: options.format, options: options.options, glob: options.glob, apiBase: options.apiBase, env: options.env, signal: options.signal })
   const items = shard ? assignShards(expansion.items, shard.count)[shard.index] : expansion.items
   const folder = shard ? join(resolve(options.out), 'shards', shardFolderName(shard)) : resolve(options.out)

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { InvalidArgumentError } from '@spikes/core'
@@ -44,6 +44,8 @@ export function writeSlurmJob(options: SubmitOptions): SlurmJob {
   const logDir = join(dir, 'logs')
   const statusDir = join(dir, 'status')
   mkdirSync(logDir, { recursive: true })
+  // A re-submission into the same folder must not read the exit codes of the previous one.
+  rmSync(statusDir, { recursive: true, force: true })
   mkdirSync(statusDir, { recursive: true })
   const spikes = options.command ?? thisProgram()
   const header = (name: string, extra: string[]) => ['#!/bin/bash', `#SBATCH --job-name=${name}`, ...extra, `#SBATCH --chdir=${process.cwd()}`, '']

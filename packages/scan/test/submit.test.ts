@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -47,6 +47,14 @@ describe('job files', () => {
     expect(merge).toContain(`/usr/bin/node /opt/spikes/bin/spikes.js scan merge ${out}\n`)
     expect(merge).not.toContain('--array')
     expect(statSync(job.arrayScript).mode & 0o111).not.toBe(0)
+  })
+
+  it('clears the exit codes of an earlier submission into the same folder', () => {
+    const first = writeSlurmJob({ sources: ['/data/lab'], out, shards: 2 })
+    writeFileSync(join(first.statusDir, 'task-0.exit'), '0\n')
+    const again = writeSlurmJob({ sources: ['/data/lab'], out, shards: 2 })
+    expect(again.statusDir).toBe(first.statusDir)
+    expect(existsSync(join(again.statusDir, 'task-0.exit'))).toBe(false)
   })
 
   it('runs `spikes` from the repository Dockerfile, the command the manifests name', () => {

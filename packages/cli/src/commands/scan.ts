@@ -1,6 +1,9 @@
 // spikes scan / scan merge / scan submit: flags only; the work is @spikes/scan's.
 import type { CommandBuilder } from '../main.js'
 import { examples } from '../program.js'
+import { InvalidArgumentError } from '@spikes/core'
+import type { CliContext } from '../context.js'
+import { mergeLoaderOptions } from '../loader-flags.js'
 import { scanOptions, wholeNumber, withScanFlags, type ScanFlags } from '../scan/flags.js'
 import { scanProgressWriter } from '../scan/scan-progress.js'
 import { submitCommand } from './scan-submit.js'
@@ -17,10 +20,10 @@ export const scanCommand: CommandBuilder = (program, context) => {
     .option('--shards <n>', 'the shard count for JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), or to override the engine\'s')
     .option('--resume', 'skip the recordings already in the output folder (a killed scan continues where it stopped)')
     .option('--max-requests <n>', 'recordings in flight per worker, each with one request batch out at a time (default 2)')
-    .enablePositionalOptions()
     .addHelpText(
       'after',
       examples([
+        ['spikes scan /data/lab', 'list the recordings under a folder (one a line: a list for @list.txt)'],
         ['spikes scan /data/lab -o survey/', 'every recording under a folder, on every core'],
         ['spikes scan dandi://000409 --glob "sub-*/*.nwb" -o survey/', 'every NWB asset of a dandiset, read in place'],
         ['spikes scan "ibl://probes?regions=MOs,MOp&minUnits=10" -o mos/', 'IBL probes by region'],
@@ -31,6 +34,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
       ]) + '\nOn a terminal a progress bar shows recordings done/total, failures, bytes and the ETA; in a log (a Slurm\ntask\'s output) a progress line is written at each tenth of the work and at least every 30 s.\n',
     )
     .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean; maxRequests?: string }) => {
+      if (!flags.out) return listRecordings(sources, flags, context)
       const { scan, formatSummary, parseShard } = await import('@spikes/scan')
       const progress = scanProgressWriter(context.io.stderr)
       try {
@@ -61,4 +65,19 @@ export const scanCommand: CommandBuilder = (program, context) => {
     })
   submitCommand(scan, context)
   return scan
+}
+
+/** `spikes scan <sources>` without -o: the recordings the sources expand into, one a line, nothing loaded. */
+async function listRecordings(sources: string[], flags: ScanFlags, context: CliContext): Promise<void> {
+  const { expandSources } = await import('@spikes/scan')
+  if (sources.length === 0) throw new InvalidArgumentError('sources', 'nothing', 'one or more paths, URLs, dandi://<dandiset>, ibl://probes?... or @list.txt')
+  const options = mergeLoaderOptions(flags.options, context.loaderFlags)
+  const { items, skipped } = await expandSources(sources, { container: await context.container(), format: flags.format, options, glob: flags.glob, apiBase: flags.apiBase, env: context.io.env })
+  const { stdout, stderr } = context.io
+  if (flags.json) {
+    stdout.write(JSON.stringify({ recordings: items.map((i) => i.source), skipped }) + '\n')
+    return
+  }
+  for (const item of items) stdout.write(`${item.source}\n`)
+  stderr.write(`${items.length} recording${items.length === 1 ? '' : 's'}; ${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped (no loader recognises them). Scan them into tables with -o <dir>.\n`)
 }

@@ -22,7 +22,7 @@ const SCAN_SETUP = new URL(import.meta.url.endsWith('.ts') ? '../scan/setup.ts' 
 /** Adds the flags of a scan (output, workers, loader, source expansion) to `scan` or `scan submit`. */
 export function withScanFlags(command: SpikesCommand, context: CliContext): SpikesCommand {
   return withLoadFlags(command, context)
-    .option('-o, --out <dir>', 'the output folder (created; a folder holding another scan is refused without --resume)')
+    .option('-o, --out <dir>', 'the output folder (created; a folder holding another scan is refused without --resume); without -o, scan lists the recordings it would load')
     .option('--jobs <n>', 'worker processes (default: the number of cores)')
     .option('--glob <pattern>', 'only the dandi:// assets whose path matches (default *.nwb)')
     .option('--api-base <url>', 'another DANDI API server for dandi:// sources (default: DANDI_API_URL or the public archive)')
