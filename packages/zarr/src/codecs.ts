@@ -191,29 +191,43 @@ export async function decompressUpTo(data: Uint8Array, compressor: CodecConfig |
   return decompress(data, compressor, size, ctx)
 }
 
+/** Compressed bytes handed to the inflater at once: deflate expands at most ~1032:1, so one step yields at most ~16 MiB. */
+const INFLATE_STEP = 16 * 1024
+
 /**
- * zlib / gzip through fflate's streaming inflater, stopped as soon as the output would pass `expected`; with
- * `exact` false, `expected` is only a bound and the output is whatever the stream holds up to it.
+ * zlib / gzip through fflate's streaming inflater, fed INFLATE_STEP compressed bytes at a time and stopped as soon
+ * as the output would pass `expected` (so a bomb costs at most `expected` plus one step). With `exact` the output is
+ * written into one allocation of `expected` bytes; with `exact` false, `expected` is only a bound and the output is
+ * whatever the stream holds up to it.
  */
 function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: ChunkContext, exact = true, tooLarge?: (size: number) => Error): Uint8Array {
+  const out = exact ? new Uint8Array(expected) : undefined
   const parts: Uint8Array[] = []
   let at = 0
   let ended = false
   const stream = id === 'zlib' ? new Unzlib() : new Gunzip()
   stream.ondata = (chunk: Uint8Array, final: boolean) => {
-    if (at + chunk.length > expected) throw (exact ? undefined : tooLarge?.(at + chunk.length)) ?? corrupt(ctx, id, exact ? `it inflates to more than the ${expected} bytes of the chunk's shape` : `it inflates to more than the ${expected} bytes allowed for one chunk`, { expected, actual: at + chunk.length })
-    parts.push(chunk)
+    if (at + chunk.length > expected) {
+      const grew = at + chunk.length
+      throw (exact ? undefined : tooLarge?.(grew)) ?? corrupt(ctx, id, exact ? `it inflates to more than the ${expected} bytes of the chunk's shape (stopped at ${grew})` : `it inflates to more than the ${expected} bytes allowed for one chunk (stopped at ${grew})`, { expected, actual: grew })
+    }
+    if (out) out.set(chunk, at)
+    else parts.push(chunk)
     at += chunk.length
     if (final) ended = true
   }
   try {
-    stream.push(data, true)
+    for (let p = 0; p < data.length || p === 0; p += INFLATE_STEP) {
+      const end = Math.min(data.length, p + INFLATE_STEP)
+      stream.push(data.subarray(p, end), end >= data.length)
+      if (end >= data.length) break
+    }
   } catch (error) {
     if (isSpikesError(error)) throw error
     throw corrupt(ctx, id, String(error instanceof Error ? error.message : error).slice(0, 200), { expected, actual: at }, error)
   }
   if (!ended || (exact && at !== expected)) throw corrupt(ctx, id, exact ? `it inflates to ${at} bytes, the chunk's shape needs ${expected}` : `the stream ends after ${at} bytes without its end marker`, { expected, actual: at })
-  return concatBytes(parts, at)
+  return out ?? concatBytes(parts, at)
 }
 
 /**
