@@ -114,6 +114,25 @@ export class Hdf5File {
     })
   }
 
+  /**
+   * The address of the object's header in the file (as a decimal string), the same for every path that reaches the
+   * object through hard links: a walk that keeps the addresses it has seen ends even when a link leads back to an
+   * ancestor. Null when nothing readable is at `path`.
+   */
+  objectAddress(path: string): string | null {
+    const p = normalizePath(path)
+    this.#ctx.check()
+    let bytes: Uint8Array
+    try {
+      bytes = this.#ctx.M.create_object_reference(this.#ctx.fileId, p)
+    } catch {
+      return null
+    }
+    if (!(bytes instanceof Uint8Array) || bytes.length < 8) return null
+    const view = new DataView(bytes.buffer, bytes.byteOffset, 8)
+    return String(view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true))
+  }
+
   /** Attributes of a group or dataset (default: the root), one-element arrays unwrapped. */
   attrs(path = '/'): Record<string, Hdf5AttrValue> {
     const p = normalizePath(path)
