@@ -6,6 +6,7 @@ import type { H5Metadata } from './dtype.js'
 import { guard } from './errors.js'
 import type { Hdf5Reference } from './reference.js'
 import type { H5Module } from './runtime.js'
+import { objectAddressOf } from './layout/dataset-chunks.js'
 
 /** The two kinds of object Hdf5File reads. */
 export type Hdf5Kind = 'group' | 'dataset'
@@ -120,17 +121,9 @@ export class Hdf5File {
    * ancestor. Null when nothing readable is at `path`.
    */
   objectAddress(path: string): string | null {
-    const p = normalizePath(path)
     this.#ctx.check()
-    let bytes: Uint8Array
-    try {
-      bytes = this.#ctx.M.create_object_reference(this.#ctx.fileId, p)
-    } catch {
-      return null
-    }
-    if (!(bytes instanceof Uint8Array) || bytes.length < 8) return null
-    const view = new DataView(bytes.buffer, bytes.byteOffset, 8)
-    return String(view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true))
+    const address = objectAddressOf(this.#ctx, normalizePath(path))
+    return address === null ? null : String(address)
   }
 
   /** Attributes of a group or dataset (default: the root), one-element arrays unwrapped. */

@@ -1,7 +1,7 @@
-import { CorruptFileError, InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
-import { concatBytes } from '@spikes/core/loader-utils'
-import { Gunzip, Unzlib } from 'fflate'
+import { InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
 import type { ZarrDtype } from './dtype.js'
+import { corrupt } from './chunk-error.js'
+import { inflate } from './inflate.js'
 
 /** A codec entry of `.zarray` (`compressor`, or one of `filters`): numcodecs' `get_config()`, an `id` plus settings. */
 export interface CodecConfig {
@@ -86,9 +86,6 @@ function sameType(text: string, dtype: ZarrDtype): boolean {
   return m[2] === dtype.kind && Number(m[3]) === dtype.itemsize && (dtype.itemsize === 1 || order === dorder)
 }
 
-function corrupt(ctx: ChunkContext, codec: string, reason: string, details: Record<string, unknown> = {}, cause?: unknown): CorruptFileError {
-  return new CorruptFileError(`${ctx.file}: chunk of ${ctx.array || 'the root array'} cannot be decoded with ${codec}: ${reason}.`, { file: ctx.file, array: ctx.array, codec, ...details }, cause === undefined ? undefined : { cause })
-}
 
 /**
  * Decompresses one chunk into exactly `expected` bytes. The codec's own header (Blosc's nbytes and cbytes,
@@ -189,45 +186,6 @@ export async function decompressUpTo(data: Uint8Array, compressor: CodecConfig |
   }
   if (size > limit) throw tooLarge?.(size) ?? corrupt(ctx, id, `its header gives ${size} decoded bytes, more than the ${limit} allowed for one chunk`, { expected: limit, actual: size })
   return decompress(data, compressor, size, ctx)
-}
-
-/** Compressed bytes handed to the inflater at once: deflate expands at most ~1032:1, so one step yields at most ~16 MiB. */
-const INFLATE_STEP = 16 * 1024
-
-/**
- * zlib / gzip through fflate's streaming inflater, fed INFLATE_STEP compressed bytes at a time and stopped as soon
- * as the output would pass `expected` (so a bomb costs at most `expected` plus one step). With `exact` the output is
- * written into one allocation of `expected` bytes; with `exact` false, `expected` is only a bound and the output is
- * whatever the stream holds up to it.
- */
-function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: ChunkContext, exact = true, tooLarge?: (size: number) => Error): Uint8Array {
-  const out = exact ? new Uint8Array(expected) : undefined
-  const parts: Uint8Array[] = []
-  let at = 0
-  let ended = false
-  const stream = id === 'zlib' ? new Unzlib() : new Gunzip()
-  stream.ondata = (chunk: Uint8Array, final: boolean) => {
-    if (at + chunk.length > expected) {
-      const grew = at + chunk.length
-      throw (exact ? undefined : tooLarge?.(grew)) ?? corrupt(ctx, id, exact ? `it inflates to more than the ${expected} bytes of the chunk's shape (stopped at ${grew})` : `it inflates to more than the ${expected} bytes allowed for one chunk (stopped at ${grew})`, { expected, actual: grew })
-    }
-    if (out) out.set(chunk, at)
-    else parts.push(chunk)
-    at += chunk.length
-    if (final) ended = true
-  }
-  try {
-    for (let p = 0; p < data.length || p === 0; p += INFLATE_STEP) {
-      const end = Math.min(data.length, p + INFLATE_STEP)
-      stream.push(data.subarray(p, end), end >= data.length)
-      if (end >= data.length) break
-    }
-  } catch (error) {
-    if (isSpikesError(error)) throw error
-    throw corrupt(ctx, id, String(error instanceof Error ? error.message : error).slice(0, 200), { expected, actual: at }, error)
-  }
-  if (!ended || (exact && at !== expected)) throw corrupt(ctx, id, exact ? `it inflates to ${at} bytes, the chunk's shape needs ${expected}` : `the stream ends after ${at} bytes without its end marker`, { expected, actual: at })
-  return out ?? concatBytes(parts, at)
 }
 
 /**

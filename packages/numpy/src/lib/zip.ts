@@ -110,6 +110,9 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     p = end
   }
   if (p !== cd.length) throw notZip(`the central directory holds ${cd.length - p} bytes after its ${entries} entries`)
+  // numpy (and every zip writer) puts the first member at byte 0: bytes before it are another archive or a forgery.
+  const first = out.reduce((min, e) => Math.min(min, e.localOffset), Infinity)
+  if (out.length > 0 && first !== 0) throw notZip(`its first member starts at byte ${first}, not 0; the bytes before it are not part of this directory's archive (an appended or forged directory)`)
   return out
 }
 
