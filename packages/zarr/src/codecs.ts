@@ -2,6 +2,7 @@ import { InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
 import type { ZarrDtype } from './dtype.js'
 import { corrupt } from './chunk-error.js'
 import { inflate } from './inflate.js'
+import { zstdDecodedBound } from './zstd-bound.js'
 
 /** A codec entry of `.zarray` (`compressor`, or one of `filters`): numcodecs' `get_config()`, an `id` plus settings. */
 export interface CodecConfig {
@@ -136,7 +137,16 @@ const ZSTD_MAGIC = 0xfd2fb528
 function checkZstdHeader(data: Uint8Array, expected: number, ctx: ChunkContext): void {
   const size = zstdContentSize(data, expected, ctx)
   if (size !== undefined && size !== expected) throw corrupt(ctx, 'zstd', `its frame header gives ${size} bytes, the chunk's shape needs ${expected}`, { expected, actual: size })
+  if (size === undefined) {
+    // No content size: the decoder's buffer grows with the output, so the blocks must not promise much more.
+    const bound = zstdDecodedBound(data)
+    if (bound === undefined) throw corrupt(ctx, 'zstd', 'its frames or block headers are malformed', { expected })
+    if (bound > Math.max(4 * expected, expected + ZSTD_SLACK)) throw corrupt(ctx, 'zstd', `its frame records no content size and its blocks can decode to ${bound} bytes, far more than the ${expected} of the chunk's shape`, { expected, actual: bound })
+  }
 }
+
+/** Output beyond the chunk's size a Zstandard frame without a content size may promise (block rounding). */
+const ZSTD_SLACK = 16 * 1024 * 1024
 
 /** The frame content size of a Zstandard frame header, or undefined when the frame does not record it. */
 function zstdContentSize(data: Uint8Array, expected: number | undefined, ctx: ChunkContext): number | undefined {

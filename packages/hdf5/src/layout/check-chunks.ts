@@ -67,14 +67,14 @@ export function checkChunkBudget(chunkBytes: number, chunkShape: readonly number
 export function checkChunk(file: RawFile, chunk: StoredChunk, filters: readonly PipelineFilter[], chunkBytes: number, site: ChunkSite, harmless = HARMLESS_INFLATE): void {
   const applied = filters.filter((_, i) => (chunk.filterMask & (1 << i)) === 0).map((f) => f.id)
   const deflateAt = applied.lastIndexOf(DEFLATE)
-  if (deflateAt < 0 || chunk.size * DEFLATE_MAX_RATIO <= Math.max(harmless, 2 * chunkBytes)) return
-  // Reading back, the last filter applied is undone first: Fletcher32 (h5py's order) sits over the compressed bytes.
-  const after = applied.slice(deflateAt + 1)
-  if (after.some((id) => id !== FLETCHER32)) return
+  const bombRisk = deflateAt >= 0 && chunk.size * DEFLATE_MAX_RATIO > Math.max(harmless, 2 * chunkBytes)
+  // Reading back, the last filter applied is undone first: Fletcher32 (h5py's order) sits over the stored bytes.
+  const fletcherLast = applied[applied.length - 1] === FLETCHER32
+  if (!bombRisk && !(harmless === 0 && fletcherLast)) return
   const where = { ...site, chunk: chunk.offsets, address: chunk.address }
   const raw = readExact(file, file.base + chunk.address, chunk.size)
   let bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
-  if (after.includes(FLETCHER32)) {
+  if (fletcherLast) {
     if (bytes.length < 4) throw new CorruptFileError(`A chunk of ${site.dataset} in ${site.file} is ${bytes.length} bytes, too short for its Fletcher32 checksum.`, where)
     const stored = raw.getUint32(bytes.length - 4, true)
     bytes = bytes.subarray(0, bytes.length - 4)
@@ -83,9 +83,10 @@ export function checkChunk(file: RawFile, chunk: StoredChunk, filters: readonly 
       throw new IntegrityError(`A chunk of ${site.dataset} in ${site.file} (at [${chunk.offsets.join(', ')}]) fails its Fletcher32 checksum: stored ${hex(stored)}, computed ${hex(actual)}. The file is damaged.`, { ...where, expected: hex(stored), actual: hex(actual) })
     }
   }
-  // Filters applied before deflate (shuffle) keep the size; anything else makes the inflated size unknown here.
-  const before = applied.slice(0, deflateAt)
-  boundedInflate(bytes, chunkBytes, before.every((id) => id === SHUFFLE), site, where)
+  // Deflate must be the next filter undone; filters applied before it (shuffle) keep the size, others make it unknown.
+  const after = applied.slice(deflateAt + 1)
+  if (deflateAt < 0 || after.some((id) => id !== FLETCHER32)) return
+  boundedInflate(bytes, chunkBytes, applied.slice(0, deflateAt).every((id) => id === SHUFFLE), site, where)
 }
 
 function boundedInflate(bytes: Uint8Array, limit: number, exact: boolean, site: ChunkSite, where: Record<string, unknown>): void {

@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join as joinPath } from 'node:path'
 import { deflateRawSync, constants } from 'node:zlib'
-import { join, zerosDeflateRaw, zerosGzipUnchecked, zerosZlib } from './deflate.mjs'
+import { join, zerosDeflateRaw, zerosGzipUnchecked, zerosZlib, zerosZstdWithoutSize } from './deflate.mjs'
 import { crc32 as crc, f8, forgeEndRecord, i8, npy, u4, writeTree, zarray, zip } from './files.mjs'
-import { writeNwb, writeNwbCycle, writeNwbDeflateChunk } from './hdf5.mjs'
+import { writeNwb, writeNwbCycle, writeNwbDamagedFletcher, writeNwbDeflateChunk } from './hdf5.mjs'
 
 const GiB = 1024 ** 3
 
@@ -83,8 +83,10 @@ export const HOSTILE_CASES = [
   // ---- decompression bombs and limits hit by the data
   { id: 'zarr-zlib-bomb', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [6], { id: 'zlib', level: 1 }), 'spikes/sample_index/0': zerosZlib(4 * GiB) }) }), error: { code: 'SPIKES_CORRUPT_FILE', fields: { codec: 'zlib', file: 'spikes/sample_index/0' } } },
   { id: 'zarr-gzip-bomb', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [6], { id: 'gzip', level: 1 }), 'spikes/sample_index/0': zerosGzipUnchecked(60 * 1024 * 1024) }) }), error: { code: 'SPIKES_CORRUPT_FILE', fields: { codec: 'gzip', expected: 48 } } },
+  { id: 'zarr-zstd-rle-bomb', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [6], { id: 'zstd', level: 1 }), 'spikes/sample_index/0': zerosZstdWithoutSize(15_000 * 128 * 1024) }) }), error: { code: 'SPIKES_CORRUPT_FILE', fields: { codec: 'zstd', expected: 48 } } },
+  { id: 'zarr-zstd-unsized-ok', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [6], { id: 'zstd', level: 1 }), 'spikes/sample_index/0': zerosZstdWithoutSize(48) }) }), loads: { N: 2, trains: [[0, 0, 0], [0, 0, 0]] } },
   { id: 'zarr-huge-shape', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'unit_ids/.zarray': zarray('<i8', [2 ** 40], [2 ** 20]) }) }), error: { code: 'SPIKES_LIMIT_EXCEEDED', fields: { option: 'maxBytes', actual: 2 ** 43 } } },
-  { id: 'zarr-large-chunk-ok', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [2 ** 25], { id: 'zlib', level: 1 }), 'spikes/sample_index/0': zerosZlib(2 ** 28) }) }), loads: { N: 2, trains: [[0, 0, 0], [0, 0, 0]] } },
+  { id: 'zarr-large-chunk-ok', klass: 'bombs', format: 'spikeinterface', auto: true, build: async (d) => ({ input: siZarr(d, { 'spikes/sample_index/.zarray': zarray('<i8', [6], [2 ** 24], { id: 'zlib', level: 1 }), 'spikes/sample_index/0': zerosZlib(2 ** 27) }) }), loads: { N: 2, trains: [[0, 0, 0], [0, 0, 0]] } },
   {
     id: 'npz-deflate-bomb', klass: 'bombs', format: 'spikeinterface-npz', auto: true,
     build: async (d) => {
@@ -160,6 +162,8 @@ export const HOSTILE_CASES = [
     },
     error: { code: 'SPIKES_CORRUPT_FILE' },
   },
+
+  { id: 'nwb-fletcher32-mismatch', klass: 'integrity', format: 'nwb', auto: true, build: async (d) => { const input = joinPath(d, 'fletcher.nwb'); await writeNwbDamagedFletcher(input); return { input } }, error: { code: 'SPIKES_INTEGRITY', fields: { dataset: '/units/spike_times', chunk: [2] } } },
 
   // ---- shapes and ranges
   { id: 'nwb-2d-spike-times', klass: 'shapes', format: 'nwb', auto: true, build: async (d) => { const input = joinPath(d, '2d.nwb'); await writeNwb(input, { spikeTimes: { data: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), shape: [3, 2] } }); return { input } }, error: { code: 'SPIKES_INVALID_DATA', fields: { dataset: '/units/spike_times', shape: [3, 2] } } },

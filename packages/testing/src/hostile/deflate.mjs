@@ -75,3 +75,21 @@ export function join(parts) {
   }
   return out
 }
+
+/**
+ * A Zstandard frame without a content size, made of RLE blocks of zeros (at most 128 KiB each): `size` zero bytes
+ * in 4 bytes per block.
+ * @param {number} size
+ * @returns {Uint8Array}
+ */
+export function zerosZstdWithoutSize(size) {
+  const BLOCK = 128 * 1024
+  const parts = [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38)] // magic; no content size; window 128 KiB
+  for (let left = size; left > 0 || parts.length === 1; ) {
+    const n = Math.min(BLOCK, left)
+    left -= n
+    const header = (n << 3) | (1 << 1) | (left === 0 ? 1 : 0)
+    parts.push(Uint8Array.of(header & 0xff, (header >>> 8) & 0xff, (header >>> 16) & 0xff, 0))
+  }
+  return join(parts)
+}

@@ -15,7 +15,7 @@ const ROOT_ATTRS = { namespace: 'core', neurodata_type: 'NWBFile', nwb_version: 
 /**
  * A minimal NWB file with one Units table (3 units), plus a hook to add hostile parts before it is closed.
  * @param {string} path
- * @param {{ spikeTimes?: { data: Float64Array, shape: number[], chunks?: number[], compression?: 'gzip' }, index?: BigInt64Array, extra?: (file: any) => void }} [parts]
+ * @param {{ spikeTimes?: { data: Float64Array, shape: number[], chunks?: number[], compression?: 'gzip' | number, compression_opts?: number[] }, index?: BigInt64Array, extra?: (file: any) => void }} [parts]
  */
 export async function writeNwb(path, parts = {}) {
   const h5 = await h5wasm()
@@ -31,7 +31,7 @@ export async function writeNwb(path, parts = {}) {
     units.create_attribute('colnames', ['spike_times'])
     units.create_attribute('description', 'hostile')
     const times = parts.spikeTimes ?? { data: Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), shape: [6] }
-    const chunking = times.chunks ? { chunks: times.chunks, maxshape: times.shape.map(() => null), compression: times.compression } : {}
+    const chunking = times.chunks ? { chunks: times.chunks, maxshape: times.shape.map(() => null), compression: times.compression, compression_opts: times.compression_opts } : {}
     units.create_dataset({ name: 'spike_times', data: times.data, shape: times.shape, ...chunking })
     units.create_dataset({ name: 'spike_times_index', data: parts.index ?? BigInt64Array.of(2n, 4n, 6n) })
     units.create_dataset({ name: 'id', data: BigInt64Array.of(0n, 1n, 2n) })
@@ -101,4 +101,25 @@ export async function writeNwbDeflateChunk(path, spec) {
 function setU64(view, at, value) {
   view.setUint32(at, value % 2 ** 32, true)
   view.setUint32(at + 4, Math.floor(value / 2 ** 32), true)
+}
+
+/**
+ * An NWB file whose spike_times is stored with the Fletcher32 filter (checksummed chunks of 2 values), with one byte
+ * of its second chunk flipped after writing.
+ * @param {string} path
+ */
+export async function writeNwbDamagedFletcher(path) {
+  const data = Float64Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+  await writeNwb(path, { spikeTimes: { data, shape: [6], chunks: [2], compression: 3, compression_opts: [] } })
+  const bytes = new Uint8Array(readFileSync(path))
+  // The second chunk holds 0.3 and 0.4 as little-endian float64: flip a bit of 0.3's last byte.
+  const needle = new Uint8Array(Float64Array.of(0.3, 0.4).buffer)
+  for (let p = 0; p + needle.length <= bytes.length; p++) {
+    if (needle.every((b, k) => bytes[p + k] === b)) {
+      bytes[p + 7] ^= 0x01
+      writeFileSync(path, bytes)
+      return
+    }
+  }
+  throw new Error('writeNwbDamagedFletcher: chunk not found')
 }
