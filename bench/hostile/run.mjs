@@ -8,7 +8,7 @@
 //
 // --repo bundles the loaders of another checkout of this repository (e.g. main, for a before/after comparison; it
 // needs its own `npm install`); the hostile inputs always come from this checkout's generator.
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -35,6 +35,44 @@ if (mode) {
     outcome = error?.code ?? `uncaught ${error?.name}: ${String(error?.message).slice(0, 80)}`
   }
   reportChild({ ms: performance.now() - start, outcome })
+}
+
+/**
+ * Runs one case in a child process; a child still running after `timeoutS` is killed and reported as a hang. Its
+ * peak RSS is sampled from /proc while it runs (Linux), so a killed child still has a figure.
+ */
+function runCase(args, timeoutS) {
+  return new Promise((done) => {
+    const started = performance.now()
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let sampled = NaN
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const status = `/proc/${child.pid}/status`
+    const poll = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'))
+        if (hwm) sampled = Math.max(Number.isNaN(sampled) ? 0 : sampled, Number(hwm[1]) * 1024)
+      } catch {
+        // gone, or not Linux
+      }
+    }, 100)
+    let hung = false
+    const timer = setTimeout(() => ((hung = true), child.kill('SIGKILL')), timeoutS * 1000)
+    child.on('close', (code, signal) => {
+      clearInterval(poll)
+      clearTimeout(timer)
+      const ms = performance.now() - started
+      if (hung) return done({ ms, peakBytes: sampled, outcome: `hang (killed after ${timeoutS} s)` })
+      try {
+        done(JSON.parse(stdout.trimEnd().split('\n').pop()))
+      } catch {
+        done({ ms, peakBytes: sampled, outcome: signal ? `killed (${signal})` : `crashed (exit ${code}): ${stderr.trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-3).join(' ').slice(0, 120)}` })
+      }
+    })
+  })
 }
 
 /** Bundles the loaders of `repo` (its TypeScript sources) into one ESM file; other packages stay external. */
@@ -85,19 +123,9 @@ for (const c of HOSTILE_CASES) {
   const { input, options } = await buildHostileCase(c, join(work, 'cases'))
   const expected = c.error ? c.error.code : `loaded N=${c.loads.N}`
   const args = [fileURLToPath(import.meta.url), `--child=${c.id}`, '--bundle', bundle, '--input', input, '--format', c.format, '--options', JSON.stringify(options ?? {})]
-  const started = performance.now()
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 24 })
-  let report
-  if (child.error?.code === 'ETIMEDOUT' || child.signal) report = { ms: performance.now() - started, peakBytes: NaN, outcome: child.signal === 'SIGKILL' && performance.now() - started >= timeoutS * 1000 ? `hang (killed after ${timeoutS} s)` : `killed (${child.signal})` }
-  else {
-    try {
-      report = JSON.parse(child.stdout.trimEnd().split('\n').pop())
-    } catch {
-      report = { ms: performance.now() - started, peakBytes: NaN, outcome: `crashed (exit ${child.status}): ${(child.stderr || '').trim().split('\n').pop()?.slice(0, 100)}` }
-    }
-  }
+  const report = await runCase(args, timeoutS)
   const ok = report.outcome === expected ? 'ok  ' : 'DIFF'
   console.log(`${ok} ${c.klass.padEnd(9)} ${c.id.padEnd(30)} ${String(report.outcome).padEnd(28)} ${report.ms.toFixed(0).padStart(7)} ms  peak RSS ${Number.isFinite(report.peakBytes) ? mb(report.peakBytes) : '-'}${ok === 'ok  ' ? '' : `  (expected ${expected})`}`)
-  if (c.klass === 'bombs' && c.error && (!worst || (report.peakBytes || Infinity) > (worst.peakBytes || 0))) worst = { id: c.id, ...report }
+  if (c.klass === 'bombs' && c.error && (!worst || report.ms * (report.peakBytes || 1) > worst.ms * (worst.peakBytes || 1))) worst = { id: c.id, ...report }
 }
-if (worst) console.log(`worst bomb: ${worst.id}, ${Number.isFinite(worst.peakBytes) ? mb(worst.peakBytes) : 'no report'} peak RSS, ${worst.ms.toFixed(0)} ms (${worst.outcome})`)
+if (worst) console.log(`worst bomb (peak RSS x time): ${worst.id}, ${Number.isFinite(worst.peakBytes) ? mb(worst.peakBytes) : 'no report'} peak RSS, ${worst.ms.toFixed(0)} ms (${worst.outcome})`)
