@@ -32,3 +32,51 @@ export function firingsMda(events: readonly (readonly number[])[], dtype: keyof 
   const rows = events[0]?.length ?? 3
   return mdaFile(dtype, [rows, events.length], events.flat())
 }
+
+/** One spike of a legacy Open Ephys .spikes file. */
+export interface LegacySpikeRecord {
+  timestamp: number
+  sortedId?: number
+  electrodeId?: number
+  recording?: number
+}
+
+/**
+ * A legacy Open Ephys .spikes file: the 1,024-byte text header, then one fixed record per spike
+ * (uint8 eventType, int64 timestamp, int64 software timestamp, 6 uint16, 3 uint8 colour, 2 float32,
+ * uint16 sampling rate, channels x samples uint16, channels float32 gains, channels uint16 thresholds, uint16 recording).
+ */
+export function openEphysSpikesFile(options: { electrode: string; channels?: number; samplesPerSpike?: number; sampleRate?: number; records: LegacySpikeRecord[]; headerLines?: string[] }): Uint8Array {
+  const n = options.channels ?? 2
+  const m = options.samplesPerSpike ?? 4
+  const rate = options.sampleRate ?? 30000
+  const lines = options.headerLines ?? [
+    "header.format = 'Open Ephys Data Format'; ",
+    'header.version = 0.4; ',
+    'header.header_bytes = 1024;',
+    `header.electrode = '${options.electrode}';`,
+    `header.num_channels = ${n};`,
+    `header.sampleRate = ${rate};`,
+    `header.samplesPerSpike = ${m};`,
+  ]
+  const header = new TextEncoder().encode(lines.join('\n') + '\n')
+  const recordBytes = 42 + 2 * n * m + 6 * n + 2
+  const out = new Uint8Array(1024 + recordBytes * options.records.length)
+  out.fill(0x20, 0, 1024)
+  out.set(header.subarray(0, 1024), 0)
+  const view = new DataView(out.buffer)
+  options.records.forEach((r, i) => {
+    const at = 1024 + i * recordBytes
+    view.setUint8(at, 4)
+    view.setBigInt64(at + 1, BigInt(r.timestamp), true)
+    view.setBigInt64(at + 9, BigInt(r.timestamp * 10), true)
+    view.setUint16(at + 17, 104, true)
+    view.setUint16(at + 19, n, true)
+    view.setUint16(at + 21, m, true)
+    view.setUint16(at + 23, r.sortedId ?? 0, true)
+    view.setUint16(at + 25, r.electrodeId ?? 0, true)
+    view.setUint16(at + 40, Math.min(rate, 65535), true)
+    view.setUint16(at + recordBytes - 2, r.recording ?? 0, true)
+  })
+  return out
+}
