@@ -168,6 +168,16 @@ describe('mountainsort loader', () => {
     await expect(mountainsortLoader.load(folder({ 'params.json': PARAMS }), {}, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'firings.mda' })
   })
 
+  it('reads bytes held at any offset of a shared buffer (a pooled Buffer, a misaligned view)', async () => {
+    const bytes = firingsMda(EVENTS)
+    const shifted = new Uint8Array(bytes.length + 3)
+    shifted.set(bytes, 3)
+    for (const view of [Buffer.from(bytes), shifted.subarray(3)]) {
+      const sd = await load(folder({ 'firings.mda': view }), { fsHz: 30000 })
+      expect(Array.from(sd.train(0))).toEqual([0, 2, 10])
+    }
+  })
+
   it('loads an empty firings file as zero units', async () => {
     const sd = await load(folder({ 'firings.mda': mdaFile('float64', [3, 0], []) }), { fsHz: 1000 })
     expect(sd.N).toBe(0)

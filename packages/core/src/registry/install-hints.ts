@@ -7,6 +7,9 @@ const FORMATS_BY_PACKAGE: Readonly<Record<string, readonly string[]>> = {
   'format-spikeinterface': ['spikeinterface', 'spikeinterface-npz', 'spikeinterface-recording'],
   'format-ibl': ['alf', 'ibl'],
   'format-dandi': ['dandi'],
+  'format-mountainsort': ['mountainsort'],
+  'format-neuroscope': ['neuroscope'],
+  'format-openephys': ['openephys'],
   core: ['spikes-json'],
 }
 

@@ -35,7 +35,7 @@ const MAX_DIMS = 50
 export async function readMdaHeader(source: ByteSource, file: string): Promise<MdaHeader> {
   const size = await source.size()
   if (size < 12) throw new CorruptFileError(`${file} is ${size} bytes long; an MDA header needs at least 12 (type code, bytes per value, number of dimensions).`, { file, size })
-  const head = new DataView((await readExactly(source, 0, 12)).slice().buffer)
+  const head = viewOf(await readExactly(source, 0, 12))
   const typeCode = head.getInt32(0, true)
   const bytesPerValue = head.getInt32(4, true)
   const nd = head.getInt32(8, true)
@@ -52,7 +52,7 @@ export async function readMdaHeader(source: ByteSource, file: string): Promise<M
   const dimBytes = nd < 0 ? 8 : 4
   const dataOffset = 12 + ndims * dimBytes
   if (dataOffset > size) throw new CorruptFileError(`${file} is ${size} bytes long, shorter than its ${dataOffset}-byte MDA header.`, { file, size, headerBytes: dataOffset })
-  const view = new DataView((await readExactly(source, 12, ndims * dimBytes)).slice().buffer)
+  const view = viewOf(await readExactly(source, 12, ndims * dimBytes))
   const dims: number[] = []
   let count = 1
   for (let i = 0; i < ndims; i++) {
@@ -75,7 +75,8 @@ export async function readMdaHeader(source: ByteSource, file: string): Promise<M
 
 /** The values of one chunk of MDA bytes (little-endian), as a typed array indexable by element. */
 export function decodeMda(bytes: Uint8Array, typeCode: number): ArrayLike<number> {
-  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice()
+  // A copy when misaligned (sources may hand out views into shared buffers, e.g. Node's Buffer pool).
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes)
   const { buffer, byteOffset, byteLength } = aligned
   switch (typeCode) {
     case -2:
@@ -102,4 +103,8 @@ function int64Values(words: Int32Array): Float64Array {
   const out = new Float64Array(words.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0)
   return out
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
