@@ -1,7 +1,8 @@
 import { InvalidArgumentError, InvalidDataError, MissingFileError, SpikeData, type FolderSource, type LoadContext } from '@spikes/core'
 import type { ResolvedMountainsortOptions } from '../options.js'
 import { readMdaHeader, type MdaHeader } from './mda-header.js'
-import { readFirings, type FiringsPass } from './read-firings.js'
+import { readFirings } from './read-firings.js'
+import type { LabelTable } from './label-table.js'
 import { paramsRate, readSidecars, type Sidecars } from './sidecars.js'
 
 export async function loadMountainsort(folder: FolderSource, opts: ResolvedMountainsortOptions, context: LoadContext): Promise<SpikeData> {
@@ -12,7 +13,7 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
 
   const source = await folder.open(firingsFile)
   let header: MdaHeader
-  let pass: FiringsPass
+  let table: LabelTable
   try {
     header = await readMdaHeader(source, firingsFile)
     checkFiringsShape(header, firingsFile)
@@ -20,25 +21,18 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
     if (size > header.dataEnd) {
       context.warn('SPIKES_WARN_TRAILING_BYTES', `${firingsFile} has ${size - header.dataEnd} bytes after its ${header.dims.join(' x ')} array; they are ignored.`, { file: firingsFile, extra: size - header.dataEnd })
     }
-    pass = await readFirings(source, header, firingsFile, fsHz, context)
+    table = await readFirings(source, header, firingsFile, fsHz, context)
   } finally {
     await source.close()
   }
 
-  // Units in ascending label order; each event goes to its unit's slice of one flat array.
-  const { table, slotOfEvent, timesMs } = pass
+  // Units in ascending label order; their blocks of times are copied one after the other into one array.
   const order = table.labels.map((_, slot) => slot).sort((a, b) => table.labels[a] - table.labels[b])
-  const rank = new Int32Array(order.length)
   const offsets = new Float64Array(order.length + 1)
-  order.forEach((slot, u) => {
-    rank[slot] = u
-    offsets[u + 1] = offsets[u] + table.counts[slot]
-  })
-  const cursor = offsets.slice(0, order.length)
-  const times = new Float64Array(timesMs.length)
-  for (let e = 0; e < timesMs.length; e++) times[cursor[rank[slotOfEvent[e]]]++] = timesMs[e]
+  order.forEach((slot, u) => (offsets[u + 1] = offsets[u] + table.counts[slot]))
+  const times = table.concat(order, offsets[order.length])
 
-  const mixed = order.filter((slot) => table.mixed[slot]).map((slot) => table.labels[slot])
+  const mixed = order.filter((slot) => table.mixed[slot] === 1).map((slot) => table.labels[slot])
   if (mixed.length > 0) {
     context.warn('SPIKES_WARN_MIXED_CHANNELS', `${mixed.length} unit(s) of ${firingsFile} have events on more than one channel (labels ${mixed.slice(0, 10).join(', ')}); electrode is the channel of most of their events.`, {
       file: firingsFile,
@@ -46,7 +40,7 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
       count: mixed.length,
     })
   }
-  const neuronAttributes = order.map((slot) => unitAttributes(pass, slot, sidecars))
+  const neuronAttributes = order.map((slot) => unitAttributes(table, slot, sidecars))
   const metadata: Record<string, unknown> = {
     source_folder: folderName,
     source_file: firingsFile,
@@ -97,8 +91,7 @@ function checkFiringsShape(header: MdaHeader, file: string): void {
   }
 }
 
-function unitAttributes(pass: FiringsPass, slot: number, sidecars: Sidecars): Record<string, unknown> {
-  const { table } = pass
+function unitAttributes(table: LabelTable, slot: number, sidecars: Sidecars): Record<string, unknown> {
   const label = table.labels[slot]
   const electrode = table.channelOf(slot)
   const attr: Record<string, unknown> = { unit_id: label, electrode }
