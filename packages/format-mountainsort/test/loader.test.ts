@@ -178,6 +178,15 @@ describe('mountainsort loader', () => {
     }
   })
 
+  it('keeps every time of a unit past its largest block (70,000 events, two labels interleaved)', async () => {
+    const events = Array.from({ length: 70000 }, (_, i) => [1, 69999 - i, i % 3 === 0 ? 5 : 9])
+    const sd = await load(folder({ 'firings.mda': firingsMda(events, 'int32') }), { fsHz: 1000 })
+    expect(sd.spikeCounts()).toEqual([23334, 46666])
+    const train = sd.train(1)
+    expect([train[0], train[1], train[train.length - 1]]).toEqual([1, 2, 69998])
+    expect(sd.train(0)[sd.train(0).length - 1]).toBe(69999)
+  })
+
   it('loads an empty firings file as zero units', async () => {
     const sd = await load(folder({ 'firings.mda': mdaFile('float64', [3, 0], []) }), { fsHz: 1000 })
     expect(sd.N).toBe(0)
