@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
+import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
 import { firingsMda, mdaFile } from '@spikes/testing'
 import { mountainsortLoader, registerMountainsort } from '../src/index.js'
 
@@ -102,7 +102,7 @@ describe('mountainsort loader', () => {
     expect(await claim({ 'firings.mda': '' })).toBe(80)
     expect(await claim({ 'raw.mda': '', 'params.json': '' })).toBe(0)
     expect(await claim({ 'spike_times.npy': '', 'spike_clusters.npy': '' })).toBe(0)
-    expect((await mountainsortLoader.detect({ kind: 'file', name: 'firings.mda', extension: 'mda', size: 20, head: new Uint8Array(20) })).confidence).toBe(0)
+    expect((await mountainsortLoader.detect(await probeSource(bytesSource(new Uint8Array(20), 'firings.mda')))).confidence).toBe(0)
   })
 
   it.each([

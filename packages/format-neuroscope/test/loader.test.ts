@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
+import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
 import { neuroscopeLoader, registerNeuroscope } from '../src/index.js'
 
 function makeContainer(): DependencyContainer {
@@ -79,7 +79,7 @@ describe('neuroscope loader', () => {
     expect(await claim({ 'a.res.3': '' })).toBe(20)
     expect(await claim({ 'a.clu.3': '', 'a.xml': '' })).toBe(0)
     expect(await claim({ 'firings.mda': '', 'settings.xml': '' })).toBe(0)
-    expect((await neuroscopeLoader.detect({ kind: 'file', name: 'a.res.1', extension: '1', size: 2, head: new Uint8Array(2) })).confidence).toBe(0)
+    expect((await neuroscopeLoader.detect(await probeSource(bytesSource(new Uint8Array(2), 'a.res.1')))).confidence).toBe(0)
   })
 
   it.each([

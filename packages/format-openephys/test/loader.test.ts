@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
+import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
 import { npyFile, openEphysSpikesFile } from '@spikes/testing'
 import { openephysLoader, registerOpenephys } from '../src/index.js'
 
@@ -113,7 +113,7 @@ describe('openephys loader', () => {
     expect(await claim({ 'a.spikes': '' })).toBe(80)
     expect(await claim({ 'structure.oebin': '{}', 'continuous/x/continuous.dat': '' })).toBe(30)
     expect(await claim({ 'spike_times.npy': '', 'spike_clusters.npy': '' })).toBe(0)
-    expect((await openephysLoader.detect({ kind: 'file', name: 'a.spikes', extension: 'spikes', size: 2, head: new Uint8Array(2) })).confidence).toBe(0)
+    expect((await openephysLoader.detect(await probeSource(bytesSource(new Uint8Array(2), 'a.spikes')))).confidence).toBe(0)
   })
 
   it.each([
