@@ -28,6 +28,8 @@ export function detectOpenephys(probe: Probe): Match {
     const what = `${legacy.length} .spikes file${legacy.length === 1 ? '' : 's'} (legacy Open Ephys format)`
     return with_ ? { confidence: 90, reason: `${what} with ${with_}` } : { confidence: 80, reason: what }
   }
+  const experiment = probe.folders.find((f) => /^experiment\d+$/.test(f))
+  if (experiment && probe.files.includes('settings.xml')) return { confidence: 60, reason: `Open Ephys Record Node folder (settings.xml, ${experiment}/): its Binary recording is read` }
   if (oebin) return { confidence: 30, reason: 'structure.oebin without a spikes/ folder: this recording holds no spikes' }
   return { confidence: 0, reason: 'no structure.oebin or .spikes files' }
 }

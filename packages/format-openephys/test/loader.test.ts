@@ -106,6 +106,21 @@ describe('openephys loader', () => {
     expect(Array.from(only1.train(0))).toEqual([30])
   })
 
+  it('reads a Record Node folder: its only Binary recording, or the one named by recording', async () => {
+    const inside = (prefix: string) => Object.fromEntries(Object.entries(SORTED).map(([k, v]) => [`${prefix}/${k}`, v]))
+    const one = await load({ 'settings.xml': '<SETTINGS/>', ...inside('experiment1/recording1') })
+    expect(one.spikeCounts()).toEqual([1, 3, 1])
+    expect(one.metadata).toMatchObject({ recording: 'experiment1/recording1', gui_version: '0.6.4' })
+    expect(one.metadata.provenance).toMatchObject({ reason: 'Open Ephys Record Node folder (settings.xml, experiment1/): its Binary recording is read' })
+    const two = { 'settings.xml': '<SETTINGS/>', ...inside('experiment1/recording1'), ...inside('experiment2/recording1'), 'experiment1/recording2/notes.txt': '' }
+    await expect(load(two)).rejects.toMatchObject({ code: 'SPIKES_SELECTION_REQUIRED', option: 'recording', available: ['experiment1/recording1', 'experiment2/recording1'] })
+    const chosen = await load(two, { recording: 'experiment2/recording1/' })
+    expect(chosen.metadata.recording).toBe('experiment2/recording1')
+    await expect(load(two, { recording: 'experiment1/recording2' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recording' })
+    await expect(load(SORTED, { recording: 'experiment1/recording1' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recording' })
+    await expect(loadSpikeData(folder({ 'settings.xml': '', 'experiment1/notes.txt': '' }), { container: makeContainer() })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'structure.oebin' })
+  })
+
   it('detects Binary recordings and legacy folders; other folders and files are not claimed', async () => {
     const claim = async (files: Record<string, string | Uint8Array>) => (await openephysLoader.detect(await probeSource(folder(files)))).confidence
     expect(await claim(SORTED)).toBe(95)
@@ -120,6 +135,7 @@ describe('openephys loader', () => {
     [{ fsHz: -3 }, 'fsHz'],
     [{ recordingNumber: -1 }, 'recordingNumber'],
     [{ recording: 1 }, 'recording'],
+    [{ recordingNo: 1 }, 'recordingNo'],
   ])('refuses options %j before any I/O', async (options, argument) => {
     const f = countingFolder(SORTED)
     await expect(openephysLoader.load(f, options as never, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })

@@ -37,6 +37,14 @@ d('real Open Ephys recordings (../shared/realdata/openephys)', () => {
     expect(sd.warnings).toEqual([])
   })
 
+  it('binary-0.6.7 given as its Record Node folder: the same spikes, the recording named in metadata', async () => {
+    const node = await loadSpikeData(realdata('openephys', 'binary-0.6.7', 'Record Node 105'), { container: c })
+    const recording = await loadSpikeData(BINARY, { container: c })
+    expect(node.spikeCounts()).toEqual(recording.spikeCounts())
+    expect(Array.from(node.times)).toEqual(Array.from(recording.times))
+    expect(node.metadata.recording).toBe('experiment1/recording1')
+  })
+
   it('legacy-spikes-0.6.7: 8 .spikes files, 1323 unsorted spikes', async () => {
     const sd = await loadSpikeData(LEGACY, { container: c })
     expect(sd.metadata.provenance).toMatchObject({ format: 'openephys' })
