@@ -9,6 +9,9 @@ export const DEFAULT_PLUGINS = [
   '@spikes/format-spikeinterface',
   '@spikes/format-ibl',
   '@spikes/format-dandi',
+  '@spikes/format-mountainsort',
+  '@spikes/format-neuroscope',
+  '@spikes/format-openephys',
 ] as const
 
 /**
