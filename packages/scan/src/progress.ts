@@ -27,6 +27,7 @@ export function formatSummary(s: ScanSummary): string {
   return lines.join('\n') + '\n'
 }
 
+/** Bytes in decimal units for people: `512 B`, `1.5 kB`, `3.4 MB`, `1.21 GB`. */
 export function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`
@@ -34,6 +35,7 @@ export function formatBytes(n: number): string {
   return `${n} B`
 }
 
+/** Seconds for people: `4.2 s`, `3 min 20 s`, `2 h 5 min`; `?` when not finite. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?'
   if (seconds < 60) return `${seconds.toFixed(1)} s`
