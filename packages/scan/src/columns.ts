@@ -37,6 +37,7 @@ export interface UnitRow {
 /** Parquet type of a column: what DuckDB, pandas and Arrow read it as. */
 export type ColumnType = 'STRING' | 'INT32' | 'INT64' | 'DOUBLE'
 
+/** One column of a table: its name, its Parquet type and whether it may be null. */
 export interface ColumnSpec<R> {
   readonly name: keyof R & string
   readonly type: ColumnType

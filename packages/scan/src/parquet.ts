@@ -4,7 +4,9 @@ import { ParquetWriter, fileWriter } from 'hyparquet-writer'
 import { RECORDING_COLUMNS, UNIT_COLUMNS, type ColumnSpec, type RecordingRow, type UnitRow } from './columns.js'
 import { readLedgerEntry, type LedgerLine } from './ledger.js'
 
+/** The recordings table's file name in an output folder. */
 export const RECORDINGS_FILE = 'recordings.parquet'
+/** The units table's file name in an output folder. */
 export const UNITS_FILE = 'units.parquet'
 /** Unit rows buffered before a row group is written: bounds the memory of writing whatever the number of recordings. */
 const ROW_GROUP_UNITS = 50_000

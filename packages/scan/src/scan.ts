@@ -32,7 +32,7 @@ export interface ScanOptions {
   shards?: number
   /** Skip recordings already in the output's ledger. Without it, an output folder holding a scan is refused. */
   resume?: boolean
-  /** Module exporting scanSetup() that workers import to register loaders (default: every installed @spikes plugin). */
+  /** Module exporting scanSetup() that workers import to register loaders (default: every installed `@spikes` plugin). */
   setup?: string
   /**
    * Recordings in flight per worker (default 2), each in a load thread of its own: the per-worker cap on
@@ -45,6 +45,7 @@ export interface ScanOptions {
   recycleRssMb?: number
   env?: Record<string, string | undefined>
   signal?: AbortSignal
+  /** Called after every recording (and once at the start) with the scan's progress. */
   onProgress?: (progress: ScanProgress) => void
 }
 

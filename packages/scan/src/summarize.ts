@@ -1,7 +1,8 @@
 import type { SpikeData } from '@spikes/core'
 import { ISI_VIOLATION_MS, type RecordingRow, type UnitRow } from './columns.js'
 
-type Attributes = Record<string, unknown>
+/** A unit's attributes (SpikeData.neuronAttributes[i]). */
+export type Attributes = Record<string, unknown>
 
 /** Transfer counters of one load: network bytes and requests (null for local inputs, which cross no network). */
 export interface Transfer {

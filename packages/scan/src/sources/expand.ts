@@ -17,6 +17,7 @@ export interface ExpandOptions {
   /** DANDI API root for dandi:// inputs (else the apiBase option, else DANDI_API_URL). */
   readonly apiBase?: string
   readonly env?: Record<string, string | undefined>
+  /** The fetch used for listings and archive APIs (default: Node's). */
   readonly fetch?: typeof fetch
   readonly signal?: AbortSignal
 }
