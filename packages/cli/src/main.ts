@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIO, extra: Record<str
   const json = rest.includes('--json')
   if (!command) return fail(io, json, 'SPIKES_INVALID_ARGUMENT', `Unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'spikes --help'.`)
   try {
-    return await command(parseArgs(rest, ['json', 'download', 'overwrite', 'local']), io)
+    return await command(parseArgs(rest, ['json', 'download', 'overwrite', 'local', 'force', 'raw-traces']), io)
   } catch (error) {
     if (isSpikesError(error)) return fail(io, json, error.code, error.message)
     const detail = io.env.SPIKES_DEBUG ? `\n${(error as Error)?.stack ?? error}` : ' (set SPIKES_DEBUG=1 for details; this is a bug, please report it)'

@@ -6,9 +6,12 @@ import { requirePlugin } from '../require-plugin.js'
 import { commandContainer } from '../plugins.js'
 import { progressReporter } from '../progress.js'
 
-/** spikes convert <input> -o out.nwb: any loadable input written as NWB 2.x. */
+/**
+ * spikes convert <input> -o out.nwb [--force] [--session-start ISO] [--raw-traces]: any loadable input written
+ * as NWB 2.x; an existing output is kept unless --force, and the input is never overwritten.
+ */
 export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  checkKnownFlags(args, ['format', 'options', 'o', 'output', 'json'], 'convert')
+  checkKnownFlags(args, ['format', 'options', 'o', 'output', 'json', 'force', 'session-start', 'raw-traces'], 'convert')
   const input = args.positional[0]
   if (!input) throw new InvalidArgumentError('input', 'nothing', 'spikes convert <input> -o out.nwb')
   const output = stringFlag(args, 'o', 'output')
@@ -17,7 +20,8 @@ export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<numbe
   const container = await commandContainer(io)
   const progress = progressReporter(io.stderr)
   try {
-    const result = await convertToNwb(input, output, { container, format: stringFlag(args, 'format'), options: jsonOptionsFlag(args), onProgress: progress.onProgress })
+    const exportOptions = { overwrite: args.flags.force === true, sessionStartTime: stringFlag(args, 'session-start'), rawTraces: args.flags['raw-traces'] === true }
+    const result = await convertToNwb(input, output, { container, format: stringFlag(args, 'format'), options: jsonOptionsFlag(args), onProgress: progress.onProgress }, exportOptions)
     progress.done()
     for (const w of result.warnings) io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
     if (args.flags.json) io.stdout.write(JSON.stringify({ output: result.output, N: result.N, totalSpikes: result.totalSpikes }) + '\n')
