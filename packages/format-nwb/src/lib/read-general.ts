@@ -1,7 +1,7 @@
 import type { Hdf5File } from '@spikes/hdf5'
-import { attrText, joinPath, neurodataType, readTextDataset, safeAttr } from './h5-util.js'
+import { attrText, attrTextList, baseName, joinPath, neurodataType, readTextDataset, safeAttr } from './h5-util.js'
 
-const GENERAL_TEXT = ['lab', 'institution', 'experiment_description', 'session_id', 'notes', 'protocol', 'surgery', 'virus', 'pharmacology', 'stimulus', 'slices', 'data_collection', 'source_script']
+const GENERAL_TEXT = ['lab', 'institution', 'experiment_description', 'session_id', 'notes', 'protocol', 'surgery', 'virus', 'pharmacology', 'stimulus', 'slices', 'data_collection']
 const GENERAL_LISTS = ['experimenter', 'keywords', 'related_publications']
 const SUBJECT_EXTRA = ['description', 'genotype', 'strain', 'weight']
 /** Interval tables with more rows than this are left out of the metadata (they would swamp it). */
@@ -55,6 +55,28 @@ function readColumn(file: Hdf5File, path: string, rows: number): unknown[] | und
   return undefined
 }
 
+/** A table's datasets, those named in colnames first and in that order. */
+function orderedColumns(file: Hdf5File, path: string): string[] {
+  const names = file.list(path)
+  const listed = attrTextList(safeAttr(file, path, 'colnames')).filter((n) => names.includes(n))
+  return [...new Set([...listed, ...names])]
+}
+
+/**
+ * The ElectrodeGroup each row of the electrodes table belongs to, by name (from the `group` reference
+ * column; group_name is only a text copy and may differ); undefined when there is no such column.
+ */
+export function readElectrodeRowGroups(file: Hdf5File, path: string, rows: number): string[] | undefined {
+  try {
+    if (file.kind(`${path}/group`) !== 'dataset') return undefined
+    const ds = file.dataset(`${path}/group`)
+    if (ds.dtype.class !== 'reference' || ds.size !== rows) return undefined
+    return ds.readReferences().map((ref) => baseName(file.resolveReference(ref).path))
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Every TimeIntervals table under /intervals (trials, epochs, invalid_times, others) as
  * `{ name: { description, columns: { start_time, stop_time, ... } } }`, times in seconds as stored.
@@ -70,7 +92,7 @@ export function readIntervals(file: Hdf5File): Record<string, { description: str
     const rows = file.dataset(`${path}/start_time`).size
     if (rows > MAX_INTERVAL_ROWS) continue
     const columns: Record<string, unknown[]> = {}
-    for (const column of file.list(path)) {
+    for (const column of orderedColumns(file, path)) {
       if (column === 'id' || column.endsWith('_index') || file.kind(joinPath(path, column)) !== 'dataset') continue
       if (file.kind(joinPath(path, `${column}_index`)) === 'dataset') continue
       const values = readColumn(file, joinPath(path, column), rows)
@@ -90,7 +112,7 @@ const ELECTRODE_STANDARD = new Set(['id', 'x', 'y', 'z', 'location', 'group', 'g
 export function readElectrodeColumns(file: Hdf5File, path: string, rows: number): Record<string, unknown[]> | undefined {
   if (file.kind(path) !== 'group') return undefined
   const out: Record<string, unknown[]> = {}
-  for (const column of file.list(path)) {
+  for (const column of orderedColumns(file, path)) {
     if (ELECTRODE_STANDARD.has(column) || column.endsWith('_index') || file.kind(joinPath(path, column)) !== 'dataset') continue
     if (file.kind(joinPath(path, `${column}_index`)) === 'dataset') continue
     const values = readColumn(file, joinPath(path, column), rows)

@@ -2,7 +2,7 @@ import type { Hdf5File } from '@spikes/hdf5'
 import { attrText, neurodataType, readTextDataset, safeAttr } from './h5-util.js'
 import { isoDatetime } from './iso-datetime.js'
 import { electrodesByChannel, readElectrodeTable } from './read-electrodes.js'
-import { readElectrodeColumns, readElectrodeGroups, readGeneral, readIntervals } from './read-general.js'
+import { readElectrodeColumns, readElectrodeGroups, readElectrodeRowGroups, readGeneral, readIntervals } from './read-general.js'
 
 /** nwb_version from the root attribute (2.x) or the root dataset (1.x); undefined when neither exists. */
 export function nwbVersion(file: Hdf5File): string | undefined {
@@ -67,6 +67,8 @@ export function readFileMetadata(file: Hdf5File): Record<string, unknown> {
     if (table.ids && table.ids.some((id, i) => id !== i)) meta.electrode_ids = [...table.ids]
     const columns = readElectrodeColumns(file, table.path, table.rows)
     if (columns) meta.electrode_columns = columns
+    const rowGroups = readElectrodeRowGroups(file, table.path, table.rows)
+    if (rowGroups) meta.electrode_row_groups = rowGroups
   }
   const groups = readElectrodeGroups(file)
   if (groups) meta.electrode_groups = groups

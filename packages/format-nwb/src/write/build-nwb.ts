@@ -15,9 +15,9 @@ export { ATTRIBUTES_JSON_COLUMN } from './units.js'
 export const NWB_VERSION = '2.6.0'
 export { SPIKEDATA_SCRATCH } from '../lib/scratch-name.js'
 import { SPIKEDATA_SCRATCH } from '../lib/scratch-name.js'
-const META_SKIP = new Set(['provenance', 'source_file', 'format'])
+const META_SKIP = new Set(['provenance', 'source_file', 'source_folder', 'source_format', 'format'])
 /** Metadata keys that are derived from the file when it is read, never data of their own. */
-const DERIVED = new Set([...META_SKIP, 'nwb_version', 'unit_count', 'identifier', 'session_description', 'session_start_time', 'device_names', 'electrodes_by_channel', 'electrode_ids', 'electrode_columns', 'electrode_groups'])
+const DERIVED = new Set([...META_SKIP, 'nwb_version', 'unit_count', 'identifier', 'session_description', 'session_start_time', 'device_names', 'electrodes_by_channel', 'electrode_ids', 'electrode_columns', 'electrode_groups', 'electrode_row_groups'])
 
 /** A warning the writer raises (the loaders' shape). */
 export interface ExportWarning {

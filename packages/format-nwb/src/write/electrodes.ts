@@ -8,7 +8,10 @@ interface ElectrodeRow {
   id: number | string | undefined
   location: number[]
   label: string
+  /** The ElectrodeGroup's name. */
   group: string
+  /** The group_name column's text (usually the group's name). */
+  groupName: string
   extra: Record<string, unknown>
 }
 
@@ -40,6 +43,7 @@ function rowsFromMetadata(md: Record<string, unknown>, deviceName: string): Elec
   if (!table || typeof table !== 'object' || Array.isArray(table)) return []
   const keys = Object.keys(table).sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0))
   const ids = Array.isArray(md.electrode_ids) && md.electrode_ids.length === keys.length ? (md.electrode_ids as unknown[]) : undefined
+  const rowGroups = Array.isArray(md.electrode_row_groups) && md.electrode_row_groups.length === keys.length ? (md.electrode_row_groups as unknown[]) : undefined
   const columns = md.electrode_columns && typeof md.electrode_columns === 'object' ? (md.electrode_columns as Record<string, unknown>) : {}
   return keys.map((key, i) => {
     const row = ((table as Record<string, unknown>)[key] ?? {}) as Record<string, unknown>
@@ -48,7 +52,9 @@ function rowsFromMetadata(md: Record<string, unknown>, deviceName: string): Elec
     while (location.length && Number.isNaN(location[location.length - 1])) location.pop()
     const extra = Object.fromEntries(Object.entries(row).filter(([k]) => !STANDARD.has(k)))
     for (const [name, values] of Object.entries(columns)) if (Array.isArray(values) && values.length === keys.length && !STANDARD.has(name)) extra[name] = values[i]
-    return { id: typeof id === 'number' || typeof id === 'string' ? id : i, location, label: text(row.location) ?? '', group: text(row.group_name) ?? deviceName, extra }
+    const groupName = text(row.group_name) ?? deviceName
+    const group = typeof rowGroups?.[i] === 'string' && rowGroups[i] ? (rowGroups[i] as string) : groupName
+    return { id: typeof id === 'number' || typeof id === 'string' ? id : i, location, label: text(row.location) ?? '', group, groupName, extra }
   })
 }
 
@@ -65,7 +71,8 @@ export function buildElectrodes(attrs: readonly Record<string, unknown>[], md: R
     if (row === undefined) {
       row = rows.length
       rowOf.set(key, row)
-      rows.push({ id: electrode, location, label: text(a.location_label) ?? '', group: text(a.group_name) ?? deviceName, extra: {} })
+      const group = text(a.group_name) ?? deviceName
+      rows.push({ id: electrode, location, label: text(a.location_label) ?? '', group, groupName: group, extra: {} })
     }
     return row
   })
@@ -74,7 +81,7 @@ export function buildElectrodes(attrs: readonly Record<string, unknown>[], md: R
     if (row === undefined) {
       row = rows.length
       rowOf.set(`e:${c}`, row)
-      rows.push({ id: c, location: [], label: '', group: deviceName, extra: {} })
+      rows.push({ id: c, location: [], label: '', group: deviceName, groupName: deviceName, extra: {} })
     }
     return row
   })
@@ -117,7 +124,7 @@ function electrodeGroups(rows: ElectrodeRow[], deviceName: string, known: GroupI
   })
   table.location = h5.dataset(rows.map((r) => r.label), { attrs: t.vectorData('the location of channel within the subject e.g. brain region') })
   table.group = h5.dataset(rows.map((r) => h5.ref(`/general/extracellular_ephys/${safe(r.group)}`)), { attrs: t.vectorData('a reference to the ElectrodeGroup this electrode is a part of') })
-  table.group_name = h5.dataset(rows.map((r) => r.group), { attrs: t.vectorData('the name of the ElectrodeGroup this electrode is a part of') })
+  table.group_name = h5.dataset(rows.map((r) => r.groupName), { attrs: t.vectorData('the name of the ElectrodeGroup this electrode is a part of') })
   colnames.push('location', 'group', 'group_name')
   if (!idsAreInts) {
     table.electrode_id = h5.dataset(ids.map((id) => (id === undefined ? '' : String(id))), { attrs: t.vectorData('electrode ids that are not distinct integers (NWB ids must be)') })

@@ -2,7 +2,7 @@ import { h5, type H5NodeSpec } from './tree.js'
 import type { Hdmf } from './hdmf.js'
 
 /** Text fields of /general (NWB 2.6 NWBFile.general) written from metadata keys of the same name. */
-export const GENERAL_TEXT = ['lab', 'institution', 'experiment_description', 'session_id', 'notes', 'protocol', 'surgery', 'virus', 'pharmacology', 'stimulus', 'slices', 'data_collection', 'source_script']
+export const GENERAL_TEXT = ['lab', 'institution', 'experiment_description', 'session_id', 'notes', 'protocol', 'surgery', 'virus', 'pharmacology', 'stimulus', 'slices', 'data_collection']
 /** Fields of /general that are lists of text. */
 export const GENERAL_LISTS = ['experimenter', 'keywords', 'related_publications']
 /** Text fields of the Subject. */
