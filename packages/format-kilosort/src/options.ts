@@ -17,8 +17,18 @@ export interface KilosortOptions {
   clusterInfoTsv?: string | null
   /** Unit of the spike times: 'samples' (default), 's' or 'ms'. */
   timeUnit?: TimeUnit
-  /** Keep every cluster listed in the table whatever its label (clusters absent from it are still dropped). */
+  /**
+   * With clusterInfoTsv: keep every cluster listed in the table whatever its label (clusters absent from
+   * it are still dropped). Given as false without clusterInfoTsv: the folder's labels decide, as 'auto'.
+   */
   includeNoise?: boolean
+  /**
+   * How each unit's electrode is found: 'auto' (default) from the best evidence in the folder (TSV `ch`,
+   * templates.npy, spike_positions.npy, pc_feature_ind.npy), and SpikeLab's channel_map[cluster_id] only
+   * as a flagged last resort; 'evidence' never uses channel_map[cluster_id]; 'legacy' is SpikeLab's rule
+   * (TSV `ch`, templates.npy, then channel_map[cluster_id]).
+   */
+  channelLookup?: ChannelLookup
   /** Recording length in ms (default: last spike + one float step). */
   lengthMs?: number | null
   /** Channel map, relative to the folder (default 'channel_map.npy'). */
@@ -26,6 +36,9 @@ export interface KilosortOptions {
   /** Channel positions, relative to the folder (default 'channel_positions.npy'). */
   channelPositionsFile?: string
 }
+
+/** See {@link KilosortOptions.channelLookup}. */
+export type ChannelLookup = 'auto' | 'evidence' | 'legacy'
 
 /** {@link KilosortOptions} after validation by {@link resolveKilosortOptions}: defaults filled in, null read as absent. */
 export interface ResolvedKilosortOptions {
@@ -38,12 +51,15 @@ export interface ResolvedKilosortOptions {
   clusterInfoTsv: string | undefined
   timeUnit: TimeUnit
   includeNoise: boolean
+  /** True when includeNoise was given (not left at its default). */
+  includeNoiseGiven: boolean
+  channelLookup: ChannelLookup
   lengthMs: number | undefined
   channelMapFile: string
   channelPositionsFile: string
 }
 
-const KNOWN = ['fsHz', 'spikeTimesFile', 'spikeClustersFile', 'clusterInfoTsv', 'timeUnit', 'includeNoise', 'lengthMs', 'channelMapFile', 'channelPositionsFile'] as const
+const KNOWN = ['fsHz', 'spikeTimesFile', 'spikeClustersFile', 'clusterInfoTsv', 'timeUnit', 'includeNoise', 'lengthMs', 'channelMapFile', 'channelPositionsFile', 'channelLookup'] as const
 
 /** Validates every option before any I/O. Throws InvalidArgumentError naming the option. */
 export function resolveKilosortOptions(input: unknown): ResolvedKilosortOptions {
@@ -67,6 +83,8 @@ export function resolveKilosortOptions(input: unknown): ResolvedKilosortOptions 
   }
   const includeNoise = raw.includeNoise ?? false
   if (typeof includeNoise !== 'boolean') throw new InvalidArgumentError('includeNoise', includeNoise, 'true or false')
+  const channelLookup = raw.channelLookup ?? 'auto'
+  if (channelLookup !== 'auto' && channelLookup !== 'evidence' && channelLookup !== 'legacy') throw new InvalidArgumentError('channelLookup', channelLookup, "'auto', 'evidence' or 'legacy'")
   let lengthMs: number | undefined
   if (raw.lengthMs !== undefined && raw.lengthMs !== null) {
     if (typeof raw.lengthMs !== 'number' || !Number.isFinite(raw.lengthMs) || raw.lengthMs < 0) throw new InvalidArgumentError('lengthMs', raw.lengthMs, 'a finite, non-negative number of milliseconds')
@@ -85,6 +103,8 @@ export function resolveKilosortOptions(input: unknown): ResolvedKilosortOptions 
     clusterInfoTsv,
     timeUnit: timeUnit as TimeUnit,
     includeNoise,
+    includeNoiseGiven: raw.includeNoise !== undefined && raw.includeNoise !== null,
+    channelLookup,
     lengthMs,
     channelMapFile: file('channelMapFile', 'channel_map.npy'),
     channelPositionsFile: file('channelPositionsFile', 'channel_positions.npy'),

@@ -1,4 +1,7 @@
+import { isSpikesError, readText, type FolderSource, type LoadContext } from '@spikes/core'
 import { isPyTuple, parsePyLiteral, type PyLiteral } from '@spikes/numpy'
+
+const MAX_PARAMS_BYTES = 1024 * 1024
 
 /** The result of {@link parseParamsPy}. */
 export interface PhyParams {
@@ -48,4 +51,24 @@ function toJson(value: PyLiteral): unknown {
 export function sampleRateOf(params: PhyParams | undefined): number | undefined {
   const v = params?.values.sample_rate
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined
+}
+
+/** The folder's params.py, parsed (never executed); undefined when absent or unreadable (with a warning). */
+export async function readParams(folder: FolderSource, context: LoadContext): Promise<PhyParams | undefined> {
+  if (!(await folder.exists('params.py'))) return undefined
+  try {
+    const source = await folder.open('params.py')
+    try {
+      const params = parseParamsPy(await readText(source, MAX_PARAMS_BYTES))
+      const n = params.skipped.length
+      if (n) context.warn('SPIKES_WARN_PARAMS', `params.py: ${params.skipped.join(', ')} ${n === 1 ? 'is' : 'are'} not a plain literal and ${n === 1 ? 'was' : 'were'} skipped (params.py is parsed, never executed).`, { skipped: params.skipped })
+      return params
+    } finally {
+      await source.close()
+    }
+  } catch (error) {
+    if (!isSpikesError(error)) throw error
+    context.warn('SPIKES_WARN_PARAMS', `params.py could not be read (${error.message}); it is ignored.`, {})
+    return undefined
+  }
 }
