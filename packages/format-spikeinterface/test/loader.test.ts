@@ -288,6 +288,11 @@ describe('bad input gives typed errors', () => {
       { unit_id: 1, electrode: 8, quality: 'mua', snr: 2, template_xy: [3, 4] },
     ])
   })
+  it('an empty sorting (no unit ids, no spikes) loads as N = 0', async () => {
+    const sd = await run({ 'numpysorting_info.json': info([]), 'spikes.npy': spikeVector([]) })
+    expect([sd.N, sd.totalSpikes, sd.lengthMs]).toEqual([0, 0, 0])
+    expect(sd.metadata.unit_ids).toEqual([])
+  })
   it('an npz folder whose npz.json names another class', async () => {
     await expect(run({ 'npz.json': JSON.stringify({ class: 'x.NumpySorting', kwargs: {} }), 'sorting_cached.npz': new Uint8Array(4) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', file: 'npz.json' })
   })
