@@ -1,3 +1,4 @@
+import type { DependencyContainer } from 'tsyringe'
 import type { SpikeData } from '../spike-data.js'
 import type { Source } from '../sources/source.js'
 import type { SpikesWarning } from '../warnings.js'
@@ -73,6 +74,8 @@ export interface LoadContext {
   readonly signal?: AbortSignal
   /** The caller's fetch, to use for the loader's own requests (undefined: the global fetch). */
   readonly fetch?: typeof fetch
+  /** The container loadSpikeData took the loader from: where plugins find other registrations (HDF5 mounters). */
+  readonly container?: DependencyContainer
 }
 
 /** A format plugin's loader. The descriptor fields are plain data; `load` may import heavy parsers lazily. */
@@ -89,6 +92,8 @@ export interface SpikeLoader<O = Record<string, unknown>> {
   readonly extensions: readonly string[]
   /** URL schemes the loader answers for ('dandi', 'ibl'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]
+  /** Of two loaders registered under one id, the higher priority is used (default 0), whatever the registration order. */
+  readonly priority?: number
   /**
    * Rates a probe (see Match.confidence). Every loader is asked about the same probe, so it should be
    * cheap; a throw counts as confidence 0. Only probes of the loader's `input` kind (or a listed scheme) arrive.
