@@ -48,7 +48,7 @@ function storeOf(folder) {
 
 /** Values in C order as the expected JSON writes them (NaN as "NaN", int64 beyond 2^53 as text, bool as 0/1). */
 function plain(values, shape, stride) {
-  const list = Array.from(values, (v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? (v > 2n ** 53n || v < -(2n ** 53n) ? String(v) : Number(v)) : typeof v === 'boolean' ? Number(v) : v))
+  const list = Array.from(values, (v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? (v > 2n ** 53n || v < -(2n ** 53n) ? String(v) : Number(v)) : typeof v === 'boolean' ? Number(v) : normal(v)))
   if (!stride || !shape.length) return list
   const out = []
   const index = new Array(shape.length).fill(0)
@@ -60,7 +60,8 @@ function plain(values, shape, stride) {
   return out
 }
 const json = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? (x > 2n ** 53n || x < -(2n ** 53n) ? String(x) : Number(x)) : x))
-const normal = (v) => (typeof v === 'boolean' ? Number(v) : v)
+/** A value with booleans as 0/1 and record keys sorted, so records compare whatever their field order. */
+const normal = (v) => (typeof v === 'boolean' ? Number(v) : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, normal(v[k])])) : v)
 
 async function readZarrita(folder, path) {
   const arr = await zarr.open(zarr.root(storeOf(folder)).resolve(path), { kind: 'array' })
