@@ -5,8 +5,8 @@ import { InvalidDataError } from './errors.js'
 
 /** How `parseDelimitedRows` splits the text. */
 export interface DelimitedOptions {
-  /** The field separator: `'\t'` for TSV, `','` for CSV. */
-  readonly delimiter: string
+  /** The field separator: `'\t'` for TSV, `','` for CSV; several (`[',', ' ']`) split on any of them. */
+  readonly delimiter: string | readonly string[]
   /**
    * The quote character of CSV fields (`'"'`: a quoted field may hold separators, line breaks and
    * doubled quotes), or `false` (TSV as Phy and pandas write it: a quote is an ordinary character).
@@ -16,6 +16,12 @@ export interface DelimitedOptions {
   readonly name?: string
 }
 
+/** One row of `parseDelimitedRecords`: its cells and the (1-based) line it ends on. */
+export interface DelimitedRecord {
+  readonly cells: string[]
+  readonly line: number
+}
+
 /**
  * Splits delimited text into rows of cells, as written (no trimming, no type conversion). A UTF-8 BOM
  * is dropped; lines end in `\r\n`, `\n` or `\r` (mixed too); empty lines are skipped; rows may have
@@ -23,9 +29,18 @@ export interface DelimitedOptions {
  * parse (a quoted field never closed) throws `InvalidDataError` (`SPIKES_INVALID_DATA`).
  */
 export function parseDelimitedRows(text: string, options: DelimitedOptions): string[][] {
+  return parseWith(text, options, false) as string[][]
+}
+
+/** As `parseDelimitedRows`, with the line each row ends on (for messages that point at a line). */
+export function parseDelimitedRecords(text: string, options: DelimitedOptions): DelimitedRecord[] {
+  return (parseWith(text, options, true) as { record: string[]; info: { lines: number } }[]).map(({ record, info }) => ({ cells: record, line: info.lines }))
+}
+
+function parseWith(text: string, options: DelimitedOptions, info: boolean): unknown[] {
   try {
     return parse(text, {
-      delimiter: options.delimiter,
+      delimiter: typeof options.delimiter === 'string' ? options.delimiter : [...options.delimiter],
       quote: options.quote === false ? null : options.quote,
       escape: options.quote === false ? null : options.quote,
       record_delimiter: ['\r\n', '\n', '\r'],
@@ -33,7 +48,8 @@ export function parseDelimitedRows(text: string, options: DelimitedOptions): str
       skip_empty_lines: true,
       relax_column_count: true,
       relax_quotes: true,
-    }) as string[][]
+      info,
+    })
   } catch (error) {
     const what = options.name ? `'${options.name}'` : 'The delimited text'
     const reason = error instanceof Error ? error.message : String(error)

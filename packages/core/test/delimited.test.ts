@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidDataError } from '../src/index.js'
-import { parseDelimitedRows } from '../src/delimited.js'
+import { parseDelimitedRecords, parseDelimitedRows } from '../src/delimited.js'
 
 const TSV = { delimiter: '\t', quote: false } as const
 const CSV = { delimiter: ',', quote: '"' } as const
@@ -32,5 +32,16 @@ describe('parseDelimitedRows', () => {
     expect(caught).toBeInstanceOf(InvalidDataError)
     expect(caught).toMatchObject({ code: 'SPIKES_INVALID_DATA', file: 'clusters.metrics.csv' })
     expect((caught as Error).message).toMatch(/^'clusters\.metrics\.csv' is not readable CSV: Quote Not Closed/)
+  })
+})
+
+describe('parseDelimitedRecords', () => {
+  it('splits on any of several separators and gives the line each row ends on', () => {
+    const records = parseDelimitedRecords('1,2\n\n3 4\r\n5\t,6\n', { delimiter: [',', ' ', '\t'], quote: false })
+    expect(records).toEqual([
+      { cells: ['1', '2'], line: 1 },
+      { cells: ['3', '4'], line: 3 },
+      { cells: ['5', '', '6'], line: 4 },
+    ])
   })
 })
