@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { bytesSource, type SpikesError } from '@spikes/core'
+import { fileSource } from '@spikes/core/node'
+import { IN_CI, realdata } from '@spikes/testing'
+import { field, matNumbers, matScalar, matText, readMat, type MatValue } from '../src/index.js'
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+const bytes = (name: string) => readFileSync(fixture(name))
+const read = (name: string, options = {}) => readMat(bytesSource(bytes(name), name), options)
+
+async function code(promise: Promise<unknown>): Promise<string | undefined> {
+  return promise.then(
+    () => undefined,
+    (e: SpikesError) => e.code ?? String(e),
+  )
+}
+
+// The fixtures are written by fixtures/make_fixtures.py (scipy.io.savemat for Level 5, h5py for v7.3):
+// the expected values below are the ones the script puts in.
+describe.each(['v5-compressed.mat', 'v5-plain.mat'])('Level 5 (%s)', (name) => {
+  it('numeric classes, dimensions and column-major data', async () => {
+    const mat = await read(name)
+    expect(mat.version).toBe(5)
+    expect(mat.description).toMatch(/^MATLAB 5\.0 MAT-file/)
+    expect(mat.variables.get('matrix')).toMatchObject({ kind: 'numeric', class: 'double', dims: [2, 3] })
+    expect(Array.from(matNumbers(mat.variables.get('matrix'))!)).toEqual([1, 4, 2, 5, 3, 6])
+    expect(mat.variables.get('ints')).toMatchObject({ class: 'int16', dims: [1, 3] })
+    expect(Array.from(matNumbers(mat.variables.get('ints'))!)).toEqual([-3, 0, 300])
+    expect(Array.from(matNumbers(mat.variables.get('big'))!)).toEqual([2 ** 40, 5])
+    expect(mat.variables.get('flag')).toMatchObject({ logical: true, dims: [1, 2] })
+    const complex = mat.variables.get('complex') as MatValue & { imag: Float64Array }
+    expect([complex.kind, matScalar(complex), complex.imag[0]]).toEqual(['numeric', 1, 2])
+    expect(mat.variables.get('empty')).toMatchObject({ kind: 'numeric', dims: [0, 0] })
+  })
+
+  it('text, cells, structs, struct arrays and sparse matrices', async () => {
+    const mat = await read(name)
+    expect(matText(mat.variables.get('name'))).toBe('hello')
+    expect(mat.variables.get('rows')).toMatchObject({ kind: 'char', dims: [2, 2], rows: ['ab', 'cd'] })
+    const cell = mat.variables.get('cell')!
+    expect(cell).toMatchObject({ kind: 'cell', dims: [1, 3] })
+    const cells = (cell as { cells: MatValue[] }).cells
+    expect(Array.from(matNumbers(cells[0])!)).toEqual([1.5, 2.5, 3.5])
+    expect(matText(cells[1])).toBe('text')
+    expect(cells[2]).toMatchObject({ class: 'int16', dims: [2, 2] })
+    expect(Array.from(matNumbers(cells[2])!)).toEqual([1, 3, 2, 4])
+    const s = mat.variables.get('scalar_struct')!
+    expect(matScalar(field(s, 'a'))).toBe(42)
+    expect(matText(field(s, 'b'))).toBe('bee')
+    expect(matScalar(field(field(s, 'nested'), 'deep'))).toBe(1)
+    const sa = mat.variables.get('struct_array') as MatValue & { elements: Record<string, MatValue>[] }
+    expect(sa).toMatchObject({ kind: 'struct', dims: [1, 2], fields: ['id', 'label'] })
+    expect(sa.elements.map((e) => [matScalar(e.id), matText(e.label)])).toEqual([
+      [7, 'first'],
+      [8, 'second'],
+    ])
+    expect(mat.variables.get('sparse')).toMatchObject({ kind: 'sparse', dims: [2, 2] })
+    const sparse = mat.variables.get('sparse') as { rowIndices: Int32Array; columnStarts: Int32Array; data: Float64Array }
+    expect([Array.from(sparse.rowIndices), Array.from(sparse.columnStarts), Array.from(sparse.data)]).toEqual([[1, 0], [0, 1, 2], [3, 2]])
+  })
+
+  it('keeps only the variables asked for', async () => {
+    expect([...(await read(name, { variables: ['name', 'ints'] })).variables.keys()].sort()).toEqual(['ints', 'name'])
+  })
+})
+
+describe('v7.3 through @spikes/hdf5', () => {
+  it('reads MATLAB classes, char as uint16, cells as references, structs and struct arrays, empties', async () => {
+    const mat = await readMat(await fileSource(fixture('v73.mat')))
+    expect(mat.version).toBe(7.3)
+    expect(mat.description).toMatch(/^MATLAB 7\.3 MAT-file/)
+    expect(mat.variables.get('matrix')).toMatchObject({ kind: 'numeric', class: 'double', dims: [2, 3] })
+    expect(Array.from(matNumbers(mat.variables.get('matrix'))!)).toEqual([1, 4, 2, 5, 3, 6])
+    expect(Array.from(matNumbers(mat.variables.get('ints'))!)).toEqual([-3, 0, 300])
+    expect(matText(mat.variables.get('name'))).toBe('hello')
+    const cells = (mat.variables.get('cell') as { cells: MatValue[] }).cells
+    expect(Array.from(matNumbers(cells[0])!)).toEqual([1.5, 2.5, 3.5])
+    expect(matText(cells[1])).toBe('text')
+    expect(matText(field(mat.variables.get('scalar_struct'), 'b'))).toBe('bee')
+    const sa = mat.variables.get('struct_array') as MatValue & { elements: Record<string, MatValue>[] }
+    expect(sa.elements.map((e) => [matScalar(e.id), matText(e.label)])).toEqual([
+      [7, 'first'],
+      [8, 'second'],
+    ])
+    expect(mat.variables.get('flag')).toMatchObject({ logical: true, dims: [1, 2] })
+    expect(mat.variables.get('empty')).toMatchObject({ kind: 'numeric', dims: [0, 0] })
+    expect(mat.variables.has('#refs#')).toBe(false)
+  })
+})
+
+describe('bad input', () => {
+  it('typed errors: truncated, not a MAT-file, budget too small, dims larger than the data', async () => {
+    const good = bytes('v5-plain.mat')
+    expect(await code(readMat(bytesSource(good.subarray(0, 300), 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
+    expect(await code(readMat(bytesSource(good.subarray(0, 100), 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
+    expect(await code(readMat(bytesSource(new Uint8Array(200), 'x.mat')))).toBe('SPIKES_UNSUPPORTED')
+    expect(await code(read('v5-compressed.mat', { maxBytes: 500 }))).toBe('SPIKES_INVALID_ARGUMENT')
+    // The first variable's dimensions claim 2^31 - 1 rows: refused before any allocation.
+    const huge = Uint8Array.from(good)
+    const view = new DataView(huge.buffer)
+    const dimsAt = 128 + 8 + 16 + 8
+    view.setInt32(dimsAt, 0x7fffffff, true)
+    expect(await code(readMat(bytesSource(huge, 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
+  })
+})
+
+const REAL = realdata('cellexplorer', 'mouse5-181112B-matv5', 'mouse5_181112B.cell_metrics.cellinfo.mat')
+const d = existsSync(REAL) || IN_CI ? describe : describe.skip
+
+// Expected values computed at authoring time with scipy (/usr/bin/python3, scipy 1.10):
+//   m = scipy.io.loadmat(path, struct_as_record=True); cm = m['cell_metrics']; len(cm.dtype.names) == 76
+//   t = cm['spikes'][0,0]['times'][0,0][0,0].ravel(): len 70065, t[0] 0.4703, t[-1] 4806.987866666666
+d('real CellExplorer file (Level 5, compressed)', () => {
+  it('reads cell_metrics with its 76 fields and the spike times', async () => {
+    const mat = await readMat(await fileSource(REAL))
+    const cm = mat.variables.get('cell_metrics') as MatValue & { fields: string[] }
+    expect(cm.fields).toHaveLength(76)
+    expect(matScalar(field(cm, 'UID'))).toBe(9)
+    expect(matScalar(field(cm, 'cluID'))).toBe(10)
+    expect(matText(field(cm, 'putativeCellType'))).toBe('Narrow Interneuron')
+    expect(matText(field(cm, 'brainRegion'))).toBe('HIP')
+    const times = field(field(cm, 'spikes'), 'times') as { cells: MatValue[] }
+    const t = matNumbers(times.cells[0])!
+    expect([t.length, t[0], t[t.length - 1]]).toEqual([70065, 0.4703, 4806.987866666666])
+  })
+})
