@@ -126,3 +126,14 @@ d('real CellExplorer file (Level 5, compressed)', () => {
     expect([t.length, t[0], t[t.length - 1]]).toEqual([70065, 0.4703, 4806.987866666666])
   })
 })
+
+describe('peekMatVariableName', () => {
+  it('names the first variable from the first bytes, compressed or not', async () => {
+    const { peekMatVariableName } = await import('../src/index.js')
+    expect(peekMatVariableName(bytes('v5-compressed.mat').subarray(0, 400))).toBe('matrix')
+    expect(peekMatVariableName(bytes('v5-plain.mat').subarray(0, 400))).toBe('matrix')
+    expect(peekMatVariableName(bytes('v73.mat').subarray(0, 400))).toBeUndefined()
+    expect(peekMatVariableName(new Uint8Array(300))).toBeUndefined()
+    if (existsSync(REAL)) expect(peekMatVariableName(readFileSync(REAL).subarray(0, 65536))).toBe('cell_metrics')
+  })
+})
