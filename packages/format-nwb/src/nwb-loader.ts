@@ -13,6 +13,7 @@ export const nwbLoader: SpikeLoader<NwbOptions> = {
   version: NWB_LOADER_VERSION,
   packageName: '@spikes/format-nwb',
   input: 'file',
+  alsoReads: ['folder'],
   extensions: ['nwb'],
   detect: detectNwb,
   async checkOptions(options) {

@@ -10,7 +10,7 @@ import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
 import { readAttributesJson, readColumns } from './read-columns.js'
 import { nwbVersion, readFileMetadata } from './read-metadata.js'
 
-type Checked = Required<Omit<NwbOptions, 'preferPynwb'>>
+export type Checked = Required<Omit<NwbOptions, 'preferPynwb'>>
 
 /** Keys the loader derives itself; a Units-table column of the same name is kept as nwb_<name>. */
 const DERIVED = new Set(['electrode', 'location', 'location_label', 'group_name'])
@@ -23,11 +23,13 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 }
 
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
+  if (source.type === 'folder') return (await import('./load-nwb-zarr.js')).loadNwbZarr(source, options, context)
   if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
   return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal })
 }
 
-function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Checked, context: LoadContext): SpikeData {
+/** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */
+export function readNwb(file: Hdf5File, source: { path?: string; url?: string; name: string }, options: Checked, context: LoadContext): SpikeData {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
