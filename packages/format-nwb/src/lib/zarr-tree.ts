@@ -50,6 +50,7 @@ export class ZarrTreeFile {
     const nodes = new Map<string, Node>()
     const name = folder.path ?? folder.name
     await walk(root, '/', nodes, options, name)
+    addLinks(nodes)
     await preload(nodes, options, name)
     return new ZarrTreeFile(name, nodes)
   }
@@ -123,6 +124,34 @@ async function walk(group: ZarrGroup, path: string, nodes: Map<string, Node>, op
   }
 }
 
+/**
+ * hdmf-zarr keeps soft links in the parent group's .zattrs (`zarr_link`: `[{name, source, path}]`). A link
+ * to a node of this store becomes an alias of it (and of everything below it); links to other stores are left out.
+ */
+function addLinks(nodes: Map<string, Node>): void {
+  const aliases: [string, string][] = []
+  for (const [path, node] of nodes) {
+    const links = node.kind === 'group' ? node.attrs.zarr_link : undefined
+    if (!Array.isArray(links)) continue
+    for (const link of links.slice(0, 1000)) {
+      const { name, source, path: target } = (link ?? {}) as { name?: unknown; source?: unknown; path?: unknown }
+      if (typeof name !== 'string' || !name || name.includes('/') || typeof target !== 'string' || (source !== undefined && source !== '.')) continue
+      const from = join(path, name)
+      const to = normal(target)
+      if (nodes.has(from) || !nodes.has(to) || from === to || from.startsWith(`${to}/`)) continue
+      aliases.push([from, to])
+      node.children.push(name)
+    }
+  }
+  for (const [from, to] of aliases) {
+    for (const [path, node] of [...nodes]) {
+      if (nodes.size > 2 * MAX_NODES) return
+      if (path === to) nodes.set(from, node)
+      else if (path.startsWith(`${to}/`)) nodes.set(from + path.slice(to.length), node)
+    }
+  }
+}
+
 /** An array's node; one whose dtype the Zarr reader does not decode (pickled references) keeps its shape and attributes. */
 async function arrayNode(group: ZarrGroup, name: string): Promise<Node> {
   try {
@@ -145,7 +174,7 @@ async function preload(nodes: Map<string, Node>, options: ZarrTreeOptions, name:
   const roots = preloadRoots(nodes)
   let budget = options.maxBytes
   for (const [path, node] of nodes) {
-    if (node.kind !== 'dataset' || !node.array) continue
+    if (node.kind !== 'dataset' || !node.array || node.values !== undefined) continue
     const count = node.array.shape.reduce((n, d) => n * d, 1)
     const atRoot = path.lastIndexOf('/') === 0
     if (!(atRoot || count <= SMALL_ARRAY || roots.some((r) => path.startsWith(`${r}/`)))) continue
