@@ -7,6 +7,8 @@ const FORMATS_BY_PACKAGE: Readonly<Record<string, readonly string[]>> = {
   'format-spikeinterface': ['spikeinterface', 'spikeinterface-npz', 'spikeinterface-recording'],
   'format-ibl': ['alf', 'ibl'],
   'format-dandi': ['dandi'],
+  'format-cellexplorer': ['cellexplorer'],
+  'format-plexon': ['plexon'],
   core: ['spikes-json'],
 }
 
