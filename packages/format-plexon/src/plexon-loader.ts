@@ -5,10 +5,12 @@ import { plexonOptions } from './options.js'
 /** Version of {@link plexonLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const PLEXON_LOADER_VERSION = '0.1.0'
 
-/** Little-endian magic numbers of the three file kinds. */
-export const PLX_MAGIC = 0x58454c50 // "PLEX"
-export const NEX_MAGIC = 0x3158454e // "NEX1"
-export const NEX5_MAGIC = 0x3558454e // "NEX5"
+/** The first 4 bytes of a .plx file ("PLEX"), read as a little-endian uint32. */
+export const PLX_MAGIC = 0x58454c50
+/** The first 4 bytes of a NeuroExplorer .nex file ("NEX1"), read as a little-endian uint32. */
+export const NEX_MAGIC = 0x3158454e
+/** The first 4 bytes of a NeuroExplorer .nex5 file ("NEX5"), read as a little-endian uint32. */
+export const NEX5_MAGIC = 0x3558454e
 
 /** Plexon .plx files and NeuroExplorer .nex / .nex5 files: one unit per sorted channel unit or neuron variable. */
 export const plexonLoader = defineLoader({

@@ -7,8 +7,10 @@ import type { MatValue } from './values.js'
 
 /** Default budget for the bytes read and inflated from one file: 1 GiB. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+/** Bytes of a MAT-file's header (descriptive text, subsystem offset, version, byte-order mark). */
 export const HEADER_BYTES = 128
 
+/** Options of {@link readMat}. */
 export interface ReadMatOptions {
   /** Bytes that may be read and inflated in all (default 1 GiB); a file needing more is an InvalidArgumentError naming maxBytes. */
   maxBytes?: number
@@ -17,6 +19,7 @@ export interface ReadMatOptions {
   signal?: AbortSignal
 }
 
+/** A MAT-file's header facts and its variables by name. */
 export interface MatFile {
   /** 5 for Level 5 files (MATLAB v5, v6 and v7), 7.3 for HDF5-based ones. */
   version: 5 | 7.3

@@ -4,6 +4,7 @@ export type MatNumericClass = 'double' | 'single' | 'int8' | 'uint8' | 'int16' |
 /** Numbers of a numeric or logical array, column-major (MATLAB's order). int64/uint64 are read as numbers. */
 export type MatNumbers = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
 
+/** A numeric or logical array (mxDOUBLE_CLASS … mxUINT64_CLASS, logical flag). */
 export interface MatNumeric {
   kind: 'numeric'
   class: MatNumericClass
@@ -15,6 +16,7 @@ export interface MatNumeric {
   logical: boolean
 }
 
+/** A char array. */
 export interface MatChar {
   kind: 'char'
   dims: number[]
@@ -22,6 +24,7 @@ export interface MatChar {
   rows: string[]
 }
 
+/** A cell array. */
 export interface MatCell {
   kind: 'cell'
   dims: number[]
@@ -29,6 +32,7 @@ export interface MatCell {
   cells: MatValue[]
 }
 
+/** A struct array (or a MATLAB object: a struct with a class name). */
 export interface MatStruct {
   kind: 'struct'
   dims: number[]
@@ -39,6 +43,7 @@ export interface MatStruct {
   className?: string
 }
 
+/** A sparse matrix in compressed-column form (real part). */
 export interface MatSparse {
   kind: 'sparse'
   dims: number[]
@@ -54,6 +59,7 @@ export interface MatOpaque {
   className?: string
 }
 
+/** Any value a MAT-file holds, told apart by `kind`. */
 export type MatValue = MatNumeric | MatChar | MatCell | MatStruct | MatSparse | MatOpaque
 
 /** The number of elements dimensions describe (1 for a scalar, 0 when any dimension is 0). */

@@ -5,7 +5,8 @@ const BLOCK_HEADER_BYTES = 16
 const READ_CHUNK = 8 * 1024 * 1024
 /** PL_DataBlockHeader.Type: 1 spike, 4 event, 5 continuous (slow channel) sample block. */
 const SPIKE = 1
-const KNOWN_TYPES = new Set([1, 4, 5])
+const EVENT = 4
+const SLOW = 5
 const DENSE_CHANNELS = 4096
 const DENSE_UNITS = 32
 
@@ -62,7 +63,7 @@ export async function scanPlxBlocks(source: ByteSource, size: number, dataStart:
     const type = view.getInt16(o, true)
     const waves = view.getInt16(o + 12, true)
     const words = view.getInt16(o + 14, true)
-    if (!KNOWN_TYPES.has(type) || waves < 0 || words < 0) {
+    if ((type !== SPIKE && type !== EVENT && type !== SLOW) || waves < 0 || words < 0) {
       throw new CorruptFileError(`${file}: the data block at byte ${pos} has type ${type}, ${waves} waveforms of ${words} words; a .plx block is of type 1, 4 or 5 with non-negative counts. The file is damaged.`, {
         file,
         offset: pos,
@@ -77,7 +78,7 @@ export async function scanPlxBlocks(source: ByteSource, size: number, dataStart:
       const ticks = view.getUint16(o + 2, true) * 4294967296 + view.getUint32(o + 4, true)
       collector.push(table.slotOf(view.getInt16(o + 8, true), view.getInt16(o + 10, true)), ticks)
       if (ticks > lastTicks) lastTicks = ticks
-    } else if (type === 4) eventCount++
+    } else if (type === EVENT) eventCount++
     pos = next
   }
   context.progress({ phase: 'blocks', loaded: size, total: size, unit: 'bytes' })
