@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { container, isSpikesError, loadSpikeData, memoryFolder, type SpikesError } from '@spikes/core'
 import { mutations, nwbZarrFiles, serveFolder } from '@spikes/testing'
+import { registerRemote } from '@spikes/remote'
 import { registerNwb } from '../src/index.js'
 
 const c = container.createChildContainer()
 registerNwb(c)
+registerRemote(c)
 
 // What the real hdmf-zarr store lacks, written by @spikes/testing's nwbZarrFiles: consolidated metadata, a Units
 // table under /processing reached through a zarr_link, string unit ids, a bool column, a ragged column.

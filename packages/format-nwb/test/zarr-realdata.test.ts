@@ -1,11 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { container, loadSpikeData, type SpikeData } from '@spikes/core'
-import '@spikes/core/node'
+import { registerNodeSources } from '@spikes/core/node'
 import { filesOf, IN_CI, realdata, serveFolder, sharedAvailable, startFakeS3 } from '@spikes/testing'
+import { registerRemote } from '@spikes/remote'
 import { registerNwb } from '../src/index.js'
 
 const c = container.createChildContainer()
 registerNwb(c)
+registerRemote(c)
+registerNodeSources(c)
 const STORE = realdata('nwb-zarr', 'hdmf-zarr-0.2.0-units', 'units_a.nwb.zarr')
 const present = sharedAvailable(STORE)
 

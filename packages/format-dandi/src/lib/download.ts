@@ -1,5 +1,5 @@
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
-import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/core/http'
+import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/remote'
 import { fileSink, memorySink, type DownloadSink } from './download-sinks.js'
 import { nodeDeps } from './node-deps.js'
 

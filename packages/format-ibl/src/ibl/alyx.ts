@@ -1,5 +1,5 @@
 import { NetworkError, type LoadContext } from '@spikes/core'
-import { fetchWithRetry, redact } from '@spikes/core/http'
+import { fetchWithRetry, redact } from '@spikes/remote'
 import type { HttpSettings, OneCache } from './cache.js'
 
 /** A JSON answer and where it came from. */

@@ -1,6 +1,6 @@
 import { nodeImport } from '@spikes/core/loader-utils'
 import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
-import { fetchWithRetry } from '@spikes/core/http'
+import { fetchWithRetry } from '@spikes/remote'
 import { md5Hex } from './md5.js'
 
 export interface DownloadSpec {

@@ -25,7 +25,7 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
   if (source.type === 'folder') return (await import('./load-nwb-zarr.js')).loadNwbZarr(source, options, context)
   if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
-  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal })
+  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal, container: context.container })
 }
 
 /** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */
