@@ -1,5 +1,5 @@
 import { CorruptFileError, InvalidDataError, MissingFileError, readText, type ByteSource, type FolderSource } from '@spikes/core'
-import type { UnitId } from './check-options.js'
+import type { UnitId } from './sorting/unit-id.js'
 
 /** JSON files of a SpikeInterface folder are small; anything larger is refused before it is read. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024
