@@ -1,4 +1,5 @@
-import { formatNumber, niceStep, niceTicks, type SpikeData } from '@spikes/core'
+import type { SpikeData } from '@spikes/core'
+import { formatNumber, niceStep, niceTicks } from '@spikes/core/figures'
 import type { TimeWindow } from './time-window.js'
 
 /** What to draw: the window, the rows (unit indices, top to bottom) and their labels, the title. */

@@ -1,4 +1,4 @@
-import type { UnitRow } from '@spikes/core'
+import type { UnitRow } from '@spikes/core/figures'
 
 /** The columns of the unit table, and the row field each one sorts by. */
 export const COLUMNS = [

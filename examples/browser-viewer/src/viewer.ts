@@ -1,5 +1,6 @@
 import { spikeDataFromMessage } from '@spikes/core/transfer'
-import { unitTable, type SpikeData, type UnitRow } from '@spikes/core'
+import type { SpikeData } from '@spikes/core'
+import { unitTable, type UnitRow } from '@spikes/core/figures'
 import type { LoadRequest, WorkerReply } from './protocol.js'
 import { drawRaster, type PlotBox } from './raster.js'
 import { panWindow, zoomWindow, type TimeWindow } from './time-window.js'

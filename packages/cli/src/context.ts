@@ -7,6 +7,7 @@ export interface CliContext {
   readonly io: CliIO
   /** The container with every installed plugin; a plugin that failed to load is warned about once per run. */
   container(): Promise<DependencyContainer>
+  /** The loader registry of that container (kept in `loadedRegistry` once loaded). */
   registry(): Promise<LoaderRegistry>
   /** The registry once it has been loaded (help text is written synchronously). */
   loadedRegistry?: LoaderRegistry

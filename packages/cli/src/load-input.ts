@@ -34,7 +34,8 @@ export function withLoadFlags(command: SpikesCommand, context: CliContext): Spik
     .option('--format <id>', 'use this loader instead of detecting the format (spikes formats lists the ids)')
     .option('--options <json>', 'loader options as a JSON object, e.g. \'{"fsHz": 30000}\'')
     .addHelpText('after', () => loaderOptionsHelp(context.loadedRegistry))
-  command.extraFlags = () => (context.loadedRegistry ? [...loaderFlagCatalogue(context.loadedRegistry).values()].map((f) => f.name) : [])
+  // The flags most loaders take come first: those are the ones a user most likely meant.
+  command.extraFlags = () => (context.loadedRegistry ? [...loaderFlagCatalogue(context.loadedRegistry).values()].sort((a, b) => b.formats.length - a.formats.length).map((f) => f.name) : [])
   ;(command as Command & { acceptsLoaderFlags?: boolean }).acceptsLoaderFlags = true
   return command
 }

@@ -29,6 +29,7 @@ export class SpikesCommand extends Command {
   }
 
   // commander calls these two (public in its JavaScript, absent from its typings).
+  /** Throws a UsageError naming the valid flags and the closest one to `flag`. */
   unknownOption(flag: string): never {
     const declared = this.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => Boolean(f))
     const valid = [...declared, '--help']
@@ -39,6 +40,7 @@ export class SpikesCommand extends Command {
     throw new UsageError(`Unknown flag ${flag} for ${where}.${suggestion ? ` Did you mean ${suggestion}?` : ''} Valid flags: ${valid.join(', ')}${more}.`, { flag, valid, ...(suggestion ? { suggestion } : {}) })
   }
 
+  /** Throws a UsageError naming the commands and the closest one to the name given. */
   unknownCommand(): never {
     const [name] = this.args
     const names = this.commands.map((c) => c.name())

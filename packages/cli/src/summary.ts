@@ -1,6 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
-import { formatDuration, formatSeconds } from '@spikes/core'
+import { formatDuration, formatSeconds } from '@spikes/core/figures'
 import { warningLines } from './warnings-display.js'
 
 /** What `spikes inspect` reports about a loaded input; `--json` prints it as is. */

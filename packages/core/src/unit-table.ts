@@ -26,6 +26,7 @@ export interface UnitRow {
 
 /** The orders figures offer: by id, by depth along the probe, by electrode, by firing rate (highest first). */
 export const UNIT_ORDERS = ['id', 'depth', 'electrode', 'rate'] as const
+/** One of {@link UNIT_ORDERS}. */
 export type UnitOrder = (typeof UNIT_ORDERS)[number]
 
 /** One row per unit, from the trains and the usual SpikeLab attribute keys. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bytesSource, LOADER_API_VERSION, LoaderRegistry, memoryFolder, NO_MATCH, UNSUPPORTED_FORMATS, unsupportedFormat, UnknownFormatError, type SpikeLoader } from '../src/index.js'
+import { bytesSource, LOADER_API_VERSION, LoaderRegistry, memoryFolder, NO_MATCH, UnknownFormatError, type SpikeLoader } from '../src/index.js'
+import { UNSUPPORTED_FORMATS, unsupportedFormat } from '../src/loader-utils.js'
 
 /** A file loader for `extensions` that recognises files starting with `magic`. */
 function loader(id: string, extensions: string[], magic: string, input: 'file' | 'folder' = 'file'): SpikeLoader {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { codeHint, formatDuration, formatNumber, InvalidArgumentError, jsLiteral, niceTicks, orderUnits, SpikeData, unitTable, type Hint } from '../src/index.js'
+import { codeHint, InvalidArgumentError, jsLiteral, SpikeData, type Hint } from '../src/index.js'
+import { formatDuration, formatNumber, niceTicks, orderUnits, unitTable } from '../src/figures.js'
 
 describe('structured hints', () => {
   it('write each kind as code in the library message and survive JSON', () => {

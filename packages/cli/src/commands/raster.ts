@@ -1,4 +1,5 @@
-import { InvalidArgumentError, UNIT_ORDERS, type UnitOrder } from '@spikes/core'
+import { InvalidArgumentError } from '@spikes/core'
+import { formatNumber, UNIT_ORDERS, type UnitOrder } from '@spikes/core/figures'
 import { asWriteFailure, checkOutputFile } from '@spikes/core/node'
 import { writeFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
@@ -8,7 +9,6 @@ import { examples } from '../program.js'
 import type { RasterOptions } from '../render/layout.js'
 import { rasterPng } from '../render/raster-png.js'
 import { rasterSvg } from '../render/raster-svg.js'
-import { formatNumber } from '@spikes/core'
 
 interface RasterFlags extends LoadFlags {
   output: string

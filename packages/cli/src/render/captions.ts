@@ -1,6 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import type { RasterLayout, RasterOptions } from './layout.js'
-import { formatNumber } from '@spikes/core'
+import { formatNumber } from '@spikes/core/figures'
 
 /** What the figure's title names: the input and, when known, the format it was read as. */
 export interface RasterTitle {

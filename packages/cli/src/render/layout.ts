@@ -1,5 +1,5 @@
-import { InvalidArgumentError, InvalidDataError, orderUnits, unitTable, type SpikeData, type UnitOrder } from '@spikes/core'
-import { formatNumber, niceStep, niceTicks } from '@spikes/core'
+import { InvalidArgumentError, InvalidDataError, type SpikeData } from '@spikes/core'
+import { formatNumber, niceStep, niceTicks, orderUnits, unitTable, type UnitOrder } from '@spikes/core/figures'
 
 /** What a raster shows: the unit order, a time window (absolute ms), the rate bin, the width. */
 export interface RasterOptions {

@@ -7,7 +7,9 @@ import { unsupportedFormat } from './unsupported-formats.js'
 
 /** What detection help needs of the registry: the loaders and a ranking of one probe. */
 export interface Ranker {
+  /** The registered loaders. */
   list(): readonly SpikeLoader[]
+  /** Every loader's answer for one probe, best first. */
   rank(probe: Probe): Promise<readonly { loader: SpikeLoader; match: { confidence: number; reason: string } }[]>
 }
 

@@ -4,7 +4,6 @@ import type { Source } from '../sources/source.js'
 import { didYouMean } from '../loader/did-you-mean.js'
 import { installHint, KNOWN_FORMATS } from './install-hints.js'
 import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './loader.js'
-import { unknownFormatError } from './detection-help.js'
 import { probeSource } from './probe.js'
 import { SPIKE_LOADER } from './tokens.js'
 
@@ -82,7 +81,7 @@ export class LoaderRegistry {
     const probe = await probeSource(source)
     const ranking = await this.rank(probe)
     const best = ranking[0]
-    if (!best || best.match.confidence <= 0) throw await unknownFormatError(probe, this)
+    if (!best || best.match.confidence <= 0) throw await (await import('./detection-help.js')).unknownFormatError(probe, this)
     const tied = ranking.filter((r) => r.match.confidence === best.match.confidence)
     if (tied.length > 1) throw new AmbiguousFormatError(tied.map((r) => ({ id: r.loader.id, confidence: r.match.confidence, reason: r.match.reason })))
     return { ...best, ranking }

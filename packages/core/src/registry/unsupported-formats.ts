@@ -12,6 +12,7 @@ export interface UnsupportedFormat {
   readonly advice: string
 }
 
+/** The known formats no loader of this project reads yet, with what to do instead (see {@link UnsupportedFormat}). */
 export const UNSUPPORTED_FORMATS: readonly UnsupportedFormat[] = [
   {
     extensions: ['mat'],
