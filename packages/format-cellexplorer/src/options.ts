@@ -17,7 +17,7 @@ export const cellexplorerOptions = object({
       integer('a whole number of bytes'),
       minValue(1024, 'at least 1024 bytes'),
       maxValue(MAX_BYTES_LIMIT, 'at most 8 GiB'),
-      description('Budget for the bytes read and inflated from the MAT-file (Level 5), default 1 GiB.'),
+      description('Budget for the bytes read and inflated from the MAT-file (Level 5) or read from it (v7.3), default 1 GiB.'),
     ),
     1024 * 1024 * 1024,
   ),

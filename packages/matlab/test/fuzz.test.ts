@@ -29,3 +29,20 @@ describe('fuzz: mutated Level 5 MAT-files give variables or a SpikesError, quick
     expect(errors).toBeGreaterThan(0)
   })
 })
+
+describe('fuzz: mutated v7.3 MAT-files (HDF5) give variables or a SpikesError, quickly and within budget', () => {
+  it.each(['v73.mat', 'v73-dag.mat'])('%s: 150 mutations', async (name) => {
+    let errors = 0
+    for (const { kind, bytes } of mutations(fixture(name), 150, 13)) {
+      const t0 = performance.now()
+      try {
+        await readMat(bytesSource(bytes, name), { maxBytes: 64 * 1024 * 1024 })
+      } catch (error) {
+        if (!isSpikesError(error)) throw new Error(`${kind} mutation of ${name} threw a non-SpikesError: ${(error as Error)?.stack ?? error}`)
+        errors++
+      }
+      expect(performance.now() - t0, `${kind} mutation of ${name} took too long`).toBeLessThan(5000)
+    }
+    expect(errors).toBeGreaterThan(0)
+  })
+})

@@ -1,11 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
-import { bytesSource, type SpikesError } from '@spikes/core'
-import { fileSource } from '@spikes/core/node'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bytesSource, type ByteSource, type SpikesError } from '@spikes/core'
+import { fileSource as openFile } from '@spikes/core/node'
 import { IN_CI, realdata } from '@spikes/testing'
 import { field, matNumbers, matScalar, matText, readMat, type MatValue } from '../src/index.js'
 
+const opened: ByteSource[] = []
+afterAll(async () => Promise.all(opened.map((s) => s.close?.())))
+/** Opens a file source that is closed after the tests. */
+async function fileSource(path: string): Promise<ByteSource> {
+  const source = await openFile(path)
+  opened.push(source)
+  return source
+}
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const bytes = (name: string) => readFileSync(fixture(name))
 const read = (name: string, options = {}) => readMat(bytesSource(bytes(name), name), options)
@@ -103,6 +111,42 @@ describe('bad input', () => {
     const dimsAt = 128 + 8 + 16 + 8
     view.setInt32(dimsAt, 0x7fffffff, true)
     expect(await code(readMat(bytesSource(huge, 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
+  })
+})
+
+// Hostile v7.3 files written by fixtures/make_hostile.py (see its docstring for what each claims).
+describe('bad input (v7.3)', () => {
+  const open = async (name: string) => fileSource(fixture(name))
+
+  it('datasets claiming more than the file holds are refused before any allocation; the budget covers v7.3 too', async () => {
+    const huge = (await code(readMat(await open('v73-huge.mat'), { variables: ['huge'] }))) as string
+    expect(huge).toBe('SPIKES_CORRUPT_FILE')
+    const error = await readMat(await open('v73-huge.mat'), { variables: ['large'] }).catch((e: SpikesError) => e)
+    expect(error).toMatchObject({ code: 'SPIKES_CORRUPT_FILE', details: { path: '/large', claimedBytes: 800_000_000 } })
+    const small = await readMat(await open('v73-huge.mat'), { variables: ['small'] })
+    expect(Array.from(matNumbers(small.variables.get('small'))!)).toEqual([1, 2, 3])
+    expect(await code(readMat(await open('v73-huge.mat'), { variables: ['small'], maxBytes: 16 }))).toBe('SPIKES_INVALID_ARGUMENT')
+  })
+
+  it('an object referenced 2^40 times is read once; a cell that holds itself is a typed error', async () => {
+    const mat = await readMat(await open('v73-dag.mat'), { variables: ['dag'] })
+    let value = mat.variables.get('dag')!
+    let levels = 0
+    while (value.kind === 'cell') {
+      expect(value.cells).toHaveLength(2)
+      expect(value.cells[0]).toBe(value.cells[1])
+      value = value.cells[0]
+      levels++
+    }
+    expect([levels, matScalar(value)]).toEqual([41, 7])
+    expect(await code(readMat(await open('v73-dag.mat'), { variables: ['loop'] }))).toBe('SPIKES_CORRUPT_FILE')
+  })
+
+  it('a truncated v7.3 file is a typed error', async () => {
+    const bytes = readFileSync(fixture('v73.mat'))
+    for (const end of [600, 2048, bytes.length - 100]) {
+      expect(await code(readMat(bytesSource(bytes.subarray(0, end), 'cut.mat'))), `cut at ${end}`).toBe('SPIKES_CORRUPT_FILE')
+    }
   })
 })
 
