@@ -102,7 +102,7 @@ describe('NeuroExplorer .nex / .nex5', () => {
     expect(one.neuronAttributes![0]).toMatchObject({ electrode: 1, nex_wire: 1, nex_unit: 1 })
   })
 
-  it('timestamps beyond the file, or overlapping variables, are typed errors', async () => {
+  it('huge variable counts, timestamps beyond the file, truncated files and overlapping variables are typed errors', async () => {
     const bytes = writeNex({ frequency: 1000, endTicks: 100, variables: [{ type: 0, name: 'n', ticks: [1, 2] }] })
     const huge = bytes.slice()
     new DataView(huge.buffer).setInt32(544 + 76, 0x7fffffff, true)
@@ -110,6 +110,17 @@ describe('NeuroExplorer .nex / .nex5', () => {
     const manyVars = bytes.slice()
     new DataView(manyVars.buffer).setInt32(280, 1_000_000, true)
     await expectCode(load(manyVars, 'c.nex'), 'SPIKES_CORRUPT_FILE')
+    const five = writeNex5({ frequency: 1000, endTicks: 100, variables: [{ type: 0, name: 'n', ticks: [1, 2] }] })
+    const fiveVars = five.slice()
+    new DataView(fiveVars.buffer).setInt32(280, 0x7fffffff, true)
+    await expectCode(load(fiveVars, 'c.nex5'), 'SPIKES_CORRUPT_FILE')
+    const fiveCount = five.slice()
+    new DataView(fiveCount.buffer).setBigUint64(356 + 80, 2n ** 40n, true)
+    expect((await expectCode(load(fiveCount, 'c.nex5'), 'SPIKES_CORRUPT_FILE')).details).toMatchObject({ variable: 'n', count: 2 ** 40 })
+    const fiveBeyond = five.slice()
+    new DataView(fiveBeyond.buffer).setBigUint64(356 + 80, 2n ** 63n, true)
+    await expectCode(load(fiveBeyond, 'c.nex5'), 'SPIKES_CORRUPT_FILE')
+    for (const cut of [100, 356 + 100, five.length - 3]) await expectCode(load(five.subarray(0, cut), 'c.nex5'), 'SPIKES_CORRUPT_FILE')
     const negative = writeNex({ frequency: 1000, endTicks: 100, variables: [{ type: 0, name: 'n', ticks: [-5, 2] }] })
     await expectCode(load(negative, 'c.nex'), 'SPIKES_INVALID_DATA')
   })
