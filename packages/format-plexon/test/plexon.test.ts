@@ -49,6 +49,22 @@ describe('plexon .plx', () => {
     expect(sd.startTimeMs).toBe(0)
   })
 
+  it('a file of several read pieces: headers across piece boundaries, unaligned bytes, same trains', async () => {
+    // 50,000 36-byte blocks (1.8 MB) cross the scanner's 1 MiB pieces; 2^20 mod 36 = 4, so a header straddles the first edge.
+    const many: PlxSpike[] = Array.from({ length: 50_000 }, (_, k) => ({ channel: 1 + (k % 5), unit: (k * 7) % 3, ticks: 3 * k + (k % 2) }))
+    const bytes = writePlx({ frequency: 30000, channels: ['a', 'b', 'c', 'd', 'e'], spikes: many, pointsPerWave: 10 })
+    const expected = new Map<string, number[]>()
+    for (const s of many) expected.set(`${s.channel}/${s.unit}`, [...(expected.get(`${s.channel}/${s.unit}`) ?? []), (s.ticks / 30000) * 1e3])
+    const odd = new Uint8Array(bytes.length + 1)
+    odd.set(bytes, 1)
+    for (const input of [bytes, odd.subarray(1)]) {
+      const sd = await load(input, 'many.plx')
+      expect(sd.N).toBe(15)
+      expect(sd.times.length).toBe(50_000)
+      sd.neuronAttributes!.forEach((a, i) => expect(Array.from(sd.train(i)), `${a.name}`).toEqual(expected.get(`${a.channel}/${a.plexon_unit}`)))
+    }
+  })
+
   it('includeUnsorted: false drops unit 0 (snake_case too)', async () => {
     const sd = await load(PLX, 'rec.plx', { include_unsorted: false })
     expect(sd.neuronAttributes!.map((a) => a.name)).toEqual(['sig001b', 'sig002a'])

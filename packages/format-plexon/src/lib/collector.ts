@@ -11,14 +11,24 @@ export class SpikeCollector {
   private slots = new Uint32Array(0)
   private ticks = new Float64Array(0)
   private fill = 0
+  /** Spikes per slot so far (counted here, so build needs one pass, not two). */
+  private perSlot = new Float64Array(64)
   count = 0
 
   push(slot: number, ticks: number): void {
     if (this.fill === this.slots.length) this.grow()
+    if (slot >= this.perSlot.length) this.growSlots(slot)
     this.slots[this.fill] = slot
     this.ticks[this.fill] = ticks
+    this.perSlot[slot]++
     this.fill++
     this.count++
+  }
+
+  private growSlots(slot: number): void {
+    const grown = new Float64Array(Math.max(slot + 1, this.perSlot.length * 2))
+    grown.set(this.perSlot)
+    this.perSlot = grown
   }
 
   private grow(): void {
@@ -35,10 +45,7 @@ export class SpikeCollector {
    * not listed are dropped), converting ticks to ms with SpikeLab's operation order (ticks / fs * 1e3).
    */
   build(order: readonly number[], slotCount: number, frequency: number): { times: Float64Array; offsets: Float64Array } {
-    const counts = new Float64Array(slotCount)
-    this.forEachChunk((slots, _ticks, n) => {
-      for (let i = 0; i < n; i++) counts[slots[i]]++
-    })
+    const counts = this.perSlot
     const next = new Float64Array(slotCount).fill(-1)
     const offsets = new Float64Array(order.length + 1)
     order.forEach((slot, k) => {
