@@ -16,6 +16,9 @@ export const PLUGIN_PACKAGES = [
   '@spikes/format-dandi',
   '@spikes/format-cellexplorer',
   '@spikes/format-plexon',
+  '@spikes/format-mountainsort',
+  '@spikes/format-neuroscope',
+  '@spikes/format-openephys',
 ] as const
 
 let loaded: Promise<{ container: DependencyContainer; warnings: SpikesWarning[] }> | undefined

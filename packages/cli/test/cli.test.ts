@@ -171,6 +171,7 @@ describe('spikes formats', () => {
     expect(await main(['formats'], text.io)).toBe(0)
     expect(text.stdout()).toMatch(/^plexon +Plexon \.plx \/ NeuroExplorer \.nex, \.nex5 +\[\.plx \.nex \.nex5\] +@spikes\/format-plexon@/m)
     expect(text.stdout()).toMatch(/^nwb +.*\[\.nwb folder\]/m)
+    for (const id of ['mountainsort', 'neuroscope', 'openephys']) expect(rows.find((r) => r.id === id), id).toMatchObject({ package: `@spikes/format-${id}` })
   })
 })
 

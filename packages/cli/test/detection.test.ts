@@ -55,6 +55,11 @@ describe('format detection with every plugin installed', () => {
       [realdata('cellexplorer', 'mouse5-181112B-matv5', 'mouse5_181112B.cell_metrics.cellinfo.mat'), 'cellexplorer'],
       [join(CELLEXPLORER, 'mini.cell_metrics.cellinfo.mat'), 'cellexplorer'],
       [join(CELLEXPLORER, 'mini.spikes.cellinfo.mat'), 'cellexplorer'],
+      [realdata('mountainsort', 'mountainlab-mv'), 'mountainsort'],
+      [realdata('neuroscope', 'pynapple-A2929-200711'), 'neuroscope'],
+      [realdata('openephys', 'binary-0.6.7', 'Record Node 105', 'experiment1', 'recording1'), 'openephys'],
+      [realdata('openephys', 'binary-0.6.7', 'Record Node 105'), 'openephys'],
+      [realdata('openephys', 'legacy-spikes-0.6.7', 'Record Node 105'), 'openephys'],
     ]
     for (const [input, format] of cases) expect(await detected(input), input).toBe(format)
   })
