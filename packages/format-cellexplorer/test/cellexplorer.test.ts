@@ -51,6 +51,7 @@ describe('cellexplorer', () => {
     expect(await code(loadSpikeData(path, { container: c, options: { variable: 'nothing' } }))).toBe('SPIKES_MISSING_ENTRY')
     expect(await code(loadSpikeData(path, { container: c, options: { variabel: 'spikes' } }))).toBe('SPIKES_INVALID_ARGUMENT')
     expect(await code(loadSpikeData(path, { container: c, options: { maxBytes: 10 } }))).toBe('SPIKES_INVALID_ARGUMENT')
+    expect(await code(loadSpikeData(path, { container: c, options: { maxBytes: 1024 } }))).toBe('SPIKES_LIMIT_EXCEEDED')
     const sd = await loadSpikeData(path, { container: c, options: { variable: 'spikes', max_bytes: 4096 } })
     expect(sd.N).toBe(3)
   })

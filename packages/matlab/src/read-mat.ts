@@ -1,6 +1,6 @@
-import { InvalidArgumentError, readExactly, throwIfAborted, UnsupportedError, type ByteSource } from '@spikes/core'
+import { InvalidArgumentError, LimitExceededError, readExactly, throwIfAborted, UnsupportedError, type ByteSource } from '@spikes/core'
 import { corruptMat } from './errors.js'
-import { inflateWithin } from './inflate.js'
+import { inflateElement } from './inflate.js'
 import { bytesOf, MI } from './v5-elements.js'
 import { readMatrix } from './v5-matrix.js'
 import type { MatValue } from './values.js'
@@ -12,7 +12,7 @@ export const HEADER_BYTES = 128
 
 /** Options of {@link readMat}. */
 export interface ReadMatOptions {
-  /** Bytes that may be read and inflated in all (default 1 GiB); a file needing more is an InvalidArgumentError naming maxBytes. */
+  /** Bytes that may be read and inflated in all (default 1 GiB); a file needing more is a LimitExceededError naming maxBytes. */
   maxBytes?: number
   /** Keep only these top-level variables (others are still parsed in v5, never converted in v7.3). */
   variables?: readonly string[]
@@ -62,7 +62,7 @@ export async function readMat(source: ByteSource, options: ReadMatOptions = {}):
   const variables = new Map<string, MatValue>()
   let budget = maxBytes
   const spend = (bytes: number, what: string) => {
-    if (bytes > budget) throw new InvalidArgumentError('maxBytes', maxBytes, `a budget large enough for ${file}: ${what} needs ${bytes} more bytes than the ${budget} left`)
+    if (bytes > budget) throw overLimit(file, maxBytes, maxBytes - budget + bytes, `${what} needs ${bytes} bytes with ${budget} left`)
     budget -= bytes
   }
   for (let at = HEADER_BYTES; at + 8 <= size; ) {
@@ -78,7 +78,8 @@ export async function readMat(source: ByteSource, options: ReadMatOptions = {}):
       let data = await readExactly(source, at + 8, length)
       if (type === MI.COMPRESSED) {
         const left = budget
-        data = inflateWithin(data, left, file, at, (reached) => new InvalidArgumentError('maxBytes', maxBytes, `a budget large enough for ${file}: the compressed element at byte ${at} inflates to more than ${reached} bytes`))
+        const overBudget = (claimed: number) => overLimit(file, maxBytes, maxBytes - left + claimed, `the compressed element at byte ${at} claims ${claimed} bytes with ${left} left`)
+        data = inflateElement(data, { file, offset: at, little: kind.little, budget: left, overBudget })
         spend(data.length, `the compressed element at byte ${at}`)
       }
       const b = bytesOf(data, kind.little, file)
@@ -91,6 +92,10 @@ export async function readMat(source: ByteSource, options: ReadMatOptions = {}):
     at = next
   }
   return { version: 5, description, littleEndian: kind.little, variables }
+}
+
+function overLimit(file: string, maxBytes: number, actual: number, what: string): LimitExceededError {
+  return new LimitExceededError(`${file}: ${what}, beyond the read limit of ${maxBytes} bytes; raise maxBytes.`, { limit: maxBytes, actual, what: 'element', option: 'maxBytes', file })
 }
 
 function readTagOf(b: ReturnType<typeof bytesOf>) {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidDataError, type ByteSource } from '@spikes/core'
+import { InvalidDataError, LimitExceededError, type ByteSource } from '@spikes/core'
 import { withHdf5, type Hdf5Dataset, type Hdf5File } from '@spikes/hdf5'
 import { corruptMat } from './errors.js'
 import { DEFAULT_MAX_BYTES, type ReadMatOptions } from './read-mat.js'
@@ -54,7 +54,14 @@ function spend(reader: Reader, ds: Hdf5Dataset, bytes: number): void {
     throw corruptMat(reader.file.name, `${ds.path} claims ${ds.size} elements (${stored} bytes), more than the file (${reader.fileBytes} bytes) can hold.`, { path: ds.path, claimedBytes: stored, fileBytes: reader.fileBytes })
   }
   if (bytes > reader.left) {
-    throw new InvalidArgumentError('maxBytes', reader.maxBytes, `a budget large enough for ${reader.file.name}: ${ds.path} needs ${bytes} more bytes than the ${reader.left} left`)
+    throw new LimitExceededError(`${reader.file.name}: ${ds.path} needs ${bytes} bytes, more than the ${reader.left} left of the read limit of ${reader.maxBytes} bytes; raise maxBytes.`, {
+      limit: reader.maxBytes,
+      actual: reader.maxBytes - reader.left + bytes,
+      what: 'dataset',
+      option: 'maxBytes',
+      file: reader.file.name,
+      path: ds.path,
+    })
   }
   reader.left -= bytes
 }
@@ -116,7 +123,7 @@ function emptyValue(ds: Hdf5Dataset, cls: string | undefined): MatValue {
   return { kind: 'numeric', class: cls && NUMERIC.has(cls) ? (cls as MatNumericClass) : 'double', dims, data: new Float64Array(0), logical: cls === 'logical' }
 }
 
-const ARRAYS: Record<MatNumericClass, new (n: number) => MatNumbers> = {
+const ARRAYS: Record<MatNumericClass, (new (n: number) => MatNumbers) & { BYTES_PER_ELEMENT: number }> = {
   double: Float64Array,
   single: Float32Array,
   int8: Int8Array,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { deflateSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bytesSource, type ByteSource, type SpikesError } from '@spikes/core'
@@ -104,13 +105,53 @@ describe('bad input', () => {
     expect(await code(readMat(bytesSource(good.subarray(0, 300), 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
     expect(await code(readMat(bytesSource(good.subarray(0, 100), 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
     expect(await code(readMat(bytesSource(new Uint8Array(200), 'x.mat')))).toBe('SPIKES_UNSUPPORTED')
-    expect(await code(read('v5-compressed.mat', { maxBytes: 500 }))).toBe('SPIKES_INVALID_ARGUMENT')
+    expect(await code(read('v5-compressed.mat', { maxBytes: 500 }))).toBe('SPIKES_LIMIT_EXCEEDED')
     // The first variable's dimensions claim 2^31 - 1 rows: refused before any allocation.
     const huge = Uint8Array.from(good)
     const view = new DataView(huge.buffer)
     const dimsAt = 128 + 8 + 16 + 8
     view.setInt32(dimsAt, 0x7fffffff, true)
     expect(await code(readMat(bytesSource(huge, 'x.mat')))).toBe('SPIKES_CORRUPT_FILE')
+  })
+})
+
+/** A Level 5 file of one miCOMPRESSED element holding `inflated` (little-endian header). */
+function compressedMat(inflated: Uint8Array): Uint8Array {
+  const z = deflateSync(inflated)
+  const out = new Uint8Array(128 + 8 + z.length)
+  out.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, hostile test'.padEnd(116, ' ')))
+  const view = new DataView(out.buffer)
+  view.setUint16(124, 0x0100, true)
+  out[126] = 0x49
+  out[127] = 0x4d
+  view.setUint32(128, 15, true) // miCOMPRESSED
+  view.setUint32(132, z.length, true)
+  out.set(z, 136)
+  return out
+}
+
+function matrixTag(size: number, extra: number): Uint8Array {
+  const bytes = new Uint8Array(8 + extra)
+  new DataView(bytes.buffer).setUint32(0, 14, true) // miMATRIX
+  new DataView(bytes.buffer).setUint32(4, size, true)
+  return bytes
+}
+
+describe('bad input (Level 5 compressed elements)', () => {
+  it('a zlib bomb stops at the size its element tag claims; claims beyond deflate or the budget are refused before allocating', async () => {
+    // 64 MiB of zeros: the tag reads type 0, size 0, so anything past 8 bytes is more than it claims.
+    const bomb = await readMat(bytesSource(compressedMat(new Uint8Array(64 * 1024 * 1024)), 'bomb.mat')).catch((e: SpikesError) => e)
+    expect(bomb).toMatchObject({ code: 'SPIKES_CORRUPT_FILE', details: { claimed: 8 } })
+    // A tag claiming 1 GiB from a ~40-byte stream: no deflate stream expands that far.
+    const claim = await readMat(bytesSource(compressedMat(matrixTag(2 ** 30, 64)), 'claim.mat')).catch((e: SpikesError) => e)
+    expect(claim).toMatchObject({ code: 'SPIKES_CORRUPT_FILE', details: { claimed: 2 ** 30 + 8 } })
+    // A genuine 4 MiB element of zeros is within deflate's reach, but not within a 1 MiB budget.
+    const big = compressedMat(matrixTag(4 * 1024 * 1024, 4 * 1024 * 1024))
+    const limited = await readMat(bytesSource(big, 'big.mat'), { maxBytes: 1024 * 1024 }).catch((e: SpikesError) => e)
+    expect(limited).toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', details: { option: 'maxBytes', limit: 1024 * 1024 } })
+    // A stream that ends before the size its tag claims.
+    const short = await readMat(bytesSource(compressedMat(matrixTag(4096, 100)), 'short.mat')).catch((e: SpikesError) => e)
+    expect(short).toMatchObject({ code: 'SPIKES_CORRUPT_FILE', details: { claimed: 4104, actual: 108 } })
   })
 })
 
@@ -125,7 +166,8 @@ describe('bad input (v7.3)', () => {
     expect(error).toMatchObject({ code: 'SPIKES_CORRUPT_FILE', details: { path: '/large', claimedBytes: 800_000_000 } })
     const small = await readMat(await open('v73-huge.mat'), { variables: ['small'] })
     expect(Array.from(matNumbers(small.variables.get('small'))!)).toEqual([1, 2, 3])
-    expect(await code(readMat(await open('v73-huge.mat'), { variables: ['small'], maxBytes: 16 }))).toBe('SPIKES_INVALID_ARGUMENT')
+    const limited = await readMat(await open('v73-huge.mat'), { variables: ['small'], maxBytes: 16 }).catch((e: SpikesError) => e)
+    expect(limited).toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', details: { limit: 16, actual: 24, option: 'maxBytes', path: '/small' } })
   })
 
   it('an object referenced 2^40 times is read once; a cell that holds itself is a typed error', async () => {
