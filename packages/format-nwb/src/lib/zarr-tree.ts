@@ -39,6 +39,7 @@ function normal(path: string): string {
  */
 export class ZarrTreeFile {
   readonly size = undefined
+  private readonly ids = new Map<Node, string>()
   private constructor(
     readonly name: string,
     private readonly nodes: Map<string, Node>,
@@ -57,6 +58,18 @@ export class ZarrTreeFile {
 
   kind(path: string): 'group' | 'dataset' | null {
     return this.nodes.get(normal(path))?.kind ?? null
+  }
+
+  /**
+   * An identity of the node at `path`, as Hdf5File.objectAddress gives: the same for a node and its zarr_link
+   * aliases, so a walk that keeps the identities it has seen visits each node once. Null when nothing is there.
+   */
+  objectAddress(path: string): string | null {
+    const node = this.nodes.get(normal(path))
+    if (!node) return null
+    let id = this.ids.get(node)
+    if (id === undefined) this.ids.set(node, (id = String(this.ids.size + 1)))
+    return id
   }
 
   has(path: string): boolean {
