@@ -105,7 +105,7 @@ describe('params.py', () => {
 
 describe('cluster tables', () => {
   // These tables lack some clusters' rows on purpose; those warnings are asserted once, below.
-  const otherThanRows = (warnings: readonly { code: string }[]) => codes(warnings).filter((c) => c !== 'SPIKES_WARN_TSV_ROWS')
+  const otherThanRows = (warnings: SpikesWarning[]) => codes(warnings).filter((c) => c !== 'SPIKES_WARN_TSV_ROWS')
   const tables: Files = {
     ...basic,
     'cluster_group.tsv': 'cluster_id\tgroup\r\n0\tgood\r\n\r\n1\t"noise"\r\n',
