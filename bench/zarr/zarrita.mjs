@@ -7,7 +7,7 @@
 // speed: the 20 M-spike SpikeInterface store of bench/spikeinterface/zarr.mjs (Delta + Blosc zstd bit-shuffle).
 // Usage (zarrita is not a dependency; install it without saving):
 //   npm install --no-save zarrita@0.7.5 && npx tsc -b packages/zarr && node bench/spikeinterface/zarr.mjs
-//   node bench/zarr/zarrita.mjs [--spikes 20000000 --units 1000] [--repeat 3]
+//   node bench/zarr/zarrita.mjs [--spikes 20000000 --units 1000] [--repeat 3] [--arrays-only]
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -279,6 +279,7 @@ else {
   console.log(`\narrays read (fixtures with numpy's values; real stores compared with ours): rows where a reader fails`)
   for (const r of rows.filter((r) => !pass(r.ours) || !pass(r.zarrita))) console.log(`  ${r.array.slice(0, 70).padEnd(70)} | ours: ${r.ours.slice(0, 45).padEnd(45)} | zarrita: ${r.zarrita.slice(0, 70)}`)
   console.log(`  ours ${rows.filter((r) => pass(r.ours)).length}/${rows.length}, zarrita ${rows.filter((r) => pass(r.zarrita)).length}/${rows.length}`)
+  if (process.argv.includes('--arrays-only')) process.exit(0)
   console.log('\nhostile stores (each read in a child: 1 GiB heap, 30 s)')
   for (const name of Object.keys(HOSTILE)) console.log(`  ${name.padEnd(34)} ours: ${inChild(['--child=hostile', '--case', name, '--reader', 'ours']).padEnd(34)} zarrita: ${inChild(['--child=hostile', '--case', name, '--reader', 'zarrita'])}`)
   console.log(`  ${'60 fuzzed Blosc chunks'.padEnd(34)} ours: ${inChild(['--child=fuzz', '--reader', 'ours']).padEnd(34)} zarrita: ${inChild(['--child=fuzz', '--reader', 'zarrita'])}`)
