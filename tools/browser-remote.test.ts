@@ -129,8 +129,8 @@ import { registerKilosort } from '@spikes/format-kilosort'`,
 describe('DANDI in a browser', () => {
   it.runIf(CHROMIUM || IN_CI)('streams an asset from a Web Worker, downloads it into memory on the page, and refuses in-place reads on the page', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const { startDandiEmulator } = await import('../packages/format-dandi/test/support/emulator.js')
-    const { generated } = await import('../packages/format-dandi/test/support/fixtures.js')
+    const { startDandiEmulator } = await import('@spikes/testing/dandi')
+    const { generated } = await import('@spikes/testing/dandi')
     // ~20 MB: raw traces, then a Units table of 100,000 spikes in 50 units.
     const medium = await generated('medium')
     // A cross-origin archive (another port) that answers CORS as the real one does, with faults on the way.
@@ -202,9 +202,9 @@ ${summary}`,
 describe('IBL in a browser', () => {
   it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'ibl_alf')) || IN_CI))('loads an ibl:// probe from a cross-origin Alyx and file server, as under Node', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const { startEmulator } = await import('../packages/format-ibl/test/support/emulator.js')
-    const { iblWorld, S1, UNITS_PATH } = await import('../packages/format-ibl/test/support/ibl-fixtures.js')
-    const emu = await startEmulator(iblWorld())
+    const { startAlyxEmulator } = await import('@spikes/testing/ibl')
+    const { iblWorld, S1, UNITS_PATH } = await import('@spikes/testing/ibl')
+    const emu = await startAlyxEmulator(iblWorld())
     try {
       const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, collection: 'alf/probe00', timeoutMs: 5000, retries: 1 })
       const script = page(

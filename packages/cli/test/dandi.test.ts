@@ -2,8 +2,8 @@
 // tests (a worker thread serving on 127.0.0.1).
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
-import { startDandiEmulator } from '../../format-dandi/test/support/emulator.js'
-import { generated, IN_CI, R, REAL } from '../../format-dandi/test/support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 import { captureIo } from './support/capture-io.js'
 
 describe.runIf(REAL || IN_CI)('spikes dandi', async () => {

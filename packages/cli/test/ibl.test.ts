@@ -6,18 +6,18 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { main } from '../src/main.js'
-import { startEmulator, type Emulator } from '../../format-ibl/test/support/emulator.js'
-import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '../../format-ibl/test/support/ibl-fixtures.js'
+import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '@spikes/testing/ibl'
 import { captureIo } from './support/capture-io.js'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf'))
 if (!present && IN_CI) it('IBL real data is present', () => expect(present).toBe(true))
 
 describe.skipIf(!present)('spikes ibl', () => {
-  let emu: Emulator
+  let emu: AlyxEmulator
   let cacheDir: string
   beforeAll(async () => {
-    emu = await startEmulator(iblWorld())
+    emu = await startAlyxEmulator(iblWorld())
     cacheDir = await mkdtemp(join(tmpdir(), 'spikes-cli-ibl-'))
   })
   afterAll(async () => {

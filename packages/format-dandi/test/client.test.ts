@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { DandiClient, getAsset, listAssets, type DandiAsset } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { IN_CI, R, REAL, readJson, schemaAssetDocs } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { IN_CI, R, REAL, readJson, schemaAssetDocs } from '@spikes/testing/dandi'
 
 const TOKEN = 'sekrit-token-0123456789'
 const fast = { backoffMs: 1, retries: 3 }

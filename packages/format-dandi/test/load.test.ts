@@ -6,8 +6,8 @@ import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesW
 import { fileSource } from '@spikes/core/node'
 import { nwbLoader } from '@spikes/format-nwb'
 import { loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
 const TOKEN = 'embargo-token-42'
 const fast = { backoffMs: 1, retries: 4 }

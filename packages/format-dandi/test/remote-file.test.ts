@@ -3,8 +3,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { container, loadSpikeData } from '@spikes/core'
 import { registerNwb } from '@spikes/format-nwb'
 import { mountedRemoteFiles, openHdf5, openRemoteHdf5, RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
 const fast = { backoffMs: 1, retries: 3 }
 

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer, type SpikesWarning } from '@spikes/core'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { candidateCollections, iblLoader, iblSource, registerIbl } from '../src/index.js'
-import { startEmulator, type Emulator } from './support/emulator.js'
-import { iblWorld, S1, S2, S3, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from './support/ibl-fixtures.js'
+import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { iblWorld, S1, S2, S3, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from '@spikes/testing/ibl'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf')) && sharedAvailable(realdata('ibl_alf', 'ONE-test-fixtures'))
 
@@ -30,10 +30,10 @@ describe('candidate collections (SpikeLab order)', () => {
 })
 
 describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', () => {
-  let emu: Emulator
+  let emu: AlyxEmulator
   let cacheDir: string
   beforeAll(async () => {
-    emu = await startEmulator(iblWorld())
+    emu = await startAlyxEmulator(iblWorld())
   })
   afterAll(async () => {
     await emu?.close()

@@ -6,8 +6,8 @@ import { container, loadSpikeData, type DependencyContainer, type SpikesWarning 
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { registerIbl } from '../src/index.js'
 import { uuidFromInt64Pair } from '../src/ibl/one-tables.js'
-import { npyBytes } from './support/npy-writer.js'
-import { writeParquet } from './support/parquet-writer.js'
+import { npyBytes } from '@spikes/testing/ibl'
+import { writeParquet } from '@spikes/testing/ibl'
 
 const TABLES = realdata('ibl_alf', 'ONE-test-fixtures', 'cache_tables')
 const present = sharedAvailable(TABLES)

@@ -40,7 +40,7 @@ export interface Fault {
   times?: number
 }
 
-export interface EmulatorSetup {
+export interface AlyxSetup {
   sessions: EmulatedSession[]
   subjects?: Record<string, Record<string, unknown>>
   insertions?: Record<string, Record<string, unknown>>
@@ -50,7 +50,7 @@ export interface EmulatorSetup {
   files?: Record<string, Uint8Array>
 }
 
-export interface Emulator {
+export interface AlyxEmulator {
   readonly url: string
   readonly requests: string[]
   faults: Fault[]
@@ -65,7 +65,7 @@ function md5(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex')
 }
 
-export async function startEmulator(setup: EmulatorSetup): Promise<Emulator> {
+export async function startAlyxEmulator(setup: AlyxSetup): Promise<AlyxEmulator> {
   const requests: string[] = []
   const fileBytes = new Map<string, Uint8Array>()
   const datasets = new Map<string, unknown[]>()

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { realdata } from '@spikes/testing'
-import type { EmulatedFile, EmulatedSession, EmulatorSetup } from './emulator.js'
+import type { EmulatedFile, EmulatedSession, AlyxSetup } from './alyx-emulator.js'
 import { npyBytes } from './npy-writer.js'
 import { writeParquet, type ParquetColumn } from './parquet-writer.js'
 
@@ -168,7 +168,7 @@ export function queryTable(): Uint8Array {
 export const S2_SPIKES = smallSpikes(8, 50, 0.1)
 export const S2_OLD_SPIKES = smallSpikes(8, 10, 0.5)
 
-export function iblWorld(): EmulatorSetup {
+export function iblWorld(): AlyxSetup {
   const bb = brainboxClusters()
   const s1Files: EmulatedFile[] = [
     { collection: 'alf/probe00', name: 'spikes.times.npy', bytes: readFileSync(`${BRAINBOX}/spikes.times.npy`) },
