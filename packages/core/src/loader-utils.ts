@@ -1,4 +1,5 @@
-// Helpers for format plugins (not needed by applications): ragged-index splitting, time-unit
+// Helpers for format plugins (not needed by applications): the loader template (defineLoader) and its
+// option kinds, ragged-index splitting, time-unit
 // conversion with SpikeLab's operation order, natural sort, numpy.spacing. A separate entry keeps
 // the application-facing bundle small.
 export * from './ragged.js'
@@ -8,3 +9,4 @@ export * from './spacing.js'
 export * from './float16.js'
 export * from './node-import.js'
 export * from './concat-bytes.js'
+export * from './loader/index.js'

@@ -1,92 +1,37 @@
-import { InvalidArgumentError } from '@spikes/core'
-import { checkSamplingRate, checkTimeUnit, type TimeUnit } from '@spikes/core/loader-utils'
+import { durationMsOption, flagOption, folderFileOption, rateHzOption, timeUnitOption, type TimeUnit } from '@spikes/core/loader-utils'
+import { check, description, object, optional, pipe, string, type InferInput, type InferOutput } from 'valibot'
 
-/** SpikeLab's load_spikedata_from_kilosort keyword arguments, in lowerCamelCase. */
-export interface KilosortOptions {
-  /** Sampling rate in Hz. Optional when params.py gives `sample_rate` (or when timeUnit is not 'samples'). */
-  fsHz?: number
-  /** Spike times, relative to the folder (default 'spike_times.npy'). */
-  spikeTimesFile?: string
-  /** Cluster of each spike (default 'spike_clusters.npy'; when that default is absent, spike_templates.npy is used with a warning). */
-  spikeClustersFile?: string
-  /**
-   * A cluster table (TSV with cluster_id/id and group/KSLabel) that filters units the way SpikeLab does:
-   * good, mua and "mua good" are kept (case-insensitive). 'auto' filters on the label of each cluster from
-   * cluster_group.tsv, then cluster_info.tsv `group`, then KSLabel. Absent: every cluster is kept.
-   */
-  clusterInfoTsv?: string | null
-  /** Unit of the spike times: 'samples' (default), 's' or 'ms'. */
-  timeUnit?: TimeUnit
-  /** Keep every cluster listed in the table whatever its label (clusters absent from it are still dropped). */
-  includeNoise?: boolean
-  /** Recording length in ms (default: last spike + one float step). */
-  lengthMs?: number | null
-  /** Channel map, relative to the folder (default 'channel_map.npy'). */
-  channelMapFile?: string
-  /** Channel positions, relative to the folder (default 'channel_positions.npy'). */
-  channelPositionsFile?: string
-}
+/** SpikeLab's load_spikedata_from_kilosort keyword arguments, in lowerCamelCase, as a schema. */
+export const kilosortOptions = object({
+  fsHz: rateHzOption('Sampling rate in Hz. Optional when params.py gives `sample_rate` (or when timeUnit is not samples).'),
+  spikeTimesFile: folderFileOption('spike_times.npy', 'Spike times, relative to the folder.'),
+  spikeClustersFile: folderFileOption(undefined, 'Cluster of each spike (default spike_clusters.npy; when that is absent, spike_templates.npy is used with a warning).'),
+  clusterInfoTsv: optional(
+    pipe(
+      string("a TSV file name relative to the folder, or 'auto'"),
+      check((name) => name.trim() !== '', "a TSV file name relative to the folder, or 'auto'"),
+      description("A cluster table (cluster_id/id and group/KSLabel) that keeps good, mua and 'mua good' clusters, as SpikeLab does. 'auto' takes each cluster's label from cluster_group.tsv, then cluster_info.tsv, then KSLabel. Absent: every cluster is kept."),
+    ),
+  ),
+  timeUnit: timeUnitOption('samples', "Unit of the spike times: 'samples', 's' or 'ms'."),
+  includeNoise: flagOption(false, 'Keep every cluster listed in the table whatever its label (clusters absent from it are still dropped).'),
+  lengthMs: durationMsOption('Recording length in ms (default: last spike + one float step).'),
+  channelMapFile: folderFileOption('channel_map.npy', 'Channel map, relative to the folder.'),
+  channelPositionsFile: folderFileOption('channel_positions.npy', 'Channel positions, relative to the folder.'),
+})
 
-/** {@link KilosortOptions} after validation by {@link resolveKilosortOptions}: defaults filled in, null read as absent. */
-export interface ResolvedKilosortOptions {
-  /** As given; undefined when the caller gave none (params.py may still supply it). */
-  fsHz: number | undefined
-  spikeTimesFile: string
+/** The options as callers write them. */
+export type KilosortOptions = InferInput<typeof kilosortOptions>
+
+/** {@link KilosortOptions} after validation: defaults filled in, null read as absent. */
+export interface ResolvedKilosortOptions extends Omit<InferOutput<typeof kilosortOptions>, 'spikeClustersFile'> {
   spikeClustersFile: string
   /** True when spikeClustersFile was left at its default (the templates fallback may then apply). */
   defaultClustersFile: boolean
-  clusterInfoTsv: string | undefined
   timeUnit: TimeUnit
-  includeNoise: boolean
-  lengthMs: number | undefined
-  channelMapFile: string
-  channelPositionsFile: string
 }
 
-const KNOWN = ['fsHz', 'spikeTimesFile', 'spikeClustersFile', 'clusterInfoTsv', 'timeUnit', 'includeNoise', 'lengthMs', 'channelMapFile', 'channelPositionsFile'] as const
-
-/** Validates every option before any I/O. Throws InvalidArgumentError naming the option. */
-export function resolveKilosortOptions(input: unknown): ResolvedKilosortOptions {
-  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) throw new InvalidArgumentError('options', input, 'an object of kilosort loader options')
-  const raw = (input ?? {}) as Record<string, unknown>
-  for (const [k, v] of Object.entries(raw)) {
-    if (!(KNOWN as readonly string[]).includes(k)) throw new InvalidArgumentError(k, v, `a known kilosort option (${KNOWN.join(', ')})`)
-  }
-  const file = (name: string, fallback: string): string => {
-    const v = raw[name]
-    if (v === undefined || v === null) return fallback
-    if (typeof v !== 'string' || v.trim() === '') throw new InvalidArgumentError(name, v, 'a file name relative to the folder')
-    return v
-  }
-  const timeUnit = raw.timeUnit ?? 'samples'
-  checkTimeUnit(timeUnit, 1, 'timeUnit')
-  let fsHz: number | undefined
-  if (raw.fsHz !== undefined && raw.fsHz !== null) {
-    checkSamplingRate(raw.fsHz, 'fsHz')
-    fsHz = raw.fsHz
-  }
-  const includeNoise = raw.includeNoise ?? false
-  if (typeof includeNoise !== 'boolean') throw new InvalidArgumentError('includeNoise', includeNoise, 'true or false')
-  let lengthMs: number | undefined
-  if (raw.lengthMs !== undefined && raw.lengthMs !== null) {
-    if (typeof raw.lengthMs !== 'number' || !Number.isFinite(raw.lengthMs) || raw.lengthMs < 0) throw new InvalidArgumentError('lengthMs', raw.lengthMs, 'a finite, non-negative number of milliseconds')
-    lengthMs = raw.lengthMs
-  }
-  let clusterInfoTsv: string | undefined
-  if (raw.clusterInfoTsv !== undefined && raw.clusterInfoTsv !== null) {
-    if (typeof raw.clusterInfoTsv !== 'string' || raw.clusterInfoTsv.trim() === '') throw new InvalidArgumentError('clusterInfoTsv', raw.clusterInfoTsv, "a TSV file name relative to the folder, or 'auto'")
-    clusterInfoTsv = raw.clusterInfoTsv
-  }
-  return {
-    fsHz,
-    spikeTimesFile: file('spikeTimesFile', 'spike_times.npy'),
-    spikeClustersFile: file('spikeClustersFile', 'spike_clusters.npy'),
-    defaultClustersFile: raw.spikeClustersFile === undefined || raw.spikeClustersFile === null,
-    clusterInfoTsv,
-    timeUnit: timeUnit as TimeUnit,
-    includeNoise,
-    lengthMs,
-    channelMapFile: file('channelMapFile', 'channel_map.npy'),
-    channelPositionsFile: file('channelPositionsFile', 'channel_positions.npy'),
-  }
+/** Derived values, after the schema has checked each option (params.py may still supply fsHz). */
+export function resolveKilosortOptions(options: InferOutput<typeof kilosortOptions>): ResolvedKilosortOptions {
+  return { ...options, spikeClustersFile: options.spikeClustersFile ?? 'spike_clusters.npy', defaultClustersFile: options.spikeClustersFile === undefined }
 }

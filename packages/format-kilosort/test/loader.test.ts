@@ -219,9 +219,15 @@ describe('bad input', () => {
   it('validates options before any I/O', async () => {
     await expect(load({}, { fsHz: 1, timeUnit: 'sec' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'timeUnit' })
     await expect(load({}, { fsHz: -1 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHz' })
-    await expect(load({}, { fs_Hz: 1 } as never)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fs_Hz' })
+    await expect(load({}, { fsHZ: 1 } as never)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHZ', suggestion: 'fsHz' })
+    await expect(load({}, { fs_Hz: -1 } as never)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fs_Hz' })
     await expect(load({}, { includeNoise: 'yes' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'includeNoise' })
     await expect(load({}, { lengthMs: -3 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'lengthMs' })
+  })
+  it("accepts SpikeLab's snake_case keywords", async () => {
+    const { sd } = await load(basic, { fs_Hz: 1000, time_unit: 'samples', include_noise: true } as never)
+    expect(sd.metadata.provenance).toMatchObject({ format: 'kilosort', options: { fs_Hz: 1000 } })
+    expect(trains(sd)[0]).toEqual([(20 / 1000) * 1e3, (50 / 1000) * 1e3])
   })
   it('an explicit lengthMs shorter than the spikes is SpikeData’s error', async () => {
     await expect(load(basic, { fsHz: 1000, lengthMs: 1 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA' })

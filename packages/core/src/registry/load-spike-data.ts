@@ -6,6 +6,7 @@ import { WarningCollector } from '../warnings.js'
 import type { LoadContext, LoadOptions } from './loader.js'
 import { LoaderRegistry, type Selection } from './loader-registry.js'
 import { resolveSource, type SpikeInput } from './resolve-source.js'
+import { provenanceOf, type Provenance } from '../loader/provenance.js'
 
 /** Options of loadSpikeData: LoadOptions plus the container to take loaders from. */
 export interface LoadSpikeDataOptions<O = Record<string, unknown>> extends LoadOptions<O> {
@@ -37,14 +38,8 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
     }
     const { loader } = selection
     const data = await loader.load(source, loaderOptions as never, context)
-    const provenance = {
-      format: loader.id,
-      loader_version: loader.version,
-      package: loader.packageName,
-      source: source.type === 'file' ? (source.path ?? source.url ?? source.name) : source.type === 'folder' ? (source.path ?? source.name) : source.url,
-      options: loaderOptions,
-      reason: selection.match.reason,
-    }
+    const recorded = data.metadata.provenance as Provenance | undefined
+    const provenance = { ...(recorded?.format === loader.id ? recorded : provenanceOf(loader, source, loaderOptions)), reason: selection.match.reason }
     const stats = source.type === 'remote' ? undefined : (source as { stats?: TransferStats }).stats
     return data.with({
       metadata: { ...data.metadata, provenance: stats ? { ...provenance, requests: stats.requests, bytes_fetched: stats.bytes } : provenance },

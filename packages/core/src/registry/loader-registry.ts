@@ -27,12 +27,13 @@ export class LoaderRegistry {
     const seen = new Map<string, SpikeLoader>()
     for (const loader of loaders ?? []) {
       checkLoader(loader)
-      if (!seen.has(loader.id)) seen.set(loader.id, loader)
+      const other = seen.get(loader.id)
+      if (!other || outranks(loader, other)) seen.set(loader.id, loader)
     }
-    this.loaders = [...seen.values()]
+    this.loaders = [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 
-  /** The registered loaders in registration order; of two with the same id, the first registered is kept. */
+  /** The registered loaders by id; of two with the same id, the higher priority (then the newer version) is kept. */
   list(): readonly SpikeLoader[] {
     return this.loaders
   }
@@ -87,6 +88,21 @@ export class LoaderRegistry {
 function accepts(loader: SpikeLoader, probe: Probe): boolean {
   if (probe.kind === 'remote') return (loader.schemes ?? []).includes(probe.scheme)
   return loader.input === probe.kind
+}
+
+/** Whether `a` replaces `b` under the same id: higher priority, then higher version; never by registration order. */
+function outranks(a: SpikeLoader, b: SpikeLoader): boolean {
+  const pa = a.priority ?? 0
+  const pb = b.priority ?? 0
+  if (pa !== pb) return pa > pb
+  return compareVersions(a.version, b.version) > 0
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = String(a).split(/[.+-]/).map((p) => Number(p) || 0)
+  const pb = String(b).split(/[.+-]/).map((p) => Number(p) || 0)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
+  return 0
 }
 
 function clamp(confidence: unknown): number {

@@ -89,6 +89,8 @@ export interface SpikeLoader<O = Record<string, unknown>> {
   readonly extensions: readonly string[]
   /** URL schemes the loader answers for ('dandi', 'ibl'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]
+  /** Of two loaders registered under one id, the higher priority is used (default 0), whatever the registration order. */
+  readonly priority?: number
   /**
    * Rates a probe (see Match.confidence). Every loader is asked about the same probe, so it should be
    * cheap; a throw counts as confidence 0. Only probes of the loader's `input` kind (or a listed scheme) arrive.

@@ -1,0 +1,7 @@
+export * from './define-loader.js'
+export * from './parse-options.js'
+export * from './describe-options.js'
+export * from './did-you-mean.js'
+export * from './option-names.js'
+export * from './provenance.js'
+export * from './option-kinds.js'

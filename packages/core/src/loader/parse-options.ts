@@ -1,0 +1,59 @@
+import { safeParse, type ErrorMessage, type InferOutput, type ObjectEntries, type ObjectIssue, type ObjectSchema } from 'valibot'
+import { InvalidArgumentError } from '../errors.js'
+import { didYouMean } from './did-you-mean.js'
+import { camelCaseOption } from './option-names.js'
+
+/** A loader's options: a valibot object schema, one entry per option (lowerCamelCase names). */
+export type OptionsSchema = ObjectSchema<ObjectEntries, ErrorMessage<ObjectIssue> | undefined>
+
+/** An option name the loader does not know; `suggestion` is the closest known name, if any is close. */
+export class UnknownOptionError extends InvalidArgumentError {
+  declare readonly suggestion?: string
+  declare readonly known: readonly string[]
+  constructor(formatId: string, option: string, received: unknown, known: readonly string[], suggestion?: string) {
+    const closest = suggestion ? `'${suggestion}' (did you mean it?); the ${formatId} options are ` : `one of the ${formatId} options: `
+    super(option, received, `${closest}${known.join(', ') || '(none)'}`)
+    Object.assign(this.details, { formatId, known, ...(suggestion ? { suggestion } : {}) })
+    Object.assign(this, { formatId, known, suggestion })
+  }
+}
+
+/**
+ * Checks loader options against the loader's schema and returns them typed, defaults filled in.
+ * SpikeLab's snake_case names are accepted as aliases (`fs_Hz` for `fsHz`); a top-level `null` means
+ * "not given", as `None` does in SpikeLab; an unknown name is an UnknownOptionError with the closest
+ * known name; a wrong value an InvalidArgumentError naming the option and what it takes.
+ */
+export function parseOptions<S extends OptionsSchema>(formatId: string, schema: S, input: unknown): InferOutput<S> {
+  const given = input ?? {}
+  if (typeof given !== 'object' || Array.isArray(given)) throw new InvalidArgumentError('options', input, `an object of ${formatId} loader options`)
+  const known = Object.keys(schema.entries)
+  const named: Record<string, unknown> = {}
+  const spelled: Record<string, string> = {}
+  for (const [key, value] of Object.entries(given)) {
+    const name = Object.hasOwn(schema.entries, key) ? key : camelCaseOption(key)
+    if (!Object.hasOwn(schema.entries, name)) throw new UnknownOptionError(formatId, key, value, known, didYouMean(key, known))
+    if (Object.hasOwn(spelled, name)) throw new InvalidArgumentError(key, value, `'${name}' given once (it was also given as '${spelled[name]}')`)
+    spelled[name] = key
+    if (value !== null) named[name] = value
+  }
+  const result = safeParse(schema, named)
+  if (result.success) return result.output
+  const issue = result.issues[0]
+  const path = (issue.path ?? []).map((step) => String(step.key))
+  const top = path[0] ?? 'options'
+  const argument = [spelled[top] ?? top, ...path.slice(1)].join('.')
+  if (issue.type === 'object' && path.length === 1 && !Object.hasOwn(named, top)) {
+    // A required option is missing: say what the option itself takes.
+    const missing = safeParse(schema.entries[top]!, undefined)
+    throw new InvalidArgumentError(argument, undefined, `${missing.success ? 'a value' : expectedOf(missing.issues[0])} (required)`)
+  }
+  const received = path.length ? issue.input : given
+  throw new InvalidArgumentError(argument, received, expectedOf(issue))
+}
+
+/** A schema's own message is the "expected" phrase ('a sampling rate in Hz'); valibot's defaults say "Invalid ...". */
+function expectedOf(issue: { message: string; expected: string | null }): string {
+  if (!issue.message.startsWith('Invalid ')) return issue.message
+  return issue.expected ?? 'a valid value'
+}
