@@ -21,7 +21,7 @@ describe.skipIf(!present)('queryIblProbes (SpikeLab query_ibl_probes)', () => {
     await emu?.close()
     await rm(cacheDir, { recursive: true, force: true })
   })
-  const q = (o: Record<string, unknown>) => queryIblProbes({ unitsTable: emu.url + QUERY_PATH, cacheDir, ...o })
+  const q = (o: Record<string, unknown>) => queryIblProbes({ unitsTable: emu.bucketUrl + QUERY_PATH, cacheDir, ...o })
 
   // The table (@spikes/testing/ibl, ibl-world.ts queryTable): good units (label == 1) per probe
   // A: 5 (MOs x3, CA1 x2; plus 2 MOs at label 1/3), B: 8 MOp, C: 5 VISp, D: 12 (MOs x6, VISp x6),

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { DEFAULT_ALYX_URL, DEFAULT_UNITS_TABLE, type QueryIblProbesOptions } from '../options.js'
+import { BWM_TABLE_KNOWN, DEFAULT_ALYX_URL, checkBwmTables, checkKnown, type QueryIblProbesOptions } from '../options.js'
 import { memoryOnlyMessage, openCache, type HttpSettings } from './cache.js'
 import { loadUnitsTable, type UnitsTable } from './units-table.js'
 
@@ -67,22 +67,27 @@ function check(options: QueryIblProbesOptions) {
   if (typeof minFractionInTarget !== 'number' || !Number.isFinite(minFractionInTarget)) throw new InvalidArgumentError('minFractionInTarget', minFractionInTarget, 'a fraction between 0 and 1')
   const mode = options.mode ?? 'remote'
   if (mode !== 'remote' && mode !== 'local') throw new InvalidArgumentError('mode', mode, "'remote' or 'local'")
-  return { targetRegions: targetRegions ?? null, minUnits, minFractionInTarget, mode }
+  const raw = options as Record<string, unknown>
+  checkKnown(raw, ['targetRegions', 'minUnits', 'minFractionInTarget', 'cacheDir', 'mode', 'timeoutMs', 'retries', 'fetch', 'signal', 'onWarning', ...BWM_TABLE_KNOWN], 'queryIblProbes')
+  return { targetRegions: targetRegions ?? null, minUnits, minFractionInTarget, mode, tables: checkBwmTables(raw) }
 }
 
 /** Probes of the Brain-Wide Map with enough good units (and enough of them in the target regions), as SpikeLab's query_ibl_probes. */
 export async function queryIblProbes(options: QueryIblProbesOptions = {}): Promise<IblProbesResult> {
-  const { targetRegions, minUnits, minFractionInTarget, mode } = check(options)
+  const { targetRegions, minUnits, minFractionInTarget, mode, tables } = check(options)
   const cache = await openCache(options.cacheDir ?? undefined, DEFAULT_ALYX_URL, (dir, error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_CACHE_IN_MEMORY', message: memoryOnlyMessage(dir, error) }))
   const http: HttpSettings = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, signal: options.signal }
   const units = await loadUnitsTable({
-    location: options.unitsTable ?? DEFAULT_UNITS_TABLE,
-    md5: options.unitsTableMd5 ?? undefined,
+    location: tables.unitsTable,
+    md5: tables.unitsTableMd5,
+    trialsLocation: tables.trialsTable,
+    criteria: tables.bwmUnits,
+    warn: (code, message, details) => options.onWarning?.({ code, message, ...(details ? { details } : {}) }),
     mode,
     cache,
     http,
     onOffline: (error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_OFFLINE', message: `The unit table could not be downloaded (${error.message}); using the cached copy.` }),
   })
-  if (targetRegions && !units.region) throw new InvalidArgumentError('targetRegions', targetRegions, 'null: the unit table has no Beryl (or acronym) column to filter on')
+  if (targetRegions && !units.region) throw new InvalidArgumentError('targetRegions', targetRegions, 'null: the unit table has no Beryl, atlas_id or acronym column to filter on')
   return probesFromUnits(units, targetRegions, minUnits, minFractionInTarget)
 }
