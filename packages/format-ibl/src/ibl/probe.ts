@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidDataError, MissingEntryError } from '@spikes/core'
-import type { AlyxClient } from './alyx.js'
+import { isUnreachable, type AlyxClient } from './alyx.js'
 
 /** The spike-sorting collections of a probe, in the order the IBL loaders try them (newest sorter first). */
 export function probeCollections(probeName: string): string[] {
@@ -33,6 +33,7 @@ export async function probeInsertion(client: AlyxClient, eid: string, pid: strin
     if (code === 'SPIKES_ABORTED') throw error
     const status = (error as { details?: { status?: number } }).details?.status
     if (status === 404) throw new MissingEntryError(`probe insertion ${pid}`, `Alyx (insertions/${pid})`, [], 'Check the pid: it is the probe insertion UUID of the Brain-Wide Map tables.')
+    if (!isUnreachable(error)) throw error
     if (collection === undefined) throw new InvalidArgumentError('collection', undefined, `the probe's collection (e.g. 'alf/probe00/pykilosort'): the insertion record of ${pid}, which names the probe, could not be read (${(error as Error).message})`)
     return { name: undefined, record: undefined }
   }
