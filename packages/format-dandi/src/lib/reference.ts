@@ -3,15 +3,23 @@ import { InvalidArgumentError } from '@spikes/core'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const VERSION = /^(draft|\d+\.\d+\.\d+)$/
 
+/** dandi-cli's instance names (`dandi://<instance>/...`) and their API roots. */
+export const DANDI_INSTANCES: Readonly<Record<string, string>> = {
+  dandi: 'https://api.dandiarchive.org/api',
+  'dandi-sandbox': 'https://api.sandbox.dandiarchive.org/api',
+}
+
 /** What an input names: an asset by id (maybe with its API), an asset by path in a dandiset, or a plain URL. */
 export type DandiTarget =
   | { kind: 'asset'; assetId: string; dandisetId?: string; version?: string; apiBase?: string; downloadUrl?: string }
-  | { kind: 'path'; dandisetId: string; version: string; path: string }
+  | { kind: 'path'; dandisetId: string; version: string; path: string; apiBase?: string }
   | { kind: 'url'; url: string; assetId: string }
 
 /**
  * Parses the inputs the `dandi` loader accepts:
  * - `dandi://<dandiset>/<version>/<path>` (version: 'draft' or '0.230629.1955'; omitted means draft)
+ * - dandi-cli's forms: `dandi://DANDI/000027@draft/<path>` (instance `DANDI` or `DANDI-SANDBOX`, `@version`
+ *   optional: draft) and `DANDI:000027/<version>/<path>`
  * - `dandi://assets/<asset-id>`, SpikeLab's `dandi://dandiarchive.org/dandisets/<id>/versions/<v>/assets/<asset-id>`
  *   and `dandi://dandiarchive.org/assets/<asset-id>`
  * - a bare asset id (UUID)
@@ -24,6 +32,7 @@ export function parseDandiInput(input: unknown): DandiTarget {
   const text = input.trim()
   if (UUID.test(text)) return { kind: 'asset', assetId: text.toLowerCase() }
   if (/^dandi:\/\//i.test(text)) return parseDandiUrl(text)
+  if (/^dandi:\d{6}(\/|$)/i.test(text)) return parseDandiUrl(`dandi://${text.slice('dandi:'.length)}`)
   if (/^https?:\/\//i.test(text)) return parseHttpUrl(text)
   throw new InvalidArgumentError('asset', input, 'a dandi:// URL (dandi://000006/draft/sub-01/x.nwb), a DANDI asset id (UUID) or an http(s) asset URL')
 }
@@ -43,6 +52,7 @@ function parseDandiUrl(text: string): DandiTarget {
     }
     throw bad()
   }
+  if (host && !/^\d{6}$/.test(host) && (host in DANDI_INSTANCES || /^[a-z][\w-]*$/.test(host))) return parseInstanceUrl(text, host, segments.slice(1), rest.endsWith('/'), bad)
   const dandisetId = segments[0]
   if (!dandisetId || !/^\d{6}$/.test(dandisetId)) throw bad()
   let version = 'draft'
@@ -53,6 +63,19 @@ function parseDandiUrl(text: string): DandiTarget {
   }
   if (pathSegments.length === 0) throw bad()
   return { kind: 'path', dandisetId, version, path: pathSegments.join('/') }
+}
+
+/** dandi-cli's `dandi://<instance>/<dandiset>[@<version>]/<path>`. */
+function parseInstanceUrl(text: string, instance: string, segments: string[], folder: boolean, bad: () => Error): DandiTarget {
+  const apiBase = DANDI_INSTANCES[instance]
+  if (!apiBase) throw new InvalidArgumentError('asset', text, `a known DANDI instance (${Object.keys(DANDI_INSTANCES).map((k) => k.toUpperCase()).join(', ')}), or pass apiBase with dandi://<dandiset>/<version>/<path>`)
+  const m = /^(\d{6})(?:@(.+))?$/.exec(segments[0] ?? '')
+  if (!m) throw bad()
+  const version = m[2] ?? 'draft'
+  if (!VERSION.test(version)) throw new InvalidArgumentError('asset', text, "a version 'draft' or '0.230629.1955' after '@'")
+  if (segments.length < 2) throw new InvalidArgumentError('asset', text, `the path of one asset after the dandiset (dandi://${instance.toUpperCase()}/${m[1]}@${version}/sub-01/sub-01.nwb)`)
+  if (folder) throw new InvalidArgumentError('asset', text, 'the path of one asset, not a folder (no trailing /)')
+  return { kind: 'path', dandisetId: m[1]!, version, path: segments.slice(1).join('/'), ...(instance === 'dandi' ? {} : { apiBase }) }
 }
 
 function parseHttpUrl(text: string): DandiTarget {

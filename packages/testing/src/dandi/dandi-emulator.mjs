@@ -19,8 +19,9 @@ import { amzDate, dandiEtagOfFile, startStorage } from './dandi-storage.mjs'
  *   verbatim at /api/assets/{identifier}/], token?: string, urlTtlSeconds?: number (presigned URLs, default 6 h) }
  * advanceClock(ms) moves the storage's clock forward: URLs issued before then may have expired.
  * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'any', kind: '429'|'500'|'503'|'drop'|
- *   'short'|'ignore-range'|'slow', times?: number (default 1), retryAfter?: number (s), afterBytes?: number,
- *   delayMs?: number }
+ *   'short'|'ignore-range'|'slow'|'expire-urls' (time jumps past every URL issued so far), times?: number
+ *   (default 1), after?: number (matching requests let through first), retryAfter?: number (s),
+ *   afterBytes?: number, delayMs?: number }
  */
 export async function startEmulator(config) {
   const assets = new Map() // asset_id -> record
@@ -75,7 +76,12 @@ export async function startEmulator(config) {
   function takeFault(kind) {
     for (const f of faults) {
       if ((f.where === kind || f.where === 'any') && (f.times ?? 1) > 0) {
+        if (f.after > 0) {
+          f.after--
+          continue
+        }
         if (f.times !== Infinity) f.times = (f.times ?? 1) - 1
+        if (f.kind === 'expire-urls') clockOffsetMs += ttl * 1000 + 1000
         return f
       }
     }

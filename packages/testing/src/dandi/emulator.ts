@@ -17,9 +17,11 @@ export interface EmulatorAsset {
 
 export interface FaultRule {
   where: 'list' | 'asset' | 'download' | 'blob' | 'any'
-  kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow'
+  kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow' | 'expire-urls'
   /** How many requests it hits (default 1; null = every one). */
   times?: number | null
+  /** Matching requests let through before it hits (default 0). */
+  after?: number
   retryAfter?: number
   afterBytes?: number
   delayMs?: number
