@@ -31,7 +31,7 @@ describe('browser bundles (esbuild, one file)', () => {
   it('keep typed errors typed across packages and lazily imported modules', async () => {
     const codes = {
       hdf5: await codeInBundle('hdf5', `import { openHdf5 } from '@spikes/hdf5'`, `await openHdf5(new Uint8Array(8), { blockBytes: -1 })`),
-      http: await codeInBundle('http', `import { fetchWithRetry } from '@spikes/core/http'`, `await fetchWithRetry('http://127.0.0.1:9/', {}, { retries: 0, timeoutMs: 2000 })`),
+      http: await codeInBundle('http', `import { fetchWithRetry } from '@spikes/remote'`, `await fetchWithRetry('http://127.0.0.1:9/', {}, { retries: 0, timeoutMs: 2000 })`),
       detect: await codeInBundle('detect', `import { container, loadSpikeData } from '@spikes/core'\nimport { registerNwb } from '@spikes/format-nwb'`, `const c = container.createChildContainer()\nregisterNwb(c)\nawait loadSpikeData(new Uint8Array([1, 2, 3]), { container: c })`),
       ibl: await codeInBundle('ibl', `import { container, loadSpikeData } from '@spikes/core'\nimport { registerIbl } from '@spikes/format-ibl'`, `const c = container.createChildContainer()\nregisterIbl(c)\nawait loadSpikeData('ibl://not-a-session', { container: c, format: 'ibl' })`),
       dandi: await codeInBundle('dandi', `import { loadSpikeDataFromDandi } from '@spikes/format-dandi'`, `await loadSpikeDataFromDandi('not an asset')`),

@@ -19,7 +19,7 @@ let result
 try {
   const c = container.createChildContainer()
   registerNwb(c)
-  registerRemoteHdf5()
+  registerRemoteHdf5(c)
   const remote = await RemoteFile.open(new URL('range/sample.nwb', location.href).href, { backoffMs: 5, blockSize: 4096, firstReadBytes: 4096, maxReadaheadBytes: 8192 })
   const sd = await loadSpikeData(remote, { container: c })
   const counts = Array.from({ length: sd.N }, (_, i) => sd.train(i).length)
@@ -73,8 +73,10 @@ describe('a folder on a web server, in a browser', () => {
     try {
       const script = page(
         `import { container, loadSpikeData } from '@spikes/core'
+import { registerRemote } from '@spikes/remote'
 import { registerKilosort } from '@spikes/format-kilosort'`,
         `  const c = container.createChildContainer()
+  registerRemote(c)
   registerKilosort(c)
   const sd = await loadSpikeData(${JSON.stringify(`${server.url}/phy/`)}, { container: c })
   result = { format: sd.metadata.provenance.format, N: sd.N, spikes: sd.totalSpikes, requests: sd.metadata.provenance.requests }`,
@@ -102,7 +104,7 @@ describe('an S3 folder, in a browser', () => {
       const options = JSON.stringify({ endpointUrl: s3.endpoint, region: 'eu-west-1', ...key })
       const script = page(
         `import { container, loadSpikeData } from '@spikes/core'
-import { s3Folder } from '@spikes/core/s3'
+import { s3Folder } from '@spikes/remote'
 import { registerKilosort } from '@spikes/format-kilosort'`,
         `  const c = container.createChildContainer()
   registerKilosort(c)

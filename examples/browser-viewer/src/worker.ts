@@ -10,11 +10,13 @@ import { registerNwb } from '@spikes/format-nwb'
 import { registerPickle } from '@spikes/format-pickle'
 import { registerSpikeinterface } from '@spikes/format-spikeinterface'
 import { registerRemoteHdf5 } from '@spikes/hdf5'
+import { registerRemote } from '@spikes/remote'
 import type { LoadRequest, WorkerReply } from './protocol.js'
 
 const formats = container.createChildContainer()
 for (const register of [registerNwb, registerHdf5, registerKilosort, registerPickle, registerSpikeinterface, registerIbl, registerDandi]) register(formats)
-registerRemoteHdf5()
+registerRemote(formats)
+registerRemoteHdf5(formats)
 
 const reply = (message: WorkerReply, transfer: Transferable[] = []) => self.postMessage(message, { transfer })
 

@@ -2,6 +2,7 @@ import { container, LoaderRegistry, type DependencyContainer, type SpikesWarning
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
 import { registerRemoteHdf5 } from '@spikes/hdf5'
+import { registerRemote } from '@spikes/remote'
 import type { CliIO } from './io.js'
 import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
 
@@ -27,15 +28,16 @@ export function extraPlugins(env: Record<string, string | undefined>): string[] 
 }
 
 /**
- * The default container with core's own loaders and every installed plugin registered once, with remote
- * HDF5 reads in place (an http(s) NWB or HDF5 input travels only the bytes read). Each plugin
+ * The default container with core's own loaders, http(s) and s3:// inputs (@spikes/remote) and every
+ * installed plugin registered once, with remote HDF5 reads in place (an http(s) NWB or HDF5 input travels only the bytes read). Each plugin
  * that is installed but failed to load goes to `onWarning`, on every call; one named in SPIKES_PLUGINS
  * that fails is an error: InvalidArgumentError when it is missing, UnsupportedError when it is installed but fails to load.
  */
 export async function pluginContainer(env: Record<string, string | undefined> = process.env, onWarning?: WarningHandler): Promise<DependencyContainer> {
   loaded ??= (async () => {
     registerCore(container)
-    registerRemoteHdf5()
+    registerRemote(container)
+    registerRemoteHdf5(container)
     const warnings = await registerInstalledPlugins(PLUGIN_PACKAGES, (name) => import(`${name}/register`))
     await registerRequestedPlugins(extraPlugins(env), (name) => import(`${name}/register`))
     return { container, warnings }

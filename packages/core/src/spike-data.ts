@@ -4,7 +4,6 @@ import { layoutFromIdcesTimes, layoutFromTrains } from './train-layout.js'
 import { rasterCounts, type Raster } from './raster.js'
 import { mergeByTime } from './merge-by-time.js'
 import type { SpikesWarning } from './warnings.js'
-import type { ThresholdingOptions, TraceMatrix as ThresholdTraces } from './threshold/from-thresholding.js'
 
 /** A free-form record: `metadata`, and one per unit in `neuronAttributes` (SpikeLab's dicts). */
 export type Attributes = Record<string, unknown>
@@ -184,16 +183,6 @@ export class SpikeData {
       }
     }
     return new SpikeData({ lengthMs: bins * binMs, ...options, times, offsets })
-  }
-
-  /**
-   * SpikeLab's from_thresholding: filter raw traces (channels x samples), threshold each channel at
-   * thresholdSigma x its standard deviation, one unit per channel. The DSP loads on first use (it is
-   * `fromThresholding` in '@spikes/core/threshold', which is synchronous), keeping this entry small.
-   */
-  static async fromThresholding(traces: ThresholdTraces, options: ThresholdingOptions = {}): Promise<SpikeData> {
-    const { fromThresholding } = await import('./threshold/from-thresholding.js')
-    return fromThresholding(traces, options)
   }
 
   /** Zero-copy view of unit i's spike times. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { container, loadSpikeData } from '@spikes/core'
 import { registerNwb } from '@spikes/format-nwb'
+import { registerRemote } from '@spikes/remote'
 import { mountedRemoteFiles, openHdf5, openRemoteHdf5, RemoteFile, registerRemoteHdf5 } from '@spikes/hdf5'
 import { startDandiEmulator } from '@spikes/testing/dandi'
 import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
@@ -152,9 +153,10 @@ describe.runIf(REAL || IN_CI)('RemoteFile: synchronous HTTP Range reads for h5wa
     }
   })
 
-  it('reads an http(s) URL handed to loadSpikeData in place once registerRemoteHdf5() is called, and reads a server that ignores Range whole', async () => {
-    registerRemoteHdf5()
+  it('reads an http(s) URL handed to loadSpikeData in place once registerRemoteHdf5(c) is called, and reads a server that ignores Range whole', async () => {
     const c = container.createChildContainer()
+    registerRemote(c)
+    registerRemoteHdf5(c)
     registerNwb(c)
     const streamed = await loadSpikeData(await presigned('medium.nwb'), { container: c })
     expect([streamed.N, streamed.totalSpikes]).toEqual([medium.units, medium.spikes])

@@ -7,7 +7,7 @@ import '@spikes/core/node'
 import { CORPUS_DIR, IN_CI } from '@spikes/testing'
 import { loadH5wasm } from '@spikes/hdf5'
 import { hdf5ThresholdLoader } from '../src/threshold/index.js'
-import { populationStd } from '@spikes/core/threshold'
+import { populationStd } from '@spikes/dsp'
 
 const c = container.createChildContainer()
 c.register(SPIKE_LOADER, { useValue: hdf5ThresholdLoader })

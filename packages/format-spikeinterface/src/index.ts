@@ -15,3 +15,19 @@ export {
 } from './lib/recording-options.js'
 export { UnknownUnitIdsError } from './lib/errors.js'
 export { registerSpikeinterface } from './register-spikeinterface.js'
+export {
+  loadSpikeDataFromSpikeInterface,
+  loadSpikeDataFromSpikeInterfaceRecording,
+  WARN_SEGMENTS,
+  WARN_SQUARE_TRACES,
+  CHANNEL_PROPERTIES,
+  LOCATION_PROPERTIES,
+  toInt,
+  type SpikeInterfaceSortingOptions,
+  type SpikeInterfaceRecordingOptions,
+  type SortingExtractorLike,
+  type RecordingExtractorLike,
+  type NumericLike,
+  type TracesLike,
+  type MaybePromise,
+} from './adapters/index.js'

@@ -1,4 +1,4 @@
-export { openHdf5, withHdf5, registerHdf5Mounter, type OpenHdf5Options, type Hdf5Input, type Hdf5Mount, type Hdf5Mounter } from './open.js'
+export { openHdf5, withHdf5, HDF5_MOUNTER, type OpenHdf5Options, type Hdf5Input, type Hdf5Mount, type Hdf5Mounter } from './open.js'
 export { Hdf5File, type Hdf5Kind, type Hdf5Entry, type ResolvedReference } from './file.js'
 export { Hdf5Dataset, describeDtype, type ReadNumericOptions, type ReadStringsOptions, type NumericOut } from './dataset.js'
 export { dtypeFromMetadata, isNumericDtype, isIntegerDtype, type Hdf5Dtype, type DtypeClass, type NativeArray, type H5Metadata } from './dtype.js'

@@ -1,4 +1,4 @@
-import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { container as defaultContainer, CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource, type DependencyContainer, type InjectionToken } from '@spikes/core'
 import { FileContext } from './context.js'
 import { guard } from './errors.js'
 import { Hdf5File } from './file.js'
@@ -27,6 +27,8 @@ export interface OpenHdf5Options {
   name?: string
   /** Tried before the registered mounters for ByteSources without a path. */
   mount?: Hdf5Mounter
+  /** Where the mounters are registered under HDF5_MOUNTER (default: the default container). */
+  container?: DependencyContainer
   /** Bytes per internal read block (default 8 MiB). */
   blockBytes?: number
   /** Skip the signature check (a mounter that already verified the file). */
@@ -43,15 +45,11 @@ export interface OpenHdf5Options {
  */
 export type Hdf5Input = string | Uint8Array | ArrayBuffer | Blob | ByteSource
 
-const mounters: Hdf5Mounter[] = []
+/** Mounters tried for every ByteSource without a local path (after options.mount): register with `c.register(HDF5_MOUNTER, { useValue })`. */
+export const HDF5_MOUNTER: InjectionToken<Hdf5Mounter> = Symbol.for('@spikes/hdf5/Mounter')
 
-/** Adds a mounter tried for every ByteSource without a local path (after options.mount). */
-export function registerHdf5Mounter(mounter: Hdf5Mounter): () => void {
-  mounters.push(mounter)
-  return () => {
-    const i = mounters.indexOf(mounter)
-    if (i >= 0) mounters.splice(i, 1)
-  }
+function registeredMounters(c: DependencyContainer): Hdf5Mounter[] {
+  return c.isRegistered(HDF5_MOUNTER, true) ? c.resolveAll(HDF5_MOUNTER) : []
 }
 
 const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
@@ -111,6 +109,7 @@ async function mountInput(input: Hdf5Input, h5: H5Wasm, options: OpenHdf5Options
   if (input && typeof input === 'object' && (input as ByteSource).type === 'file' && typeof (input as ByteSource).read === 'function') {
     const source = input as ByteSource
     if (source.path && isNode) return { ...(await mountPath(source.path)), name: source.name }
+    const mounters = registeredMounters(options.container ?? defaultContainer)
     for (const mounter of options.mount ? [options.mount, ...mounters] : mounters) {
       const m = await mounter(source, h5)
       if (m) {

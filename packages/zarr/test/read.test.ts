@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { httpFolder } from '@spikes/core/http'
+import { httpFolder } from '@spikes/remote'
 import { directorySource } from '@spikes/core/node'
 import { serveFolder } from '@spikes/testing'
 import { describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { httpFolder } from '@spikes/core/http'
+import { httpFolder } from '@spikes/remote'
 import { directorySource } from '@spikes/core/node'
 import { serveFolder } from '@spikes/testing'
 import { describe, expect, it } from 'vitest'

@@ -7,7 +7,6 @@ import { fileSource, toSourceError } from './file-source.js'
 /** Resolves local paths to a file or directory source. */
 export const localPathResolver: SourceResolver = {
   id: 'local-path',
-  canResolve: (input) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(input),
   async resolve(input) {
     const full = resolve(input)
     let isDirectory: boolean

@@ -35,6 +35,7 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
       progress: (p) => options.onProgress?.(p),
       signal: options.signal,
       fetch: options.fetch,
+      container,
     }
     const { loader } = selection
     const data = await loader.load(source, loaderOptions as never, context)

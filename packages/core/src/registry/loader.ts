@@ -1,3 +1,4 @@
+import type { DependencyContainer } from 'tsyringe'
 import type { SpikeData } from '../spike-data.js'
 import type { Source } from '../sources/source.js'
 import type { SpikesWarning } from '../warnings.js'
@@ -73,6 +74,8 @@ export interface LoadContext {
   readonly signal?: AbortSignal
   /** The caller's fetch, to use for the loader's own requests (undefined: the global fetch). */
   readonly fetch?: typeof fetch
+  /** The container loadSpikeData took the loader from: where plugins find other registrations (HDF5 mounters). */
+  readonly container?: DependencyContainer
 }
 
 /** A format plugin's loader. The descriptor fields are plain data; `load` may import heavy parsers lazily. */

@@ -4,13 +4,26 @@ import { blobSource, bytesSource } from '../sources/bytes-source.js'
 import { isSource, type Source } from '../sources/source.js'
 import { SOURCE_RESOLVER } from './tokens.js'
 
-/** Turns string inputs without a URL scheme into sources; registered under SOURCE_RESOLVER. */
+/** What a resolver gets besides the string: the caller's fetch and signal. */
+export interface ResolveContext {
+  readonly fetch?: typeof fetch
+  readonly signal?: AbortSignal
+}
+
+/**
+ * Turns string inputs into sources; registered under SOURCE_RESOLVER. A resolver with `schemes` is asked
+ * about URLs of those schemes only; one without is asked about strings with no scheme (local paths).
+ */
 export interface SourceResolver {
   readonly id: string
-  /** Whether this resolver handles the string; the first registered resolver that says yes is used. */
-  canResolve(input: string): boolean
-  /** The source for the string; may throw a typed error (MissingFileError for a missing local path). */
-  resolve(input: string): Promise<Source>
+  /** Lower-case URL schemes handled ('http', 'https', 's3'); absent: strings without a scheme. */
+  readonly schemes?: readonly string[]
+  /** Higher is asked first (default 0); equal priorities go by id, so registration order never matters. */
+  readonly priority?: number
+  /** Optional finer test than the scheme. */
+  canResolve?(input: string): boolean
+  /** The source for the string, or undefined to decline (the next resolver is asked); may throw a typed error. */
+  resolve(input: string, context: ResolveContext): Promise<Source | undefined>
 }
 
 /** What loadSpikeData accepts: a path or URL, bytes, a Blob or File, or a ready Source. */
@@ -19,10 +32,10 @@ export type SpikeInput = string | URL | Uint8Array | ArrayBuffer | Blob | Source
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
 
 /**
- * Turns an input into a Source. Strings: http(s) URLs become Range-read sources (a URL whose path ends in
- * '/' a folder read through the server's listing, httpFolder), s3:// URLs ending in '/' S3 folders
- * (s3Folder), other schemes (dandi://, ibl://, s3:// objects) remote sources for their loaders, anything else goes to the registered
- * resolvers (local paths need `@spikes/core/node`).
+ * Turns an input into a Source. Strings go to the registered resolvers for their URL scheme (or for plain
+ * paths); a URL that no resolver takes becomes a remote input for the loaders that list its scheme
+ * (dandi://, ibl://, s3:// objects). Core itself knows no scheme: `@spikes/remote` registers http(s) and
+ * s3, `@spikes/core/node` local paths.
  */
 export async function resolveSource(input: SpikeInput, container: DependencyContainer, fetchImpl?: typeof fetch, signal?: AbortSignal): Promise<Source> {
   if (isSource(input)) return input
@@ -33,16 +46,17 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
     throw new InvalidArgumentError('input', input, 'a path, a URL, bytes, a Blob or a Source')
   }
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
-  if (scheme && /^(https?|s3)$/.test(scheme)) {
-    const { openUrl } = await import('../sources/open-url.js')
-    const source = await openUrl(text, scheme, { fetch: fetchImpl, signal })
+  const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
+  const candidates = resolvers
+    .filter((r) => (scheme ? (r.schemes ?? []).includes(scheme) : !r.schemes?.length) && (r.canResolve?.(text) ?? true))
+    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  for (const resolver of candidates) {
+    const source = await resolver.resolve(text, { fetch: fetchImpl, signal })
     if (source) return source
   }
-  if (scheme) return { type: 'remote', name: text, url: text, scheme }
-  const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
-  const resolver = resolvers.find((r) => r.canResolve(text))
-  if (!resolver) {
-    throw new InvalidArgumentError('input', text, "a URL, bytes or a Blob; local paths need the Node entry (import from '@spikes/core/node')")
+  if (scheme === 'http' || scheme === 'https') {
+    throw new InvalidArgumentError('input', text, "a URL scheme with a registered resolver: http(s) needs @spikes/remote (import '@spikes/remote/register')")
   }
-  return resolver.resolve(text)
+  if (scheme) return { type: 'remote', name: text, url: text, scheme }
+  throw new InvalidArgumentError('input', text, "a URL, bytes or a Blob; local paths need the Node entry (import from '@spikes/core/node')")
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidDataError, MissingEntryError, NetworkError } from '@spikes/core'
-import { fetchWithRetry, redact } from '@spikes/core/http'
+import { fetchWithRetry, redact } from '@spikes/remote'
 
 /** The DANDI Archive's public API root, the default `apiBase`. */
 export const DANDI_API_BASE = 'https://api.dandiarchive.org/api'

@@ -1,5 +1,5 @@
 import { AbortedError, IntegrityError, NetworkError, SpikesError } from '@spikes/core'
-import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/core/http'
+import { RETRYABLE_STATUSES, redact, retryDelay, sleep } from '@spikes/remote'
 import { DandiEtag, partHashFactory, type PartHashFactory } from './dandi-etag.js'
 import { fileSink, memorySink, type DownloadSink } from './download-sinks.js'
 import { nodeDeps } from './node-deps.js'

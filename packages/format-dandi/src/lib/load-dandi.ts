@@ -1,4 +1,4 @@
-import { AbortedError, UnsupportedError, bytesSource, throwIfAborted, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
+import { AbortedError, container, UnsupportedError, bytesSource, throwIfAborted, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
 import { RemoteFile, canReadRemoteInPlace, registerRemoteHdf5 } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
 import { authHeaders, resolveClientOptions } from './client.js'
@@ -129,9 +129,12 @@ async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: 
 }
 
 async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
-  registerRemoteHdf5()
+  // The NWB loader opens the RemoteFile through the mounters of its context's container: add the
+  // Range-read one on a child container, so nothing global changes.
+  const withMounter = (context.container ?? container).createChildContainer()
+  registerRemoteHdf5(withMounter)
   try {
-    return await nwbLoader.load(remote, nwbOptions as never, context)
+    return await nwbLoader.load(remote, nwbOptions as never, { ...context, container: withMounter })
   } catch (error) {
     if (remote.lastError) throw remote.lastError
     if (context.signal?.aborted) throw new AbortedError('Loading from DANDI')

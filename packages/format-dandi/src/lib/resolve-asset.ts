@@ -1,5 +1,5 @@
 import { AbortedError, MissingEntryError, NetworkError, UnsupportedError } from '@spikes/core'
-import { redact, retryDelay, sleep } from '@spikes/core/http'
+import { redact, retryDelay, sleep } from '@spikes/remote'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
 

@@ -1,6 +1,6 @@
 import { InvalidDataError, throwIfAborted, type LoadContext, type NumericArray, type SpikeData } from '@spikes/core'
 import type { Hdf5File } from '@spikes/hdf5'
-import { fromThresholding } from '@spikes/core/threshold'
+import { fromThresholding } from '@spikes/dsp'
 import { readTimeAttr } from './file-attrs.js'
 import type { ResolvedHdf5Threshold } from './options.js'
 

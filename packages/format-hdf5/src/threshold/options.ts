@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { resolveThresholdingOptions, type ButterFilterOptions, type ThresholdDirection, type ThresholdingOptions } from '@spikes/core/threshold'
+import { resolveThresholdingOptions, type ButterFilterOptions, type ThresholdDirection, type ThresholdingOptions } from '@spikes/dsp'
 
 /** SpikeLab's load_spikedata_from_hdf5_raw_thresholded keyword arguments, in lowerCamelCase. */
 export interface Hdf5ThresholdOptions {

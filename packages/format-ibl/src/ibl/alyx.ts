@@ -1,5 +1,5 @@
 import { NetworkError, type LoadContext } from '@spikes/core'
-import { fetchWithRetry, redact } from '@spikes/core/http'
+import { fetchWithRetry, redact } from '@spikes/remote'
 import { isAuthFailure, type AlyxAuth } from './auth.js'
 import type { HttpSettings, OneCache } from './cache.js'
 

@@ -1,6 +1,6 @@
 import { nodeImport } from '@spikes/core/loader-utils'
 import { NetworkError } from '@spikes/core'
-import { fetchWithRetry, redact } from '@spikes/core/http'
+import { fetchWithRetry, redact } from '@spikes/remote'
 import type { HttpSettings } from './cache.js'
 
 /** The public IBL credentials ONE uses for openalyx (documented by the IBL; not a secret). */

@@ -1,6 +1,6 @@
 import { md5Hex, nodeImport } from '@spikes/core/loader-utils'
 import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
-import { fetchWithRetry } from '@spikes/core/http'
+import { fetchWithRetry } from '@spikes/remote'
 
 export interface DownloadSpec {
   /** Path inside the cache, '/'-separated: `lab/Subjects/subject/date/001/alf/probe00/spikes.times.npy`. */

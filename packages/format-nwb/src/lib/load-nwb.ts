@@ -24,7 +24,7 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
   if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
-  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal })
+  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal, container: context.container })
 }
 
 function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Checked, context: LoadContext): SpikeData {

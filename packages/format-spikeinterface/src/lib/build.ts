@@ -3,7 +3,7 @@ import { spacing } from '@spikes/core/loader-utils'
 import { idKey, type CheckedSpikeinterfaceOptions, type UnitId } from './check-options.js'
 import { UnknownUnitIdsError } from './errors.js'
 import type { GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '@spikes/core/spikeinterface'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, toInt } from '../adapters/index.js'
 
 /** Checks the segment option against the sorting's segment count; warns when several exist and none was chosen. */
 export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: number, what: string, context: LoadContext): void {

@@ -1,5 +1,5 @@
 import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
-import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '@spikes/core/spikeinterface'
+import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '../adapters/index.js'
 import { parseBinaryJson, type BinaryDescription } from './binary-json.js'
 import { readFolderJson } from './json-file.js'
 import { readTraces } from './read-traces.js'

@@ -1,5 +1,5 @@
 import { isSpikesError, type FolderSource, type LoadContext } from '@spikes/core'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '@spikes/core/spikeinterface'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../adapters/index.js'
 import { readNpy } from '@spikes/numpy'
 
 const MAX_PROPERTY_BYTES = 64 * 1024 * 1024

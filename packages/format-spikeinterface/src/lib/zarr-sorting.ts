@@ -3,7 +3,7 @@ import { openZarr, type ZarrGroup } from '@spikes/zarr'
 import { checkSegment } from './build.js'
 import type { CheckedSpikeinterfaceOptions, UnitId } from './check-options.js'
 import { allocateGroups, sortUnsortedUnits, type GroupedSorting } from './grouped.js'
-import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '@spikes/core/spikeinterface'
+import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../adapters/index.js'
 import { badSample } from './spike-vector.js'
 
 const MAX_SMALL_BYTES = 64 * 1024 * 1024

@@ -1,5 +1,5 @@
 import { NetworkError, UnsupportedError, type ByteSource } from '@spikes/core'
-import { HttpSource } from '@spikes/core/http'
+import { HttpSource } from '@spikes/remote'
 import { noteTransferFailure } from '../errors.js'
 import type { Hdf5Mount, Hdf5Mounter } from '../open.js'
 import type { H5Wasm } from '../runtime.js'
@@ -135,7 +135,7 @@ export function mountSyncReader(h5: H5Wasm, reader: SyncReader, name = 'file.h5'
 }
 
 /**
- * The Hdf5Mounter for remote files (see @spikes/hdf5's registerHdf5Mounter): mounts RemoteFile sources
+ * The Hdf5Mounter for remote files (registered under HDF5_MOUNTER by registerRemoteHdf5): mounts RemoteFile sources
  * so h5wasm reads them with Range requests, and reads an http(s) URL's HttpSource (what loadSpikeData makes
  * of a URL) the same way, through a RemoteFile of its own, closed with the mount; its requests and bytes
  * are added to the HttpSource's `stats`. Declines every other source, an HttpSource with a custom `fetch`

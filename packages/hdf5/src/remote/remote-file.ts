@@ -1,5 +1,5 @@
 import { AbortedError, CorruptFileError, InvalidArgumentError, NetworkError, baseName, type ByteSource, type TransferStats } from '@spikes/core'
-import { redact } from '@spikes/core/http'
+import { redact } from '@spikes/remote'
 import { openRangeTransport, type RangeTransport } from './range-transport.js'
 import type { SyncHttpOptions } from './sync-http.js'
 

@@ -1,5 +1,5 @@
 import { AbortedError, NetworkError } from '@spikes/core'
-import { redact } from '@spikes/core/http'
+import { redact } from '@spikes/remote'
 import { nodeImport } from '../runtime.js'
 import type { RangeTransport } from './range-transport.js'
 import { FETCH_WORKER_SOURCE } from './worker-source.js'

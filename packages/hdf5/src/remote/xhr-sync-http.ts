@@ -1,5 +1,5 @@
 import { AbortedError, NetworkError } from '@spikes/core'
-import { RETRYABLE_STATUSES, redact, retryDelay } from '@spikes/core/http'
+import { RETRYABLE_STATUSES, redact, retryDelay } from '@spikes/remote'
 import type { RangeBatch, RangePart, SyncHttpOptions } from './sync-http.js'
 import type { RangeTransport } from './range-transport.js'
 

@@ -1,0 +1,192 @@
+import { baseName, checkRange, InvalidArgumentError, NetworkError, type ByteSource, type TransferStats } from '@spikes/core'
+import { fetchWithRetry, readBodyCapped, redact, type HttpOptions } from './http-fetch.js'
+
+/** HttpOptions plus the block cache settings of HttpSource. */
+export interface HttpSourceOptions extends HttpOptions {
+  /** Reads are rounded to blocks of this size (default 64 KiB); adjacent missing blocks go in one request. */
+  blockSize?: number
+  /** Most bytes kept in the block cache (default 64 MiB), least recently used evicted first. */
+  cacheBytes?: number
+  /**
+   * A server that ignores Range sends the whole file: up to this many bytes (default 512 MiB) it is kept in
+   * memory and every read is served from it; a larger one is a NetworkError with details.rangeUnsupported.
+   */
+  maxWholeFileBytes?: number
+}
+
+const DEFAULT_MAX_WHOLE_FILE = 512 * 1024 * 1024
+
+/**
+ * An HTTP(S) file read with Range requests: block-aligned, coalesced, cached, counted. A server that
+ * ignores Range is read once, whole, into memory (up to `maxWholeFileBytes`).
+ */
+export class HttpSource implements ByteSource {
+  readonly type = 'file' as const
+  readonly name: string
+  readonly stats: TransferStats = { requests: 0, bytes: 0 }
+  private readonly blockSize: number
+  private readonly cacheBytes: number
+  private readonly blocks = new Map<number, Uint8Array>()
+  private readonly pending = new Map<number, Promise<void>>()
+  private totalSize: number | undefined
+  /** The whole file, when the server ignored Range. */
+  private whole: Uint8Array | undefined
+
+  constructor(readonly url: string, private readonly options: HttpSourceOptions = {}) {
+    this.name = baseName(redact(url))
+    this.blockSize = options.blockSize ?? 64 * 1024
+    this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
+    const maxWhole = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
+    if (!(Number.isSafeInteger(maxWhole) && maxWhole >= 0)) throw new InvalidArgumentError('maxWholeFileBytes', maxWhole, 'a whole number of bytes')
+    if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
+    if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
+  }
+
+  /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
+  async size(): Promise<number> {
+    if (this.totalSize === undefined) await this.ensure(0, 0)
+    return this.totalSize as number
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(offset, length)
+    if (length === 0) return new Uint8Array(0)
+    const size = await this.size()
+    const end = Math.min(offset + length, size)
+    if (offset >= end) return new Uint8Array(0)
+    if (this.whole) return this.whole.slice(offset, end)
+    const first = Math.floor(offset / this.blockSize)
+    const last = Math.floor((end - 1) / this.blockSize)
+    await this.ensure(first, last)
+    const out = new Uint8Array(end - offset)
+    for (let b = first; b <= last; b++) {
+      let block = this.blocks.get(b)
+      if (!block) {
+        // A read larger than the cache evicts its own first blocks: fetch them again, one at a time.
+        await this.fetchBlocks(b, b)
+        block = this.blocks.get(b) as Uint8Array
+      }
+      this.blocks.delete(b)
+      this.blocks.set(b, block)
+      const blockStart = b * this.blockSize
+      const from = Math.max(offset, blockStart) - blockStart
+      const to = Math.min(end, blockStart + block.length) - blockStart
+      out.set(block.subarray(from, to), blockStart + from - offset)
+    }
+    return out
+  }
+
+  /**
+   * The HTTP settings this source was made with (headers, timeouts, retries, signal, a custom fetch), for a
+   * reader that fetches the same URL another way (e.g. @spikes/hdf5's blocking Range reader).
+   */
+  get requestOptions(): Readonly<HttpOptions> {
+    const { fetch, headers, timeoutMs, retries, backoffMs, signal } = this.options
+    return { fetch, headers, timeoutMs, retries, backoffMs, signal }
+  }
+
+  /** Drops the block cache; the source stays usable and refetches on the next read. */
+  async close(): Promise<void> {
+    this.blocks.clear()
+  }
+
+  private async ensure(first: number, last: number): Promise<void> {
+    if (this.whole) return
+    const waits: Promise<void>[] = []
+    let runStart = -1
+    for (let b = first; b <= last + 1; b++) {
+      const missing = b <= last && !this.blocks.has(b) && !this.pending.has(b)
+      if (missing && runStart < 0) runStart = b
+      if (!missing && runStart >= 0) {
+        waits.push(this.fetchBlocks(runStart, b - 1))
+        runStart = -1
+      }
+      if (b <= last && this.pending.has(b)) waits.push(this.pending.get(b) as Promise<void>)
+    }
+    await Promise.all(waits)
+  }
+
+  private fetchBlocks(first: number, last: number): Promise<void> {
+    const job = this.doFetch(first, last).finally(() => {
+      for (let b = first; b <= last; b++) this.pending.delete(b)
+    })
+    for (let b = first; b <= last; b++) this.pending.set(b, job)
+    return job
+  }
+
+  private async doFetch(first: number, last: number): Promise<void> {
+    const start = first * this.blockSize
+    const endInclusive = (last + 1) * this.blockSize - 1
+    let response: Response
+    try {
+      response = await fetchWithRetry(this.url, { headers: { Range: `bytes=${start}-${endInclusive}` } }, this.options)
+    } catch (error) {
+      // 416 for a range starting at byte 0: no byte of the file exists, it is empty.
+      if (start === 0 && (error as { status?: unknown }).status === 416) {
+        this.stats.requests++
+        this.totalSize = 0
+        return
+      }
+      throw error
+    }
+    this.stats.requests++
+    if (response.status === 200) return this.keepWhole(response)
+    if (response.status !== 206) {
+      await response.body?.cancel().catch(() => {})
+      throw new NetworkError(`${redact(this.url)} answered a Range request with HTTP ${response.status}.`, { url: redact(this.url), status: response.status })
+    }
+    const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')
+    if (!total) throw new NetworkError(`${redact(this.url)} answered a Range request without a usable Content-Range header.`, { url: redact(this.url) })
+    this.totalSize = Number(total[1])
+    const body = new Uint8Array(await response.arrayBuffer())
+    this.stats.bytes += body.length
+    const expected = Math.max(0, Math.min(endInclusive + 1, this.totalSize) - start)
+    if (body.length < expected) {
+      throw new NetworkError(`${redact(this.url)} sent ${body.length} of ${expected} bytes for bytes ${start}-${endInclusive}.`, { url: redact(this.url), expected, received: body.length })
+    }
+    for (let b = first; b <= last; b++) {
+      const from = (b - first) * this.blockSize
+      if (from >= body.length) break
+      this.blocks.set(b, body.slice(from, Math.min(from + this.blockSize, body.length)))
+    }
+    this.evict()
+  }
+
+  /**
+   * The server ignored Range and is sending the whole file: keep it (allocated once when Content-Length
+   * is given), unless it is larger than maxWholeFileBytes.
+   */
+  private async keepWhole(response: Response): Promise<void> {
+    const limit = this.options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
+    const tooLarge = (size: string) =>
+      new NetworkError(
+        `${redact(this.url)} does not support HTTP Range requests, and the whole file (${size}) is larger than maxWholeFileBytes (${limit} bytes). Download it and load the file, or raise maxWholeFileBytes.`,
+        { url: redact(this.url), status: 200, rangeUnsupported: true, maxWholeFileBytes: limit },
+      )
+    const declared = Number(response.headers.get('content-length') ?? NaN)
+    const whole = await readBodyCapped(response, limit, tooLarge, this.url)
+    const received = whole.length
+    if (Number.isSafeInteger(declared) && received < declared) {
+      throw new NetworkError(`${redact(this.url)} sent ${received} of the ${declared} bytes its Content-Length announced.`, { url: redact(this.url), expected: declared, received })
+    }
+    this.stats.bytes += received
+    this.whole = whole
+    this.totalSize = whole.length
+    this.blocks.clear()
+  }
+
+  private evict(): void {
+    let bytes = 0
+    for (const block of this.blocks.values()) bytes += block.length
+    for (const [key, block] of this.blocks) {
+      if (bytes <= this.cacheBytes) break
+      this.blocks.delete(key)
+      bytes -= block.length
+    }
+  }
+}
+
+/** `new HttpSource(url, options)`: a Range-read ByteSource over an HTTP(S) URL. No request is made until the first size() or read(). */
+export function httpSource(url: string, options?: HttpSourceOptions): HttpSource {
+  return new HttpSource(url, options)
+}
