@@ -92,7 +92,7 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
       const downloaded = await loadSpikeDataFromDandi(id(path), { ...api, download: true })
       expect(downloaded.metadata.dandi_transfer).toMatchObject({ mode: 'download', bytes_fetched: emu.asset(path).size })
       expect(comparable(remote)).toEqual(comparable(downloaded))
-      const source = await fileSource(emu.asset(path).file)
+      const source = await fileSource(emu.asset(path).file!)
       const local = await nwbLoader.load(source, {}, { warn: () => {}, progress: () => {} }).finally(() => source.close())
       expect(Array.from(remote.times)).toEqual(Array.from(local.times))
       expect(remote.neuronAttributes).toEqual(local.neuronAttributes)
