@@ -10,6 +10,7 @@ export class Md5 {
   private blockLength = 0
   private totalBytes = 0
 
+  /** Adds `bytes` to the hashed stream (any split of the input gives the same digest). */
   update(bytes: Uint8Array): this {
     let offset = 0
     this.totalBytes += bytes.length

@@ -10,6 +10,7 @@ export interface BwmCriteria {
   minUnitsSessions: readonly [number, number] | null
 }
 
+/** bwm_units' defaults: label >= 1, 3 error trials, 10 units per session in 2 sessions per region. */
 export const BWM_DEFAULT_CRITERIA: BwmCriteria = { minQc: 1, minErrors: 3, minUnitsSessions: [10, 2] }
 
 const EXCLUDED_REGIONS = new Set(['void', 'root'])
