@@ -95,7 +95,11 @@ describe('LoaderRegistry', () => {
   it('gives an install hint for a format id that is not registered', async () => {
     const { registry } = registryWith(generic)
     expect(() => registry.get('kilosort')).toThrow(expect.objectContaining({ code: 'SPIKES_LOADER_NOT_REGISTERED', formatId: 'kilosort', installHint: 'npm i @spikes/format-kilosort', registered: ['spk-generic'] }))
-    expect(() => registry.get('mystery')).toThrow(expect.objectContaining({ installHint: expect.stringContaining('mystery') }))
+    // An id no package of this project provides gets no made-up install command; a typo gets the closest id.
+    expect(() => registry.get('mystery')).toThrow(expect.objectContaining({ installHint: '', message: "No loader with id 'mystery' is registered. Registered: spk-generic." }))
+    expect(() => registry.get('spk-generc')).toThrow(
+      expect.objectContaining({ suggestion: 'spk-generic', message: "No loader with id 'spk-generc' is registered; did you mean 'spk-generic'? Registered: spk-generic. Pass { format: 'spk-generic' } if that is what you meant." }),
+    )
   })
 
   it('refuses a forced loader whose input kind does not fit the source', async () => {
@@ -161,5 +165,30 @@ describe('loadSpikeData', () => {
     await expect(loadSpikeData(42 as never, { container: c })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'input' })
     await expect(loadSpikeData('relative/path.spk', { container: container.createChildContainer() })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'input' })
     await expect(loadSpikeData(file(2), { container: c, format: '' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'format' })
+  })
+})
+
+describe('install hints', () => {
+  it('name the package of every format id of this project', async () => {
+    const { KNOWN_FORMATS, installHint } = await import('../src/registry/install-hints.js')
+    expect(KNOWN_FORMATS).toEqual({
+      hdf5: '@spikes/format-hdf5',
+      'hdf5-threshold': '@spikes/format-hdf5',
+      pickle: '@spikes/format-pickle',
+      'spikelab-npz': '@spikes/format-pickle',
+      spikeinterface: '@spikes/format-spikeinterface',
+      'spikeinterface-npz': '@spikes/format-spikeinterface',
+      'spikeinterface-recording': '@spikes/format-spikeinterface',
+      alf: '@spikes/format-ibl',
+      ibl: '@spikes/format-ibl',
+      'spikes-json': '@spikes/core',
+      nwb: '@spikes/format-nwb',
+      kilosort: '@spikes/format-kilosort',
+      dandi: '@spikes/format-dandi',
+      mountainsort: '@spikes/format-mountainsort',
+      neuroscope: '@spikes/format-neuroscope',
+      openephys: '@spikes/format-openephys',
+    })
+    expect(installHint('openephys')).toBe('npm i @spikes/format-openephys')
   })
 })

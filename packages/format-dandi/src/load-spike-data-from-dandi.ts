@@ -1,4 +1,5 @@
 import { WarningCollector, type Progress, type SpikeData, type SpikesWarning } from '@spikes/core'
+import { dandiLoader } from './dandi-loader.js'
 import type { DandiOptions } from './options.js'
 
 /** Options of {@link loadSpikeDataFromDandi}: the `dandi` loader's options plus the call's callbacks. */
@@ -23,8 +24,7 @@ export interface LoadFromDandiOptions extends DandiOptions {
  */
 export async function loadSpikeDataFromDandi(assetIdOrUrl: string, options: LoadFromDandiOptions = {}): Promise<SpikeData> {
   const { signal, onProgress, onWarning, fetch, ...rest } = options ?? {}
-  const { checkDandiOptions } = await import('./options.js')
-  const checked = checkDandiOptions(rest)
+  const checked = dandiLoader.parseOptions(rest)
   const { loadDandi } = await import('./lib/load-dandi.js')
   const collector = new WarningCollector(onWarning)
   const data = await loadDandi(assetIdOrUrl, checked, { warn: collector.warn, progress: (p) => onProgress?.(p), signal, fetch })

@@ -1,37 +1,41 @@
 import { InvalidArgumentError } from '@spikes/core'
+import { flagOption, httpUrlOption, positiveOption, secretOption, textOption } from '@spikes/core/loader-utils'
+import { nwbOptions } from '@spikes/format-nwb'
+import { boolean, description, finite, maxValue, minValue, number, object, optional, pipe, regex, safeInteger, string, type InferInput, type InferOutput } from 'valibot'
 import { resolveClientOptions, type DandiClientOptions } from './lib/client.js'
 
-/**
- * Options of the `dandi` loader and loadSpikeDataFromDandi: SpikeLab's load_spikedata_from_dandi keyword
- * arguments in lowerCamelCase, plus the port's transfer settings.
- */
-export interface DandiOptions extends Omit<DandiClientOptions, 'signal' | 'fetch'> {
-  /** Owning dandiset (e.g. '000006'): recorded in the provenance (dandi:// inputs carry it). */
-  dandisetId?: string | null
-  /** Dandiset version (default 'draft'): recorded in the provenance, and the version dandi:// paths are looked up in. */
-  version?: string
-  /**
-   * Download the whole file instead of reading it with Range requests (default false): to a temporary file
-   * under Node, into memory in a browser (where Range reads need a Web Worker).
-   */
-  download?: boolean
-  /** Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. Node only. */
-  downloadDir?: string | null
-  /** With download: no byte for this many seconds aborts an attempt, which is then resumed (default 600, SpikeLab's). */
-  downloadTimeoutSeconds?: number
-  /** Check the SHA-256 digest the API gives (default true). */
-  verifyDigest?: boolean
-  /** Passed to the nwb loader. */
-  allowNoUnits?: boolean
-  lengthMs?: number | null
-  startTimeMs?: number | null
-  unitsTable?: string | null
-  columns?: string[] | null
-  /** Accepted for SpikeLab compatibility (it forwarded prefer_pynwb=True); the port has one NWB reader. */
-  preferPynwb?: boolean
-}
+const { lengthMs, startTimeMs, allowNoUnits, unitsTable, columns, preferPynwb } = nwbOptions.entries
+const RETRIES = 'a whole number from 0 to 20'
+const NWB_KEYS = ['allowNoUnits', 'lengthMs', 'startTimeMs', 'unitsTable', 'columns'] as const
 
-/** {@link DandiOptions} after {@link checkDandiOptions}: defaults filled in, grouped by where they go. */
+/**
+ * The `dandi` loader's and loadSpikeDataFromDandi's options: SpikeLab's load_spikedata_from_dandi keyword
+ * arguments in lowerCamelCase, the port's transfer settings, and the nwb loader's options it passes on.
+ */
+export const dandiOptions = object({
+  dandisetId: optional(pipe(string("a six-digit dandiset id such as '000006'"), regex(/^\d{6}$/, "a six-digit dandiset id such as '000006'"), description('Owning dandiset (e.g. 000006), recorded in the provenance (dandi:// inputs carry it).'))),
+  version: optional(pipe(string("'draft' or a published version such as '0.230629.1955'"), regex(/^(draft|\d+\.\d+\.\d+)$/, "'draft' or a published version such as '0.230629.1955'"), description('Dandiset version, recorded in the provenance and the version dandi:// paths are looked up in.')), 'draft'),
+  download: optional(pipe(boolean('true or false'), description('Download the whole file instead of reading it with Range requests: to a temporary file under Node, into memory in a browser. Default: false, true when downloadDir is given.'))),
+  downloadDir: textOption(undefined, 'a folder path', 'Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. Node only.'),
+  downloadTimeoutSeconds: positiveOption(600, 'a positive number of seconds', "With download: no byte for this many seconds aborts an attempt, which is then resumed (SpikeLab's 600)."),
+  verifyDigest: flagOption(true, 'Check the SHA-256 digest the API gives.'),
+  apiToken: secretOption('a non-empty token string', 'Personal access token for embargoed dandisets; default: the DANDI_API_TOKEN environment variable.'),
+  apiBase: httpUrlOption(undefined, 'API root (default https://api.dandiarchive.org/api): staging or self-hosted archives.', 'an http(s) URL such as https://api.dandiarchive.org/api'),
+  requestTimeoutSeconds: positiveOption(undefined, 'a positive number of seconds', 'Per-request timeout in seconds (default 30).'),
+  retries: optional(pipe(number(RETRIES), safeInteger(RETRIES), minValue(0, RETRIES), maxValue(20, RETRIES), description('Retries on network errors, 429 and 5xx, with backoff honouring Retry-After (default 4).'))),
+  backoffMs: optional(pipe(number('a non-negative number of milliseconds'), finite('a non-negative number of milliseconds'), minValue(0, 'a non-negative number of milliseconds'), description('First backoff in ms (default 250), doubled per attempt.'))),
+  allowNoUnits,
+  lengthMs,
+  startTimeMs,
+  unitsTable,
+  columns,
+  preferPynwb,
+})
+
+/** The options as callers write them. */
+export type DandiOptions = InferInput<typeof dandiOptions>
+
+/** {@link DandiOptions} after validation: defaults filled in, grouped by where they go. */
 export interface CheckedDandiOptions {
   dandisetId: string | null
   version: string
@@ -44,47 +48,17 @@ export interface CheckedDandiOptions {
   /** The connection options as given (validated; defaults are applied per request). */
   client: DandiClientOptions
   /** The options passed on to the nwb loader, only those given. */
-  nwb: { allowNoUnits?: boolean; lengthMs?: number | null; startTimeMs?: number | null; unitsTable?: string | null; columns?: string[] | null }
+  nwb: { allowNoUnits?: boolean; lengthMs?: number; startTimeMs?: number; unitsTable?: string; columns?: string[] }
 }
 
-const KNOWN = new Set([
-  'dandisetId', 'version', 'download', 'downloadDir', 'downloadTimeoutSeconds', 'verifyDigest', 'apiToken', 'apiBase', 'requestTimeoutSeconds', 'retries', 'backoffMs',
-  'allowNoUnits', 'lengthMs', 'startTimeMs', 'unitsTable', 'columns', 'preferPynwb',
-])
-
-/** Validates every option before any I/O. */
-export function checkDandiOptions(options: unknown): CheckedDandiOptions {
-  if (options === undefined || options === null) options = {}
-  if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('options', options, 'an object of dandi loader options')
-  const o = options as Record<string, unknown>
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new InvalidArgumentError(key, key === 'apiToken' ? '(hidden)' : o[key], `a known dandi option (${[...KNOWN].join(', ')})`)
-  }
-  const dandisetId = o.dandisetId ?? null
-  if (dandisetId !== null && !(typeof dandisetId === 'string' && /^\d{6}$/.test(dandisetId))) throw new InvalidArgumentError('dandisetId', dandisetId, "a six-digit dandiset id such as '000006'")
-  const version = o.version ?? 'draft'
-  if (!(typeof version === 'string' && /^(draft|\d+\.\d+\.\d+)$/.test(version))) throw new InvalidArgumentError('version', version, "'draft' or a published version such as '0.230629.1955'")
+/** Groups the options by where they go; download follows downloadDir; the token from the environment is checked too. */
+export function resolveDandiOptions(o: InferOutput<typeof dandiOptions>): CheckedDandiOptions {
   const downloadDir = o.downloadDir ?? null
-  if (downloadDir !== null && !(typeof downloadDir === 'string' && downloadDir.length > 0)) throw new InvalidArgumentError('downloadDir', downloadDir, 'a folder path')
   const download = o.download ?? downloadDir !== null
-  if (typeof download !== 'boolean') throw new InvalidArgumentError('download', download, 'true or false')
   if (download === false && downloadDir !== null) throw new InvalidArgumentError('download', download, 'true (or omitted) when downloadDir is given')
-  const seconds = o.downloadTimeoutSeconds ?? 600
-  if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) throw new InvalidArgumentError('downloadTimeoutSeconds', seconds, 'a positive number of seconds')
-  const verifyDigest = o.verifyDigest ?? true
-  if (typeof verifyDigest !== 'boolean') throw new InvalidArgumentError('verifyDigest', verifyDigest, 'true or false')
-  if (o.preferPynwb !== undefined && typeof o.preferPynwb !== 'boolean') throw new InvalidArgumentError('preferPynwb', o.preferPynwb, 'true or false')
-  const client: DandiClientOptions = {
-    apiBase: o.apiBase as string | undefined,
-    apiToken: o.apiToken as string | undefined,
-    requestTimeoutSeconds: o.requestTimeoutSeconds as number | undefined,
-    retries: o.retries as number | undefined,
-    backoffMs: o.backoffMs as number | undefined,
-  }
+  const client: DandiClientOptions = { apiBase: o.apiBase, apiToken: o.apiToken, requestTimeoutSeconds: o.requestTimeoutSeconds, retries: o.retries, backoffMs: o.backoffMs }
   resolveClientOptions(client)
   const nwb: CheckedDandiOptions['nwb'] = {}
-  for (const key of ['allowNoUnits', 'lengthMs', 'startTimeMs', 'unitsTable', 'columns'] as const) {
-    if (o[key] !== undefined) (nwb as Record<string, unknown>)[key] = o[key]
-  }
-  return { dandisetId: dandisetId as string | null, version, download, downloadDir: downloadDir as string | null, stallTimeoutMs: seconds * 1000, verifyDigest, client, nwb }
+  for (const key of NWB_KEYS) if (o[key] !== undefined) (nwb as Record<string, unknown>)[key] = o[key]
+  return { dandisetId: o.dandisetId ?? null, version: o.version, download, downloadDir, stallTimeoutMs: o.downloadTimeoutSeconds * 1000, verifyDigest: o.verifyDigest, client, nwb }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LOADER_API_VERSION } from '@spikes/core'
-import { checkDandiOptions, dandiLoader, parseDandiInput, safeFileName, sourceReference } from '../src/index.js'
+import { dandiLoader, parseDandiInput, safeFileName, sourceReference } from '../src/index.js'
 
 const ID = 'bb61e86d-e28f-4da7-b07a-44dfa377cf32'
 
@@ -55,14 +55,14 @@ describe('the dandi loader descriptor', () => {
   })
 
   it('validates options: SpikeLab names in lowerCamelCase', () => {
-    expect(checkDandiOptions({ downloadDir: '/tmp/x' })).toMatchObject({ download: true, downloadDir: '/tmp/x', version: 'draft', verifyDigest: true, stallTimeoutMs: 600_000 })
-    expect(checkDandiOptions({ allowNoUnits: true, lengthMs: 5, preferPynwb: true }).nwb).toEqual({ allowNoUnits: true, lengthMs: 5 })
-    expect(() => checkDandiOptions({ dandisetId: '6' })).toThrow(expect.objectContaining({ argument: 'dandisetId' }))
-    expect(() => checkDandiOptions({ requestTimeoutSeconds: 0 })).toThrow(expect.objectContaining({ argument: 'requestTimeoutSeconds' }))
-    expect(() => checkDandiOptions({ downloadTimeoutSeconds: 'x' })).toThrow(expect.objectContaining({ argument: 'downloadTimeoutSeconds' }))
+    expect(dandiLoader.parseOptions({ downloadDir: '/tmp/x' })).toMatchObject({ download: true, downloadDir: '/tmp/x', version: 'draft', verifyDigest: true, stallTimeoutMs: 600_000 })
+    expect(dandiLoader.parseOptions({ allowNoUnits: true, lengthMs: 5, preferPynwb: true }).nwb).toEqual({ allowNoUnits: true, lengthMs: 5 })
+    expect(() => dandiLoader.parseOptions({ dandisetId: '6' })).toThrow(expect.objectContaining({ argument: 'dandisetId' }))
+    expect(() => dandiLoader.parseOptions({ requestTimeoutSeconds: 0 })).toThrow(expect.objectContaining({ argument: 'requestTimeoutSeconds' }))
+    expect(() => dandiLoader.parseOptions({ downloadTimeoutSeconds: 'x' })).toThrow(expect.objectContaining({ argument: 'downloadTimeoutSeconds' }))
     const err = (() => {
       try {
-        checkDandiOptions({ apiToken: 5 })
+        dandiLoader.parseOptions({ apiToken: 5 })
       } catch (e) {
         return e as Error
       }

@@ -1,6 +1,6 @@
 import { container, SPIKE_LOADER } from '@spikes/core'
 import { describeCorpus } from '@spikes/testing'
-import { hdf5ThresholdLoader } from '../src/threshold/index.js'
+import { hdf5ThresholdLoader } from '../src/index.js'
 
 describeCorpus('thr_', () => {
   const c = container.createChildContainer()

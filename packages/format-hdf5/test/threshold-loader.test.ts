@@ -6,7 +6,7 @@ import { bytesSource, container, loadSpikeData, SPIKE_LOADER, type Progress, typ
 import '@spikes/core/node'
 import { CORPUS_DIR, IN_CI } from '@spikes/testing'
 import { loadH5wasm } from '@spikes/hdf5'
-import { hdf5ThresholdLoader } from '../src/threshold/index.js'
+import { hdf5ThresholdLoader } from '../src/index.js'
 import { populationStd } from '@spikes/dsp'
 
 const c = container.createChildContainer()
@@ -126,7 +126,9 @@ describe('hdf5-threshold loader', () => {
     await bad({ dataset: 'traces', fsHz: NaN }, 'fsHz')
     await bad({ fsHz: 20000 }, 'dataset')
     await bad({ dataset: '', fsHz: 20000 }, 'dataset')
-    await bad({ dataset: 'traces', fs_Hz: 20000 }, 'fs_Hz')
+    await bad({ dataset: 'traces', fs_Hz: 0 }, 'fs_Hz')
+    // SpikeLab's snake_case name is an alias: the options pass and the (non-HDF5) bytes are opened.
+    await expect(load(notHdf5, { dataset: 'traces', fs_Hz: 20000 })).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE' })
     await bad({ dataset: 'traces', fsHz: 1000, filter: false, direction: 'sideways' }, 'direction')
     await bad({ dataset: 'traces', fsHz: 20000, filter: { lowcut: 6000, highcut: 300 } }, 'filter')
     await bad({ dataset: 'traces', fsHz: 10000 }, 'filter')

@@ -1,6 +1,6 @@
 export { nwbLoader, NWB_LOADER_VERSION } from './nwb-loader.js'
 export { registerNwb } from './register-nwb.js'
-export { checkNwbOptions, type NwbOptions } from './options.js'
+export { nwbOptions, resolveNwbOptions, type NwbOptions, type ResolvedNwbOptions } from './options.js'
 export { exportNwb, type ExportNwbOptions } from './write/export-nwb.js'
 export { convertToNwb, type ConvertResult } from './convert.js'
 export { buildNwbTree, NWB_VERSION, type BuildNwbOptions } from './write/build-nwb.js'

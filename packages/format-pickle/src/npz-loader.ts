@@ -1,30 +1,26 @@
-import { InvalidArgumentError, InvalidSourceError, LOADER_API_VERSION, throwIfAborted, type LoadContext, type Source, type SpikeData, type SpikeLoader } from '@spikes/core'
-import { spikelabNpzFormat } from './formats.js'
-import { checkSpikelabNpzOptions, type SpikelabNpzOptions } from './lib/check-options.js'
+import { InvalidArgumentError, type ByteSource } from '@spikes/core'
+import { defineLoader } from '@spikes/core/loader-utils'
 import { detectSpikelabNpz } from './lib/detect.js'
+import { spikelabNpzOptions } from './options.js'
+import { PICKLE_LOADER_VERSION } from './pickle-loader.js'
 
 /** SpikeLab's load_spikedata_from_spikelab_sorted_npz (README "Mapping to SpikeData"). */
-export const spikelabNpzLoader: SpikeLoader<SpikelabNpzOptions> = {
-  apiVersion: LOADER_API_VERSION,
-  id: spikelabNpzFormat.id,
-  name: spikelabNpzFormat.name,
-  version: spikelabNpzFormat.version,
-  packageName: spikelabNpzFormat.packageName,
-  input: spikelabNpzFormat.input,
-  extensions: spikelabNpzFormat.extensions,
+export const spikelabNpzLoader = defineLoader({
+  id: 'spikelab-npz',
+  name: 'SpikeLab sorted .npz',
+  version: PICKLE_LOADER_VERSION,
+  packageName: '@spikes/format-pickle',
+  input: 'file',
+  extensions: ['npz'],
+  options: spikelabNpzOptions,
   detect: detectSpikelabNpz,
-  checkOptions(options: SpikelabNpzOptions): void {
-    checkSpikelabNpzOptions(options)
-  },
-  async load(source: Source, options: SpikelabNpzOptions, context: LoadContext): Promise<SpikeData> {
-    const checked = checkSpikelabNpzOptions(options)
-    if (source.type !== 'file') {
-      throw new InvalidSourceError(`The ${spikelabNpzFormat.id} loader reads a file, but '${source.name}' is a ${source.type}.`, { formatId: spikelabNpzFormat.id, expected: 'file', got: source.type })
-    }
-    throwIfAborted(context.signal, `Loading ${source.name}`)
-    const size = await source.size()
-    if (size > checked.maxBytes) throw new InvalidArgumentError('maxBytes', checked.maxBytes, `at least ${size} to read ${source.name}`)
+  load: async () => {
     const { parseSpikelabNpz } = await import('./lib/parse-spikelab-npz.js')
-    return parseSpikelabNpz(source, source.path ?? source.name, checked, context)
+    return async (source, options, context) => {
+      const file = source as ByteSource
+      const size = await file.size()
+      if (size > options.maxBytes) throw new InvalidArgumentError('maxBytes', options.maxBytes, `at least ${size} to read ${file.name}`)
+      return parseSpikelabNpz(file, file.path ?? file.name, options, context)
+    }
   },
-}
+})

@@ -1,68 +1,33 @@
-import { InvalidSourceError, LOADER_API_VERSION, readExactly, throwIfAborted, InvalidArgumentError, type LoadContext, type Source, type SpikeData, type SpikeLoader } from '@spikes/core'
-import { pickleFormat } from './formats.js'
-import { checkPickleOptions, type CheckedPickleOptions, type PickleOptions } from './lib/check-options.js'
+import { defineLoader } from '@spikes/core/loader-utils'
 import { detectPickle } from './lib/detect.js'
+import { pickleOptions, resolvePickleOptions } from './options.js'
+
+/** This package's version, recorded as both loaders' version in provenance (equals package.json's). */
+export const PICKLE_LOADER_VERSION = '0.1.0'
 
 /**
  * SpikeLab's load_spikedata_from_pickle without executing anything (README "Security"). Reads a
- * local file, an http(s) source, or an s3:// URL (allowRemote; the registry routes s3:// to this
- * loader once core matches remote probes by `schemes`, see README "Compatibility").
+ * local file, an http(s) source, or an s3:// URL (allowRemote).
  */
-export const pickleLoader: SpikeLoader<PickleOptions> = {
-  apiVersion: LOADER_API_VERSION,
-  id: pickleFormat.id,
-  name: pickleFormat.name,
-  version: pickleFormat.version,
-  packageName: pickleFormat.packageName,
-  input: pickleFormat.input,
-  extensions: pickleFormat.extensions,
-  schemes: pickleFormat.schemes,
+export const pickleLoader = defineLoader({
+  id: 'pickle',
+  name: 'Pickled SpikeLab SpikeData',
+  version: PICKLE_LOADER_VERSION,
+  packageName: '@spikes/format-pickle',
+  input: 'file',
+  extensions: ['pkl', 'pickle', 'pck', 'pk'],
+  /** s3:// URLs, read through the S3 API (needs allowRemote). */
+  schemes: ['s3'],
+  options: pickleOptions,
+  resolve: resolvePickleOptions,
   detect: detectPickle,
-  checkOptions(options: PickleOptions): void {
-    checkPickleOptions(options)
-  },
-  async load(source: Source, options: PickleOptions, context: LoadContext): Promise<SpikeData> {
-    const checked = checkPickleOptions(options)
-    const { bytes, file } = await readPickleSource(source, checked, context)
-    throwIfAborted(context.signal, `Loading ${file}`)
-    const { spikeDataFromPickleBytes } = await import('./lib/read-spikelab-pickle.js')
-    const sd = spikeDataFromPickleBytes(bytes, { file, spikeDataClasses: checked.spikeDataClasses })
-    context.progress({ phase: 'parse', loaded: sd.totalSpikes, total: sd.totalSpikes, unit: 'spikes' })
-    return sd
-  },
-}
-
-/** The whole pickle: from a byte source (size checked first), or from S3 for an s3:// remote source. */
-export async function readPickleSource(source: Source, checked: CheckedPickleOptions, context: LoadContext): Promise<{ bytes: Uint8Array; file: string }> {
-  if (source.type === 'remote') {
-    const { assertS3, readS3Object } = await import('./lib/s3.js')
-    assertS3(source.url)
-    if (!checked.allowRemote) {
-      throw new InvalidArgumentError('allowRemote', false, `true to load a pickle from the remote URL ${source.url} (SpikeLab refuses remote pickles unless allow_remote=True)`)
+  load: async () => {
+    const [{ readPickleSource }, { spikeDataFromPickleBytes }] = await Promise.all([import('./lib/read-pickle-source.js'), import('./lib/read-spikelab-pickle.js')])
+    return async (source, options, context) => {
+      const { bytes, file } = await readPickleSource(source, options, context)
+      const sd = spikeDataFromPickleBytes(bytes, { file, spikeDataClasses: options.spikeDataClasses })
+      context.progress({ phase: 'parse', loaded: sd.totalSpikes, total: sd.totalSpikes, unit: 'spikes' })
+      return sd
     }
-    context.warn('SPIKES_WARN_REMOTE_PICKLE', `Loading a pickle from the remote URL ${source.url}. This reader never executes code from a pickle, but trust the bucket and its credentials before using the data.`, { url: source.url })
-    context.progress({ phase: 'download', loaded: 0, unit: 'bytes' })
-    const bytes = await readS3Object(source.url, {
-      accessKeyId: checked.awsAccessKeyId,
-      secretAccessKey: checked.awsSecretAccessKey,
-      sessionToken: checked.awsSessionToken,
-      region: checked.regionName,
-      endpointUrl: checked.endpointUrl,
-      maxBytes: checked.maxBytes,
-      fetch: context.fetch,
-      signal: context.signal,
-    })
-    context.progress({ phase: 'download', loaded: bytes.length, total: bytes.length, unit: 'bytes' })
-    return { bytes, file: source.url }
-  }
-  if (source.type !== 'file') {
-    throw new InvalidSourceError(`The ${pickleFormat.id} loader reads a file, but '${source.name}' is a ${source.type}.`, { formatId: pickleFormat.id, expected: 'file', got: source.type })
-  }
-  throwIfAborted(context.signal, `Loading ${source.name}`)
-  const size = await source.size()
-  if (size > checked.maxBytes) throw new InvalidArgumentError('maxBytes', checked.maxBytes, `at least ${size} to read ${source.name} (a pickle is read whole)`)
-  context.progress({ phase: 'read', loaded: 0, total: size, unit: 'bytes' })
-  const bytes = await readExactly(source, 0, size)
-  context.progress({ phase: 'read', loaded: size, total: size, unit: 'bytes' })
-  return { bytes, file: source.path ?? source.name }
-}
+  },
+})

@@ -68,11 +68,15 @@ describe('spikelab-npz loader', () => {
     await expect(load(CORPUS + 'npz_none_location_error/sorted.npz')).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', unit: 0, key: 'x_max' })
   })
 
+  it("accepts SpikeLab's snake_case names", () => {
+    expect(spikelabNpzLoader.parseOptions({ length_ms: 5, max_bytes: 100 })).toEqual({ lengthMs: 5, maxBytes: 100 })
+  })
+
   it.each([
     [{ lengthMs: -1 }, 'lengthMs'],
     [{ lengthMs: 'long' }, 'lengthMs'],
     [{ maxBytes: 1.5 }, 'maxBytes'],
-    [{ length_ms: 5 }, 'length_ms'],
+    [{ length_ms: -5 }, 'length_ms'],
   ])('validates %j before any I/O', async (options, argument) => {
     let reads = 0
     const inner = bytesSource(readFileSync(FIXTURES + 'sorted-compressed.npz'), 's.npz')

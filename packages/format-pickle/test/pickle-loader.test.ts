@@ -200,11 +200,15 @@ describe('options and sources', () => {
     [{ endpointUrl: 'ftp://x' }, 'endpointUrl'],
     [{ awsAccessKeyId: 'AKID' }, 'awsSecretAccessKey'],
     [{ regionName: 3 }, 'regionName'],
-    [{ allow_remote: true }, 'allow_remote'],
+    [{ allow_remote: 'yes' }, 'allow_remote'],
   ])('validates %j before any I/O', async (options, argument) => {
     const source = countingSource(fixture('spikedata-p4.pkl'))
     await expect(pickleLoader.load(source, options as never, noContext)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
     expect(source.reads).toBe(0)
+  })
+
+  it("accepts SpikeLab's snake_case names", () => {
+    expect(pickleLoader.parseOptions({ allow_remote: true, max_bytes: 10, region_name: 'eu-west-1' })).toMatchObject({ allowRemote: true, maxBytes: 10, regionName: 'eu-west-1' })
   })
 
   it('refuses a file larger than maxBytes before reading it', async () => {

@@ -1,19 +1,18 @@
-export { spikeinterfaceFormat, spikeinterfaceNpzFormat, spikeinterfaceRecordingFormat } from './spikeinterface-format.js'
-export { spikeinterfaceLoader } from './spikeinterface-loader.js'
-export { spikeinterfaceNpzLoader } from './npz-loader.js'
-export { spikeinterfaceRecordingLoader } from './recording-loader.js'
-export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, detectSpikeinterfaceRecording } from './lib/detect.js'
-export { detectSpikeinterfaceZarr, detectSpikeinterfaceSortingAny, detectSpikeinterfaceRecordingAny, type SpikeinterfaceZarrKind } from './lib/detect-zarr.js'
-export { checkSpikeinterfaceOptions, type SpikeinterfaceOptions, type CheckedSpikeinterfaceOptions, type CurationOption, type UnitId } from './lib/check-options.js'
+export { spikeinterfaceLoader, SPIKEINTERFACE_LOADER_VERSION } from './spikeinterface-loader.js'
+export { spikeinterfaceNpzLoader } from './spikeinterface-npz-loader.js'
+export { spikeinterfaceRecordingLoader } from './spikeinterface-recording-loader.js'
+export { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, detectSpikeinterfaceRecording } from './lib/detect/detect.js'
+export { detectSpikeinterfaceZarr, detectSpikeinterfaceSortingAny, detectSpikeinterfaceRecordingAny, type SpikeinterfaceZarrKind } from './lib/detect/detect-zarr.js'
+export { spikeinterfaceOptions, resolveSpikeinterfaceOptions, curationSchema, type SpikeinterfaceOptions, type CheckedSpikeinterfaceOptions, type CurationOption, type UnitId } from './options.js'
 export {
-  checkSpikeinterfaceRecordingOptions,
+  spikeinterfaceRecordingOptions,
   DEFAULT_MAX_TRACE_BYTES,
   type SpikeinterfaceRecordingOptions,
   type CheckedSpikeinterfaceRecordingOptions,
   type RecordingFilterOption,
   type RecordingThresholdDirection,
-} from './lib/recording-options.js'
-export { UnknownUnitIdsError } from './lib/errors.js'
+} from './recording-options.js'
+export { UnknownUnitIdsError } from './lib/sorting/errors.js'
 export { registerSpikeinterface } from './register-spikeinterface.js'
 export {
   loadSpikeDataFromSpikeInterface,
@@ -30,4 +29,5 @@ export {
   type NumericLike,
   type TracesLike,
   type MaybePromise,
+  type ExtractorUnitId,
 } from './adapters/index.js'

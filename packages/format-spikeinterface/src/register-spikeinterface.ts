@@ -1,6 +1,6 @@
 import { SPIKE_LOADER, type DependencyContainer } from '@spikes/core'
-import { spikeinterfaceNpzLoader } from './npz-loader.js'
-import { spikeinterfaceRecordingLoader } from './recording-loader.js'
+import { spikeinterfaceNpzLoader } from './spikeinterface-npz-loader.js'
+import { spikeinterfaceRecordingLoader } from './spikeinterface-recording-loader.js'
 import { spikeinterfaceLoader } from './spikeinterface-loader.js'
 
 /** Adds the 'spikeinterface' (sorting folders), 'spikeinterface-npz' (.npz files) and 'spikeinterface-recording' (binary recording folders) loaders to a container. */

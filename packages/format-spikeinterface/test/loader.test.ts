@@ -4,7 +4,7 @@ import { bytesSource, LoaderRegistry, memoryFolder, probeSource, type FolderSour
 import { spacing } from '@spikes/core/loader-utils'
 import '@spikes/core/node'
 import { concatBytes } from '@spikes/core/loader-utils'
-import { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, spikeinterfaceFormat, spikeinterfaceLoader, spikeinterfaceNpzFormat, spikeinterfaceNpzLoader } from '../src/index.js'
+import { detectSpikeinterfaceFolder, detectSpikeinterfaceNpz, spikeinterfaceLoader, spikeinterfaceNpzLoader } from '../src/index.js'
 import { expected, fixture, info, int64Npy, load, makeContainer, npyBytes, spikeVector, toMs, trains } from './support.js'
 
 
@@ -27,8 +27,8 @@ describe('registration and versions', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
     expect(spikeinterfaceLoader.version).toBe(pkg.version)
     expect(spikeinterfaceNpzLoader.version).toBe(pkg.version)
-    expect(spikeinterfaceFormat.packageName).toBe(pkg.name)
-    expect(spikeinterfaceNpzFormat.packageName).toBe(pkg.name)
+    expect(spikeinterfaceLoader.packageName).toBe(pkg.name)
+    expect(spikeinterfaceNpzLoader.packageName).toBe(pkg.name)
   })
 })
 

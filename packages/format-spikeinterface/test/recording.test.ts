@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadSpikeData, memoryFolder, type SpikeData } from '@spikes/core'
 import '@spikes/core/node'
-import { checkSpikeinterfaceRecordingOptions, detectSpikeinterfaceFolder, detectSpikeinterfaceRecording, spikeinterfaceRecordingFormat, spikeinterfaceRecordingLoader } from '../src/index.js'
+import { detectSpikeinterfaceFolder, detectSpikeinterfaceRecording, spikeinterfaceRecordingLoader } from '../src/index.js'
 import { fixture, load, makeContainer, trains, type Loaded } from './support.js'
 
 /** What generate.py computed with numpy (filter off) for each case of each segment. */
@@ -183,7 +183,7 @@ describe('spikeinterface-recording: detection', () => {
     const sd = await load(fixture('si-numpy-int'))
     expect((sd.metadata.provenance as { format: string }).format).toBe('spikeinterface')
     expect(spikeinterfaceRecordingLoader.version).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
-    expect(spikeinterfaceRecordingFormat.id).toBe('spikeinterface-recording')
+    expect(spikeinterfaceRecordingLoader.id).toBe('spikeinterface-recording')
   })
 })
 
@@ -205,18 +205,18 @@ describe('spikeinterface-recording: options', () => {
       [{ maxBytes: 0 }, 'maxBytes'],
     ]
     for (const [options, argument] of bad) {
-      expect(() => checkSpikeinterfaceRecordingOptions(options)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument }))
+      expect(() => spikeinterfaceRecordingLoader.parseOptions(options)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument }))
       await expect(load(missing, options, 'spikeinterface-recording')).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
     }
-    expect(checkSpikeinterfaceRecordingOptions(undefined)).toEqual({ maxBytes: 1024 * 1024 * 1024 })
+    expect(spikeinterfaceRecordingLoader.parseOptions(undefined)).toEqual({ maxBytes: 1024 * 1024 * 1024 })
   })
   it('refuses traces beyond maxBytes before reading them, naming the numbers', async () => {
     const error = await load(fixture('si-rec-int16'), { maxBytes: 15999 }).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes', received: 15999 })
+    expect(error).toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes', limit: 15999, actual: 16000 })
     expect((error as Error).message).toContain('16000')
     await expect(load(fixture('si-rec-int16'), { maxBytes: 16000 })).resolves.toBeDefined()
     // A filter needs a float64 copy as well: 16000 + 64000 bytes.
-    await expect(load(fixture('si-rec-int16'), { maxBytes: 79999, filter: true })).rejects.toMatchObject({ argument: 'maxBytes' })
+    await expect(load(fixture('si-rec-int16'), { maxBytes: 79999, filter: true })).rejects.toMatchObject({ option: 'maxBytes', actual: 80000 })
   })
 })
 

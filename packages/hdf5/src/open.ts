@@ -1,6 +1,7 @@
-import { container as defaultContainer, CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource, type DependencyContainer, type InjectionToken } from '@spikes/core'
+import { container as defaultContainer, CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type ByteSource, type DependencyContainer } from '@spikes/core'
 import { FileContext } from './context.js'
 import { guard } from './errors.js'
+import { HDF5_MOUNTER } from './mounter-token.js'
 import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
@@ -45,8 +46,7 @@ export interface OpenHdf5Options {
  */
 export type Hdf5Input = string | Uint8Array | ArrayBuffer | Blob | ByteSource
 
-/** Mounters tried for every ByteSource without a local path (after options.mount): register with `c.register(HDF5_MOUNTER, { useValue })`. */
-export const HDF5_MOUNTER: InjectionToken<Hdf5Mounter> = Symbol.for('@spikes/hdf5/Mounter')
+export { HDF5_MOUNTER }
 
 function registeredMounters(c: DependencyContainer): Hdf5Mounter[] {
   return c.isRegistered(HDF5_MOUNTER, true) ? c.resolveAll(HDF5_MOUNTER) : []
@@ -79,7 +79,7 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     await mount.close()
     throw error
   }
-  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes)
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, mount.filename, mount.signatureAt === undefined || mount.signatureAt < 0 ? 0 : mount.signatureAt)
   return new Hdf5File(ctx, () => mount.close())
 }
 

@@ -1,4 +1,4 @@
-import { safeParse, type ErrorMessage, type InferOutput, type ObjectEntries, type ObjectIssue, type ObjectSchema } from 'valibot'
+import { getMetadata, safeParse, type ErrorMessage, type InferOutput, type ObjectEntries, type ObjectIssue, type ObjectSchema } from 'valibot'
 import { InvalidArgumentError } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
 import { camelCaseOption } from './option-names.js'
@@ -21,7 +21,7 @@ export class UnknownOptionError extends InvalidArgumentError {
 /**
  * Checks loader options against the loader's schema and returns them typed, defaults filled in.
  * SpikeLab's snake_case names are accepted as aliases (`fs_Hz` for `fsHz`); a top-level `null` means
- * "not given", as `None` does in SpikeLab; an unknown name is an UnknownOptionError with the closest
+ * "not given", as `None` does in SpikeLab (unless the option's schema accepts null); an unknown name is an UnknownOptionError with the closest
  * known name; a wrong value an InvalidArgumentError naming the option and what it takes.
  */
 export function parseOptions<S extends OptionsSchema>(formatId: string, schema: S, input: unknown): InferOutput<S> {
@@ -35,12 +35,16 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
     if (!Object.hasOwn(schema.entries, name)) throw new UnknownOptionError(formatId, key, value, known, didYouMean(key, known))
     if (Object.hasOwn(spelled, name)) throw new InvalidArgumentError(key, value, `'${name}' given once (it was also given as '${spelled[name]}')`)
     spelled[name] = key
-    if (value !== null) named[name] = value
+    // null is 'not given' (SpikeLab's None), unless the option gives null a meaning of its own (filter: null).
+    if (value !== null || safeParse(schema.entries[name]!, null).success) named[name] = value
   }
   const result = safeParse(schema, named)
   if (result.success) return result.output
-  const issue = result.issues[0]
-  const path = (issue.path ?? []).map((step) => String(step.key))
+  const { issue, steps } = closestIssue(result.issues[0] as unknown as Issue)
+  // An array's element is reported as the array: 'clusterIds', not 'clusterIds.3'.
+  const arrayAt = steps.findIndex((step) => step.type === 'array')
+  const kept = arrayAt < 0 ? steps : steps.slice(0, arrayAt)
+  const path = kept.map((step) => String(step.key))
   const top = path[0] ?? 'options'
   const argument = [spelled[top] ?? top, ...path.slice(1)].join('.')
   if (issue.type === 'object' && path.length === 1 && !Object.hasOwn(named, top)) {
@@ -48,8 +52,34 @@ export function parseOptions<S extends OptionsSchema>(formatId: string, schema: 
     const missing = safeParse(schema.entries[top]!, undefined)
     throw new InvalidArgumentError(argument, undefined, `${missing.success ? 'a value' : expectedOf(missing.issues[0])} (required)`)
   }
-  const received = path.length ? issue.input : given
-  throw new InvalidArgumentError(argument, received, expectedOf(issue))
+  const received = arrayAt >= 0 ? steps[arrayAt]!.input : path.length ? issue.input : given
+  throw new InvalidArgumentError(argument, isSecret(schema.entries[top]) ? '<redacted>' : received, expectedOf(issue))
+}
+
+type Issue = { type: string; message: string; expected: string | null; input: unknown; path?: readonly { type: string; key: unknown; input: unknown }[]; issues?: readonly Issue[] }
+
+/**
+ * Where a union failed, the alternative the value came closest to (its issue lies deepest) says more
+ * than "a path or an object": curation.skipMerge rather than curation. Union sub-issue paths are
+ * relative to the union, so they are joined to its own.
+ */
+function closestIssue(first: Issue): { issue: Issue; steps: NonNullable<Issue['path']> } {
+  let issue = first
+  let steps = issue.path ?? []
+  while (issue.type === 'union' && issue.issues?.length) {
+    const deepest = issue.issues.reduce((a, b) => ((b.path?.length ?? 0) > (a.path?.length ?? 0) ? b : a))
+    if (!deepest.path?.length) break
+    steps = [...steps, ...deepest.path]
+    issue = deepest
+  }
+  return { issue, steps }
+}
+
+/** Options declared with secretOption (tokens, keys): their values never appear in an error. */
+function isSecret(entry: unknown): boolean {
+  let inner = entry as { wrapped?: unknown } | undefined
+  while (inner?.wrapped) inner = inner.wrapped as { wrapped?: unknown }
+  return inner !== undefined && (getMetadata(inner as never) as { secret?: boolean }).secret === true
 }
 
 /** A schema's own message is the "expected" phrase ('a sampling rate in Hz'); valibot's defaults say "Invalid ...". */

@@ -38,8 +38,8 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   if (options.downloadDir !== null && !hasFileSystem()) {
     throw new UnsupportedError('dandi-download-dir', 'downloadDir needs a file system (Node). In a browser, pass download: true: the asset is then fetched into memory.', { downloadDir: options.downloadDir })
   }
-  const { checkNwbOptions, nwbLoader } = await import('@spikes/format-nwb')
-  const nwbOptions = checkNwbOptions(options.nwb)
+  const { nwbLoader } = await import('@spikes/format-nwb')
+  const nwbOptions = options.nwb
   const client = { ...options.client, signal: context.signal, fetch: context.fetch }
   context.progress({ phase: 'resolve', loaded: 0, unit: 'requests' })
   const asset = await resolveAsset(input, { dandisetId: options.dandisetId, version: options.version, client })
@@ -143,9 +143,10 @@ async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/
 }
 
 function provenance(metadata: Record<string, unknown>, asset: ResolvedAsset, transfer: TransferReport, downloadedPath: string | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...metadata }
-  // The nwb loader names the source it was handed (a signed storage URL or a temporary file): use the
-  // archive's URL instead, identical for both transfer modes and free of secrets.
+  // The nwb loader names the source it was handed (a signed storage URL or a temporary file), in
+  // source_file and in its provenance: use the archive's URL instead, identical for both transfer modes
+  // and free of secrets (the dandi loader's template records its own provenance).
+  const { provenance: _nwb, ...out } = metadata
   out.source_file = asset.publicUrl
   out.dandi_asset_id = asset.assetId
   if (asset.dandisetId) out.dandi_dandiset_id = asset.dandisetId

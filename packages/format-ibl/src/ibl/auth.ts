@@ -3,10 +3,7 @@ import { NetworkError } from '@spikes/core'
 import { fetchWithRetry, redact } from '@spikes/remote'
 import type { HttpSettings } from './cache.js'
 
-/** The public IBL user ONE logs in with on openalyx (documented by the IBL; not a secret). */
-export const PUBLIC_ALYX_USER = 'intbrainlab'
-/** The public IBL password that goes with {@link PUBLIC_ALYX_USER}. */
-export const PUBLIC_ALYX_PASSWORD = 'international'
+import { PUBLIC_ALYX_PASSWORD, PUBLIC_ALYX_USER } from '../options.js'
 
 export interface AlyxCredentials {
   username: string

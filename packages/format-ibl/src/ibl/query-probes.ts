@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { BWM_TABLE_KNOWN, DEFAULT_ALYX_URL, checkBwmTables, checkKnown, type QueryIblProbesOptions } from '../options.js'
+import { checkQueryIblProbesOptions, DEFAULT_ALYX_URL, type QueryIblProbesOptions } from '../options.js'
 import { memoryOnlyMessage, openCache, type HttpSettings } from './cache.js'
 import { loadUnitsTable, type UnitsTable } from './units-table.js'
 
@@ -59,29 +59,16 @@ export function probesFromUnits(units: UnitsTable, targetRegions: readonly strin
   return { probes: stats.map((s) => [s.eid, s.pid]), stats }
 }
 
-function check(options: QueryIblProbesOptions) {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object { targetRegions?, minUnits?, minFractionInTarget?, ... }')
-  const { targetRegions, minUnits = 0, minFractionInTarget = 0 } = options
-  if (targetRegions !== undefined && targetRegions !== null && (!Array.isArray(targetRegions) || targetRegions.some((r) => typeof r !== 'string'))) throw new InvalidArgumentError('targetRegions', targetRegions, 'an array of Beryl acronyms, or null')
-  if (typeof minUnits !== 'number' || !Number.isFinite(minUnits)) throw new InvalidArgumentError('minUnits', minUnits, 'a number of units')
-  if (typeof minFractionInTarget !== 'number' || !Number.isFinite(minFractionInTarget)) throw new InvalidArgumentError('minFractionInTarget', minFractionInTarget, 'a fraction between 0 and 1')
-  const mode = options.mode ?? 'remote'
-  if (mode !== 'remote' && mode !== 'local') throw new InvalidArgumentError('mode', mode, "'remote' or 'local'")
-  const raw = options as Record<string, unknown>
-  checkKnown(raw, ['targetRegions', 'minUnits', 'minFractionInTarget', 'cacheDir', 'mode', 'timeoutMs', 'retries', 'fetch', 'signal', 'onWarning', ...BWM_TABLE_KNOWN], 'queryIblProbes')
-  return { targetRegions: targetRegions ?? null, minUnits, minFractionInTarget, mode, tables: checkBwmTables(raw) }
-}
-
 /** Probes of the Brain-Wide Map with enough good units (and enough of them in the target regions), as SpikeLab's query_ibl_probes. */
 export async function queryIblProbes(options: QueryIblProbesOptions = {}): Promise<IblProbesResult> {
-  const { targetRegions, minUnits, minFractionInTarget, mode, tables } = check(options)
-  const cache = await openCache(options.cacheDir ?? undefined, DEFAULT_ALYX_URL, (dir, error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_CACHE_IN_MEMORY', message: memoryOnlyMessage(dir, error) }))
-  const http: HttpSettings = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, signal: options.signal }
+  const { targetRegions = null, minUnits, minFractionInTarget, mode, unitsTable, unitsTableMd5, trialsTable, bwmUnits, cacheDir, timeoutMs, retries } = checkQueryIblProbesOptions(options)
+  const cache = await openCache(cacheDir, DEFAULT_ALYX_URL, (dir, error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_CACHE_IN_MEMORY', message: memoryOnlyMessage(dir, error) }))
+  const http: HttpSettings = { fetch: options.fetch, timeoutMs, retries, signal: options.signal }
   const units = await loadUnitsTable({
-    location: tables.unitsTable,
-    md5: tables.unitsTableMd5,
-    trialsLocation: tables.trialsTable,
-    criteria: tables.bwmUnits,
+    location: unitsTable,
+    md5: unitsTableMd5,
+    trialsLocation: trialsTable,
+    criteria: bwmUnits,
     warn: (code, message, details) => options.onWarning?.({ code, message, ...(details ? { details } : {}) }),
     mode,
     cache,

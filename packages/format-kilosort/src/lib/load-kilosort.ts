@@ -4,8 +4,8 @@ import { isNumericDtype, readNpyByteChunks, readNpyChunks, readNpyHeader, vector
 import type { ResolvedKilosortOptions } from '../options.js'
 import { ChannelLocator, numericData, positionsTable, readFolderNpy, readOptionalNpy, templatePeaks, tryReadNpy } from './channels.js'
 import { ClusterCounter, SlotTable } from './cluster-index.js'
-import { isKeptLabel, readClusterTables, readTsv, spikeLabTsv, type ClusterTables } from './cluster-tables.js'
-import { parseParamsPy, sampleRateOf, type PhyParams } from './params.js'
+import { isKeptLabel, readClusterTables, readTsv, spikeLabTsv, warnTableRows, type ClusterTables } from './cluster-tables.js'
+import { checkedSampleRate, parseParamsPy, type PhyParams } from './params.js'
 import { CHUNK_LENGTH } from './constants.js'
 import { scatterChunk, scatterInt64Chunk } from './scatter.js'
 import { dominantTemplates } from './templates.js'
@@ -17,14 +17,16 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
   const signal = context.signal
   throwIfAborted(signal, 'Loading KiloSort')
 
-  const params = await readParams(folder, context)
-  const paramsRate = sampleRateOf(params)
+  const { params, unreadable } = await readParams(folder, context)
+  const paramsRate = checkedSampleRate(params, opts.fsHz, opts.timeUnit, context)
   const fsHz = opts.fsHz ?? paramsRate
   if (opts.fsHz !== undefined && paramsRate !== undefined && paramsRate !== opts.fsHz) {
     context.warn('SPIKES_WARN_SAMPLE_RATE_MISMATCH', `fsHz = ${opts.fsHz} differs from params.py's sample_rate = ${paramsRate}; using fsHz.`, { fsHz: opts.fsHz, sampleRate: paramsRate })
   }
   if (opts.timeUnit === 'samples' && fsHz === undefined) {
-    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : 'the folder has no params.py'}`)
+    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : unreadable ? `params.py could not be read (${unreadable})` : 'the folder has no params.py'}`, {
+      hints: [{ kind: 'option', option: 'fsHz', example: 30000, why: "with the recording's sampling rate in Hz (30000 is an example)" }],
+    })
   }
 
   if (!(await folder.exists(opts.spikeTimesFile))) {
@@ -88,6 +90,7 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
     }
     const tableFiles = explicit && !listed.includes(explicit) ? [...listed, explicit] : listed
     const tables = await readClusterTables(folder, tableFiles, context, explicit)
+    warnTableRows(tables, unique, context)
     if (opts.clusterInfoTsv === 'auto') {
       const auto = await autoFilter(folder, tables, opts.includeNoise, folderName, context)
       keep = auto.keep
@@ -168,21 +171,22 @@ function tooLarge(file: string, dtype: string, index: number): never {
   throw new InvalidDataError(`${file}: spike time ${index} is beyond 2^53 samples and cannot be represented exactly as a JavaScript number.`, { file, index, dtype, limit: 2 ** 53 })
 }
 
-async function readParams(folder: FolderSource, context: LoadContext): Promise<PhyParams | undefined> {
-  if (!(await folder.exists('params.py'))) return undefined
+/** params.py parsed, or why it could not be read (a folder without one gives neither). */
+async function readParams(folder: FolderSource, context: LoadContext): Promise<{ params?: PhyParams; unreadable?: string }> {
+  if (!(await folder.exists('params.py'))) return {}
   try {
     const source = await folder.open('params.py')
     try {
       const params = parseParamsPy(await readText(source, MAX_PARAMS_BYTES))
       if (params.skipped.length) context.warn('SPIKES_WARN_PARAMS', `params.py: ${params.skipped.join(', ')} ${params.skipped.length === 1 ? 'is' : 'are'} not a plain literal and ${params.skipped.length === 1 ? 'was' : 'were'} skipped (params.py is parsed, never executed).`, { skipped: params.skipped })
-      return params
+      return { params }
     } finally {
       await source.close()
     }
   } catch (error) {
     if (!isSpikesError(error)) throw error
     context.warn('SPIKES_WARN_PARAMS', `params.py could not be read (${error.message}); it is ignored.`, {})
-    return undefined
+    return { unreadable: error.message }
   }
 }
 

@@ -1,16 +1,16 @@
-import { MissingEntryError, SpikeData, UnsupportedError, type LoadContext, type Source } from '@spikes/core'
+import { MissingEntryError, SpikeData, UnsupportedError, type ByteSource, type LoadContext, type Source } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import { fromJsonValue } from '@spikes/core/json'
 import { withHdf5, type Hdf5File } from '@spikes/hdf5'
-import type { NwbOptions } from '../options.js'
+import type { ResolvedNwbOptions } from '../options.js'
 import { safeAttr } from './h5-util.js'
 import { chooseUnitsTable } from './find-units.js'
-import { readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
+import { ALLOW_NO_UNITS_HINT, readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
 import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
 import { readAttributesJson, readColumns } from './read-columns.js'
 import { nwbVersion, readFileMetadata } from './read-metadata.js'
 
-type Checked = Required<Omit<NwbOptions, 'preferPynwb'>>
+type Checked = ResolvedNwbOptions
 
 /** Keys the loader derives itself; a Units-table column of the same name is kept as nwb_<name>. */
 const DERIVED = new Set(['electrode', 'location', 'location_label', 'group_name'])
@@ -22,12 +22,12 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
   return undefined
 }
 
+/** Reads an NWB 2.x file (the loader template has checked the source kind and the options). */
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
-  if (source.type !== 'file') throw new UnsupportedError('nwb-source', `The nwb loader reads a file, not a ${source.type}.`, { source: source.type })
-  return withHdf5(source, (file) => readNwb(file, source, options, context), { signal: context.signal, container: context.container })
+  return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
 }
 
-function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Checked, context: LoadContext): SpikeData {
+function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): SpikeData {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
@@ -62,7 +62,7 @@ function readNwb(file: Hdf5File, source: Source & { type: 'file' }, options: Che
   const { path: unitsPath, all } = chooseUnitsTable(file, options.unitsTable)
   if (unitsPath === null) {
     if (options.allowNoUnits) return metadataOnly()
-    throw new MissingEntryError('/units', file.name, all, 'This NWB file has no Units table (no spike-sorted units). Pass allowNoUnits: true to load only its metadata.')
+    throw new MissingEntryError('/units', file.name, all, [{ kind: 'text', text: 'This NWB file has no Units table (no spike-sorted units).' }, ALLOW_NO_UNITS_HINT])
   }
   const idDs = file.kind(`${unitsPath}/id`) === 'dataset' ? file.dataset(`${unitsPath}/id`) : null
   const idCount = idDs ? (idDs.shape?.[0] ?? idDs.size) : undefined

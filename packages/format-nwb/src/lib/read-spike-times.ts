@@ -1,7 +1,10 @@
-import { InvalidDataError, MissingEntryError, throwIfAborted, type LoadContext } from '@spikes/core'
+import { InvalidDataError, MissingEntryError, throwIfAborted, type Hint, type LoadContext } from '@spikes/core'
 import { raggedOffsets } from '@spikes/core/loader-utils'
 import { isHdf5Reference, type Hdf5File, type Hdf5Reference } from '@spikes/hdf5'
 import { joinPath } from './h5-util.js'
+
+/** The way out when a file has no spike trains: load its metadata alone. */
+export const ALLOW_NO_UNITS_HINT: Hint = { kind: 'option', option: 'allowNoUnits', example: true, why: 'to load only the file metadata' }
 
 export interface SpikeTimes {
   /** All spike times in ms, unit by unit (unsorted trains are sorted later by SpikeData). */
@@ -33,7 +36,7 @@ export function missingSpikeTimes(file: Hdf5File, unitsPath: string): MissingEnt
     joinPath(unitsPath, 'spike_times'),
     file.name,
     nearby,
-    'This Units table has no spike_times / spike_times_index columns, so it holds no spike trains. Pass allowNoUnits: true to load only the file metadata.',
+    [{ kind: 'text', text: 'This Units table has no spike_times / spike_times_index columns, so it holds no spike trains.' }, ALLOW_NO_UNITS_HINT],
   )
 }
 
@@ -51,6 +54,11 @@ export function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number
   if (indexDs.dtype.class === 'reference') return readRegionIndexed(file, indexDs.readReferences(), timesPath, indexPath, nUnits, cols)
   if (!timesDs.isNumeric()) {
     throw new InvalidDataError(`${timesPath} in ${file.name} holds ${timesDs.dtype.numpy}, not numbers; spike times must be numeric seconds.`, { file: file.name, dataset: timesPath, dtype: timesDs.dtype.numpy })
+  }
+  for (const [ds, path, what] of [[timesDs, timesPath, 'spike times (one value per spike)'], [indexDs, indexPath, 'end offsets (one per unit)']] as const) {
+    if (ds.shape !== null && ds.rank !== 1) {
+      throw new InvalidDataError(`${path} in ${file.name} has shape [${ds.shape.join(', ')}]; NWB stores ${what} as a 1-D array.`, { file: file.name, dataset: path, shape: ds.shape, expected: '1-D' })
+    }
   }
   const index = indexDs.isNumeric() ? indexDs.readNumeric() : null
   if (!index) throw new InvalidDataError(`${indexPath} in ${file.name} holds ${indexDs.dtype.numpy}; expected integer end offsets.`, { file: file.name, dataset: indexPath, dtype: indexDs.dtype.numpy })

@@ -1,7 +1,7 @@
 import { InvalidDataError, MissingEntryError, SpikeData, throwIfAborted, type Attributes, type ByteSource, type LoadContext } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import { openNpz, PickledArray, pickleToJs, pyTypeName, unpickleObjectArray, type NpyArray, type PickleValue } from '@spikes/numpy'
-import type { CheckedSpikelabNpzOptions } from './check-options.js'
+import type { CheckedSpikelabNpzOptions } from '../options.js'
 import { ConversionFailure, pyFloat, pyInt, pyStr } from './py-convert.js'
 
 /** SpikeLab's attribute order. */

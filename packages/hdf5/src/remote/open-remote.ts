@@ -1,6 +1,6 @@
-import { container as defaultContainer, SpikesError, type DependencyContainer } from '@spikes/core'
+import { SpikesError } from '@spikes/core'
 import type { Hdf5File } from '../file.js'
-import { HDF5_MOUNTER, openHdf5 } from '../open.js'
+import { openHdf5 } from '../open.js'
 import { remoteFileMounter } from './emscripten-mount.js'
 import { RemoteFile, type RemoteFileOptions } from './remote-file.js'
 
@@ -62,16 +62,4 @@ export async function rethrowRemoteError<T>(remote: RemoteFile, fn: () => T | Pr
   }
 }
 
-const withRemote = new WeakSet<DependencyContainer>()
-
-/**
- * Registers the RemoteFile mounter on a container (default: the default container; idempotent), so any code that calls openHdf5 on a
- * RemoteFile, e.g. a format loader handed one as its ByteSource, reads it with Range requests; and so does
- * an http(s) URL given to loadSpikeData (its HttpSource), unless it has a custom fetch. The reads block
- * the calling thread: do not serve the file from that thread.
- */
-export function registerRemoteHdf5(c: DependencyContainer = defaultContainer): void {
-  if (withRemote.has(c)) return
-  withRemote.add(c)
-  c.register(HDF5_MOUNTER, { useValue: remoteFileMounter })
-}
+export { registerRemoteHdf5 } from '../register-remote.js'
