@@ -119,6 +119,11 @@ describe.runIf(REAL || IN_CI)('DANDI as the archive answers', async () => {
     const sd = await loadSpikeDataFromDandi('dandi://DANDI/000027@draft/sub-1/late-sha.nwb', api)
     expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000027', dandi_version: 'draft', dandi_asset_path: 'sub-1/late-sha.nwb' })
   })
+
+  it("accepts dandi-cli's API asset-by-path URL, taking the archive from it", async () => {
+    const sd = await loadSpikeDataFromDandi(`${emu.apiBase}/dandisets/000027/versions/draft/assets/?path=sub-1%2Flate-sha.nwb`, { backoffMs: 1, retries: 3 })
+    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000027', dandi_version: 'draft', dandi_asset_path: 'sub-1/late-sha.nwb', dandi_asset_id: emu.asset('sub-1/late-sha.nwb').assetId })
+  })
 })
 
 describe("dandi-cli's URL forms", () => {
@@ -130,6 +135,22 @@ describe("dandi-cli's URL forms", () => {
     expect(() => parseDandiInput('dandi://DANDI/000027@draft/sub-RAT123/')).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT' }))
     expect(() => parseDandiInput('dandi://EMBER/000027@draft/a.nwb')).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', message: expect.stringContaining('DANDI-SANDBOX') }))
     expect(() => parseDandiInput('dandi://DANDI/000027@latest/a.nwb')).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT' }))
+    // The API's asset-by-path URL and the web app's files?location= (with or without the old '#/' route).
+    expect(parseDandiInput('https://api.dandiarchive.org/api/dandisets/000027/versions/draft/assets/?path=sub-RAT123/sub-RAT123.nwb')).toEqual({ kind: 'path', dandisetId: '000027', version: 'draft', path: 'sub-RAT123/sub-RAT123.nwb', apiBase: 'https://api.dandiarchive.org/api' })
+    expect(parseDandiInput('https://dandiarchive.org/dandiset/000027/0.210831.2033/files?location=sub-RAT123%2Fsub-RAT123.nwb')).toEqual({ kind: 'path', dandisetId: '000027', version: '0.210831.2033', path: 'sub-RAT123/sub-RAT123.nwb' })
+    expect(parseDandiInput('https://gui.dandiarchive.org/#/dandiset/000027/draft/files?location=a.nwb')).toEqual({ kind: 'path', dandisetId: '000027', version: 'draft', path: 'a.nwb' })
+    expect(parseDandiInput('https://sandbox.dandiarchive.org/dandiset/000027/files?location=a.nwb')).toEqual({ kind: 'path', dandisetId: '000027', version: 'draft', path: 'a.nwb', apiBase: 'https://api.sandbox.dandiarchive.org/api' })
+    for (const folderOrMany of [
+      'https://dandiarchive.org/dandiset/000027/draft/files?location=sub-RAT123%2F',
+      'https://dandiarchive.org/dandiset/000027/draft',
+      'https://api.dandiarchive.org/api/dandisets/000027/versions/draft/assets/?glob=*.nwb',
+      'https://api.dandiarchive.org/api/dandisets/000027/versions/draft/assets/?path=../x.nwb',
+      'https://dandiarchive.org/dandiset/000027/latest/files?location=a.nwb',
+    ]) {
+      expect(() => parseDandiInput(folderOrMany), folderOrMany).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'asset' }))
+    }
+    // Other URLs are still read as they are.
+    expect(parseDandiInput('https://example.org/files/x.nwb')).toEqual({ kind: 'url', url: 'https://example.org/files/x.nwb', assetId: 'x.nwb' })
     // The existing forms still work.
     expect(parseDandiInput('dandi://000006/draft/sub-1/x.nwb')).toEqual({ kind: 'path', dandisetId: '000006', version: 'draft', path: 'sub-1/x.nwb' })
   })

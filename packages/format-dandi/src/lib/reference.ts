@@ -24,7 +24,8 @@ export type DandiTarget =
  *   and `dandi://dandiarchive.org/assets/<asset-id>`
  * - a bare asset id (UUID)
  * - an API URL (`.../api/assets/<id>/download/`, `.../api/assets/<id>/`,
- *   `.../api/dandisets/<d>/versions/<v>/assets/<id>/`): its API base is used for the asset's metadata
+ *   `.../api/dandisets/<d>/versions/<v>/assets/<id>/`, `.../assets/?path=<path>`): its API base is used
+ * - the web app's `https://dandiarchive.org/dandiset/<d>/<version>/files?location=<path>` (also after `#/`)
  * - any other http(s) URL: downloaded or read as is (SpikeLab: the last path segment is the asset id).
  */
 export function parseDandiInput(input: unknown): DandiTarget {
@@ -85,6 +86,8 @@ function parseHttpUrl(text: string): DandiTarget {
   } catch {
     throw new InvalidArgumentError('asset', text, 'a valid URL')
   }
+  const archive = parseArchivePath(url, text)
+  if (archive) return archive
   const p = url.pathname
   let m = /^(.*)\/assets\/([0-9a-f-]{36})(?:\/download)?\/?$/i.exec(p)
   if (m && UUID.test(m[2])) {
@@ -101,6 +104,41 @@ function parseHttpUrl(text: string): DandiTarget {
   }
   m = /\/([^/]+)\/?$/.exec(p)
   return { kind: 'url', url: text, assetId: m ? decode(m[1]) : text }
+}
+
+/** The web app's hosts of each DANDI instance (dandi-cli's GUI URLs), by API root. */
+const GUI_HOSTS: Readonly<Record<string, string>> = {
+  'dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'www.dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'gui.dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'sandbox.dandiarchive.org': DANDI_INSTANCES['dandi-sandbox']!,
+  'gui-staging.dandiarchive.org': DANDI_INSTANCES['dandi-sandbox']!,
+}
+
+/**
+ * dandi-cli's asset-by-path URLs: the API's `.../dandisets/<d>/versions/<v>/assets/?path=<path>` and the web
+ * app's `https://dandiarchive.org/[#/]dandiset/<d>[/<version>]/files?location=<path>` (the version defaults to
+ * draft, as in dandi:// paths). Both must name one asset: a folder (trailing '/') or a glob is refused.
+ */
+function parseArchivePath(url: URL, text: string): DandiTarget | undefined {
+  const one = (path: string | null, how: string): string => {
+    if (!path || path.endsWith('/') || path.split('/').some((s) => s === '..' || s === '.')) throw new InvalidArgumentError('asset', text, `the path of one asset in ${how} (a file, not a folder: no trailing /)`)
+    return path.replace(/^\/+/, '')
+  }
+  const api = /^(.*)\/dandisets\/(\d{6})\/versions\/([^/]+)\/assets\/?$/.exec(url.pathname)
+  if (api) {
+    if (url.searchParams.has('glob')) throw new InvalidArgumentError('asset', text, 'one asset: ?path=<path>, not ?glob= (a glob names several assets)')
+    return { kind: 'path', dandisetId: api[2]!, version: decode(api[3]!), path: one(url.searchParams.get('path'), '?path='), apiBase: `${url.origin}${api[1]}` }
+  }
+  // The older web app keeps its route, query included, after '#'.
+  const route = url.hash.startsWith('#/') ? new URL(url.hash.slice(1), url.origin) : url
+  const gui = /^(?:\/api)?\/dandiset\/(\d{6})(?:\/([^/]+))?(?:\/files)?\/?$/.exec(route.pathname)
+  if (!gui) return undefined
+  const version = gui[2] === undefined || gui[2] === 'files' ? 'draft' : decode(gui[2])
+  if (!VERSION.test(version)) throw new InvalidArgumentError('asset', text, "a version 'draft' or '0.230629.1955' after the dandiset id")
+  const path = one(route.searchParams.get('location'), 'files?location=')
+  const apiBase = GUI_HOSTS[url.hostname.toLowerCase()] ?? `${url.origin}/api`
+  return { kind: 'path', dandisetId: gui[1]!, version, path, ...(apiBase === DANDI_INSTANCES.dandi ? {} : { apiBase }) }
 }
 
 function decode(segment: string): string {
