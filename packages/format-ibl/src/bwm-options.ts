@@ -46,9 +46,10 @@ export const bwmTableEntries = {
   bwmUnits: optional(pipe(union([literal(false, CRITERIA), bwmUnitsOptions], CRITERIA), description("bwm_units' criteria, applied to a table without a Beryl column (default { minQc: 1, minErrors: 3, minUnitsSessions: [10, 2] }); false: none."))),
 }
 
-const bwmTableSchema = object(bwmTableEntries)
+/** The Brain-Wide Map table options on their own, as a schema (the `ibl` loader and queryIblProbes take them all). */
+export const bwmTableOptions = object(bwmTableEntries)
 /** The Brain-Wide Map table options as callers write them. */
-export type BwmTableOptions = InferInput<typeof bwmTableSchema>
+export type BwmTableOptions = InferInput<typeof bwmTableOptions>
 /** bwm_units' criteria as callers write them. */
 export type BwmUnitsOptions = InferInput<typeof bwmUnitsOptions>
 
@@ -63,7 +64,7 @@ export interface ResolvedBwmTables {
 }
 
 /** The derived defaults: the unit table from the release, each bwm_units criterion not given from bwm_units' own. */
-export function resolveBwmTables(parsed: InferOutput<typeof bwmTableSchema>): ResolvedBwmTables {
+export function resolveBwmTables(parsed: InferOutput<typeof bwmTableOptions>): ResolvedBwmTables {
   const { release, unitsTable, unitsTableMd5, trialsTable, bwmUnits } = parsed
   const criteria =
     bwmUnits === false

@@ -1,7 +1,7 @@
 export { alfLoader, ALF_LOADER_VERSION } from './alf-loader.js'
 export { iblLoader, iblSource, IBL_LOADER_VERSION } from './ibl-loader.js'
 export { registerIbl } from './register-ibl.js'
-export { alfOptions, bwmUnitsOptions, checkQueryIblProbesOptions, iblOptions, queryIblProbesOptions, resolveBwmTables, resolveIblOptions, DEFAULT_ALYX_URL, DEFAULT_BWM_RELEASE, DEFAULT_BWM_REVISION, DEFAULT_DATA_SERVER, DEFAULT_UNITS_TABLE, PUBLIC_ALYX_PASSWORD, PUBLIC_ALYX_USER, type AlfOptions, type BwmTableOptions, type BwmUnitsOptions, type IblOptions, type QueryIblProbesOptions, type ResolvedAlfOptions, type ResolvedBwmTables, type ResolvedIblOptions, type ResolvedQueryIblProbesOptions } from './options.js'
+export { alfOptions, bwmTableOptions, bwmUnitsOptions, checkQueryIblProbesOptions, iblOptions, queryIblProbesOptions, resolveBwmTables, resolveIblOptions, DEFAULT_ALYX_URL, DEFAULT_BWM_RELEASE, DEFAULT_BWM_REVISION, DEFAULT_DATA_SERVER, DEFAULT_UNITS_TABLE, PUBLIC_ALYX_PASSWORD, PUBLIC_ALYX_USER, type AlfOptions, type BwmTableOptions, type BwmUnitsOptions, type IblOptions, type QueryIblProbesOptions, type ResolvedAlfOptions, type ResolvedBwmTables, type ResolvedIblOptions, type ResolvedQueryIblProbesOptions } from './options.js'
 export type { UnitsTable } from './ibl/units-table.js'
 export { queryIblProbes, probesFromUnits, type IblProbesResult, type ProbeStats } from './ibl/query-probes.js'
 export { parseAlfName, parseAlfPath, toAlfName, removeUuid, findSessionPath, type AlfName, type AlfPath, type SessionPath } from './lib/alf-name.js'

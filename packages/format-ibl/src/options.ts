@@ -2,7 +2,7 @@ import { durationMsOption, flagOption, httpUrlOption, integerOption, parseOption
 import { array, check, description, finite, metadata, minValue, nullable, number, object, optional, picklist, pipe, regex, safeInteger, string, transform, type InferInput, type InferOutput } from 'valibot'
 import { bwmTableEntries, resolveBwmTables, type ResolvedBwmTables } from './bwm-options.js'
 
-export { BWM_BUCKET, DEFAULT_BWM_RELEASE, DEFAULT_UNITS_TABLE, bwmUnitsOptions, resolveBwmTables, type BwmTableOptions, type BwmUnitsOptions, type ResolvedBwmTables } from './bwm-options.js'
+export { BWM_BUCKET, DEFAULT_BWM_RELEASE, DEFAULT_UNITS_TABLE, bwmTableOptions, bwmUnitsOptions, resolveBwmTables, type BwmTableOptions, type BwmUnitsOptions, type ResolvedBwmTables } from './bwm-options.js'
 
 /** The public IBL Alyx server: the `ibl` loader's default baseUrl; {@link queryIblProbes}'s default cache is `~/Downloads/ONE/<its host>`. */
 export const DEFAULT_ALYX_URL = 'https://openalyx.internationalbrainlab.org'
