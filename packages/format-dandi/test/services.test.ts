@@ -149,6 +149,9 @@ describe("dandi-cli's URL forms", () => {
     ]) {
       expect(() => parseDandiInput(folderOrMany), folderOrMany).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'asset' }))
     }
+    // A route after '#' never names another host ('//evil.example/...' stays a path of the archive's own origin).
+    expect(parseDandiInput('https://gui.dandiarchive.org/#//evil.example/dandiset/000027/files?location=a.nwb')).toMatchObject({ kind: 'url', url: 'https://gui.dandiarchive.org/#//evil.example/dandiset/000027/files?location=a.nwb' })
+    expect(parseDandiInput('https://gui.dandiarchive.org/#//[')).toMatchObject({ kind: 'url' })
     // Other URLs are still read as they are.
     expect(parseDandiInput('https://example.org/files/x.nwb')).toEqual({ kind: 'url', url: 'https://example.org/files/x.nwb', assetId: 'x.nwb' })
     // The existing forms still work.

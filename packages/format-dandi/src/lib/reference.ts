@@ -131,7 +131,7 @@ function parseArchivePath(url: URL, text: string): DandiTarget | undefined {
     return { kind: 'path', dandisetId: api[2]!, version: decode(api[3]!), path: one(url.searchParams.get('path'), '?path='), apiBase: `${url.origin}${api[1]}` }
   }
   // The older web app keeps its route, query included, after '#'.
-  const route = url.hash.startsWith('#/') ? new URL(url.hash.slice(1), url.origin) : url
+  const route = url.hash.startsWith('#/') ? hashRoute(url) : url
   const gui = /^(?:\/api)?\/dandiset\/(\d{6})(?:\/([^/]+))?(?:\/files)?\/?$/.exec(route.pathname)
   if (!gui) return undefined
   const version = gui[2] === undefined || gui[2] === 'files' ? 'draft' : decode(gui[2])
@@ -139,6 +139,15 @@ function parseArchivePath(url: URL, text: string): DandiTarget | undefined {
   const path = one(route.searchParams.get('location'), 'files?location=')
   const apiBase = GUI_HOSTS[url.hostname.toLowerCase()] ?? `${url.origin}/api`
   return { kind: 'path', dandisetId: gui[1]!, version, path, ...(apiBase === DANDI_INSTANCES.dandi ? {} : { apiBase }) }
+}
+
+/** The route after '#' as a path of the same origin (leading slashes collapsed, so it can never name a host). */
+function hashRoute(url: URL): URL {
+  try {
+    return new URL(url.hash.slice(1).replace(/^\/+/, '/'), url.origin)
+  } catch {
+    return url
+  }
 }
 
 function decode(segment: string): string {
