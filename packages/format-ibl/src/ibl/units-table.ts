@@ -87,7 +87,7 @@ async function readTable(location: string, md5: string | undefined, settings: Un
   try {
     if (/\.(csv|tsv)$/i.test(source.name)) {
       const { readText } = await import('@spikes/core')
-      return parseDelimited(await readText(source, 512 * 1024 * 1024), /\.tsv$/i.test(source.name) ? '\t' : ',')
+      return parseDelimited(await readText(source, 512 * 1024 * 1024), /\.tsv$/i.test(source.name) ? '\t' : ',', source.name)
     }
     return await readParquetTable(source, columns ? { columns } : {})
   } finally {
