@@ -59,7 +59,7 @@ describe.runIf(sharedAvailable(MATNWB_2018))('NWB → NWB from a MatNWB 2018 fil
 
 const PYNAPPLE = realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb')
 describe.runIf(sharedAvailable(PYNAPPLE))('NWB → NWB from pynapple (Units with a location column)', () => {
-  it('writes the Units location column under its own name again (loaded as nwb_location)', async () => {
+  it('writes the Units location column under its own name again (loaded as nwb_location), and the ragged epochs tags', async () => {
     const out = join(dir, 'pynapple.nwb')
     await convertToNwb(PYNAPPLE, out, { format: 'nwb', container: c })
     await withHdf5(out, (f) => {
@@ -67,8 +67,15 @@ describe.runIf(sharedAvailable(PYNAPPLE))('NWB → NWB from pynapple (Units with
       expect(f.attrs('/units').colnames).not.toContain('nwb_location')
       expect(f.dataset('/units/location').readStrings()).toEqual(['', '', ''])
       expect(Array.from(f.dataset('/units/id').readNumeric())).toEqual([6, 191, 206])
+      expect(f.attrs('/intervals/epochs').colnames).toEqual(['start_time', 'stop_time', 'tags'])
+      expect(f.dataset('/intervals/epochs/tags').readStrings()).toEqual(['wake'])
+      expect(f.dataset('/intervals/epochs/tags_index').dtype.numpy.replace(/^[<>|=]/, '')).toBe('u1')
+      expect(f.attrs('/intervals/epochs/tags_index')).toMatchObject({ neurodata_type: 'VectorIndex', namespace: 'hdmf-common' })
     })
     const back = await loadSpikeData(out, { format: 'nwb', container: c })
     expect(back.neuronAttributes!.map((a) => a.nwb_location)).toEqual(['', '', ''])
+    const source = await loadSpikeData(PYNAPPLE, { format: 'nwb', container: c })
+    expect((source.metadata.intervals as Record<string, { columns: Record<string, unknown[]> }>).epochs.columns.tags).toEqual([['wake']])
+    expect(back.metadata.intervals).toEqual(source.metadata.intervals)
   })
 })
