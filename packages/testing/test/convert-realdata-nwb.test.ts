@@ -69,6 +69,7 @@ describe.runIf(sharedAvailable(KS4))('KiloSort 4 (mayolabvision) → NWB', () =>
       })
       expect(distances).toHaveLength(403)
       expect(distances.filter((d) => d <= 50).length).toBe(403)
+      expect(ids.length).toBe(383) // every channel of channel_positions, not only those units sit on
       expect(f.attrs('/units').colnames).toEqual(expect.arrayContaining(['electrode_source', 'KSLabel', 'ContamPct', 'Amplitude']))
     })
   }, 60_000)
