@@ -109,6 +109,8 @@ async function mountInput(input: Hdf5Input, h5: H5Wasm, options: OpenHdf5Options
   if (input && typeof input === 'object' && (input as ByteSource).type === 'file' && typeof (input as ByteSource).read === 'function') {
     const source = input as ByteSource
     if (source.path && isNode) return { ...(await mountPath(source.path)), name: source.name }
+    // A File/Blob behind the source (a file input, a directory pick): read in place in a Worker.
+    if (source.blob && inWorkerWithWorkerfs(h5)) return { ...(await mountBlob(h5, source.blob)), name: source.name }
     const mounters = registeredMounters(options.container ?? defaultContainer)
     for (const mounter of options.mount ? [options.mount, ...mounters] : mounters) {
       const m = await mounter(source, h5)
@@ -170,7 +172,7 @@ async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
   const name = (blob as File).name || 'blob'
   const FS = h5.FS as unknown as { filesystems?: Record<string, unknown>; mkdir(p: string): void; mount(t: unknown, o: unknown, p: string): void; unmount(p: string): void; rmdir(p: string): void } | null
   // In a Worker, WORKERFS reads the Blob lazily instead of copying it into the wasm heap.
-  if (!isNode && typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined' && FS?.filesystems?.WORKERFS) {
+  if (inWorkerWithWorkerfs(h5) && FS) {
     const dir = `/spikes-blob-${++counter}`
     FS.mkdir(dir)
     FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: 'file.h5', data: blob }] }, dir)
@@ -205,6 +207,12 @@ async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
     return { filename: tmp.path, name, size: blob.size, signatureAt, close: tmp.remove }
   }
   return mountBytes(h5, new Uint8Array(await blob.arrayBuffer()), name)
+}
+
+/** In a Web Worker whose h5wasm build has WORKERFS (FileReaderSync reads Blob slices synchronously). */
+function inWorkerWithWorkerfs(h5: H5Wasm): boolean {
+  const FS = h5.FS as unknown as { filesystems?: Record<string, unknown> } | null
+  return !isNode && typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined' && !!FS?.filesystems?.WORKERFS
 }
 
 async function mountSourceCopy(h5: H5Wasm, source: ByteSource, signal?: AbortSignal): Promise<Mounted> {
