@@ -3,7 +3,7 @@
 // user would (DOM.setFileInputFiles, also a whole directory for a `webkitdirectory` input) and sample the
 // JS heap of the page and of its workers (Runtime.getHeapUsage) while the page works.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -51,8 +51,13 @@ class Cdp {
 export interface PickRun {
   /** What the page POSTed to /result. */
   result: unknown
-  /** Largest JS heap in use seen on the page and in any of its workers, sampled every 100 ms (bytes). */
+  /**
+   * Largest JS heap in use seen on the page and in any of its workers, sampled every 100 ms (bytes): V8's
+   * used heap plus ArrayBuffer backing stores when Chromium reports them (`backingStorageSize`).
+   */
   peakHeap: { page: number; workers: number }
+  /** Peak resident memory (VmHWM) of the renderer processes, which hold the page, its workers and their wasm heaps. */
+  peakRendererRss: number
 }
 
 /**
@@ -96,7 +101,10 @@ export async function runWithPickedFiles(html: string, script: string, worker: s
     await until(async () => ((await cdp.send('Runtime.evaluate', { expression: 'window.ready === true', returnByValue: true }, page)).result as { value: unknown }).value === true, 30_000)
     const peakHeap = { page: 0, workers: 0 }
     const sample = async () => {
-      const used = async (session: string) => ((await cdp.send('Runtime.getHeapUsage', {}, session).catch(() => ({ usedSize: 0 }))) as { usedSize: number }).usedSize
+      const used = async (session: string) => {
+        const usage = (await cdp.send('Runtime.getHeapUsage', {}, session).catch(() => ({ usedSize: 0 }))) as { usedSize: number; backingStorageSize?: number }
+        return usage.usedSize + (usage.backingStorageSize ?? 0)
+      }
       peakHeap.page = Math.max(peakHeap.page, await used(page))
       for (const session of workers) peakHeap.workers = Math.max(peakHeap.workers, await used(session))
     }
@@ -110,7 +118,7 @@ export async function runWithPickedFiles(html: string, script: string, worker: s
     const result = JSON.parse(await Promise.race([reported, deadline]))
     clearInterval(sampling)
     await sample()
-    return { result, peakHeap }
+    return { result, peakHeap, peakRendererRss: peakRss(browser.pid!, '--type=renderer') }
   } finally {
     clearInterval(sampling)
     const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
@@ -123,6 +131,23 @@ export async function runWithPickedFiles(html: string, script: string, worker: s
     rmSync(profile, { recursive: true, force: true })
     await new Promise<void>((r) => server.close(() => r()))
   }
+}
+
+/** Largest VmHWM among the processes of Chromium's process group whose command line has `marker`. */
+function peakRss(group: number, marker: string): number {
+  let peak = 0
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== group) continue
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) continue
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return peak
 }
 
 async function attachToPage(cdp: Cdp): Promise<string> {

@@ -172,7 +172,7 @@ async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
   const name = (blob as File).name || 'blob'
   const FS = h5.FS as unknown as { filesystems?: Record<string, unknown>; mkdir(p: string): void; mount(t: unknown, o: unknown, p: string): void; unmount(p: string): void; rmdir(p: string): void } | null
   // In a Worker, WORKERFS reads the Blob lazily instead of copying it into the wasm heap.
-  if (inWorkerWithWorkerfs(h5) && FS) {
+  if (inWorkerWithWorkerfs(h5) && FS?.filesystems) {
     const dir = `/spikes-blob-${++counter}`
     FS.mkdir(dir)
     FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: 'file.h5', data: blob }] }, dir)
