@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
+import type { FileBytes } from './chunks/fast-read.js'
 import type { H5Module, H5Wasm } from './runtime.js'
 
 /** What datasets share with their file (internal). */
@@ -12,6 +13,8 @@ export class FileContext {
     /** Size of the file in bytes, when known (bounds what a header may claim). */
     readonly size: number | undefined,
     readonly blockBytes: number,
+    /** The file's bytes beside h5wasm, for the parallel chunk reads (absent: h5wasm reads everything). */
+    readonly bytes?: FileBytes,
   ) {}
 
   get M(): H5Module {

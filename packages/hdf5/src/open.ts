@@ -5,6 +5,7 @@ import { HDF5_MOUNTER } from './mounter-token.js'
 import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
+import type { ReadBytes } from './chunks/object-header.js'
 
 /** A file name h5wasm can open, plus how to release it. Produced by a mounter (see README: remote files). */
 export interface Hdf5Mount {
@@ -79,7 +80,8 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     await mount.close()
     throw error
   }
-  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes)
+  const bytes = mount.read && mount.size !== undefined && mount.signatureAt !== undefined && mount.signatureAt >= 0 ? { read: mount.read, size: mount.size, signatureAt: mount.signatureAt } : undefined
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, bytes)
   return new Hdf5File(ctx, () => mount.close())
 }
 
@@ -97,29 +99,31 @@ interface Mounted extends Hdf5Mount {
   name: string
   /** Offset of the HDF5 signature, -1 when none was found, undefined when not checked. */
   signatureAt?: number
+  /** Reads of the same bytes beside h5wasm (the parallel chunk path); released by close(). */
+  read?: ReadBytes
 }
 
 async function mountInput(input: Hdf5Input, h5: H5Wasm, options: OpenHdf5Options): Promise<Mounted> {
   if (typeof input === 'string') return mountPath(input)
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
-    return mountBytes(h5, bytes, 'bytes')
+    return { ...(await mountBytes(h5, bytes, 'bytes')), read: async (offset, length) => bytes.subarray(offset, offset + length) }
   }
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return mountBlob(h5, input)
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return { ...(await mountBlob(h5, input)), read: blobReader(input).read }
   if (input && typeof input === 'object' && (input as ByteSource).type === 'file' && typeof (input as ByteSource).read === 'function') {
     const source = input as ByteSource
     if (source.path && isNode) return { ...(await mountPath(source.path)), name: source.name }
     // A File/Blob behind the source (a file input, a directory pick): read in place in a Worker.
-    if (source.blob && inWorkerWithWorkerfs(h5)) return { ...(await mountBlob(h5, source.blob)), name: source.name }
+    if (source.blob && inWorkerWithWorkerfs(h5)) return { ...(await mountBlob(h5, source.blob)), name: source.name, read: (offset, length) => source.read(offset, length) }
     const mounters = registeredMounters(options.container ?? defaultContainer)
     for (const mounter of options.mount ? [options.mount, ...mounters] : mounters) {
       const m = await mounter(source, h5)
       if (m) {
         const size = m.size ?? (await source.size())
-        return { ...m, size, name: source.name, signatureAt: options.skipSignatureCheck ? 0 : await sourceSignature(source, size) }
+        return { ...m, size, name: source.name, signatureAt: options.skipSignatureCheck ? 0 : await sourceSignature(source, size), read: (offset, length) => source.read(offset, length) }
       }
     }
-    return mountSourceCopy(h5, source, options.signal)
+    return { ...(await mountSourceCopy(h5, source, options.signal)), read: (offset, length) => source.read(offset, length) }
   }
   throw new InvalidArgumentError('input', input, 'a file path, a Uint8Array, a Blob/File or a ByteSource')
 }
@@ -149,7 +153,8 @@ async function mountPath(path: string): Promise<Mounted> {
         break
       }
     }
-    return { filename: absolute, name: basename(absolute), size: stat.size, signatureAt, close: () => {} }
+    const reader = pathReader(fs, absolute)
+    return { filename: absolute, name: basename(absolute), size: stat.size, signatureAt, read: reader.read, close: reader.close }
   } finally {
     await handle.close()
   }
@@ -258,6 +263,24 @@ async function sourceSignature(source: Pick<ByteSource, 'read'>, size: number): 
     if (head.length === 8 && findHdf5Signature(head) === 0) return offset
   }
   return -1
+}
+
+/** Reads of a local file beside h5wasm's own, through one handle opened on the first read. */
+function pathReader(fs: typeof import('node:fs/promises'), path: string): { read: ReadBytes; close: () => Promise<void> } {
+  let handle: ReturnType<typeof fs.open> | undefined
+  return {
+    read: async (offset, length) => {
+      handle ??= fs.open(path, 'r')
+      const buffer = new Uint8Array(length)
+      const { bytesRead } = await (await handle).read(buffer, 0, length, offset)
+      return buffer.subarray(0, bytesRead)
+    },
+    close: async () => {
+      const open = handle
+      handle = undefined
+      if (open) await (await open).close()
+    },
+  }
 }
 
 function blobReader(blob: Blob): Pick<ByteSource, 'read'> {

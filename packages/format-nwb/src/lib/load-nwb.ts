@@ -27,7 +27,7 @@ export async function loadNwb(source: Source, options: Checked, context: LoadCon
   return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
 }
 
-function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): SpikeData {
+async function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): Promise<SpikeData> {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
@@ -70,7 +70,7 @@ function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: 
     if (options.allowNoUnits) return metadataOnly(idCount ?? 0)
     throw missingSpikeTimes(file, unitsPath)
   }
-  const { times, offsets, timesName, indexName } = readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
+  const { times, offsets, timesName, indexName } = await readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
   const N = offsets.length - 1
   metadata.unit_count = idCount ?? N
 

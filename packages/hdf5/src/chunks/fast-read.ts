@@ -1,0 +1,128 @@
+// The parallel read of a whole 1-D chunked dataset: the chunk index read once from the file's bytes, each
+// chunk's bytes read (several reads in flight: local file, Blob or HTTP Range), inflated off the thread
+// (see inflate.ts), unshuffled when the pipeline says so, and written into the output at its place. Only
+// layouts, filters and types this file handles are taken; anything else returns null before a single
+// element is written, and the caller reads through h5wasm.
+import { throwIfAborted } from '@spikes/core'
+import type { NumericOut } from '../dataset.js'
+import type { Hdf5Dtype } from '../dtype.js'
+import { readChunkIndex, type ChunkEntry } from './chunk-index.js'
+import { badChunk, platformInflater, type Inflate } from './inflate.js'
+import { readSuperblock, type ReadBytes } from './object-header.js'
+
+const DEFLATE = 1
+const SHUFFLE = 2
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
+
+/** Where the file's bytes come from, for reads beside h5wasm. */
+export interface FileBytes {
+  read: ReadBytes
+  size: number
+  signatureAt: number
+}
+
+export interface FastReadRequest {
+  bytes: FileBytes
+  /** Address of the dataset's object header (an HDF5 object reference). */
+  address: number
+  file: string
+  path: string
+  length: number
+  chunk: number
+  dtype: Hdf5Dtype
+  filters: number[]
+  out: NumericOut
+  outOffset: number
+  signal?: AbortSignal
+  onProgress?: (loaded: number, total: number) => void
+}
+
+/** True when the parallel path can read this dtype into this output (little-endian ints up to 32 bits, floats). */
+export function fastReadable(dtype: Hdf5Dtype, filters: number[]): boolean {
+  const typeOk = dtype.littleEndian && ((dtype.class === 'float' && (dtype.bytes === 4 || dtype.bytes === 8)) || ((dtype.class === 'int' || dtype.class === 'uint') && dtype.bytes <= 4))
+  return LITTLE_ENDIAN_HOST && typeOk && filters.every((f) => f === DEFLATE || f === SHUFFLE)
+}
+
+/** Fills `out` from the chunks and returns it, or returns null (nothing written) when this path does not apply. */
+export async function readChunkedParallel(req: FastReadRequest): Promise<NumericOut | null> {
+  const inflater = await platformInflater()
+  const sb = await readSuperblock(req.bytes.read, req.bytes.signatureAt, req.bytes.size)
+  if (!inflater || !sb) return null
+  const chunks = await readChunkIndex(req.bytes.read, sb, req.address, 1)
+  if (!chunks || !coversExactly(chunks, req.length, req.chunk)) return null
+  const chunkBytes = req.chunk * req.dtype.bytes
+  let loaded = 0
+  let next = 0
+  const worker = async () => {
+    while (next < chunks.length) {
+      const entry = chunks[next++]
+      throwIfAborted(req.signal, `Reading ${req.path}`)
+      const decoded = await decodeChunk(req, entry, chunkBytes, inflater.inflate)
+      const valid = Math.min(req.chunk, req.length - entry.offset[0])
+      scatter(decoded, valid, req, entry.offset[0])
+      loaded += valid
+      req.onProgress?.(loaded, req.length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(inflater.parallelism + 1, chunks.length) }, worker))
+  return req.out
+}
+
+/** Every chunk of the grid exactly once (a missing chunk means fill values: h5wasm handles those). */
+function coversExactly(chunks: ChunkEntry[], length: number, chunk: number): boolean {
+  const expected = Math.ceil(length / chunk)
+  if (chunks.length !== expected) return false
+  const seen = new Uint8Array(expected)
+  for (const c of chunks) {
+    const at = c.offset[0]
+    if (at % chunk !== 0 || at >= length || seen[at / chunk]) return false
+    seen[at / chunk] = 1
+  }
+  return true
+}
+
+async function decodeChunk(req: FastReadRequest, entry: ChunkEntry, chunkBytes: number, inflate: Inflate): Promise<Uint8Array> {
+  let bytes = await req.bytes.read(entry.address, entry.size)
+  if (bytes.length !== entry.size) throw badChunk(req.file, req.path, entry.address, `${bytes.length} of ${entry.size} bytes present`)
+  // Filters run in pipeline order when writing; undo them in reverse, skipping those masked for this chunk.
+  for (let i = req.filters.length - 1; i >= 0; i--) {
+    if (entry.filterMask & (1 << i)) continue
+    if (req.filters[i] === DEFLATE) {
+      try {
+        bytes = await inflate(bytes, chunkBytes)
+      } catch (error) {
+        throw badChunk(req.file, req.path, entry.address, error instanceof Error ? error.message : String(error), error)
+      }
+    } else bytes = unshuffle(bytes, req.dtype.bytes)
+  }
+  if (bytes.length !== chunkBytes) throw badChunk(req.file, req.path, entry.address, `${bytes.length} bytes where the chunk holds ${chunkBytes}`)
+  return bytes
+}
+
+/** The shuffle filter stores byte k of every element together; put each element's bytes back in place. */
+function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
+  if (size === 1) return bytes
+  const n = Math.floor(bytes.length / size)
+  const out = new Uint8Array(bytes.length)
+  for (let b = 0; b < size; b++) {
+    const plane = b * n
+    for (let i = 0; i < n; i++) out[i * size + b] = bytes[plane + i]
+  }
+  out.set(bytes.subarray(n * size), n * size)
+  return out
+}
+
+const VIEWS = { float4: Float32Array, float8: Float64Array, int1: Int8Array, int2: Int16Array, int4: Int32Array, uint1: Uint8Array, uint2: Uint16Array, uint4: Uint32Array } as const
+
+function scatter(decoded: Uint8Array, valid: number, req: FastReadRequest, first: number): void {
+  const size = req.dtype.bytes
+  const at = req.outOffset + first
+  const View = VIEWS[`${req.dtype.class}${size}` as keyof typeof VIEWS]
+  if (req.out instanceof View) {
+    new Uint8Array(req.out.buffer, req.out.byteOffset + at * size, valid * size).set(decoded.subarray(0, valid * size))
+    return
+  }
+  const aligned = decoded.byteOffset % size === 0 ? decoded : decoded.slice()
+  const view = new View(aligned.buffer as ArrayBuffer, aligned.byteOffset, valid)
+  ;(req.out as Float64Array).set(view as unknown as Float64Array, at)
+}
