@@ -48,8 +48,9 @@ function wholeSelection(options: ReadNumericOptions, n: number): boolean {
 /** The object header's address: an HDF5 object reference holds it (8 bytes, little-endian). */
 function objectAddress(ctx: FileContext, path: string): number | null {
   try {
-    const ref = ctx.M.create_object_reference(ctx.fileId, path)
-    return ref instanceof Uint8Array && ref.length === 8 ? readUint(ref, 0, 8) : null
+    // Copied: the module's array may come from another realm (instanceof checks fail across them).
+    const ref = Uint8Array.from(ctx.M.create_object_reference(ctx.fileId, path) as ArrayLike<number>)
+    return ref.length === 8 ? readUint(ref, 0, 8) : null
   } catch {
     return null
   }
