@@ -269,9 +269,9 @@ async function sourceSignature(source: Pick<ByteSource, 'read'>, size: number): 
 function pathReader(fs: typeof import('node:fs/promises'), path: string): { read: ReadBytes; close: () => Promise<void> } {
   let handle: ReturnType<typeof fs.open> | undefined
   return {
-    read: async (offset, length) => {
+    read: async (offset, length, into) => {
       handle ??= fs.open(path, 'r')
-      const buffer = new Uint8Array(length)
+      const buffer = into && into.length >= length ? into : new Uint8Array(length)
       const { bytesRead } = await (await handle).read(buffer, 0, length, offset)
       return buffer.subarray(0, bytesRead)
     },

@@ -73,7 +73,7 @@ describe('readNumericAsync: the parallel chunk path', () => {
       expect(out[10_504]).toBe(10_499 * 0.25)
       const native = await file.dataset('shuffle_i2').readNumericAsync({ as: 'native' })
       expect(native).toBeInstanceOf(Int16Array)
-      expect(Array.from(native.subarray(0, 3))).toEqual([-30_000, -29_963, -29_926])
+      expect(Array.from(native.subarray(0, 3) as Int16Array)).toEqual([-30_000, -29_963, -29_926])
       const floats = await file.dataset('shuffle_f4').readNumericAsync({ out: new Float32Array(3_001) })
       expect(floats[3_000]).toBe(Math.fround(1_493))
     })

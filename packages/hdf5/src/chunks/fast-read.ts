@@ -50,22 +50,30 @@ export async function readChunkedParallel(req: FastReadRequest): Promise<Numeric
   if (!inflater || !sb) return null
   const chunks = await readChunkIndex(req.bytes.read, sb, req.address, 1)
   if (!chunks || !coversExactly(chunks, req.length, req.chunk)) return null
-  const chunkBytes = req.chunk * req.dtype.bytes
+  const largest = chunks.reduce((m, c) => Math.max(m, c.size), 0)
   let loaded = 0
   let next = 0
-  const worker = async () => {
+  // Each lane reads, inflates and places one chunk at a time into buffers it reuses.
+  const lane = async () => {
+    const buffers: LaneBuffers = { input: new Uint8Array(largest) }
     while (next < chunks.length) {
       const entry = chunks[next++]
       throwIfAborted(req.signal, `Reading ${req.path}`)
-      const decoded = await decodeChunk(req, entry, chunkBytes, inflater.inflate)
-      const valid = Math.min(req.chunk, req.length - entry.offset[0])
-      scatter(decoded, valid, req, entry.offset[0])
+      const first = entry.offset[0]
+      const valid = Math.min(req.chunk, req.length - first)
+      await decodeInto(req, entry, first, valid, inflater.inflate, buffers)
       loaded += valid
       req.onProgress?.(loaded, req.length)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(inflater.parallelism + 1, chunks.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(inflater.parallelism + 1, chunks.length) }, lane))
   return req.out
+}
+
+interface LaneBuffers {
+  input: Uint8Array
+  inflated?: Uint8Array
+  unshuffled?: Uint8Array
 }
 
 /** Every chunk of the grid exactly once (a missing chunk means fill values: h5wasm handles those). */
@@ -81,29 +89,52 @@ function coversExactly(chunks: ChunkEntry[], length: number, chunk: number): boo
   return true
 }
 
-async function decodeChunk(req: FastReadRequest, entry: ChunkEntry, chunkBytes: number, inflate: Inflate): Promise<Uint8Array> {
-  let bytes = await req.bytes.read(entry.address, entry.size)
-  if (bytes.length !== entry.size) throw badChunk(req.file, req.path, entry.address, `${bytes.length} of ${entry.size} bytes present`)
-  // Filters run in pipeline order when writing; undo them in reverse, skipping those masked for this chunk.
-  for (let i = req.filters.length - 1; i >= 0; i--) {
-    if (entry.filterMask & (1 << i)) continue
-    if (req.filters[i] === DEFLATE) {
-      try {
-        bytes = await inflate(bytes, chunkBytes)
-      } catch (error) {
-        throw badChunk(req.file, req.path, entry.address, error instanceof Error ? error.message : String(error), error)
-      }
-    } else bytes = unshuffle(bytes, req.dtype.bytes)
+/** Reads one chunk, undoes its filters (in reverse pipeline order, skipping masked ones) and places it. */
+async function decodeInto(req: FastReadRequest, entry: ChunkEntry, first: number, valid: number, inflate: Inflate, buffers: LaneBuffers): Promise<void> {
+  const size = req.dtype.bytes
+  const chunkBytes = req.chunk * size
+  const raw = await req.bytes.read(entry.address, entry.size, buffers.input)
+  if (raw.length !== entry.size) throw badChunk(req.file, req.path, entry.address, `${raw.length} of ${entry.size} bytes present`)
+  const active = req.filters.map((id, i) => (entry.filterMask & (1 << i) ? 0 : id)).filter((id) => id !== 0)
+  const inflateTo = async (bytes: Uint8Array, target: Uint8Array, limit: number) => {
+    let at = 0
+    let produced: number
+    try {
+      produced = await inflate(bytes, (piece) => {
+        if (at < limit) target.set(piece.length <= limit - at ? piece : piece.subarray(0, limit - at), at)
+        at += piece.length
+      }, chunkBytes)
+    } catch (error) {
+      throw badChunk(req.file, req.path, entry.address, error instanceof Error ? error.message : String(error), error)
+    }
+    if (produced !== chunkBytes) throw badChunk(req.file, req.path, entry.address, `${produced} bytes where the chunk holds ${chunkBytes}`)
+  }
+  const View = VIEWS[`${req.dtype.class}${size}` as keyof typeof VIEWS]
+  if (active.length === 1 && active[0] === DEFLATE && req.out instanceof View) {
+    // Straight into the output: the pieces land at their place, the edge chunk's padding is dropped.
+    await inflateTo(raw, new Uint8Array(req.out.buffer, req.out.byteOffset + (req.outOffset + first) * size, valid * size), valid * size)
+    return
+  }
+  let bytes = raw
+  for (let i = active.length - 1; i >= 0; i--) {
+    if (active[i] === DEFLATE) {
+      buffers.inflated ??= new Uint8Array(chunkBytes)
+      await inflateTo(bytes, buffers.inflated, chunkBytes)
+      bytes = buffers.inflated
+    } else {
+      buffers.unshuffled ??= new Uint8Array(chunkBytes)
+      bytes = unshuffle(bytes, size, buffers.unshuffled)
+    }
   }
   if (bytes.length !== chunkBytes) throw badChunk(req.file, req.path, entry.address, `${bytes.length} bytes where the chunk holds ${chunkBytes}`)
-  return bytes
+  scatter(bytes, valid, req, first, View)
 }
 
 /** The shuffle filter stores byte k of every element together; put each element's bytes back in place. */
-function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
+function unshuffle(bytes: Uint8Array, size: number, target: Uint8Array): Uint8Array {
   if (size === 1) return bytes
   const n = Math.floor(bytes.length / size)
-  const out = new Uint8Array(bytes.length)
+  const out = target.length === bytes.length ? target : new Uint8Array(bytes.length)
   for (let b = 0; b < size; b++) {
     const plane = b * n
     for (let i = 0; i < n; i++) out[i * size + b] = bytes[plane + i]
@@ -114,10 +145,9 @@ function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
 
 const VIEWS = { float4: Float32Array, float8: Float64Array, int1: Int8Array, int2: Int16Array, int4: Int32Array, uint1: Uint8Array, uint2: Uint16Array, uint4: Uint32Array } as const
 
-function scatter(decoded: Uint8Array, valid: number, req: FastReadRequest, first: number): void {
+function scatter(decoded: Uint8Array, valid: number, req: FastReadRequest, first: number, View: (typeof VIEWS)[keyof typeof VIEWS]): void {
   const size = req.dtype.bytes
   const at = req.outOffset + first
-  const View = VIEWS[`${req.dtype.class}${size}` as keyof typeof VIEWS]
   if (req.out instanceof View) {
     new Uint8Array(req.out.buffer, req.out.byteOffset + at * size, valid * size).set(decoded.subarray(0, valid * size))
     return

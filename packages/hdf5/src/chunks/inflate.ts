@@ -5,8 +5,11 @@
 import { CorruptFileError } from '@spikes/core'
 import { isNode, nodeImport } from '../runtime.js'
 
-/** Inflates `bytes` into at most `maxBytes` bytes; more is a corrupt chunk. */
-export type Inflate = (bytes: Uint8Array, maxBytes: number) => Promise<Uint8Array>
+/**
+ * Inflates `bytes`, handing the output to `sink` piece by piece (in order); more than `maxBytes` of output
+ * is a corrupt chunk. Resolves with the number of bytes produced.
+ */
+export type Inflate = (bytes: Uint8Array, sink: (piece: Uint8Array) => void, maxBytes: number) => Promise<number>
 
 export interface Inflater {
   inflate: Inflate
@@ -22,37 +25,46 @@ export function platformInflater(): Promise<Inflater | null> {
   return cached
 }
 
+// Output pieces this size come from the allocator's reused memory, not from fresh pages as one buffer per
+// chunk would (a first write to fresh memory is slow here); each piece is copied straight to its place.
+const PIECE_BYTES = 256 * 1024
+
 async function nodeInflater(): Promise<Inflater> {
   const zlib = await nodeImport<typeof import('node:zlib')>('node:zlib')
   const os = await nodeImport<typeof import('node:os')>('node:os')
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
-  const inflate: Inflate = (bytes, maxBytes) =>
+  const inflate: Inflate = (bytes, sink, maxBytes) =>
     new Promise((resolve, reject) => {
-      zlib.inflate(bytes, { maxOutputLength: Math.max(1, maxBytes) }, (error, result) => {
-        if (error) reject(error)
-        else resolve(new Uint8Array(result.buffer, result.byteOffset, result.byteLength))
+      const stream = zlib.createInflate({ chunkSize: PIECE_BYTES })
+      let produced = 0
+      stream.on('data', (piece: Buffer) => {
+        produced += piece.length
+        if (produced > maxBytes) return stream.destroy(new RangeError(`inflates to more than ${maxBytes} bytes`))
+        sink(piece)
       })
+      stream.on('error', reject)
+      stream.on('end', () => resolve(produced))
+      stream.end(bytes)
     })
   return { inflate, parallelism: Math.max(1, Math.min(cores, 4)) }
 }
 
 function streamInflater(): Inflater | null {
   if (typeof DecompressionStream === 'undefined') return null
-  const inflate: Inflate = async (bytes, maxBytes) => {
-    const out = new Uint8Array(maxBytes)
+  const inflate: Inflate = async (bytes, sink, maxBytes) => {
     const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate')).getReader()
-    let length = 0
+    let produced = 0
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break
-      if (length + value.length > maxBytes) {
+      produced += value.length
+      if (produced > maxBytes) {
         await reader.cancel()
         throw new RangeError(`inflates to more than ${maxBytes} bytes`)
       }
-      out.set(value, length)
-      length += value.length
+      sink(value)
     }
-    return out.subarray(0, length)
+    return produced
   }
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2
   return { inflate, parallelism: Math.max(1, Math.min(cores, 4)) }

@@ -3,8 +3,11 @@
 // or version 2 "OHDR" with "OCHK" continuation blocks). Every field read is bounds-checked against the
 // file size; anything unexpected returns null so the caller falls back to h5wasm.
 
-/** Random access to the file's bytes (a local file, a Blob, HTTP Range reads). */
-export type ReadBytes = (offset: number, length: number) => Promise<Uint8Array>
+/**
+ * Random access to the file's bytes (a local file, a Blob, HTTP Range reads): `length` bytes from `offset`,
+ * fewer at the end. `into`, when given, may be filled and returned (a reader that reads in place).
+ */
+export type ReadBytes = (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
 
 /** What the superblock says about addresses. */
 export interface Superblock {
