@@ -13,7 +13,10 @@ export class FileContext {
     /** Size of the file in bytes, when known (bounds what a header may claim). */
     readonly size: number | undefined,
     readonly blockBytes: number,
-    /** The file's bytes beside h5wasm, for the parallel chunk reads (absent: h5wasm reads everything). */
+    /** The file's name in h5wasm's FS and the offset of its HDF5 signature, for reading structures around HDF5. */
+    readonly filename?: string,
+    readonly signatureAt?: number,
+    /** The file's bytes read beside h5wasm (asynchronously, several at once), for the parallel chunk path. */
     readonly bytes?: FileBytes,
   ) {}
 

@@ -5,7 +5,7 @@ import { HDF5_MOUNTER } from './mounter-token.js'
 import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
-import type { ReadBytes } from './chunks/object-header.js'
+import type { ReadBytes } from './chunks/fast-read.js'
 
 /** A file name h5wasm can open, plus how to release it. Produced by a mounter (see README: remote files). */
 export interface Hdf5Mount {
@@ -80,8 +80,9 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     await mount.close()
     throw error
   }
-  const bytes = mount.read && mount.size !== undefined && mount.signatureAt !== undefined && mount.signatureAt >= 0 ? { read: mount.read, size: mount.size, signatureAt: mount.signatureAt } : undefined
-  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, bytes)
+  const bytes = mount.read && mount.size !== undefined ? { read: mount.read, size: mount.size } : undefined
+  const signatureAt = mount.signatureAt === undefined || mount.signatureAt < 0 ? 0 : mount.signatureAt
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, mount.filename, signatureAt, bytes)
   return new Hdf5File(ctx, () => mount.close())
 }
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidDataError, UnsupportedError, throwIfAborted, bytesSource, type ByteSource } from '@spikes/core'
+import { InvalidArgumentError, InvalidDataError, LimitExceededError, UnsupportedError, throwIfAborted, bytesSource, type ByteSource } from '@spikes/core'
 import { NpyDecoder, viewTyped, type Int64Mode, type NpyData, type NpyTypedArray } from './lib/decode.js'
 import { isNumericDtype, type NpyDtype } from './lib/dtype.js'
 import { checkDataSize, readNpyHeader, type NpyHeader } from './lib/header.js'
@@ -53,6 +53,11 @@ export interface NpyArray<D = NpyData> {
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024
 
+/** The data of `file` needs `actual` bytes, more than the caller's `maxBytes`: a LimitExceededError naming both. @internal */
+export function overLimit(file: string, limit: number, actual: number): LimitExceededError {
+  return new LimitExceededError(`${file} needs ${actual} bytes, more than the read limit of ${limit} bytes; raise maxBytes.`, { limit, actual, what: 'array', option: 'maxBytes', file })
+}
+
 /** Reads a whole .npy file into one preallocated array (chunked reads, no whole-file copy). */
 export async function readNpy(source: ByteSource, options: ReadNpyOptions = {}): Promise<NpyArray> {
   checkOptions(options)
@@ -71,7 +76,7 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
   const name = source.name
   if (header.dtype.kind === 'O') {
     const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
-    if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${name}`)
+    if (available > maxBytes) throw overLimit(name, maxBytes, available)
     const reader = options.objectReader === false ? undefined : (options.objectReader ?? (await defaultObjectReader()))
     if (!reader) {
       throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O', a pickle), and object arrays were refused (objectReader: false). Save the data with a numeric or string dtype, or allow the safe unpickler.`, {
@@ -85,7 +90,7 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
     return finishArray(header, data, options)
   }
   checkDataSize(header, available, name)
-  if (options.maxBytes !== undefined && header.dataBytes > options.maxBytes) throw new InvalidArgumentError('maxBytes', options.maxBytes, `at least ${header.dataBytes} to read ${name}`)
+  if (options.maxBytes !== undefined && header.dataBytes > options.maxBytes) throw overLimit(name, options.maxBytes, header.dataBytes)
   const decoder = new NpyDecoder(header.dtype, header.count, options.int64 ?? 'number', name)
   const step = chunkSize(options.chunkBytes, header.dtype.itemsize)
   for (let done = 0; done < header.dataBytes; ) {
@@ -148,6 +153,8 @@ export interface ReadNpyChunksOptions {
   chunkLength?: number
   /** Checked before each chunk is read; an abort throws AbortedError. */
   signal?: AbortSignal
+  /** The header already parsed from this source by readNpyHeader (saves parsing it again). */
+  header?: NpyHeader
 }
 
 /**
@@ -157,7 +164,7 @@ export interface ReadNpyChunksOptions {
  */
 export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksOptions = {}): AsyncGenerator<NpyChunk, NpyHeader, void> {
   checkInt64Mode(options.int64)
-  const header = await readNpyHeader(source)
+  const header = options.header ?? (await readNpyHeader(source))
   const name = source.name
   if (!isNumericDtype(header.dtype)) throw new UnsupportedError('npy-chunks-dtype', `${name}: chunked reading needs a numeric dtype, not ${header.dtype.descr}.`, { file: name, dtype: header.dtype.descr })
   const int64 = options.int64 ?? 'number'
@@ -190,8 +197,8 @@ export interface NpyByteChunk {
  * Streams the raw element bytes of a fixed-size dtype in chunks of whole elements, for callers that
  * decode in their own loop (e.g. uint64 words straight into a scatter). Same order rules as readNpyChunks.
  */
-export async function* readNpyByteChunks(source: ByteSource, options: { chunkLength?: number; signal?: AbortSignal } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
-  const header = await readNpyHeader(source)
+export async function* readNpyByteChunks(source: ByteSource, options: { chunkLength?: number; signal?: AbortSignal; header?: NpyHeader } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
+  const header = options.header ?? (await readNpyHeader(source))
   const name = source.name
   if (header.dtype.kind === 'O') throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O'); its bytes are a pickle, not elements.`, { file: name, dtype: header.dtype.descr })
   yield* elementChunks(source, header, options)

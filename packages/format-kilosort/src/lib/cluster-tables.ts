@@ -68,25 +68,55 @@ export interface ClusterTables {
   attributes: Map<number, Record<string, number | string>>
   /** True when any label source was found. */
   hasLabels: boolean
+  /** The cluster ids of each table's rows, in row order (tables whose ids could be parsed). */
+  rowIds: Map<string, number[]>
 }
 
 /**
- * Merges the given cluster tables (the folder's cluster_*.tsv, plus an explicit table elsewhere).
- * Unreadable tables, or tables without an id column, are reported with a warning and skipped.
+ * Phy's cluster tables hold one row per cluster: a table that repeats an id, or lacks clusters that have spikes,
+ * gets a SPIKES_WARN_TSV_ROWS warning naming the table, the numbers and a few of the ids (a repeated id's later
+ * row wins; clusters without a row get no attributes from it).
  */
-export async function readClusterTables(folder: FolderSource, files: readonly string[], context: LoadContext, explicit?: string): Promise<ClusterTables> {
+export function warnTableRows(tables: ClusterTables, clusterIds: readonly number[], context: LoadContext): void {
+  for (const [file, ids] of tables.rowIds) {
+    const rows = new Set(ids)
+    const repeated = ids.length - rows.size
+    const missing = clusterIds.filter((id) => !rows.has(id))
+    if (repeated === 0 && missing.length === 0) continue
+    const parts = [repeated ? `${repeated} repeated cluster id${repeated === 1 ? '' : 's'}` : '', missing.length ? `no row for ${missing.length} of the ${clusterIds.length} clusters with spikes (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})` : ''].filter(Boolean)
+    context.warn('SPIKES_WARN_TSV_ROWS', `${file} has ${ids.length} rows for ${clusterIds.length} clusters: ${parts.join('; ')}. Phy writes one row per cluster; the rows present are matched by cluster id.`, { file, rows: ids.length, clusters: clusterIds.length, repeated, missing: missing.length })
+  }
+}
+
+/** The folder's TSVs, each read once: the table, undefined for one without a header, or the read error. */
+export type TsvFiles = Map<string, TsvTable | undefined | Error>
+
+/** Reads each named TSV once (an unreadable one keeps its error, for the caller to report). */
+export async function readTsvFiles(folder: FolderSource, files: readonly string[]): Promise<TsvFiles> {
+  const out: TsvFiles = new Map()
+  for (const file of new Set(files)) {
+    try {
+      out.set(file, await readTsv(folder, file))
+    } catch (error) {
+      out.set(file, error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+  return out
+}
+
+/**
+ * Merges the cluster tables read by readTsvFiles (the folder's cluster_*.tsv, plus an explicit table
+ * elsewhere). Unreadable tables, or tables without an id column, are reported with a warning and skipped.
+ */
+export function mergeClusterTables(files: TsvFiles, context: LoadContext, explicit?: string): ClusterTables {
   // The explicit table already reported its own problems (SpikeLab's warnings); stay quiet about it here.
   const warn = (file: string, code: string, message: string, details: Record<string, unknown>): void => {
     if (file !== explicit) context.warn(code, message, details)
   }
   const tables = new Map<string, TsvTable>()
-  for (const file of files) {
-    try {
-      const t = await readTsv(folder, file)
-      if (t) tables.set(file, t)
-    } catch (error) {
-      warn(file, 'SPIKES_WARN_TSV_UNREADABLE', `Could not read ${file}: ${(error as Error).message}; its columns are not attached.`, { file })
-    }
+  for (const [file, t] of files) {
+    if (t instanceof Error) warn(file, 'SPIKES_WARN_TSV_UNREADABLE', `Could not read ${file}: ${t.message}; its columns are not attached.`, { file })
+    else if (t) tables.set(file, t)
   }
   const labels = new Map<number, string>()
   const attributes = new Map<number, Record<string, number | string>>()
@@ -141,5 +171,7 @@ export async function readClusterTables(folder: FolderSource, files: readonly st
       })
     })
   }
-  return { labels, attributes, hasLabels }
+  const rowIds = new Map<string, number[]>()
+  for (const [file, ids] of parsedIds) if (ids && file !== explicit) rowIds.set(file, ids)
+  return { labels, attributes, hasLabels, rowIds }
 }

@@ -3,7 +3,8 @@ import { spacing } from '@spikes/core/loader-utils'
 import { fromJsonValue } from '@spikes/core/json'
 import { withHdf5, type Hdf5File } from '@spikes/hdf5'
 import type { ResolvedNwbOptions } from '../options.js'
-import { safeAttr } from './h5-util.js'
+import { readTextDataset, safeAttr } from './h5-util.js'
+import { SPIKEDATA_SCRATCH } from './scratch-name.js'
 import { chooseUnitsTable } from './find-units.js'
 import { ALLOW_NO_UNITS_HINT, readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
 import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
@@ -37,22 +38,16 @@ async function readNwb(file: Hdf5File, source: ByteSource, options: Checked, con
     )
   }
   const metadata: Record<string, unknown> = { source_file: source.path ?? source.url ?? source.name, format: 'NWB' }
-  const exported = safeAttr(file, '/', 'spikes_metadata')
-  if (typeof exported === 'string') {
-    try {
-      const parsed = fromJsonValue(JSON.parse(exported))
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(metadata, parsed)
-    } catch {
-      // not ours or damaged: ignore
-    }
+  const exported = readExported(file)
+  if (exported.metadata) {
+    Object.assign(metadata, exported.metadata)
     metadata.source_file = source.path ?? source.url ?? source.name
     metadata.format = 'NWB'
   }
   Object.assign(metadata, readFileMetadata(file))
 
-  const startTimeMs = options.startTimeMs ?? numberAttr(file, 'start_time') ?? 0
-  const fileLength = numberAttr(file, 'length_ms')
-  const lengthMs = options.lengthMs ?? fileLength ?? null
+  const startTimeMs = options.startTimeMs ?? exported.startTimeMs ?? 0
+  const lengthMs = options.lengthMs ?? exported.lengthMs ?? null
 
   const metadataOnly = (unitCount?: number): SpikeData => {
     if (unitCount !== undefined) metadata.unit_count = unitCount
@@ -74,7 +69,7 @@ async function readNwb(file: Hdf5File, source: ByteSource, options: Checked, con
   const N = offsets.length - 1
   metadata.unit_count = idCount ?? N
 
-  const none = safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
+  const none = exported.noNeuronAttributes || safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
   const neuronAttributes = none ? null : readJsonOr(file, unitsPath, N) ?? unitAttributes(file, unitsPath, N, idDs, idCount, new Set([timesName, indexName]), options, context)
 
   let length = lengthMs
@@ -84,6 +79,38 @@ async function readNwb(file: Hdf5File, source: ByteSource, options: Checked, con
     length = times.length ? max - startTimeMs + spacing(max) : 0
   }
   return new SpikeData({ times, offsets, N, lengthMs: length, startTimeMs, metadata, neuronAttributes })
+}
+
+interface Exported {
+  metadata?: Record<string, unknown>
+  startTimeMs?: number
+  lengthMs?: number
+  noNeuronAttributes: boolean
+}
+
+function parseObject(text: unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') return undefined
+  try {
+    const parsed = fromJsonValue(JSON.parse(text))
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined // not ours or damaged: ignored
+  }
+}
+
+/**
+ * What exportNwb stored beside the standard fields: /scratch/spikes_spikedata (JSON: window, metadata),
+ * or in files of earlier versions (and SpikeLab's exporter) the root attributes length_ms, start_time
+ * and spikes_metadata.
+ */
+function readExported(file: Hdf5File): Exported {
+  const scratch = file.kind(`/scratch/${SPIKEDATA_SCRATCH}`) === 'dataset' ? parseObject(readTextDataset(file, `/scratch/${SPIKEDATA_SCRATCH}`)) : undefined
+  if (scratch) {
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+    const md = scratch.metadata
+    return { metadata: md && typeof md === 'object' && !Array.isArray(md) ? (md as Record<string, unknown>) : undefined, startTimeMs: num(scratch.start_time_ms), lengthMs: num(scratch.length_ms), noNeuronAttributes: scratch.neuron_attributes === 'none' }
+  }
+  return { metadata: parseObject(safeAttr(file, '/', 'spikes_metadata')), startTimeMs: numberAttr(file, 'start_time'), lengthMs: numberAttr(file, 'length_ms'), noNeuronAttributes: false }
 }
 
 function readJsonOr(file: Hdf5File, unitsPath: string, N: number): Record<string, unknown>[] | null {

@@ -1,4 +1,4 @@
-// The parallel read of a whole 1-D chunked dataset: the chunk index read once from the file's bytes, each
+// The parallel read of a whole 1-D chunked dataset: the chunk index read once (layout/chunk-index.ts), each
 // chunk's bytes read (several reads in flight: local file, Blob or HTTP Range), inflated off the thread
 // (see inflate.ts), unshuffled when the pipeline says so, and written into the output at its place. Only
 // layouts, filters and types this file handles are taken; anything else returns null before a single
@@ -6,9 +6,14 @@
 import { throwIfAborted } from '@spikes/core'
 import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
-import { readChunkIndex, type ChunkEntry } from './chunk-index.js'
+import type { StoredChunk } from '../layout/chunk-index.js'
 import { badChunk, platformInflater, type Inflate } from './inflate.js'
-import { readSuperblock, type ReadBytes } from './object-header.js'
+
+/**
+ * Random access to the file's bytes (a local file, a Blob, HTTP Range reads): `length` bytes from `offset`,
+ * fewer at the end. `into`, when given, may be filled and returned (a reader that reads in place).
+ */
+export type ReadBytes = (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
 
 const DEFLATE = 1
 const SHUFFLE = 2
@@ -18,13 +23,13 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 export interface FileBytes {
   read: ReadBytes
   size: number
-  signatureAt: number
 }
 
 export interface FastReadRequest {
   bytes: FileBytes
-  /** Address of the dataset's object header (an HDF5 object reference). */
-  address: number
+  /** The stored chunks (addresses relative to `base`) and the pipeline's filter ids in write order. */
+  chunks: readonly StoredChunk[]
+  base: number
   file: string
   path: string
   length: number
@@ -46,10 +51,8 @@ export function fastReadable(dtype: Hdf5Dtype, filters: number[]): boolean {
 /** Fills `out` from the chunks and returns it, or returns null (nothing written) when this path does not apply. */
 export async function readChunkedParallel(req: FastReadRequest): Promise<NumericOut | null> {
   const inflater = await platformInflater()
-  const sb = await readSuperblock(req.bytes.read, req.bytes.signatureAt, req.bytes.size)
-  if (!inflater || !sb) return null
-  const chunks = await readChunkIndex(req.bytes.read, sb, req.address, 1)
-  if (!chunks || !coversExactly(chunks, req.length, req.chunk)) return null
+  const chunks = req.chunks
+  if (!inflater || !coversExactly(chunks, req.length, req.chunk) || chunks.some((c) => c.size <= 0 || req.base + c.address + c.size > req.bytes.size)) return null
   const largest = chunks.reduce((m, c) => Math.max(m, c.size), 0)
   let loaded = 0
   let next = 0
@@ -59,7 +62,7 @@ export async function readChunkedParallel(req: FastReadRequest): Promise<Numeric
     while (next < chunks.length) {
       const entry = chunks[next++]
       throwIfAborted(req.signal, `Reading ${req.path}`)
-      const first = entry.offset[0]
+      const first = entry.offsets[0]
       const valid = Math.min(req.chunk, req.length - first)
       await decodeInto(req, entry, first, valid, inflater.inflate, buffers)
       loaded += valid
@@ -77,12 +80,12 @@ interface LaneBuffers {
 }
 
 /** Every chunk of the grid exactly once (a missing chunk means fill values: h5wasm handles those). */
-function coversExactly(chunks: ChunkEntry[], length: number, chunk: number): boolean {
+function coversExactly(chunks: readonly StoredChunk[], length: number, chunk: number): boolean {
   const expected = Math.ceil(length / chunk)
   if (chunks.length !== expected) return false
   const seen = new Uint8Array(expected)
   for (const c of chunks) {
-    const at = c.offset[0]
+    const at = c.offsets[0]
     if (at % chunk !== 0 || at >= length || seen[at / chunk]) return false
     seen[at / chunk] = 1
   }
@@ -90,11 +93,12 @@ function coversExactly(chunks: ChunkEntry[], length: number, chunk: number): boo
 }
 
 /** Reads one chunk, undoes its filters (in reverse pipeline order, skipping masked ones) and places it. */
-async function decodeInto(req: FastReadRequest, entry: ChunkEntry, first: number, valid: number, inflate: Inflate, buffers: LaneBuffers): Promise<void> {
+async function decodeInto(req: FastReadRequest, entry: StoredChunk, first: number, valid: number, inflate: Inflate, buffers: LaneBuffers): Promise<void> {
   const size = req.dtype.bytes
   const chunkBytes = req.chunk * size
-  const raw = await req.bytes.read(entry.address, entry.size, buffers.input)
-  if (raw.length !== entry.size) throw badChunk(req.file, req.path, entry.address, `${raw.length} of ${entry.size} bytes present`)
+  const address = req.base + entry.address
+  const raw = await req.bytes.read(address, entry.size, buffers.input)
+  if (raw.length !== entry.size) throw badChunk(req.file, req.path, address, `${raw.length} of ${entry.size} bytes present`)
   const active = req.filters.map((id, i) => (entry.filterMask & (1 << i) ? 0 : id)).filter((id) => id !== 0)
   const inflateTo = async (bytes: Uint8Array, target: Uint8Array, limit: number) => {
     let at = 0
@@ -105,9 +109,9 @@ async function decodeInto(req: FastReadRequest, entry: ChunkEntry, first: number
         at += piece.length
       }, chunkBytes)
     } catch (error) {
-      throw badChunk(req.file, req.path, entry.address, error instanceof Error ? error.message : String(error), error)
+      throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error)
     }
-    if (produced !== chunkBytes) throw badChunk(req.file, req.path, entry.address, `${produced} bytes where the chunk holds ${chunkBytes}`)
+    if (produced !== chunkBytes) throw badChunk(req.file, req.path, address, `${produced} bytes where the chunk holds ${chunkBytes}`)
   }
   const View = VIEWS[`${req.dtype.class}${size}` as keyof typeof VIEWS]
   if (active.length === 1 && active[0] === DEFLATE && req.out instanceof View) {
@@ -126,7 +130,7 @@ async function decodeInto(req: FastReadRequest, entry: ChunkEntry, first: number
       bytes = unshuffle(bytes, size, buffers.unshuffled)
     }
   }
-  if (bytes.length !== chunkBytes) throw badChunk(req.file, req.path, entry.address, `${bytes.length} bytes where the chunk holds ${chunkBytes}`)
+  if (bytes.length !== chunkBytes) throw badChunk(req.file, req.path, address, `${bytes.length} bytes where the chunk holds ${chunkBytes}`)
   scatter(bytes, valid, req, first, View)
 }
 

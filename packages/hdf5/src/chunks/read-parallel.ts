@@ -1,8 +1,8 @@
 import type { FileContext } from '../context.js'
 import type { Hdf5Dataset, NumericOut, ReadNumericOptions } from '../dataset.js'
 import { nativeArrayType } from '../dtype.js'
+import { readChunkPlan } from '../layout/dataset-chunks.js'
 import { fastReadable, readChunkedParallel } from './fast-read.js'
-import { readUint } from './object-header.js'
 
 // Deflate expands at most ~1032:1; a header claiming more than that of the file is left to readNumeric's check.
 const DEFLATE_MAX_RATIO = 1032
@@ -15,16 +15,17 @@ export async function readNumericParallel(ctx: FileContext, ds: Hdf5Dataset, opt
   ctx.check()
   const n = ds.size
   if (!ctx.bytes || ds.rank !== 1 || !ds.chunks || n === 0 || !wholeSelection(options, n)) return null
-  const filters = ds.filters.map((f) => f.id)
-  if (!fastReadable(ds.dtype, filters) || n * ds.dtype.bytes > ctx.bytes.size * DEFLATE_MAX_RATIO) return null
+  if (!fastReadable(ds.dtype, ds.filters.map((f) => f.id)) || n * ds.dtype.bytes > ctx.bytes.size * DEFLATE_MAX_RATIO) return null
   const outOffset = options.outOffset ?? 0
   if (options.out && (options.out instanceof BigInt64Array || options.out instanceof BigUint64Array || !Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + n > options.out.length)) return null
-  const address = objectAddress(ctx, ds.path)
-  if (address === null) return null
+  const index = readChunkPlan(ctx, ds.path, [n])
+  const filters = index?.plan.filters.map((f) => f.id)
+  if (!index || !filters || !fastReadable(ds.dtype, filters)) return null
   const out = options.out ?? (options.as === 'native' ? new (nativeArrayType(ds.dtype))(n) : new Float64Array(n))
   return readChunkedParallel({
     bytes: ctx.bytes,
-    address,
+    chunks: index.plan.chunks,
+    base: index.base,
     file: ctx.name,
     path: ds.path,
     length: n,
@@ -43,15 +44,4 @@ function wholeSelection(options: ReadNumericOptions, n: number): boolean {
   const start = first(options.start) ?? 0
   const count = first(options.count) ?? n - start
   return start === 0 && count === n
-}
-
-/** The object header's address: an HDF5 object reference holds it (8 bytes, little-endian). */
-function objectAddress(ctx: FileContext, path: string): number | null {
-  try {
-    // Copied: the module's array may come from another realm (instanceof checks fail across them).
-    const ref = Uint8Array.from(ctx.M.create_object_reference(ctx.fileId, path) as ArrayLike<number>)
-    return ref.length === 8 ? readUint(ref, 0, 8) : null
-  } catch {
-    return null
-  }
 }
