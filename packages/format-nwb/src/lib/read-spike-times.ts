@@ -67,7 +67,9 @@ export async function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: 
   const offsets = raggedOffsets(index, flatLength, { nUnits, integerDtype: indexDs.isInteger(), name: cols.indexName })
   const total = flatLength
   context.progress({ phase: 'spike_times', loaded: 0, total, unit: 'spikes' })
-  const times = await timesDs.readNumericAsync({ signal: context.signal, onProgress: (loaded) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) })
+  const read = { signal: context.signal, onProgress: (loaded: number) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) }
+  // HDF5 datasets read their chunks in parallel; NWB-Zarr's stand-in (zarr-dataset.ts) has the synchronous read only.
+  const times = typeof timesDs.readNumericAsync === 'function' ? await timesDs.readNumericAsync(read) : timesDs.readNumeric(read)
   throwIfAborted(context.signal, 'Loading the NWB file')
   const used = offsets[offsets.length - 1]
   const out = used === times.length ? times : times.subarray(0, used)
