@@ -7,6 +7,7 @@ import { throwIfAborted } from '@spikes/core'
 import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
+import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
 import { badChunk, platformInflater, type Inflate } from './inflate.js'
 
 /**
@@ -17,6 +18,7 @@ export type ReadBytes = (offset: number, length: number, into?: Uint8Array) => P
 
 const DEFLATE = 1
 const SHUFFLE = 2
+const DEFLATE_MAX_RATIO = 1032
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
 /** Where the file's bytes come from, for reads beside h5wasm. */
@@ -53,6 +55,9 @@ export async function readChunkedParallel(req: FastReadRequest): Promise<Numeric
   const inflater = await platformInflater()
   const chunks = req.chunks
   if (!inflater || !coversExactly(chunks, req.length, req.chunk) || chunks.some((c) => c.size <= 0 || req.base + c.address + c.size > req.bytes.size)) return null
+  // Buffers are sized by the header's chunk shape: only when every stored chunk could really decode to it.
+  const chunkBytes = req.chunk * req.dtype.bytes
+  if (chunkBytes > MAX_FILTERED_CHUNK_BYTES || chunks.some((c) => !canDecodeTo(c, req.filters, chunkBytes))) return null
   const largest = chunks.reduce((m, c) => Math.max(m, c.size), 0)
   let loaded = 0
   let next = 0
@@ -77,6 +82,12 @@ interface LaneBuffers {
   input: Uint8Array
   inflated?: Uint8Array
   unshuffled?: Uint8Array
+}
+
+/** A deflated chunk expands at most ~1032:1; a chunk stored without deflate holds its bytes as they are. */
+function canDecodeTo(chunk: StoredChunk, filters: readonly number[], chunkBytes: number): boolean {
+  const deflated = filters.some((id, i) => id === DEFLATE && (chunk.filterMask & (1 << i)) === 0)
+  return deflated ? chunk.size * DEFLATE_MAX_RATIO >= chunkBytes : chunk.size === chunkBytes
 }
 
 /** Every chunk of the grid exactly once (a missing chunk means fill values: h5wasm handles those). */
