@@ -72,7 +72,7 @@ interface Loaded {
 describe('local files of any size in a browser tab', () => {
   it.runIf(CHROMIUM || IN_CI)('loads the units of a 2 GB NWB file chosen through a file input, in a worker, reading little more than the units', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const { makeNwb } = await import('../packages/format-dandi/test/support/make-nwb.mjs')
+    const { makeNwb } = await import('@spikes/testing/dandi')
     // 1.99 GB of int16 raw traces (64 channels) before a Units table of 1.25 M spikes in 1,000 units (10 MB).
     const nwb = await makeNwb(join(dir, 'session.nwb'), { units: 1000, spikes: 1_250_000, channels: 64, rawSamples: 15_600_000, rawChunk: 30_000, durationS: 520, seed: 11 })
     const unitsBytes = nwb.spikes * 8 + nwb.units * 8 * 3
