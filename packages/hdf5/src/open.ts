@@ -6,6 +6,7 @@ import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
 import type { ReadBytes } from './chunks/fast-read.js'
+import { pathReader } from './path-reader.js'
 
 /** A file name h5wasm can open, plus how to release it. Produced by a mounter (see README: remote files). */
 export interface Hdf5Mount {
@@ -264,24 +265,6 @@ async function sourceSignature(source: Pick<ByteSource, 'read'>, size: number): 
     if (head.length === 8 && findHdf5Signature(head) === 0) return offset
   }
   return -1
-}
-
-/** Reads of a local file beside h5wasm's own, through one handle opened on the first read. */
-function pathReader(fs: typeof import('node:fs/promises'), path: string): { read: ReadBytes; close: () => Promise<void> } {
-  let handle: ReturnType<typeof fs.open> | undefined
-  return {
-    read: async (offset, length, into) => {
-      handle ??= fs.open(path, 'r')
-      const buffer = into && into.length >= length ? into : new Uint8Array(length)
-      const { bytesRead } = await (await handle).read(buffer, 0, length, offset)
-      return buffer.subarray(0, bytesRead)
-    },
-    close: async () => {
-      const open = handle
-      handle = undefined
-      if (open) await (await open).close()
-    },
-  }
 }
 
 function blobReader(blob: Blob): Pick<ByteSource, 'read'> {
