@@ -1,4 +1,4 @@
-import { AbortedError, InvalidArgumentError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
+import { AbortedError, InvalidArgumentError, UnsupportedError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
 import { openHdf5, RemoteFile, remoteFileMounter, type Hdf5File } from '@spikes/hdf5'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { downloadFile } from './download.js'
@@ -103,6 +103,13 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   const progress = (p: Progress) => options.onProgress?.(p)
   const client: DandiClientOptions = { apiBase: options.apiBase, apiToken: options.apiToken, requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs, signal: options.signal, fetch: options.fetch }
   const info = await resolveAsset(asset, { dandisetId: o.dandisetId, version: o.version, client })
+  if (info.zarr) {
+    throw new UnsupportedError(
+      'dandi-zarr-asset',
+      `DANDI asset ${info.assetId} (${info.path}) is a Zarr archive (${info.zarr.url}): the recording export reads ElectricalSeries from NWB files in HDF5 only. Its Units table loads with loadSpikeDataFromDandi.`,
+      { assetId: info.assetId, path: info.path, zarrUrl: info.zarr.url },
+    )
+  }
   const clientForAsset = { ...client, apiBase: info.apiBase }
   const transfer = { mode: (o.download ? 'download' : 'range') as 'range' | 'download', requests: 0, bytes_fetched: 0, api_requests: info.requests }
 

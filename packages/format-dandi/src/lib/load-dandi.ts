@@ -8,9 +8,11 @@ import { sourceReference } from './reference.js'
 import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
 import { openRemoteAsset } from './open-remote-asset.js'
+import { loadZarrAsset } from './load-zarr-asset.js'
 
 export interface TransferReport {
-  mode: 'range' | 'download'
+  /** 'zarr': a Zarr asset, its storage folder listed and its objects read from the bucket. */
+  mode: 'range' | 'download' | 'zarr'
   /** HTTP requests for the file's bytes (API calls counted apart in api_requests). */
   requests: number
   bytes_fetched: number
@@ -45,6 +47,13 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   const asset = await resolveAsset(input, { dandisetId: options.dandisetId, version: options.version, client })
   const clientForAsset = { ...client, apiBase: asset.apiBase }
   const transfer: TransferReport = { mode: options.download ? 'download' : 'range', requests: 0, bytes_fetched: 0, api_requests: asset.requests, asset_size: asset.size ?? null }
+  if (asset.zarr) {
+    // A folder of objects, never one file: read in place whatever `download` says.
+    const read = await loadZarrAsset(asset.zarr, nwbLoader, nwbOptions, clientForAsset, context)
+    Object.assign(transfer, { mode: 'zarr', requests: read.transfer.requests, bytes_fetched: read.transfer.bytes })
+    const metadata = provenance(read.data.metadata, asset, transfer, undefined)
+    return read.data.with({ metadata: { ...metadata, source_file: asset.zarr.url, dandi_zarr_id: asset.zarr.zarrId } })
+  }
 
   let data: SpikeData | undefined
   let downloadedPath: string | undefined

@@ -1,7 +1,8 @@
-import { AbortedError, MissingEntryError, NetworkError, UnsupportedError } from '@spikes/core'
+import { AbortedError, MissingEntryError, NetworkError } from '@spikes/core'
 import { redact, retryDelay, sleep } from '@spikes/remote'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
+import { zarrLocation, type ZarrLocation } from './zarr-asset.js'
 
 /** Everything a load or an export needs to know about one asset before touching its bytes. */
 export interface ResolvedAsset {
@@ -18,6 +19,8 @@ export interface ResolvedAsset {
   /** The archive's download URL without secrets, for metadata and messages. */
   publicUrl: string
   apiBase: string
+  /** A Zarr asset's storage folder (its download URL answers 400); undefined for a blob. */
+  zarr: ZarrLocation | undefined
   /** API requests made to resolve it. */
   requests: number
 }
@@ -43,6 +46,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
       downloadUrl: target.url,
       publicUrl: redact(target.url),
       apiBase: r.apiBase,
+      zarr: undefined,
       requests: 0,
     }
   }
@@ -73,13 +77,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
   }
   const detail = await getAsset(assetId, client)
   requests++
-  if (detail.zarr) {
-    throw new UnsupportedError(
-      'dandi-zarr-asset',
-      `DANDI asset ${assetId} (${detail.path}) is a Zarr archive: the archive stores it as a folder of objects, not one file, and its download URL answers 400. Open its storage folder (${detail.contentUrls.find((u) => !/\/download\/?$/.test(u)) ?? 'see contentUrls'}) with a Zarr reader; NWB files in HDF5 load from DANDI directly.`,
-      { assetId, path: detail.path, encodingFormat: detail.encodingFormat, contentUrls: detail.contentUrls },
-    )
-  }
+  const zarr = detail.zarr ? zarrLocation(assetId, detail.path, detail.contentUrls) : undefined
   const downloadUrl = target.kind === 'asset' && target.downloadUrl ? target.downloadUrl : detail.downloadUrl
   return {
     assetId,
@@ -92,6 +90,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
     downloadUrl,
     publicUrl: redact(downloadUrl),
     apiBase: r.apiBase,
+    zarr,
     requests,
   }
 }

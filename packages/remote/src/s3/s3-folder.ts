@@ -3,10 +3,18 @@ import { fetchWithRetry, readBodyCapped } from '../http/http-fetch.js'
 import { HttpSource, type HttpSourceOptions } from '../http/http-source.js'
 import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES } from '../http/folder-listing.js'
 import { cleanPath, folderTraffic, listedFolder } from '../listed-folder.js'
-import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, type S3Credentials, type S3Options } from './s3-client.js'
+import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, uriEncode, type S3Credentials, type S3Options } from './s3-client.js'
 
 /** Options of {@link s3Folder}: the S3 ones (credentials, region, endpoint) and those of the files' HttpSources. */
-export type S3FolderOptions = S3Options & Omit<HttpSourceOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs' | 'retries'>
+export type S3FolderOptions = S3Options &
+  Omit<HttpSourceOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs' | 'retries'> & {
+    /**
+     * The bucket's own URL as a public archive publishes it (virtual-hosted `https://bucket.s3.amazonaws.com/`
+     * or path-style): listings and objects are requested there, unsigned, with no credential or region
+     * lookup (boto's UNSIGNED, as dandi-cli reads the DANDI bucket).
+     */
+    bucketUrl?: string
+  }
 
 /** A "folder" of an S3 bucket (the keys under a prefix); counts its listings and every file it opened. */
 export interface S3FolderSource extends FolderSource {
@@ -34,11 +42,14 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
   const prefix = m[2] ? m[2].replace(/\/*$/, '/') : ''
   const folderUrl = `s3://${bucket}/${prefix}`
   const traffic = folderTraffic()
-  let access: Promise<{ region: string; endpoint: string | undefined; fetch: typeof fetch }> | undefined
-  const connect = () => (access ??= resolveS3Access(bucket, options).then(({ credentials, region, endpoint }) => ({ region, endpoint, fetch: signingFetch(credentials, region, options) })))
+  let access: Promise<{ bucketUrl: string; fetch: typeof fetch }> | undefined
+  const connect = () =>
+    (access ??= options.bucketUrl
+      ? Promise.resolve({ bucketUrl: options.bucketUrl.replace(/\/*$/, '/'), fetch: options.fetch ?? globalThis.fetch })
+      : resolveS3Access(bucket, options).then(({ credentials, region, endpoint }) => ({ bucketUrl: s3ObjectUrl(bucket, '', region, endpoint), fetch: signingFetch(credentials, region, options) })))
   const http = { timeoutMs: options.timeoutMs, retries: options.retries, signal: options.signal, backoffMs: (options as HttpSourceOptions).backoffMs }
 
-  const { list, entry, forget } = listedFolder((dir) => connect().then(({ region, endpoint, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), s3ObjectUrl(bucket, '', region, endpoint), { ...http, fetch }, traffic.listing)))
+  const { list, entry, forget } = listedFolder((dir) => connect().then(({ bucketUrl, fetch }) => listPrefix(bucket, prefix + (dir ? `${dir}/` : ''), bucketUrl, { ...http, fetch }, traffic.listing)))
 
   return {
     type: 'folder',
@@ -53,8 +64,8 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
     },
     async open(path): Promise<ByteSource> {
       if ((await entry(path))?.kind !== 'file') throw new MissingFileError(cleanPath(path), folderUrl)
-      const { region, endpoint, fetch } = await connect()
-      return traffic.track(new HttpSource(s3ObjectUrl(bucket, prefix + cleanPath(path), region, endpoint), { ...options, ...http, fetch, headers: undefined }))
+      const { bucketUrl, fetch } = await connect()
+      return traffic.track(new HttpSource(bucketUrl + uriEncode(prefix + cleanPath(path), true), { ...options, ...http, fetch, headers: undefined }))
     },
     async close() {
       forget()

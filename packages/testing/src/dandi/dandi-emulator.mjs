@@ -11,16 +11,20 @@ import { createHash } from 'node:crypto'
 import { createReadStream, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { amzDate, dandiEtagOfFile, startStorage } from './dandi-storage.mjs'
+import { zarrObjects } from './dandi-zarr-storage.mjs'
 
 /**
  * config: { dandisets: { [id]: { version?: 'draft', embargoed?: boolean, assets: [{ path, file, wrongDigest?,
- *   noDigest?, noSha256?, wrongEtag?, contentUrl?: 'omit', ignoreRange?, zarr?: true (no file; size) }],
+ *   noDigest?, noSha256?, wrongEtag?, contentUrl?: 'omit', ignoreRange?, zarr?: true (no file; size, or
+ *   folder: a local Zarr store served from the bucket under zarr/<zarr_id>/, zarrOmit: its keys left out) }],
  *   rawResults?: [listing records served verbatim] } }, rawAssetDocs?: [asset metadata documents served
- *   verbatim at /api/assets/{identifier}/], token?: string, urlTtlSeconds?: number (presigned URLs, default 6 h) }
+ *   verbatim at /api/assets/{identifier}/], token?: string, urlTtlSeconds?: number (presigned URLs, default 6 h),
+ *   listPageSize?: number (keys per ListObjectsV2 page of the bucket, default 1000, as S3) }
  * A remote archive rather than loopback: `latencyMs` is added before every response (API and storage), and
  * `bytesPerSecond` paces every blob body (each response on its own, as a per-connection link would).
  * advanceClock(ms) moves the storage's clock forward: URLs issued before then may have expired.
- * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'any', kind: '429'|'500'|'503'|'drop'|
+ * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'zarr' (a Zarr object)|'zarr-list' (a bucket
+ *   listing)|'any', key?: string (only requests whose object key or listing prefix ends with it), kind: '429'|'500'|'503'|'drop'|
  *   'short'|'ignore-range'|'slow'|'expire-urls' (time jumps past every URL issued so far), times?: number
  *   (default 1), after?: number (matching requests let through first), retryAfter?: number (s),
  *   afterBytes?: number, delayMs?: number }
@@ -29,14 +33,17 @@ export async function startEmulator(config) {
   const assets = new Map() // asset_id -> record
   const blobs = new Map() // blob id -> record
   const byDandiset = new Map()
+  const bucketObjects = []
   for (const [dandisetId, d] of Object.entries(config.dandisets ?? {})) {
     const version = d.version ?? 'draft'
     const list = []
     for (const a of d.assets ?? []) {
-      const size = a.zarr ? (a.size ?? 0) : statSync(a.file).size
       const assetId = a.assetId ?? uuidFrom(`asset:${dandisetId}:${a.path}`)
       const blob = a.zarr ? null : uuidFrom(`blob:${dandisetId}:${a.path}`)
       const zarr = a.zarr ? uuidFrom(`zarr:${dandisetId}:${a.path}`) : null
+      const objects = a.zarr && a.folder ? zarrObjects(a.folder, a.zarrOmit) : null
+      for (const [key, o] of objects ?? []) bucketObjects.push([`zarr/${zarr}/${key}`, o])
+      const size = objects ? [...objects.values()].reduce((n, o) => n + o.size, 0) : a.zarr ? (a.size ?? 0) : statSync(a.file).size
       const record = { ...a, dandisetId, version, embargoed: !!d.embargoed, assetId, blob, zarr, size, sha256: a.sha256 ?? null, etag: null, created: '2024-01-02T03:04:05.678901Z', modified: '2024-01-02T03:04:05.678901Z' }
       assets.set(assetId, record)
       if (blob) blobs.set(blob, record)
@@ -75,9 +82,9 @@ export async function startEmulator(config) {
     log.push({ method: req.method, path: req.url.replace(/\?.*$/, ''), kind, status, range: req.headers.range ?? null, bytes, auth: req.headers.authorization ? 'present' : null })
   }
 
-  function takeFault(kind) {
+  function takeFault(kind, key) {
     for (const f of faults) {
-      if ((f.where === kind || f.where === 'any') && (f.times ?? 1) > 0) {
+      if ((f.where === kind || f.where === 'any') && (f.times ?? 1) > 0 && (f.key === undefined || (key ?? '').endsWith(f.key))) {
         if (f.after > 0) {
           f.after--
           continue
@@ -241,7 +248,8 @@ export async function startEmulator(config) {
 
   // Digests up front, so no request pays for hashing a large file.
   await Promise.all([...assets.values()].map((r) => sha256Of(r)))
-  const storage = await startStorage({ blob: (id) => blobs.get(id), now, takeFault, record, latencyMs: config.latencyMs, bytesPerSecond: config.bytesPerSecond })
+  bucketObjects.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+  const storage = await startStorage({ blob: (id) => blobs.get(id), zarrObjects: new Map(bucketObjects), listPageSize: config.listPageSize, now, takeFault, record, latencyMs: config.latencyMs, bytesPerSecond: config.bytesPerSecond })
   await new Promise((resolve) => server.listen(config.port ?? 0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${server.address().port}`
   return {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { listObjectsV2 } from './dandi-zarr-storage.mjs'
 
 const MiB = 2 ** 20
 
@@ -51,8 +52,10 @@ function parseAmzDate(text) {
 }
 
 /**
- * Starts the storage server. hooks: { blob(id) -> record, now() -> ms, takeFault('blob'), record(req, kind, status, bytes),
- *   latencyMs? (added before every response), bytesPerSecond? (paces every body) }.
+ * Starts the storage server. hooks: { blob(id) -> record, now() -> ms, takeFault('blob' | 'zarr' | 'zarr-list', key?),
+ *   record(req, kind, status, bytes), zarrObjects: Map of key ('zarr/<id>/...', sorted) -> { file, size, etag },
+ *   listPageSize? (ListObjectsV2 max-keys, default 1000), latencyMs? (added before every response),
+ *   bytesPerSecond? (paces every body) }.
  */
 export async function startStorage(hooks) {
   const server = createServer((req, res) => {
@@ -62,12 +65,12 @@ export async function startStorage(hooks) {
       res.writeHead(200, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '3000' }).end()
       return
     }
-    handle(req, res).catch(() => res.destroy())
+    handle(req, res).catch((error) => (process.env.DANDI_EMULATOR_DEBUG && console.error(error), res.destroy()))
   })
   server.keepAliveTimeout = 2000
 
-  function xml(req, res, status, code, message) {
-    hooks.record(req, 'blob', status)
+  function xml(req, res, status, code, message, kind = 'blob') {
+    hooks.record(req, kind, status)
     const text = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`
     res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(text)) })
     res.end(text)
@@ -76,6 +79,7 @@ export async function startStorage(hooks) {
   async function handle(req, res) {
     if (hooks.latencyMs) await new Promise((r) => setTimeout(r, hooks.latencyMs))
     const url = new URL(req.url, 'http://x')
+    if (url.pathname === '/' || url.pathname.startsWith('/zarr/')) return handleZarr(req, res, url)
     const m = /^\/blobs\/([^/]+)$/.exec(url.pathname)
     const rec = m ? hooks.blob(m[1]) : null
     if (!rec) return xml(req, res, 404, 'NoSuchKey', 'The specified key does not exist.')
@@ -89,7 +93,27 @@ export async function startStorage(hooks) {
     serveBlob(req, res, rec, fault)
   }
 
-  function serveBlob(req, res, rec, fault) {
+  // The public bucket: Zarr objects and listings need no signature.
+  async function handleZarr(req, res, url) {
+    const listing = url.pathname === '/'
+    const kind = listing ? 'zarr-list' : 'zarr'
+    if (listing && url.searchParams.get('list-type') !== '2') return xml(req, res, 403, 'AccessDenied', 'Access Denied', kind)
+    const key = listing ? (url.searchParams.get('prefix') ?? '') : decodeURIComponent(url.pathname.slice(1))
+    const fault = hooks.takeFault(kind, key)
+    if (fault && fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000))
+    if (fault && /^\d+$/.test(fault.kind)) return xml(req, res, Number(fault.kind), fault.kind === '503' ? 'SlowDown' : 'InternalError', `emulated ${fault.kind}`, kind)
+    if (listing) {
+      const { status, body } = listObjectsV2('dandiarchive', hooks.zarrObjects, url.searchParams, hooks.listPageSize ?? 1000, '2024-01-02T03:04:05.000Z')
+      hooks.record(req, kind, status, Buffer.byteLength(body))
+      res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(body)) })
+      return res.end(body)
+    }
+    const rec = hooks.zarrObjects.get(key)
+    if (!rec) return xml(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', kind)
+    serveBlob(req, res, rec, fault, kind)
+  }
+
+  function serveBlob(req, res, rec, fault, kind = 'blob') {
     const size = rec.size
     const ignoreRange = fault?.kind === 'ignore-range' || rec.ignoreRange
     let start = 0
@@ -104,19 +128,19 @@ export async function startStorage(hooks) {
         end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1)
       }
       if (!r || (r[1] === '' && r[2] === '') || start >= size || start > end) {
-        hooks.record(req, 'blob', 416)
+        hooks.record(req, kind, 416)
         res.writeHead(416, { 'Content-Range': `bytes */${size}` })
         return res.end()
       }
       status = 206
     }
     const length = end - start + 1
-    const headers = { 'Content-Type': 'application/x-hdf5', 'Content-Length': String(length), ETag: `"${rec.etag}"` }
+    const headers = { 'Content-Type': rec.contentType ?? 'application/x-hdf5', 'Content-Length': String(length), ETag: `"${rec.etag}"` }
     if (!ignoreRange) headers['Accept-Ranges'] = 'bytes'
     if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
     res.writeHead(status, headers)
     if (req.method === 'HEAD') {
-      hooks.record(req, 'blob', status)
+      hooks.record(req, kind, status)
       return res.end()
     }
     if (fault && (fault.kind === 'drop' || fault.kind === 'short')) {
@@ -128,7 +152,7 @@ export async function startStorage(hooks) {
       } finally {
         closeSync(fd)
       }
-      hooks.record(req, 'blob', status, cut)
+      hooks.record(req, kind, status, cut)
       res.write(buf, () => (fault.kind === 'drop' ? res.socket?.destroy() : res.socket?.end()))
       return
     }
@@ -144,7 +168,7 @@ export async function startStorage(hooks) {
       stream.pause()
       setTimeout(() => stream.resume(), Math.max(0, began + (sent / pace) * 1000 - Date.now()))
     })
-    stream.on('end', () => hooks.record(req, 'blob', status, sent))
+    stream.on('end', () => hooks.record(req, kind, status, sent))
     stream.on('error', () => res.destroy())
     res.on('close', () => stream.destroy())
     if (pace) stream.on('end', () => res.end())

@@ -16,7 +16,9 @@ export interface EmulatorAsset {
 }
 
 export interface FaultRule {
-  where: 'list' | 'asset' | 'download' | 'blob' | 'any'
+  where: 'list' | 'asset' | 'download' | 'blob' | 'zarr' | 'zarr-list' | 'any'
+  /** Only requests whose object key (or listing prefix) ends with this, e.g. 'units/spike_times/0'. */
+  key?: string
   kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow' | 'expire-urls'
   /** How many requests it hits (default 1; null = every one). */
   times?: number | null
@@ -30,7 +32,7 @@ export interface FaultRule {
 export interface LogEntry {
   method: string
   path: string
-  kind: 'list' | 'asset' | 'download' | 'blob'
+  kind: 'list' | 'asset' | 'download' | 'blob' | 'zarr' | 'zarr-list'
   status: number
   range: string | null
   bytes: number
@@ -47,10 +49,18 @@ export interface EmulatorConfig {
   latencyMs?: number
   /** Paces every blob response to this many bytes per second. */
   bytesPerSecond?: number
+  /** Keys per ListObjectsV2 page of the bucket (default 1000, as S3). */
+  listPageSize?: number
 }
 
-/** One asset: a blob (`file`) or a Zarr archive (`zarr: true`, no file); the flags make its metadata lie or withhold. */
-export type EmulatedAsset = { path: string; assetId?: string; wrongDigest?: boolean; noDigest?: boolean; noSha256?: boolean; wrongEtag?: boolean; contentUrl?: 'omit'; ignoreRange?: boolean } & ({ file: string; zarr?: false } | { zarr: true; size?: number; file?: undefined })
+/**
+ * One asset: a blob (`file`) or a Zarr archive (`zarr: true`: a `folder` whose objects the bucket serves under
+ * `zarr/<zarr_id>/`, less the `zarrOmit` keys; or no objects at all); the flags make its metadata lie or withhold.
+ */
+export type EmulatedAsset = { path: string; assetId?: string; wrongDigest?: boolean; noDigest?: boolean; noSha256?: boolean; wrongEtag?: boolean; contentUrl?: 'omit'; ignoreRange?: boolean } & (
+  | { file: string; zarr?: false }
+  | { zarr: true; size?: number; folder?: string; zarrOmit?: string[]; file?: undefined }
+)
 
 export interface Emulator {
   baseUrl: string

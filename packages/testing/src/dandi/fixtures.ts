@@ -8,6 +8,8 @@ export const R = {
   spikeglx: realdata('nwb', 'nwb-guide-neuroconv-spikeglx', 'sub-001_ses-1.nwb'),
   rutishauser: realdata('nwb', 'matnwb-rutishauser-via-pynapple', 'sub-4_ses-4_ecephys+image.nwb'),
   pynapple: realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb'),
+  /** An NWB file stored as Zarr by hdmf-zarr 0.2.0 (12 units, 2,804 spikes), served as a DANDI Zarr asset. */
+  nwbZarr: realdata('nwb-zarr', 'hdmf-zarr-0.2.0-units', 'units_a.nwb.zarr'),
   dandi9: realdata('nwb', 'dandi-000009-via-hdmf-zarr', 'sub_anm00239123_ses_20170627T093549_ecephys_and_ogen.nwb'),
   aqnwb: realdata('nwb', 'aqnwb-2.9.0', 'exampleRecording.nwb'),
   testES: realdata('nwb', 'dandi-nwb_test_data-v2.0.1', 'test_ElectricalSeries.nwb'),
