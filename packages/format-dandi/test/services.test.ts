@@ -95,14 +95,17 @@ describe.runIf(REAL || IN_CI)('DANDI as the archive answers', async () => {
     expect(result).toMatchObject({ bytes: medium.size, resumed: 1, verified: true })
   })
 
-  it('a Zarr asset is recognised: listed as one, and loading it says what it is and where it lives', async () => {
+  it('a Zarr asset is recognised: listed as one, and read from its storage folder (here empty: the missing .zgroup is named)', async () => {
     const listed = []
     for await (const a of listAssets('000027', { apiBase: emu.apiBase, pageSize: 2 })) listed.push(a)
     expect(listed.find((a) => a.path === 'sub-2/sub-2.nwb.zarr')).toMatchObject({ zarr: true, size: 123456 })
     expect(listed.filter((a) => a.zarr).length).toBe(1)
     const error = await loadSpikeDataFromDandi('dandi://000027/draft/sub-2/sub-2.nwb.zarr', api).catch((e) => e)
-    expect(error).toMatchObject({ code: 'SPIKES_UNSUPPORTED', details: { feature: 'dandi-zarr-asset', encodingFormat: 'application/x-zarr', contentUrls: [expect.stringContaining('/download/'), `${emu.storageUrl}/zarr/${emu.asset('sub-2/sub-2.nwb.zarr').zarr}/`] } })
-    expect(error.message).toContain('Zarr')
+    expect(error).toMatchObject({ code: 'SPIKES_MISSING_FILE', details: { file: '.zgroup', folder: emu.asset('sub-2/sub-2.nwb.zarr').zarr } })
+    // The storage folder was listed at the bucket named by the record's contentUrl, never the API's /download/.
+    const log = await emu.log()
+    expect(log.filter((l) => l.kind === 'zarr-list').length).toBeGreaterThan(0)
+    expect(log.filter((l) => l.kind === 'download')).toEqual([])
     // The archive itself refuses to download it.
     expect((await fetch(downloadUrl('sub-2/sub-2.nwb.zarr'))).status).toBe(400)
   })

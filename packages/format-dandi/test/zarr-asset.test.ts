@@ -31,6 +31,7 @@ describe.runIf(PRESENT || IN_CI)('DANDI Zarr assets, read from the bucket', asyn
         assets: [
           { path: STORE, zarr: true, folder: R.nwbZarr },
           { path: 'sub-Z/torn.nwb.zarr', zarr: true, folder: R.nwbZarr, zarrOmit: ['units/spike_times/.zarray'] },
+          { path: 'sub-Z/gap.nwb.zarr', zarr: true, folder: R.nwbZarr, zarrOmit: ['units/spike_times/0'] },
         ],
       },
     },
@@ -89,6 +90,12 @@ describe.runIf(PRESENT || IN_CI)('DANDI Zarr assets, read from the bucket', asyn
     await emu.setFaults([{ where: 'zarr', kind: '503', key: 'units/spike_times/0', times: null }])
     const error = await loadSpikeDataFromDandi(`dandi://000999/draft/${STORE}`, { ...api, retries: 1 }).catch((e) => e)
     expect(error).toMatchObject({ code: 'SPIKES_NETWORK', details: { status: 503 } })
+  })
+
+  it('a store missing a spike_times chunk is a MissingFileError naming the chunk, not trains of zeros', async () => {
+    const error = await loadSpikeDataFromDandi('dandi://000999/draft/sub-Z/gap.nwb.zarr', api).catch((e) => e)
+    expect(error).toMatchObject({ code: 'SPIKES_MISSING_FILE', details: { file: 'units/spike_times/0' } })
+    expect(error.message).toContain('incomplete')
   })
 
   it('a store whose upload lost an object (spike_times/.zarray) is a typed error', async () => {

@@ -61,6 +61,18 @@ describe('NWB-Zarr fixtures (nwbZarrFiles)', async () => {
     expect(await code(loadSpikeData(memoryFolder(noUnits, 'x.nwb.zarr'), { container: c }))).toBe('SPIKES_MISSING_ENTRY')
   })
 
+  it('an absent chunk of spike_times or spike_times_index is a MissingFileError naming it (never zeros read as spikes)', async () => {
+    for (const chunk of ['units/spike_times/0', 'units/spike_times_index/0']) {
+      const gap = Object.fromEntries(Object.entries(PLAIN).filter(([k]) => k !== chunk))
+      const error = (await loadSpikeData(memoryFolder(gap, 'x.nwb.zarr'), { container: c }).catch((e) => e)) as SpikesError
+      expect(error).toMatchObject({ code: 'SPIKES_MISSING_FILE', details: { file: chunk } })
+    }
+    // Other arrays keep Zarr's rule: an absent chunk is fill_value (zarr-python 3 skips all-fill chunks).
+    const noIds = Object.fromEntries(Object.entries(PLAIN).filter(([k]) => k !== 'units/id/0'))
+    const sd = await loadSpikeData(memoryFolder(noIds, 'x.nwb.zarr'), { container: c })
+    expect(sd.spikeCounts()).toEqual([3, 1, 2])
+  })
+
   it('fuzz: mutated metadata and chunks give a SpikeData or a SpikesError', async () => {
     const targets = ['.zattrs', 'units/.zattrs', 'units/spike_times/.zarray', 'units/spike_times_index/0', 'units/spike_times/0', 'units/id/.zarray']
     let errors = 0

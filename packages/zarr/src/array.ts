@@ -82,6 +82,11 @@ export interface ReadZarrOptions {
   int64?: 'number' | 'bigint'
   /** Chunks fetched and decoded at once (default 4). */
   concurrency?: number
+  /**
+   * An absent chunk file: 'fill' (default, the Zarr rule) reads it as fill_value; 'error' refuses it with a
+   * MissingFileError naming the chunk, for stores whose writer stores every chunk (a gap is then a lost upload).
+   */
+  missingChunks?: 'fill' | 'error'
   signal?: AbortSignal
 }
 
@@ -286,6 +291,7 @@ export class ZarrArray {
         batch.forEach((g, k) => {
           const bytes = decoded[k]
           if (bytes) this.#copy(bytes, g, box, outShape, out)
+          else if (options.missingChunks === 'error') throw new MissingFileError(this.#key(g), this.#folder.path ?? this.#folder.name, `It is chunk [${g.join(', ')}] of ${this.path || 'the root array'}, which its writer always stores: the store is incomplete (an interrupted upload or copy). Copy or upload it again.`)
           else if (!fillZero) this.#fillRegion(g, box, outShape, out)
         })
       }

@@ -120,6 +120,13 @@ describe('bounds', () => {
     expect((await array.read({ selection: [[0, 2]], maxBytes: 1200 })).data.length).toBe(2)
   })
 
+  it("missingChunks: 'error' refuses an absent chunk by name; a selection that avoids it reads", async () => {
+    const array = await (await openZarr(fixture('dtypes.zarr'))).array('missing_int')
+    expect(plain((await array.read()).data)).toEqual([7, 7, 7, 7, 0, 1, 2, 3, 7, 7, 7, 7, 7, 7, 7, 7, -1, -2, 7, 7])
+    await expect(array.read({ missingChunks: 'error' })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', details: { file: 'missing_int/0' } })
+    expect(plain((await array.read({ selection: [[4, 8]], missingChunks: 'error' })).data)).toEqual([0, 1, 2, 3])
+  })
+
   it('an empty array reads as nothing, without opening a chunk', async () => {
     const { folder, opened } = recording(fixture('dtypes.zarr'))
     const array = await (await openZarr(folder)).array('empty')

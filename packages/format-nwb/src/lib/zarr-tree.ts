@@ -183,6 +183,16 @@ function preloadRoots(nodes: Map<string, Node>): string[] {
   return roots
 }
 
+/**
+ * A Units table's spike_times or spike_times_index: an absent chunk of these would read as fill_value (zeros,
+ * i.e. invented spikes at t = 0 or emptied units), and no writer leaves one out (their chunks are never all
+ * fill), so a gap means an incomplete store and is refused. Other arrays keep Zarr's fill rule (zarr-python 3
+ * skips all-fill chunks, e.g. an electrodes column of zeros).
+ */
+function spikeTrainArray(path: string, roots: string[]): boolean {
+  return /\/spike_times(_index)?$/.test(path) && roots.some((r) => r !== '/general' && path.startsWith(`${r}/`))
+}
+
 async function preload(nodes: Map<string, Node>, options: ZarrTreeOptions, name: string): Promise<void> {
   const roots = preloadRoots(nodes)
   let budget = options.maxBytes
@@ -193,7 +203,7 @@ async function preload(nodes: Map<string, Node>, options: ZarrTreeOptions, name:
     if (!(atRoot || count <= SMALL_ARRAY || roots.some((r) => path.startsWith(`${r}/`)))) continue
     throwIfAborted(options.signal, `Reading ${name}`)
     try {
-      const { data } = await node.array.read({ maxBytes: budget, signal: options.signal })
+      const { data } = await node.array.read({ maxBytes: budget, signal: options.signal, missingChunks: spikeTrainArray(path, roots) ? 'error' : 'fill' })
       node.values = data
       budget -= count * node.array.dtype.itemsize
     } catch (error) {
