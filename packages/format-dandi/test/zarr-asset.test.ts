@@ -77,6 +77,18 @@ describe.runIf(PRESENT || IN_CI)('DANDI Zarr assets, read from the bucket', asyn
     expect(byId.spikeCounts()).toEqual(local.spikeCounts())
   })
 
+  it("a web-app link (…/dandiset/<id>/<version>/files?location=<path>) goes to the dandi loader, not the http resolver", async () => {
+    const link = `https://dandiarchive.org/dandiset/000999/draft/files?location=${encodeURIComponent(STORE)}`
+    // apiBase points the archive at the emulator: the link itself is never fetched.
+    const sd = await loadSpikeData(link, { container: c, options: api })
+    expect(sd.metadata.provenance).toMatchObject({ format: 'dandi' })
+    expect(summary(sd)).toEqual(summary(local))
+    const old = await loadSpikeData(`https://dandiarchive.org/#/dandiset/000999/draft/files?location=${STORE}`, { container: c, options: api })
+    expect(old.spikeCounts()).toEqual(local.spikeCounts())
+    const folderLink = await loadSpikeData('https://dandiarchive.org/dandiset/000999/draft/files?location=sub-Z/', { container: c, options: api }).catch((e) => e)
+    expect(folderLink).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+  })
+
   it('a 503 on one chunk is retried', async () => {
     await emu.setFaults([{ where: 'zarr', kind: '503', key: 'units/spike_times/0', times: 2 }])
     const sd = await loadSpikeDataFromDandi(`dandi://000999/draft/${STORE}`, api)

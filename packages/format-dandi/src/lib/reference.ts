@@ -107,7 +107,7 @@ function parseHttpUrl(text: string): DandiTarget {
 }
 
 /** The web app's hosts of each DANDI instance (dandi-cli's GUI URLs), by API root. */
-const GUI_HOSTS: Readonly<Record<string, string>> = {
+export const GUI_HOSTS: Readonly<Record<string, string>> = {
   'dandiarchive.org': DANDI_INSTANCES.dandi!,
   'www.dandiarchive.org': DANDI_INSTANCES.dandi!,
   'gui.dandiarchive.org': DANDI_INSTANCES.dandi!,
