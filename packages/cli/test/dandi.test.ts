@@ -17,7 +17,7 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
           { path: 'sub-B/sub-B_ecephys.nwb', file: R.dandi9 },
         ],
       },
-      '000402': { assets: [{ path: 'gen/medium.nwb', file: medium.path }] },
+      '000402': { assets: [{ path: 'gen/medium.nwb', file: medium.path }, { path: 'sub-Z/sub-Z.nwb.zarr', zarr: true, folder: R.nwbZarr }] },
     },
   })
   afterAll(() => emu.close())
@@ -45,6 +45,21 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
     expect(await main(['dandi', 'ls', '000401', '--api-base', emu.apiBase, '--glob', 'sub-B/*'], text.io)).toBe(0)
     expect(text.stdout().trim().split('\n')).toHaveLength(1)
     expect(text.stdout()).toContain(`sub-B/sub-B_ecephys.nwb\t`)
+  })
+
+  it('a Zarr asset (NWB stored as Zarr) loads from dandi:// and from a web-app link, as the local store does', async () => {
+    const options = JSON.stringify({ apiBase: emu.apiBase })
+    const local = captureIo()
+    expect(await main(['inspect', R.nwbZarr, '--json'], local.io), local.stderr()).toBe(0)
+    const expected = JSON.parse(local.stdout())
+    expect(expected).toMatchObject({ N: 12, format: 'nwb', totalSpikes: 2804 })
+    for (const input of ['dandi://000402/draft/sub-Z/sub-Z.nwb.zarr', 'https://dandiarchive.org/dandiset/000402/draft/files?location=sub-Z/sub-Z.nwb.zarr']) {
+      const t = captureIo()
+      expect(await main(['inspect', input, '--options', options, '--json'], t.io), t.stderr()).toBe(0)
+      const doc = JSON.parse(t.stdout())
+      expect(doc).toMatchObject({ N: 12, format: 'dandi', totalSpikes: 2804, firstSpikeMs: expected.firstSpikeMs, lastSpikeMs: expected.lastSpikeMs })
+      expect(doc.metadata).toMatchObject({ nwb_storage: 'zarr', dandi_zarr_id: emu.asset('sub-Z/sub-Z.nwb.zarr').zarr })
+    }
   })
 
   it('load dandi://… reads the NWB remotely, and a bare asset id works with --format dandi', async () => {
