@@ -101,3 +101,22 @@ describe('s3Folder', () => {
     }
   })
 })
+
+describe('s3Folder with bucketUrl (a public bucket by its published URL)', () => {
+  it('lists and reads at that URL, unsigned, with no credential, region or endpoint lookup', async () => {
+    const open = await startFakeS3({ objects: OBJECTS, keys: [KEY], region: REGION, pageSize: 2, anonymous: true })
+    try {
+      // Credentials in the environment would sign every request; bucketUrl ignores them, as boto's UNSIGNED does.
+      const env = { AWS_ACCESS_KEY_ID: 'AKIDWRONG', AWS_SECRET_ACCESS_KEY: 'not-this-one', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }
+      const folder = s3Folder('s3://lab/sortings/ks 1/', { bucketUrl: `${open.endpoint}/lab`, env, retries: 0 })
+      expect((await folder.list()).map((e) => e.name).sort()).toEqual(['notes & more.tsv', 'params.py', 'spike_times.npy', 'sub'])
+      const file = await folder.open('sub/b.bin')
+      expect(Array.from(await file.read(0, 1))).toEqual([5])
+      expect(open.requests.length).toBeGreaterThan(2)
+      expect(open.requests.filter((r) => r.headers.authorization !== undefined)).toEqual([])
+      expect(open.requests.map((r) => r.path)).toContain('/lab/sortings/ks%201/sub/b.bin')
+    } finally {
+      await open.close()
+    }
+  })
+})
