@@ -53,10 +53,11 @@ export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: Tim
   const { kind, itemsize, byteOrder, descr } = files.timesHeader.dtype
   // int64 / uint64 sample indices (KiloSort's own dtype) are decoded inside the scatter loop.
   const wordPath = (kind === 'u' || kind === 'i') && itemsize === 8 && byteOrder === '<'
-  const options = { chunkLength: CHUNK_LENGTH, signal }
+  // Each file streams through two buffers allocated once (the next chunk is read while this one is scattered).
+  const options = { chunkLength: CHUNK_LENGTH, signal, reuse: true }
   const idChunks = readNpyChunks(files.clusters, { ...options, header: files.clustersHeader })
   const timesChunks = wordPath ? readNpyByteChunks(files.times, { ...options, header: files.timesHeader }) : readNpyChunks(files.times, { ...options, header: files.timesHeader })
-  const sideChunks = sides.map((s) => readNpyChunks(s.source, { chunkLength: CHUNK_LENGTH * s.width, signal }))
+  const sideChunks = sides.map((s) => readNpyChunks(s.source, { chunkLength: CHUNK_LENGTH * s.width, signal, reuse: true }))
   let done = 0
   for (;;) {
     const [t, c, ...rest] = await Promise.all([timesChunks.next(), idChunks.next(), ...sideChunks.map((g) => g.next())])
