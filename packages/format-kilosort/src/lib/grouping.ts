@@ -46,7 +46,7 @@ export interface SideStream {
 export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: TimeUnit, fsHz: number, context: LoadContext, sides: SideStream[] = []): Promise<{ times: Float64Array; max: number; sorted: boolean }> {
   const target = new ScatterTarget(plan.offsets)
   const slotTable = new SlotTable(plan.unique, plan.slots)
-  if (target.out.length === 0) return { times: target.out, max: target.max, sorted: true }
+  if (target.out.length === 0) return { times: target.out, max: -Infinity, sorted: true }
   const signal = context.signal
   const { kind, itemsize, byteOrder, descr } = files.timesHeader.dtype
   // int64 / uint64 sample indices (KiloSort's own dtype) are decoded inside the scatter loop.
@@ -76,5 +76,5 @@ export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: Tim
     done += ids.length
     context.progress({ phase: 'spikes', loaded: done, total: files.nSpikes, unit: 'spikes' })
   }
-  return { times: target.out, max: target.max, sorted: target.sorted }
+  return { times: target.out, max: target.max(), sorted: target.sorted }
 }

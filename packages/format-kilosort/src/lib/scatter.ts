@@ -4,15 +4,13 @@ import type { SlotTable } from './cluster-index.js'
 type Numbers = ArrayLike<number>
 
 /**
- * Where pass 2 writes: the output (allocated once), each unit's next position and last time, the
- * largest time, and whether every train came out non-decreasing without NaN (checked spike by spike
+ * Where pass 2 writes: the output (allocated once), each unit's next position and last time, and whether every train came out non-decreasing without NaN (checked spike by spike
  * here, so that SpikeData need not read the output again; see vouchSortedTrains).
  */
 export class ScatterTarget {
   readonly out: Float64Array
   readonly cursor: Uint32Array | Float64Array
   readonly last: Float64Array
-  max = -Infinity
   sorted = true
 
   /** `offsets`: the units' offsets (units + 1 of them). */
@@ -22,6 +20,17 @@ export class ScatterTarget {
     const starts = offsets.slice(0, -1)
     this.cursor = total < 2 ** 32 ? Uint32Array.from(starts) : Float64Array.from(starts)
     this.last = new Float64Array(starts.length).fill(-Infinity)
+  }
+
+  /**
+   * The largest time written (-Infinity without any). Tracked per train rather than per spike: a
+   * running maximum in the hot loop costs V8 a heap number per spike.
+   */
+  max(): number {
+    let max = -Infinity
+    const values = this.sorted ? this.last : this.out
+    for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i]
+    return max
   }
 }
 
@@ -36,7 +45,7 @@ export function scatterChunk(times: Numbers, clusters: Numbers, slots: SlotTable
   const dense = slots.dense
   const denseLength = dense.length
   const { out, cursor, last } = target
-  let { max, sorted } = target
+  let { sorted } = target
   if (unit === 'samples') {
     for (let i = 0; i < n; i++) {
       const id = clusters[i]
@@ -47,7 +56,6 @@ export function scatterChunk(times: Numbers, clusters: Numbers, slots: SlotTable
       if (!(v >= last[s])) sorted = false // NaN too
       last[s] = v
       out[cursor[s]++] = v
-      if (v > max) max = v
     }
   } else {
     const scale = unit === 's' ? 1e3 : 1
@@ -61,10 +69,8 @@ export function scatterChunk(times: Numbers, clusters: Numbers, slots: SlotTable
       if (!(v >= last[s])) sorted = false
       last[s] = v
       out[cursor[s]++] = v
-      if (v > max) max = v
     }
   }
-  target.max = max
   target.sorted = sorted
 }
 
@@ -78,7 +84,6 @@ function scatterSparse(times: Numbers, clusters: Numbers, slots: SlotTable, targ
     if (!(v >= last[s])) target.sorted = false
     last[s] = v
     out[cursor[s]++] = v
-    if (v > target.max) target.max = v
   }
 }
 
@@ -100,7 +105,7 @@ export function scatterInt64Chunk(bytes: Uint8Array, signed: boolean, clusters: 
   const inSamples = unit === 'samples'
   const scale = unit === 's' ? 1e3 : 1
   const { out, cursor, last } = target
-  let { max, sorted } = target
+  let { sorted } = target
   for (let i = 0; i < n; i++) {
     const lo = u32[2 * i]
     const hi = signed ? i32[2 * i + 1] : u32[2 * i + 1]
@@ -113,8 +118,6 @@ export function scatterInt64Chunk(bytes: Uint8Array, signed: boolean, clusters: 
     if (!(v >= last[s])) sorted = false
     last[s] = v
     out[cursor[s]++] = v
-    if (v > max) max = v
   }
-  target.max = max
   target.sorted = sorted
 }
