@@ -11,7 +11,7 @@ import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
 import { readAttributesJson, readColumns } from './read-columns.js'
 import { nwbVersion, readFileMetadata } from './read-metadata.js'
 
-type Checked = ResolvedNwbOptions
+export type Checked = ResolvedNwbOptions
 
 /** Keys the loader derives itself; a Units-table column of the same name is kept as nwb_<name>. */
 const DERIVED = new Set(['electrode', 'location', 'location_label', 'group_name'])
@@ -25,10 +25,12 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 
 /** Reads an NWB 2.x file (the loader template has checked the source kind and the options). */
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
+  if (source.type === 'folder') return (await import('./load-nwb-zarr.js')).loadNwbZarr(source, options, context)
   return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
 }
 
-function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): SpikeData {
+/** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */
+export function readNwb(file: Hdf5File, source: { path?: string; url?: string; name: string }, options: Checked, context: LoadContext): SpikeData {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
