@@ -110,7 +110,7 @@ describe('did you mean', () => {
 
   it('suggests the closest option name in --options', async () => {
     const r = await run('inspect', ks, '--options', '{"fsHx": 30000}')
-    expect(r.err).toContain("error[SPIKES_INVALID_ARGUMENT]: Invalid fsHx: got 30000; expected 'fsHz' (did you mean it?)")
+    expect(r.err).toContain("error[SPIKES_INVALID_ARGUMENT]: The kilosort loader has no option 'fsHx'; did you mean 'fsHz'? Its options: ")
   })
 })
 

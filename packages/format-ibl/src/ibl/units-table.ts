@@ -28,7 +28,7 @@ function isUrl(location: string): boolean {
 async function tableFrom(source: ByteSource, name: string): Promise<Table> {
   if (/\.(csv|tsv)$/i.test(name)) {
     const { readText } = await import('@spikes/core')
-    return parseDelimited(await readText(source, 512 * 1024 * 1024), /\.tsv$/i.test(name) ? '\t' : ',')
+    return parseDelimited(await readText(source, 512 * 1024 * 1024), /\.tsv$/i.test(name) ? '\t' : ',', name)
   }
   return readParquetTable(source)
 }
