@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exportRecordingFromDandi } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 import { readZarrArray, readZarrJson } from './support/read-zarr.js'
 
 const fast = { backoffMs: 1, retries: 4 }
@@ -129,6 +129,8 @@ describe.runIf(REAL || IN_CI)('exportRecordingFromDandi: ElectricalSeries to a S
     await exportRecordingFromDandi(id('gen/raw-cc.nwb'), dest, { ...api, overwrite: true })
     expect(existsSync(join(dest, 'old.txt'))).toBe(false)
     expect(existsSync(join(dest, 'traces_seg0', '.zarray'))).toBe(true)
+    // The old folder was moved aside until the new one was in place, then removed: nothing else is left.
+    expect(readdirSync(dir)).toEqual(['rec.zarr'])
   })
 
   it('keepNwb downloads and keeps the NWB file', async () => {

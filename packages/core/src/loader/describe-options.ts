@@ -9,6 +9,8 @@ export interface OptionDescription {
   readonly required: boolean
   /** The default when the option is not given (JSON-safe), if the schema declares one. */
   readonly default?: unknown
+  /** Present (true) when null is a value of its own rather than 'not given' (`revision: null`). */
+  readonly nullable?: true
   readonly description: string
 }
 
@@ -30,13 +32,15 @@ export function describeOptions(schema: OptionsSchema): OptionDescription[] {
     let inner = entry as unknown as SchemaLike
     let required = true
     let fallback: unknown
+    let nullable = false
     while (WRAPPERS.has(inner.type) && inner.wrapped) {
       required = false
+      if (inner.type === 'nullable' || inner.type === 'nullish') nullable = true
       if (inner.default !== undefined && fallback === undefined) fallback = typeof inner.default === 'function' ? undefined : inner.default
       inner = inner.wrapped
     }
     const description = getDescription(inner as unknown as GenericSchema) ?? getDescription(entry as GenericSchema) ?? ''
-    return { name, type: typeName(inner), required, ...(fallback !== undefined ? { default: fallback } : {}), description }
+    return { name, type: typeName(inner), required, ...(fallback !== undefined ? { default: fallback } : {}), ...(nullable ? { nullable: true as const } : {}), description }
   })
 }
 
