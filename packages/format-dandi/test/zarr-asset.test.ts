@@ -89,6 +89,25 @@ describe.runIf(PRESENT || IN_CI)('DANDI Zarr assets, read from the bucket', asyn
     expect(folderLink).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
   })
 
+  it('as a browser sees the bucket (its CORS exposes ETag only: no Content-Range), the store loads from the listing sizes', async () => {
+    const zarrId = emu.asset(STORE).zarr!
+    const listing = await fetch(`${emu.storageUrl}/?list-type=2&delimiter=%2F&prefix=zarr%2F${zarrId}%2F`, { headers: { Origin: 'https://app.example' } })
+    expect([listing.status, listing.headers.get('access-control-allow-origin'), listing.headers.get('access-control-expose-headers')]).toEqual([200, '*', 'ETag'])
+    expect(await listing.text()).toMatch(/<IsTruncated>true<\/IsTruncated><NextContinuationToken>/)
+    // What page code can read of a cross-origin answer: the body, the CORS-safelisted headers and the exposed ETag.
+    let bucketAnswers = 0
+    const corsView: typeof fetch = async (input, init) => {
+      const r = await fetch(input, init)
+      if (String(input).startsWith(emu.storageUrl) && r.status === 206) bucketAnswers++
+      const headers = new Headers()
+      for (const name of ['etag', 'content-length', 'content-type']) if (r.headers.has(name)) headers.set(name, r.headers.get(name)!)
+      return new Response(r.body, { status: r.status, headers })
+    }
+    const sd = await loadSpikeDataFromDandi(`dandi://000999/draft/${STORE}`, { ...api, fetch: corsView })
+    expect(summary(sd)).toEqual(summary(local))
+    expect(bucketAnswers).toBeGreaterThan(10)
+  })
+
   it('a 503 on one chunk is retried', async () => {
     await emu.setFaults([{ where: 'zarr', kind: '503', key: 'units/spike_times/0', times: 2 }])
     const sd = await loadSpikeDataFromDandi(`dandi://000999/draft/${STORE}`, api)

@@ -44,6 +44,11 @@ beforeAll(async () => {
     const start = Number(m[1])
     const end = Math.min(Number(m[2]), body.length - 1)
     const chunk = body.subarray(start, end + 1)
+    if (req.url === '/hidden' || req.url === '/hidden-short') {
+      // What a page sees of a cross-origin 206 whose CORS exposes ETag only (the DANDI bucket's rule).
+      res.writeHead(206, { etag: '"abc"' })
+      return res.end(req.url === '/hidden' ? chunk : chunk.subarray(0, 10))
+    }
     if (req.url === '/short') {
       res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}` })
       return res.end(chunk.subarray(0, 10))
@@ -120,6 +125,20 @@ describe('HttpSource', () => {
     await expect(new HttpSource(`${base}/norange-unsized`, { maxWholeFileBytes: 1000 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', rangeUnsupported: true })
     expect(Array.from(await new HttpSource(`${base}/norange-unsized`).read(5, 3))).toEqual(Array.from(body.subarray(5, 8)))
     expect(() => new HttpSource(`${base}/norange`, { maxWholeFileBytes: -1 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxWholeFileBytes' }))
+  })
+
+  it('with a size known from a listing: no size request, no Content-Range needed, each body length checked', async () => {
+    await expect(new HttpSource(`${base}/hidden`, { retries: 0 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', reason: 'content-range-hidden' })
+    const src = new HttpSource(`${base}/hidden`, { size: body.length, blockSize: 4096 })
+    expect(await src.size()).toBe(body.length)
+    expect(src.stats.requests).toBe(0)
+    const tail = await src.read(body.length - 5000, 10_000)
+    expect(Array.from(tail)).toEqual(Array.from(body.subarray(body.length - 5000)))
+    expect(src.stats.requests).toBe(1)
+    await expect(new HttpSource(`${base}/hidden-short`, { size: body.length, retries: 0 }).read(0, 5000)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', received: 10 })
+    // A visible Content-Range that disagrees: the object changed since it was listed.
+    await expect(new HttpSource(`${base}/file.nwb`, { size: 1234, retries: 0 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', expected: 1234, actual: body.length })
+    expect(() => new HttpSource(`${base}/x`, { size: -1 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'size' }))
   })
 
   it('reports a body shorter than promised', async () => {

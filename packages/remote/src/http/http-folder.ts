@@ -5,7 +5,7 @@ import { MAX_LISTING_BYTES, MAX_LISTING_ENTRIES, parseFolderListing } from './fo
 import { cleanPath, folderTraffic, listedFolder } from '../listed-folder.js'
 
 /** Options of {@link httpFolder}: those of the files' HttpSources, plus the file list when the server gives none. */
-export interface HttpFolderOptions extends HttpSourceOptions {
+export interface HttpFolderOptions extends Omit<HttpSourceOptions, 'size'> {
   /**
    * The folder's files, '/'-separated paths relative to it (`['spike_times.npy', 'sub/params.py']`). When
    * given, no listing is requested; otherwise each folder's listing is read from the server (its web page
@@ -76,7 +76,7 @@ export function httpFolder(url: string | URL, options: HttpFolderOptions = {}): 
         throw error
       })
       if (found?.kind !== 'file') throw new MissingFileError(cleanPath(path), redact(folderUrl))
-      return traffic.track(new HttpSource(folderUrl + encodePath(cleanPath(path)), options))
+      return traffic.track(new HttpSource(folderUrl + encodePath(cleanPath(path)), { ...options, size: undefined }))
     },
     async close() {
       forget()

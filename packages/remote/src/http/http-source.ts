@@ -12,6 +12,12 @@ export interface HttpSourceOptions extends HttpOptions {
    * memory and every read is served from it; a larger one is a NetworkError with details.rangeUnsupported.
    */
   maxWholeFileBytes?: number
+  /**
+   * The file's size when known beforehand (from a listing or a record): no request is made for it, and a 206
+   * without a readable Content-Range (a browser, when CORS does not expose it) is accepted, each body's length
+   * checked against the bytes asked for.
+   */
+  size?: number
 }
 
 const DEFAULT_MAX_WHOLE_FILE = 512 * 1024 * 1024
@@ -40,6 +46,8 @@ export class HttpSource implements ByteSource {
     if (!(Number.isSafeInteger(maxWhole) && maxWhole >= 0)) throw new InvalidArgumentError('maxWholeFileBytes', maxWhole, 'a whole number of bytes')
     if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
     if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
+    if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) throw new InvalidArgumentError('size', options.size, 'a whole number of bytes')
+    this.totalSize = options.size
   }
 
   /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
@@ -137,8 +145,12 @@ export class HttpSource implements ByteSource {
     }
     const header = response.headers.get('content-range')
     const total = /\/(\d+)\s*$/.exec(header ?? '')
-    if (!total) throw badContentRange(this.url, header)
-    this.totalSize = Number(total[1])
+    if (total && this.options.size !== undefined && Number(total[1]) !== this.options.size) {
+      await response.body?.cancel().catch(() => {})
+      throw new NetworkError(`${redact(this.url)} holds ${total[1]} bytes, not the ${this.options.size} its listing gave: it changed while being read.`, { url: redact(this.url), expected: this.options.size, actual: Number(total[1]) })
+    }
+    if (!total && this.options.size === undefined) throw badContentRange(this.url, header)
+    this.totalSize ??= Number(total![1])
     const body = new Uint8Array(await response.arrayBuffer())
     this.stats.bytes += body.length
     const expected = Math.max(0, Math.min(endInclusive + 1, this.totalSize) - start)

@@ -7,7 +7,7 @@ import { resolveS3Access, s3ErrorCode, s3ObjectUrl, signS3Request, uriEncode, ty
 
 /** Options of {@link s3Folder}: the S3 ones (credentials, region, endpoint) and those of the files' HttpSources. */
 export type S3FolderOptions = S3Options &
-  Omit<HttpSourceOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs' | 'retries'> & {
+  Omit<HttpSourceOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs' | 'retries' | 'size'> & {
     /**
      * The bucket's own URL as a public archive publishes it (virtual-hosted `https://bucket.s3.amazonaws.com/`
      * or path-style): listings and objects are requested there, unsigned, with no credential or region
@@ -63,9 +63,11 @@ export function s3Folder(url: string, options: S3FolderOptions = {}): S3FolderSo
       return (await entry(path))?.kind === 'file'
     },
     async open(path): Promise<ByteSource> {
-      if ((await entry(path))?.kind !== 'file') throw new MissingFileError(cleanPath(path), folderUrl)
+      const found = await entry(path)
+      if (found?.kind !== 'file') throw new MissingFileError(cleanPath(path), folderUrl)
       const { bucketUrl, fetch } = await connect()
-      return traffic.track(new HttpSource(bucketUrl + uriEncode(prefix + cleanPath(path), true), { ...options, ...http, fetch, headers: undefined }))
+      // The listing's size: no request for it, and a browser needs no Content-Range (a bucket's CORS may hide it).
+      return traffic.track(new HttpSource(bucketUrl + uriEncode(prefix + cleanPath(path), true), { ...options, ...http, fetch, headers: undefined, size: found.size }))
     },
     async close() {
       forget()
