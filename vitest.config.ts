@@ -7,7 +7,7 @@ const conditions = ['@spikes/source', ...defaultServerConditions]
 
 const packages = readdirSync(new URL('./packages', import.meta.url)).filter((name) => existsSync(new URL(`./packages/${name}/package.json`, import.meta.url)))
 
-const projects: TestProjectInlineConfiguration[] = packages.map((name) => ({
+const projects: TestProjectInlineConfiguration[] = (process.env.SPIKES_SLOW_TESTS === '1' ? [] : packages).map((name) => ({
   extends: true,
   test: {
     name,
@@ -15,7 +15,17 @@ const projects: TestProjectInlineConfiguration[] = packages.map((name) => ({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 }))
-projects.push({ extends: true, test: { name: 'tools', root: 'tools', include: ['**/*.test.ts'] } })
+/**
+ * The slowest suites (whole-repository builds and installs) run in `npm run test:slow`, which .ci/run also
+ * runs, so that `npm test` stays a command a contributor runs often.
+ */
+export const SLOW_SUITES = ['api-docs.test.ts', 'browser-bundle-errors.test.ts', 'typecheck.test.ts', 'pack-install.test.ts']
+const slow = process.env.SPIKES_SLOW_TESTS === '1'
+projects.push(
+  slow
+    ? { extends: true, test: { name: 'slow', root: 'tools', include: SLOW_SUITES } }
+    : { extends: true, test: { name: 'tools', root: 'tools', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', ...SLOW_SUITES] } },
+)
 
 export default defineConfig({
   resolve: { conditions },
@@ -25,6 +35,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-report.json' }]] : ['default'],
+    reporters: process.env.CI ? ['default', ['json', { outputFile: slow ? '.vitest-report-slow.json' : '.vitest-report.json' }]] : ['default'],
   },
 })

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { bundleCore, bundlePackage, BROWSER_PACKAGES } from './browser-bundle.mjs'
 
 describe('@spikes/core browser build', () => {
-  it('imports no Node built-ins and stays within its 25 kB budget (minified, dependencies external)', async () => {
+  it('imports no Node built-ins and stays within its 29 kB budget (minified, dependencies external)', async () => {
     const { bytes, nodeImports } = await bundleCore({ external: true })
     expect(nodeImports).toEqual([])
     expect(bytes).toBeGreaterThan(5_000)
-    expect(bytes).toBeLessThan(25 * 1024)
+    expect(bytes).toBeLessThan(29 * 1024)
   })
 })
 

@@ -27,6 +27,9 @@ entry, README, a test with a fixture) that you then turn into your format. See C
   --ext <ext>        file extension without the dot (default: <name> without '-')
   --magic <ascii>    first line of the format's files (default: '<NAME> SPIKES 1')
   --scope <@scope>   npm scope of the package (default: @spikes)
+  --core <where>     where a standalone plugin gets @spikes/core while developing: 'local' (default:
+                     this checkout's packages/core, as a file: dependency, for as long as the registry
+                     has no @spikes/core), 'registry' (the published range), or the path of a checkout
   -h, --help         this text`
 
 /** A mistake in the command line: reported as one line on stderr, exit code 1. */
@@ -36,7 +39,7 @@ export class UsageError extends Error {
 
 /** Parses argv (without node and the script) into validated settings; throws UsageError. */
 export function parseArgs(argv) {
-  const flags = { dir: undefined, id: undefined, ext: undefined, magic: undefined, scope: undefined }
+  const flags = { dir: undefined, id: undefined, ext: undefined, magic: undefined, scope: undefined, core: undefined }
   const positional = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -64,7 +67,7 @@ export function parseArgs(argv) {
  * Validates and completes the settings (defaults for id, ext, magic, scope, dir).
  * @param {{ name: unknown, dir?: string, id?: string, ext?: string, magic?: string, scope?: string }} settings
  */
-export function checkSettings({ name, dir, id, ext, magic, scope }) {
+export function checkSettings({ name, dir, id, ext, magic, scope, core }) {
   if (typeof name === 'string' && name.startsWith('format-')) {
     throw new UsageError(`invalid name ${JSON.stringify(name)}: give it without the 'format-' prefix (the folder and the package get it): ${JSON.stringify(name.slice('format-'.length))}.`)
   }
@@ -82,7 +85,8 @@ export function checkSettings({ name, dir, id, ext, magic, scope }) {
   const npmScope = scope ?? '@spikes'
   if (!SCOPE.test(npmScope)) throw new UsageError(`invalid --scope ${JSON.stringify(npmScope)}: an npm scope such as '@spikes' or '@my-lab'.`)
   if (dir !== undefined && (typeof dir !== 'string' || dir.trim() === '')) throw new UsageError('--dir needs a folder.')
-  return { name, id: formatId, ext: extension, magic: magicLine, scope: npmScope, dir: resolve(dir ?? join(REPO_ROOT, 'packages')) }
+  if (core !== undefined && (typeof core !== 'string' || core.trim() === '')) throw new UsageError("--core needs 'local', 'registry' or the path of a checkout.")
+  return { name, id: formatId, ext: extension, magic: magicLine, scope: npmScope, dir: resolve(dir ?? join(REPO_ROOT, 'packages')), ...(core === undefined ? {} : { core }) }
 }
 
 /** True when `parent` is this repository's packages/ folder: the plugin joins the workspace. */
@@ -140,6 +144,24 @@ function rootVersions() {
   }
 }
 
+/**
+ * The devDependency on @spikes/core of a standalone plugin: the published range, or a `file:` link to a
+ * checkout's packages/core (npm links it; build it there first with `npx tsc -b packages/core`).
+ */
+export function coreDependency(core, folder) {
+  if (core === 'registry') return CORE_RANGE
+  const base = core === undefined || core === 'local' ? REPO_ROOT : resolve(core)
+  const dir = existsSync(join(base, 'packages', 'core', 'package.json')) ? join(base, 'packages', 'core') : base
+  let name
+  try {
+    name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name
+  } catch {
+    name = undefined
+  }
+  if (name !== '@spikes/core') throw new UsageError(`--core ${core}: no @spikes/core in ${base} (give 'local', 'registry', or the path of a checkout of this repository).`)
+  return `file:${relative(folder, dir).split(sep).join('/')}`
+}
+
 function packageJson(values, workspace) {
   const pkg = {
     name: values.packageName,
@@ -155,7 +177,7 @@ function packageJson(values, workspace) {
     files: workspace ? ['dist', 'README.md', 'CHANGELOG.md'] : ['dist', 'src', 'README.md', 'CHANGELOG.md'],
     scripts: workspace ? { build: 'tsc -b', lint: 'tsc -b', test: `cd ../.. && vitest run --project format-${values.name}` } : { build: 'tsc -p tsconfig.json', test: 'vitest run' },
     peerDependencies: { '@spikes/core': CORE_RANGE },
-    devDependencies: workspace ? { '@spikes/core': '*' } : { '@spikes/core': CORE_RANGE, ...rootVersions() },
+    devDependencies: workspace ? { '@spikes/core': '*' } : { '@spikes/core': values.coreSpec, ...rootVersions() },
   }
   if (!workspace) pkg.engines = { node: '>=20.19' }
   return pkg
@@ -200,7 +222,8 @@ function tsconfigJson(workspace) {
 
 /** Every file of the new plugin: { relative path: content }. Pure: reads only the template. */
 export function planPlugin(settings, { workspace = isWorkspaceParent(settings.dir) } = {}) {
-  const values = placeholders(settings)
+  const folder = join(settings.dir, `format-${settings.name}`)
+  const values = { ...placeholders(settings), coreSpec: workspace ? '*' : coreDependency(settings.core, folder) }
   /** @type {Record<string, string>} */
   const files = {}
   for (const rel of templateFiles(TEMPLATE_DIR)) {
@@ -210,7 +233,7 @@ export function planPlugin(settings, { workspace = isWorkspaceParent(settings.di
   files['package.json'] = JSON.stringify(packageJson(values, workspace), null, 2) + '\n'
   files['tsconfig.json'] = JSON.stringify(tsconfigJson(workspace), null, 2) + '\n'
   if (!workspace) files['.gitignore'] = 'node_modules/\ndist/\n*.tsbuildinfo\n'
-  return { folder: join(settings.dir, `format-${settings.name}`), workspace, values, files }
+  return { folder, workspace, values, files }
 }
 
 /** Writes the plugin; refuses an existing folder. Returns the plan. */
@@ -248,7 +271,10 @@ function nextSteps(plan) {
     )
     if (existsSync(join(REPO_ROOT, 'tsconfig.build.json'))) lines.push(`  add { "path": "packages/${pkgDir}" } to the references of tsconfig.build.json`)
   } else {
+    const local = plan.values.coreSpec.startsWith('file:')
+    if (local) lines.push(`  npx tsc -b ${resolve(plan.folder, plan.values.coreSpec.slice(5))}   # build the checkout's @spikes/core once`)
     lines.push(`  cd ${shown}`, '  npm install', '  npm run build && npm test')
+    if (local) lines.push('', `@spikes/core comes from ${plan.values.coreSpec} (a local checkout) until the registry has it;`, `then set its devDependency to "${CORE_RANGE}" (or generate with --core registry).`)
   }
   lines.push('', 'Then replace the demonstration format with yours: CONTRIBUTING.md, "Writing a format plugin".')
   return lines.join('\n')

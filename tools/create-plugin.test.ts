@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { container, LoaderRegistry, loadSpikeData, type DependencyContainer, type Selection } from '@spikes/core'
 import '@spikes/core/node'
-import { checkSettings, isWorkspaceParent, planPlugin } from './create-plugin.mjs'
+import { checkSettings, CORE_RANGE, isWorkspaceParent, planPlugin, UsageError } from './create-plugin.mjs'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const GENERATOR = join(REPO, 'tools', 'create-plugin.mjs')
@@ -149,6 +149,31 @@ describe('a plugin generated outside the repository', () => {
     expect(r.status, output(r)).toBe(0)
     expect(r.stdout).toMatch(/Tests\s+\d+ passed/)
     expect(r.stdout).not.toMatch(/\d+ (failed|skipped|todo)/)
+  })
+})
+
+describe('@spikes/core of a standalone plugin', () => {
+  const devCore = (core?: string) => {
+    const plan = planPlugin(checkSettings({ name: 'core-dep', dir: tmp, ...(core === undefined ? {} : { core }) }))
+    return { folder: plan.folder, spec: JSON.parse(plan.files['package.json']).devDependencies['@spikes/core'] as string, peer: JSON.parse(plan.files['package.json']).peerDependencies['@spikes/core'] }
+  }
+
+  it('links this checkout by default, so that npm install works while the registry has no @spikes/core', () => {
+    const { folder, spec, peer } = devCore()
+    expect(spec).toMatch(/^file:\.\.\//)
+    expect(resolve(folder, spec.slice('file:'.length))).toBe(CORE)
+    expect(peer).toBe(CORE_RANGE)
+    expect(devCore('local').spec).toBe(spec)
+    expect(devCore(REPO).spec).toBe(spec)
+    expect(devCore(CORE).spec).toBe(spec)
+  })
+
+  it('uses the published range with --core registry, and refuses a path without @spikes/core', () => {
+    expect(devCore('registry').spec).toBe(CORE_RANGE)
+    expect(() => devCore(tmp)).toThrow(UsageError)
+    const r = generate(['bad-core', '--dir', tmp, '--core', tmp])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(`--core ${tmp}: no @spikes/core in ${tmp}`)
   })
 })
 

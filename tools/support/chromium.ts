@@ -14,6 +14,9 @@ export const CORPUS = join(ROOT, '..', 'shared', 'corpus')
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
 
+// Say so rather than skip in silence: locally the browser tests need Debian's chromium; under CI they fail without it.
+if (!CHROMIUM && !IN_CI) console.warn('Browser tests skipped: Chromium is not installed (apt-get install chromium). Under CI=true they fail instead of skipping.')
+
 /** Page code around `body`, which sets `result`; the page POSTs it (or the error's code) back. */
 export const page = (imports: string, body: string) => `
 ${imports}

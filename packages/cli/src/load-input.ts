@@ -1,9 +1,10 @@
 import { InvalidArgumentError, loadSpikeData, UnknownFormatError, type SpikeData } from '@spikes/core'
+import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { jsonOptionsFlag, stringFlag, type ParsedArgs } from './args.js'
-import type { CliIO } from './io.js'
-import { commandContainer } from './plugins.js'
+import type { CliContext } from './context.js'
+import { loaderFlagCatalogue, loaderOptionsHelp, mergeLoaderOptions } from './loader-flags.js'
+import type { SpikesCommand } from './program.js'
 import { progressReporter } from './progress.js'
 import { warningLines } from './warnings-display.js'
 
@@ -18,6 +19,27 @@ export function samplePath(): string {
   throw new InvalidArgumentError('input', 'none', 'an input path (the bundled sample is missing from this installation)')
 }
 
+/** The flags every loading command shares. */
+export interface LoadFlags {
+  format?: string
+  options?: string
+}
+
+/**
+ * Adds --format and --options to a command that loads an input, lets it take loader options as flags
+ * (main takes those out of the arguments before commander parses them) and lists them in its help.
+ */
+export function withLoadFlags(command: SpikesCommand, context: CliContext): SpikesCommand {
+  command
+    .option('--format <id>', 'use this loader instead of detecting the format (spikes formats lists the ids)')
+    .option('--options <json>', 'loader options as a JSON object, e.g. \'{"fsHz": 30000}\'')
+    .addHelpText('after', () => loaderOptionsHelp(context.loadedRegistry))
+  // The flags most loaders take come first: those are the ones a user most likely meant.
+  command.extraFlags = () => (context.loadedRegistry ? [...loaderFlagCatalogue(context.loadedRegistry).values()].sort((a, b) => b.formats.length - a.formats.length).map((f) => f.name) : [])
+  ;(command as Command & { acceptsLoaderFlags?: boolean }).acceptsLoaderFlags = true
+  return command
+}
+
 export interface Loaded {
   data: SpikeData
   format: string
@@ -26,14 +48,14 @@ export interface Loaded {
 }
 
 /** Loads the command's input (or the sample) with --format/--options, streaming warnings to stderr as they come. */
-export async function loadInput(args: ParsedArgs, io: CliIO, input: string | undefined): Promise<Loaded> {
-  const container = await commandContainer(io)
-  const format = stringFlag(args, 'format')
+export async function loadInput(context: CliContext, input: string | undefined, flags: LoadFlags): Promise<Loaded> {
+  const options = mergeLoaderOptions(flags.options, context.loaderFlags)
+  const container = await context.container()
+  const { format } = flags
   // A bare DANDI asset id reads as a local path unless we say what it is.
   const path = format === 'dandi' && input && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input) ? `dandi://assets/${input}` : (input ?? samplePath())
-  const options = jsonOptionsFlag(args)
-  const progress = progressReporter(io.stderr)
-  let format_ = format ?? ''
+  const progress = progressReporter(context.io.stderr)
+  let chosen = format ?? ''
   let reason = format ? `format '${format}' was requested` : ''
   try {
     const data = await loadSpikeData(path, {
@@ -42,11 +64,11 @@ export async function loadInput(args: ParsedArgs, io: CliIO, input: string | und
       options,
       onProgress: progress.onProgress,
       onSelect: (s) => {
-        format_ = s.loader.id
+        chosen = s.loader.id
         reason = s.match.reason
       },
     })
-    return { data, format: format_, reason, inputName: input ?? `${path} (bundled sample)` }
+    return { data, format: chosen, reason, inputName: input ?? `${path} (bundled sample)` }
   } catch (error) {
     throw folderUrlHint(error, path)
   } finally {
@@ -59,9 +81,9 @@ function folderUrlHint(error: unknown, input: string): unknown {
   if (!(error instanceof UnknownFormatError) || !/^https?:\/\/[^?#]*[^/?#](?:[?#]|$)/i.test(input)) return error
   const { probeSummary, triedLoaders } = error.details as { probeSummary: string; triedLoaders: string[] }
   if (!/starting 3c /.test(probeSummary)) return error
-  return new UnknownFormatError(`${probeSummary}, a web page; if it is a folder, end the URL with '/' (${input}/) so that its listing is read`, triedLoaders)
+  return new UnknownFormatError(`${probeSummary}, a web page`, triedLoaders, { hints: [{ kind: 'input', input: `${input}/`, why: "if it is a folder: a URL that ends in '/' is read through the folder's listing" }] })
 }
 
-export function printWarnings(io: CliIO, data: SpikeData): void {
-  for (const line of warningLines(data.warnings, (w) => `warning[${w.code}]: ${w.message}`)) io.stderr.write(line + '\n')
+export function printWarnings(context: CliContext, data: SpikeData): void {
+  for (const line of warningLines(data.warnings, (w) => `warning[${w.code}]: ${w.message}`)) context.io.stderr.write(line + '\n')
 }

@@ -1,77 +1,115 @@
 import { isSpikesError } from '@spikes/core'
-import { parseArgs, type ParsedArgs } from './args.js'
-import { convertCommand } from './commands/convert.js'
-import { dandiCommand } from './commands/dandi.js'
-import { formatsCommand } from './commands/formats.js'
-import { iblCommand } from './commands/ibl.js'
-import { inspectCommand } from './commands/inspect.js'
-import { loadCommand } from './commands/load.js'
-import { rasterCommand } from './commands/raster.js'
+import { CommanderError, type Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { cliMessage } from './cli-hints.js'
+import { COMMANDS } from './commands/index.js'
+import { createContext, type CliContext } from './context.js'
 import type { CliIO } from './io.js'
+import { extractLoaderFlags, flagKey, loaderFlagCatalogue } from './loader-flags.js'
+import { examples, isHelpOrVersion, SpikesCommand } from './program.js'
 
 /**
- * A subcommand: gets the arguments after its name (`json`, `download`, `overwrite` and `local` parsed as
- * boolean flags) and resolves to the process exit code. Extra ones can be passed to {@link main}.
+ * Adds one command to the program: `program.command('name')...action(...)`, returning the command.
+ * The action reads its flags from commander and its streams and plugins from the context; it signals
+ * failure by throwing (a SpikesError prints as `error[CODE]: message`) or by setting `context.exitCode`.
  */
-export type Command = (args: ParsedArgs, io: CliIO) => Promise<number>
+export type CommandBuilder = (program: SpikesCommand, context: CliContext) => Command
 
-const COMMANDS: Record<string, Command> = {
-  inspect: inspectCommand,
-  load: loadCommand,
-  raster: rasterCommand,
-  formats: formatsCommand,
-  convert: convertCommand,
-  ibl: iblCommand,
-  dandi: dandiCommand,
+/** SpikeLab keywords that are flags of our commands under another name. */
+const SPIKELAB_ALIASES: Readonly<Record<string, string>> = { raster_bin_size_ms: 'bin-size-ms' }
+
+/** The program with every command, writing to the context's streams. */
+export function buildProgram(context: CliContext, builders: readonly CommandBuilder[] = COMMANDS): SpikesCommand {
+  const { io } = context
+  const program = new SpikesCommand('spikes')
+  program
+    .description('Look at spike-sorted recordings: NWB, KiloSort/Phy, IBL/ALF, DANDI, HDF5, SpikeInterface, SpikeLab.')
+    .version(version(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} })
+    .addHelpText(
+      'after',
+      examples([
+        ['spikes inspect', 'summary of the bundled sample'],
+        ['spikes inspect kilosort_output/ --fsHz 30000', 'a KiloSort/Phy folder'],
+        ['spikes raster session.nwb -o raster.png --order depth', 'a raster plot'],
+        ['spikes load session.nwb --json', 'everything as JSON'],
+        ['spikes formats', 'the installed loaders'],
+      ]) + "\nEvery command has its own help: spikes inspect --help, spikes ibl probes --help.\nThird-party plugins: SPIKES_PLUGINS=@acme/format-x,@lab/format-y spikes inspect file.x\n",
+    )
+  for (const build of builders) build(program, context)
+  context.commandNames = program.commands.map((c) => c.name())
+  return program
 }
 
-/** The help text `spikes --help` prints. */
-export const USAGE = `spikes — look at spike-sorted recordings
-
-  spikes inspect [input] [--format ID] [--options JSON] [--json]   summary (no input: the bundled sample)
-  spikes load <input> [--format ID] [--options JSON] --json        the whole SpikeData as JSON
-  spikes raster [input] -o out.svg|out.png [--format ID] [--options JSON] [--width PX]
-  spikes convert <input> -o out.nwb [--format ID] [--options JSON]  write any input as NWB 2.x
-  spikes dandi ls <dandiset> [--version V] [--glob G] [--json]     assets of a DANDI dandiset (token: DANDI_API_TOKEN)
-  spikes ibl probes --regions MOs,MOp --min-units 10 [--min-fraction F] [--units-table T] [--json]
-  spikes formats [--json]                                          installed loaders
-
-Options are the loader's, in lowerCamelCase JSON: --options '{"fsHz": 30000}'.
-Third-party plugins: SPIKES_PLUGINS=@acme/format-x,@lab/format-y spikes inspect file.x
-`
-
-/** Runs the CLI; never throws: failures print error[CODE]: message and return 1. */
-export async function main(argv: readonly string[], io: CliIO, extra: Record<string, Command> = {}): Promise<number> {
-  const [name, ...rest] = argv
-  const commands = { ...COMMANDS, ...extra }
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(USAGE)
-    return name ? 0 : 1
-  }
-  if (name === '--version' || name === '-v') {
-    io.stdout.write(`${await version()}\n`)
-    return 0
-  }
-  const command = commands[name]
-  const json = rest.includes('--json')
-  if (!command) return fail(io, json, 'SPIKES_INVALID_ARGUMENT', `Unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'spikes --help'.`)
+/** Runs the CLI; never throws: failures print `error[CODE]: message` on stderr and return 1. */
+export async function main(argv: readonly string[], io: CliIO, extra: readonly CommandBuilder[] = []): Promise<number> {
+  const context = createContext(io)
+  const program = buildProgram(context, [...COMMANDS, ...extra])
+  const json = argv.includes('--json')
   try {
-    return await command(parseArgs(rest, ['json', 'download', 'overwrite', 'local']), io)
+    if (!argv.length) {
+      io.stderr.write(program.helpInformation())
+      return 1
+    }
+    const args = await prepare(program, context, argv)
+    await program.parseAsync(args, { from: 'user' })
+    return context.exitCode
   } catch (error) {
-    if (isSpikesError(error)) return fail(io, json, error.code, error.message)
+    if (isHelpOrVersion(error)) return 0
+    if (error instanceof CommanderError) return error.exitCode
+    if (isSpikesError(error)) return fail(context, json, error.code, cliMessage(error, { command: context.commandName, commands: context.commandNames }), error)
     const detail = io.env.SPIKES_DEBUG ? `\n${(error as Error)?.stack ?? error}` : ' (set SPIKES_DEBUG=1 for details; this is a bug, please report it)'
-    return fail(io, json, 'SPIKES_INTERNAL', `${(error as Error)?.message ?? String(error)}${detail}`)
+    return fail(context, json, 'SPIKES_INTERNAL', `${(error as Error)?.message ?? String(error)}${detail}`)
   }
 }
 
-function fail(io: CliIO, json: boolean, code: string, message: string): number {
-  io.stderr.write(`error[${code}]: ${message}\n`)
-  if (json) io.stdout.write(JSON.stringify({ error: { code, message } }) + '\n')
+/**
+ * Before commander parses: a command that loads an input takes loader options as flags (`--fsHz 30000`),
+ * which commander cannot know, so they are taken out here; help for such a command lists them, so the
+ * plugins are loaded first.
+ */
+async function prepare(program: SpikesCommand, context: CliContext, argv: readonly string[]): Promise<string[]> {
+  if (argv[0] === 'help') await context.registry()
+  const command = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]))
+  if (!command) return [...argv]
+  context.commandName = command.name()
+  const declared = command.options.flatMap((o) => (o.long ? [o.long.slice(2)] : []))
+  const args = respell(argv.slice(1), declared)
+  if (!(command as Command & { acceptsLoaderFlags?: boolean }).acceptsLoaderFlags) return [argv[0], ...args]
+  const needsRegistry = args.some((a) => a === '--help' || a === '-h' || (a.startsWith('--') && !declared.includes(a.slice(2).replace(/=.*$/s, ''))))
+  if (!needsRegistry) return [argv[0], ...args]
+  const registry = await context.registry()
+  const { rest, options } = extractLoaderFlags(args, [...declared, 'help'], loaderFlagCatalogue(registry))
+  context.loaderFlags = options
+  return [argv[0], ...rest]
+}
+
+/**
+ * A command's own flags in any spelling: --bin_size_ms and --binSizeMs are --bin-size-ms, and SpikeLab's
+ * keyword (--raster_bin_size_ms) names the flag it became.
+ */
+function respell(args: readonly string[], declared: readonly string[]): string[] {
+  const byKey = new Map(declared.map((d) => [flagKey(d), d]))
+  for (const [alias, flag] of Object.entries(SPIKELAB_ALIASES)) if (declared.includes(flag)) byKey.set(flagKey(alias), flag)
+  const end = args.indexOf('--')
+  return args.map((arg, i) => {
+    const match = (end < 0 || i < end) && /^--([^=]+)(=.*)?$/s.exec(arg)
+    const flag = match ? byKey.get(flagKey(match[1])) : undefined
+    return match && flag ? `--${flag}${match[2] ?? ''}` : arg
+  })
+}
+
+function fail(context: CliContext, json: boolean, code: string, message: string, error?: { hints?: unknown }): number {
+  context.io.stderr.write(`error[${code}]: ${message}\n`)
+  const hints = Array.isArray(error?.hints) && error.hints.length ? { hints: error.hints } : {}
+  if (json) context.io.stdout.write(JSON.stringify({ error: { code, message, ...hints } }) + '\n')
   return 1
 }
 
-async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises')
-  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }

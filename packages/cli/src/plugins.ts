@@ -1,9 +1,8 @@
-import { container, LoaderRegistry, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
+import { container, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
 import { registerRemoteHdf5 } from '@spikes/hdf5/register-remote'
 import { registerRemote } from '@spikes/remote/register'
-import type { CliIO } from './io.js'
 import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
 
 /** The format plugins the CLI knows about; each one found installed is registered through its ./register entry. */
@@ -47,11 +46,3 @@ export async function pluginContainer(env: Record<string, string | undefined> = 
   return plugins.container
 }
 
-/** pluginContainer() for a command: a plugin that failed to load is printed as a warning on stderr. */
-export function commandContainer(io: CliIO): Promise<DependencyContainer> {
-  return pluginContainer(process.env, (w) => io.stderr.write(`warning[${w.code}]: ${w.message}\n`))
-}
-
-export async function registry(io: CliIO): Promise<LoaderRegistry> {
-  return (await commandContainer(io)).resolve(LoaderRegistry)
-}

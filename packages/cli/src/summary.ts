@@ -1,5 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
+import { formatDuration, formatSeconds } from '@spikes/core/figures'
 import { warningLines } from './warnings-display.js'
 
 /** What `spikes inspect` reports about a loaded input; `--json` prints it as is. */
@@ -12,6 +13,9 @@ export interface Summary {
   totalSpikes: number
   lengthMs: number
   startTimeMs: number
+  /** First and last spike time in ms (null without spikes): rates are over the whole window, not this span. */
+  firstSpikeMs: number | null
+  lastSpikeMs: number | null
   /** Mean and median over units of each unit's rate over lengthMs (0 without units). */
   meanRateHz: number
   medianRateHz: number
@@ -30,11 +34,24 @@ export function summarize(sd: SpikeData, format: string, reason: string): Summar
     totalSpikes: sd.totalSpikes,
     lengthMs: sd.lengthMs,
     startTimeMs: sd.startTimeMs,
+    ...spikeSpan(sd),
     meanRateHz: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0,
     medianRateHz: median(rates),
     metadata: toJsonValue(sd.metadata),
     warnings: sd.warnings.map((w) => ({ code: w.code, message: w.message })),
   }
+}
+
+function spikeSpan(sd: SpikeData): { firstSpikeMs: number | null; lastSpikeMs: number | null } {
+  let first = Infinity
+  let last = -Infinity
+  for (let i = 0; i < sd.N; i++) {
+    const t = sd.train(i)
+    if (!t.length) continue
+    if (t[0] < first) first = t[0]
+    if (t[t.length - 1] > last) last = t[t.length - 1]
+  }
+  return Number.isFinite(first) ? { firstSpikeMs: first, lastSpikeMs: last } : { firstSpikeMs: null, lastSpikeMs: null }
 }
 
 export function median(values: readonly number[]): number {
@@ -53,8 +70,10 @@ export function formatSummary(s: Summary, inputName: string): string {
   lines.push(`  format       ${s.format} (${s.reason})`)
   lines.push(`  units        ${s.N.toLocaleString('en-US')}`)
   lines.push(`  spikes       ${s.totalSpikes.toLocaleString('en-US')}`)
-  lines.push(`  duration     ${formatDuration(s.lengthMs)}${s.startTimeMs ? ` (starting at ${s.startTimeMs} ms)` : ''}`)
-  lines.push(`  firing rate  mean ${s.meanRateHz.toFixed(2)} Hz, median ${s.medianRateHz.toFixed(2)} Hz`)
+  lines.push(`  duration     ${formatDuration(s.lengthMs)}${s.startTimeMs ? ` (from ${formatSeconds(s.startTimeMs)} to ${formatSeconds(s.startTimeMs + s.lengthMs)})` : ''}`)
+  const span = spanLine(s)
+  if (span) lines.push(`  spike times  ${span}`)
+  lines.push(`  firing rate  mean ${s.meanRateHz.toFixed(2)} Hz, median ${s.medianRateHz.toFixed(2)} Hz${span ? ` (over the whole ${formatDuration(s.lengthMs)})` : ''}`)
   const md = (s.metadata ?? {}) as Record<string, unknown>
   const shown = KEY_METADATA.filter((k) => md[k] !== undefined && md[k] !== null && md[k] !== '')
   const subject = md.subject && typeof md.subject === 'object' ? (md.subject as Record<string, unknown>) : undefined
@@ -76,11 +95,16 @@ function label(key: string): string {
   return key.length < 13 ? key.padEnd(13) : key + ' '
 }
 
-function formatDuration(ms: number): string {
-  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(2)} h (${(ms / 1000).toFixed(1)} s)`
-  if (ms >= 60_000) return `${(ms / 60_000).toFixed(2)} min (${(ms / 1000).toFixed(1)} s)`
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`
-  return `${ms} ms`
+/**
+ * The spikes' own span when it leaves more than 1% of the recording's window (or a second) empty at
+ * either end: rates are over the window, so a late first spike explains low rates.
+ */
+function spanLine(s: Summary): string | undefined {
+  if (s.firstSpikeMs === null || s.lastSpikeMs === null || s.lengthMs <= 0) return undefined
+  const slack = Math.max(1000, s.lengthMs / 100)
+  const end = s.startTimeMs + s.lengthMs
+  if (s.firstSpikeMs - s.startTimeMs <= slack && end - s.lastSpikeMs <= slack) return undefined
+  return `${formatSeconds(s.firstSpikeMs)} to ${formatSeconds(s.lastSpikeMs)}, inside the recording's ${formatSeconds(s.startTimeMs)} to ${formatSeconds(end)}`
 }
 
 function short(value: unknown, max = 80): string {

@@ -45,7 +45,8 @@ describe('spikes inspect', () => {
     const t = captureIo()
     await main(['inspect', input, '--json'], t.io)
     const s = JSON.parse(t.stdout())
-    expect(Object.keys(s).sort()).toEqual(['N', 'format', 'lengthMs', 'meanRateHz', 'medianRateHz', 'metadata', 'reason', 'startTimeMs', 'totalSpikes', 'warnings'])
+    expect(Object.keys(s).sort()).toEqual(['N', 'firstSpikeMs', 'format', 'lastSpikeMs', 'lengthMs', 'meanRateHz', 'medianRateHz', 'metadata', 'reason', 'startTimeMs', 'totalSpikes', 'warnings'])
+    expect([s.firstSpikeMs, s.lastSpikeMs]).toEqual([1, 10])
     expect([s.format, s.N, s.totalSpikes, s.lengthMs, s.meanRateHz, s.medianRateHz]).toEqual(['spikes-json', 3, 4, 1000, 4 / 3, 1])
   })
 })
@@ -130,7 +131,7 @@ describe('spikes raster', () => {
     expect(await main(['raster', input, '-o', out], t.io)).toBe(0)
     const svg = await readFile(out, 'utf8')
     expect(svg.startsWith('<svg')).toBe(true)
-    expect(svg).toContain('time (s)')
+    expect(svg).toContain('time (ms)') // a 1 s recording is labelled in ms
     expect(svg).toContain('3 units · 4 spikes')
     expect((svg.match(/<path d="M/g) ?? []).length).toBe(1 + 2) // rate line + two units with spikes
   })

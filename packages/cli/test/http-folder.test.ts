@@ -59,7 +59,7 @@ describe.runIf(present || IN_CI)('spikes inspect <folder URL>', async () => {
   it("suggests the final '/' when a folder URL without it answers with its listing page", async () => {
     const t = captureIo()
     expect(await main(['inspect', `${nginx.url}/phy/`.replace(/\/$/, '')], t.io)).toBe(1)
-    expect(t.stderr()).toMatch(new RegExp(`^error\\[SPIKES_UNKNOWN_FORMAT\\]: .*a web page; if it is a folder, end the URL with '/' \\(${nginx.url}/phy/\\)`, 'm'))
+    expect(t.stderr()).toMatch(new RegExp(`^error\\[SPIKES_UNKNOWN_FORMAT\\]: .*a web page\\. .*Run 'spikes inspect ${nginx.url}/phy/' if it is a folder: a URL that ends in '/' is read through the folder's listing\\.$`, 'm'))
   })
 
   it('loads a SpikeInterface Zarr sorting from a web server and from S3, as from the local folder', async () => {

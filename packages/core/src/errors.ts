@@ -1,9 +1,17 @@
+import { codeHint, withHints, type Hint } from './hints.js'
+
 /**
  * Typed errors. Every failure the library reports is a SpikesError with a stable
  * `code` (tests and callers match on it, never on the message) and JSON-safe `details`.
  */
 /** JSON-safe context of an error; each key is also copied onto the error object itself. */
 export type Details = Record<string, unknown>
+
+/** What a SpikesError constructor takes besides its message: the underlying error and the hints. */
+export interface ErrorOptions {
+  cause?: unknown
+  hints?: readonly Hint[]
+}
 
 /**
  * Base class of every error the library throws. Match on `code` (`SPIKES_*`), not on the message;
@@ -13,12 +21,19 @@ export class SpikesError extends Error {
   override readonly name: string = 'SpikesError'
   readonly code: string
   readonly details: Details
+  /** What went wrong, without the hints (the message is this plus the hints written as code). */
+  readonly problem: string
+  /** What to do, as data: each surface (code, the CLI) writes them in its own syntax. */
+  readonly hints: readonly Hint[]
 
-  constructor(code: string, message: string, details: Details = {}, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: string, message: string, details: Details = {}, options?: ErrorOptions) {
+    const hints = options?.hints ?? []
+    super(withHints(message, hints, codeHint), options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
-    this.details = details
-    Object.assign(this, details)
+    this.details = hints.length ? { ...details, hints } : details
+    Object.assign(this, this.details)
+    this.problem = message
+    this.hints = hints
   }
 
   /** `{ name, code, message, details }`, so `JSON.stringify(error)` keeps the code and context. */
@@ -39,15 +54,16 @@ export function isSpikesError(value: unknown): value is SpikesError {
 export class InvalidArgumentError extends SpikesError {
   override readonly name = 'InvalidArgumentError'
   declare readonly argument: string
-  constructor(argument: string, received: unknown, expected: string, options?: { cause?: unknown }) {
-    super('SPIKES_INVALID_ARGUMENT', `Invalid ${argument}: got ${describe(received)}; expected ${expected}.`, { argument, received: jsonSafe(received), expected }, options)
+  constructor(argument: string, received: unknown, expected: string, options?: ErrorOptions) {
+    const problem = received === undefined ? `Missing ${argument}: expected ${expected}.` : `Invalid ${argument}: got ${describe(received)}; expected ${expected}.`
+    super('SPIKES_INVALID_ARGUMENT', problem, { argument, received: jsonSafe(received), expected }, options)
   }
 }
 
 /** The data itself breaks an invariant (unsorted index, NaN spike time, spike outside the window...). */
 export class InvalidDataError extends SpikesError {
   override readonly name = 'InvalidDataError'
-  constructor(message: string, details: Details = {}, options?: { cause?: unknown }) {
+  constructor(message: string, details: Details = {}, options?: ErrorOptions) {
     super('SPIKES_INVALID_DATA', message, details, options)
   }
 }
@@ -59,19 +75,26 @@ export class DetectionError extends SpikesError {
 
 /**
  * `SPIKES_UNKNOWN_FORMAT`: no registered loader recognised the input (every confidence was 0).
- * `details`: `probeSummary`, `triedLoaders`.
+ * `details`: `probeSummary`, `triedLoaders`, and what detection help found (`found`, `unsupported`). The
+ * tried loaders are left out of the message when it says something more useful (`listTried: false`).
  */
 export class UnknownFormatError extends DetectionError {
   override readonly name = 'UnknownFormatError'
-  constructor(probeSummary: string, triedLoaders: string[]) {
+  constructor(probeSummary: string, triedLoaders: string[], options: { hints?: readonly Hint[]; details?: Details; listTried?: boolean } = {}) {
+    const tried = options.listTried === false ? '' : ` Tried: ${triedLoaders.length ? triedLoaders.join(', ') : 'no loaders (none registered)'}.`
     super(
       'SPIKES_UNKNOWN_FORMAT',
-      `Could not recognise ${probeSummary}. Tried: ${triedLoaders.length ? triedLoaders.join(', ') : 'no loaders (none registered)'}. ` +
-        'Pass { format: id } to force a loader, or install the plugin for this format (spikes formats lists the installed ones).',
-      { probeSummary, triedLoaders },
+      `Could not recognise ${probeSummary}.${tried}`,
+      { probeSummary, triedLoaders, ...options.details },
+      { hints: options.hints ?? [FORCE_FORMAT_HINT, INSTALL_PLUGIN_HINT] },
     )
   }
 }
+
+/** Force a loader: `{ format: <id> }`, `--format <id>`. */
+export const FORCE_FORMAT_HINT: Hint = { kind: 'load-option', option: 'format', example: '<id>', why: 'to force a loader' }
+/** Install the plugin of a format. */
+export const INSTALL_PLUGIN_HINT: Hint = { kind: 'text', text: 'Or install the plugin for this format (spikes formats lists the installed ones).' }
 
 /**
  * `SPIKES_AMBIGUOUS_FORMAT`: several loaders tied for the highest confidence; pass `format` to choose.
@@ -82,23 +105,29 @@ export class AmbiguousFormatError extends DetectionError {
   constructor(candidates: { id: string; confidence: number; reason: string }[]) {
     super(
       'SPIKES_AMBIGUOUS_FORMAT',
-      `Several loaders claim this input equally: ${candidates.map((c) => `${c.id} (${c.reason})`).join('; ')}. Pass { format: id } to choose one.`,
+      `Several loaders claim this input equally: ${candidates.map((c) => `${c.id} (${c.reason})`).join('; ')}.`,
       { candidates },
+      { hints: [{ kind: 'load-option', option: 'format', example: candidates[0]?.id ?? '<id>', why: `to choose one (${candidates.map((c) => c.id).join(' or ')})` }] },
     )
   }
 }
 
 /**
  * `SPIKES_LOADER_NOT_REGISTERED`: a format id was requested that no registered loader has.
- * `details`: `formatId`, `installHint` (an `npm i` command), `registered` (the ids that are).
+ * `details`: `formatId`, `installHint` (an `npm i` command, or '' when no known package provides the id),
+ * `registered` (the ids that are), `suggestion` (the registered id closest to a typo, if any).
  */
 export class LoaderNotRegisteredError extends SpikesError {
   override readonly name = 'LoaderNotRegisteredError'
-  constructor(formatId: string, installHint: string, registered: string[]) {
+  constructor(formatId: string, installHint: string, registered: string[], suggestion?: string) {
+    const hints: Hint[] = []
+    if (suggestion) hints.push({ kind: 'load-option', option: 'format', example: suggestion, why: 'if that is what you meant' })
+    else if (installHint) hints.push({ kind: 'text', text: `Install it with: ${installHint}, then import its '/register' entry.` })
     super(
       'SPIKES_LOADER_NOT_REGISTERED',
-      `No loader with id '${formatId}' is registered (registered: ${registered.join(', ') || 'none'}). Install it with: ${installHint}, then import '@spikes/format-…/register'.`,
-      { formatId, installHint, registered },
+      `No loader with id '${formatId}' is registered${suggestion ? `; did you mean '${suggestion}'?` : '.'} Registered: ${registered.join(', ') || 'none'}.`,
+      { formatId, installHint, registered, ...(suggestion ? { suggestion } : {}) },
+      { hints },
     )
   }
 }
@@ -107,7 +136,8 @@ export class LoaderNotRegisteredError extends SpikesError {
 export class SelectionRequiredError extends SpikesError {
   override readonly name = 'SelectionRequiredError'
   constructor(option: string, available: string[], what: string) {
-    super('SPIKES_SELECTION_REQUIRED', `${what} Choose one with the '${option}' option. Available: ${available.join(', ') || 'none'}.`, { option, available })
+    const hints: Hint[] = available.length ? [{ kind: 'option', option, example: available[0], why: 'to choose one' }] : []
+    super('SPIKES_SELECTION_REQUIRED', `${what} Available: ${available.join(', ') || 'none'}.`, { option, available }, { hints })
   }
 }
 
@@ -117,7 +147,7 @@ export class SelectionRequiredError extends SpikesError {
  */
 export class InvalidSourceError extends SpikesError {
   override readonly name: string = 'InvalidSourceError'
-  constructor(message: string, details: Details = {}, options?: { cause?: unknown }, code = 'SPIKES_INVALID_SOURCE') {
+  constructor(message: string, details: Details = {}, options?: ErrorOptions, code = 'SPIKES_INVALID_SOURCE') {
     super(code, message, details, options)
   }
 }
@@ -125,19 +155,22 @@ export class InvalidSourceError extends SpikesError {
 /** A file a loader needs is not in the folder or does not exist. */
 export class MissingFileError extends InvalidSourceError {
   override readonly name = 'MissingFileError'
-  constructor(file: string, folder: string, hint = '', formatId?: string) {
-    super(`Missing file '${file}' in ${folder}.${hint ? ' ' + hint : ''}`, { file, folder, formatId }, undefined, 'SPIKES_MISSING_FILE')
+  constructor(file: string, folder: string, hint: string | readonly Hint[] = '', formatId?: string) {
+    const hints = typeof hint === 'string' ? [] : hint
+    const text = typeof hint === 'string' && hint ? ' ' + hint : ''
+    super(`Missing file '${file}' in ${folder}.${text}`, { file, folder, formatId }, { hints }, 'SPIKES_MISSING_FILE')
   }
 }
 
 /** An entry inside a container (an HDF5 dataset or group, an npz member, a table column) is absent. */
 export class MissingEntryError extends InvalidSourceError {
   override readonly name = 'MissingEntryError'
-  constructor(entry: string, container: string, nearby: string[] = [], hint = '') {
+  constructor(entry: string, container: string, nearby: string[] = [], hint: string | readonly Hint[] = '') {
+    const text = typeof hint === 'string' && hint ? ' ' + hint : ''
     super(
-      `'${entry}' was not found in ${container}.${nearby.length ? ` Nearby: ${nearby.slice(0, 20).join(', ')}.` : ''}${hint ? ' ' + hint : ''}`,
+      `'${entry}' was not found in ${container}.${nearby.length ? ` Nearby: ${nearby.slice(0, 20).join(', ')}.` : ''}${text}`,
       { entry, container, nearby },
-      undefined,
+      { hints: typeof hint === 'string' ? [] : hint },
       'SPIKES_MISSING_ENTRY',
     )
   }
@@ -146,7 +179,7 @@ export class MissingEntryError extends InvalidSourceError {
 /** The bytes are not what they claim: truncated, a header that promises more than the file holds. */
 export class CorruptFileError extends InvalidSourceError {
   override readonly name = 'CorruptFileError'
-  constructor(message: string, details: Details = {}, options?: { cause?: unknown }) {
+  constructor(message: string, details: Details = {}, options?: ErrorOptions) {
     super(message, details, options, 'SPIKES_CORRUPT_FILE')
   }
 }
@@ -154,15 +187,15 @@ export class CorruptFileError extends InvalidSourceError {
 /** A well-formed input that uses a feature, version or layout this loader does not support. */
 export class UnsupportedError extends SpikesError {
   override readonly name = 'UnsupportedError'
-  constructor(feature: string, message: string, details: Details = {}) {
-    super('SPIKES_UNSUPPORTED', message, { feature, ...details })
+  constructor(feature: string, message: string, details: Details = {}, options?: ErrorOptions) {
+    super('SPIKES_UNSUPPORTED', message, { feature, ...details }, options)
   }
 }
 
 /** `SPIKES_NETWORK`: an HTTP request failed, timed out or ran out of retries. URLs in `details.url` are redacted. */
 export class NetworkError extends SpikesError {
   override readonly name = 'NetworkError'
-  constructor(message: string, details: Details & { url?: string; status?: number } = {}, options?: { cause?: unknown }) {
+  constructor(message: string, details: Details & { url?: string; status?: number } = {}, options?: ErrorOptions) {
     super('SPIKES_NETWORK', message, details, options)
   }
 }

@@ -1,6 +1,6 @@
 export { hdf5Loader, HDF5_LOADER_VERSION } from './hdf5-loader.js'
 export { hdf5ThresholdLoader, HDF5_THRESHOLD_LOADER_VERSION } from './hdf5-threshold-loader.js'
 export { registerHdf5 } from './register-hdf5.js'
-export { hdf5Options, resolveHdf5Options, type Hdf5Options, type Layout } from './options.js'
-export { hdf5ThresholdOptions, resolveHdf5ThresholdOptions, type Hdf5ThresholdOptions } from './threshold-options.js'
+export { hdf5Options, resolveHdf5Options, type Hdf5Options, type ResolvedHdf5Options, type Layout } from './options.js'
+export { hdf5ThresholdOptions, resolveHdf5ThresholdOptions, type Hdf5ThresholdOptions, type ResolvedHdf5Threshold } from './threshold-options.js'
 export type { ButterFilterOptions, ThresholdDirection } from '@spikes/dsp'

@@ -34,7 +34,8 @@ export type Hdf5Options = InferInput<typeof hdf5Options>
  */
 export type Layout = 'raster' | 'ragged' | 'group' | 'paired'
 
-export interface ResolvedOptions {
+/** The hdf5 options after checking: the layout's dataset paths, units and rates the loader uses. */
+export interface ResolvedHdf5Options {
   raster?: { dataset: string; binMs?: number }
   ragged?: { times: string; index: string; unit: TimeUnit }
   group?: { group: string; unit: TimeUnit }
@@ -50,7 +51,7 @@ export interface ResolvedOptions {
 }
 
 /** The checks that span options (one layout, both halves of a pair), grouped by layout. */
-export function resolveHdf5Options(o: InferOutput<typeof hdf5Options>): ResolvedOptions {
+export function resolveHdf5Options(o: InferOutput<typeof hdf5Options>): ResolvedHdf5Options {
   // SpikeLab counts a half-given pair as no layout; here it is an error naming the missing half.
   if (o.spikeTimesDataset !== undefined && o.spikeTimesIndexDataset === undefined) throw new InvalidArgumentError('spikeTimesIndexDataset', undefined, 'the cumulative index dataset that goes with spikeTimesDataset')
   if (o.spikeTimesIndexDataset !== undefined && o.spikeTimesDataset === undefined) throw new InvalidArgumentError('spikeTimesDataset', undefined, 'the flat spike-times dataset that goes with spikeTimesIndexDataset')
@@ -61,10 +62,10 @@ export function resolveHdf5Options(o: InferOutput<typeof hdf5Options>): Resolved
   if (given.length > 1) throw new InvalidArgumentError('options', given.join(' and '), 'exactly one HDF5 layout: rasterDataset, spikeTimesDataset + spikeTimesIndexDataset, groupPerUnit, or idcesDataset + timesDataset')
   if (o.rasterDataset !== undefined && o.rasterBinSizeMs === undefined) throw new InvalidArgumentError('rasterBinSizeMs', undefined, `the raster bin width in ms (required with rasterDataset)`)
 
-  const explicitUnits: ResolvedOptions['explicitUnits'] = {}
+  const explicitUnits: ResolvedHdf5Options['explicitUnits'] = {}
   for (const k of ['spikeTimesUnit', 'groupTimeUnit', 'timesUnit'] as const) if (o[k] !== undefined) explicitUnits[k] = o[k]
 
-  const r: ResolvedOptions = { metadata: { ...o.metadata }, lengthMs: o.lengthMs, fsHz: o.fsHz, rasterBinSizeMs: o.rasterBinSizeMs, explicitUnits }
+  const r: ResolvedHdf5Options = { metadata: { ...o.metadata }, lengthMs: o.lengthMs, fsHz: o.fsHz, rasterBinSizeMs: o.rasterBinSizeMs, explicitUnits }
   if (o.rasterDataset) r.raster = { dataset: o.rasterDataset, binMs: o.rasterBinSizeMs }
   if (o.spikeTimesDataset && o.spikeTimesIndexDataset) r.ragged = { times: o.spikeTimesDataset, index: o.spikeTimesIndexDataset, unit: o.spikeTimesUnit ?? 's' }
   if (o.groupPerUnit) r.group = { group: o.groupPerUnit, unit: o.groupTimeUnit ?? 's' }
@@ -75,7 +76,7 @@ export function resolveHdf5Options(o: InferOutput<typeof hdf5Options>): Resolved
 }
 
 /** 'samples' needs fsHz; checked once the layout is known (also after auto-detection). */
-export function checkUnits(r: ResolvedOptions): void {
+export function checkUnits(r: ResolvedHdf5Options): void {
   const used: [string, TimeUnit][] = []
   if (r.ragged) used.push(['spikeTimesUnit', r.ragged.unit])
   if (r.group) used.push(['groupTimeUnit', r.group.unit])
@@ -84,6 +85,6 @@ export function checkUnits(r: ResolvedOptions): void {
   for (const [name, unit] of used) checkTimeUnit(unit, r.fsHz, name)
 }
 
-export function layoutOf(r: ResolvedOptions): Layout | null {
+export function layoutOf(r: ResolvedHdf5Options): Layout | null {
   return r.raster ? 'raster' : r.ragged ? 'ragged' : r.group ? 'group' : r.paired ? 'paired' : null
 }

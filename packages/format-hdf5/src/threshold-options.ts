@@ -13,6 +13,7 @@ export const hdf5ThresholdOptions = object({
 /** The options as callers write them. */
 export type Hdf5ThresholdOptions = InferInput<typeof hdf5ThresholdOptions>
 
+/** The hdf5-threshold options after checking: the dataset, its rate and the detection settings. */
 export interface ResolvedHdf5Threshold {
   dataset: string
   /** Validated options for fromThresholding (filter already checked against fsHz). */

@@ -29,4 +29,5 @@ export {
   type NumericLike,
   type TracesLike,
   type MaybePromise,
+  type ExtractorUnitId,
 } from './adapters/index.js'

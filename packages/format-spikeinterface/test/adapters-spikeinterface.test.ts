@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { SpikesWarning } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
-import { loadSpikeDataFromSpikeInterface, WARN_SEGMENTS, type NumericLike, type SortingExtractorLike, type UnitId } from '../src/adapters/index.js'
+import { loadSpikeDataFromSpikeInterface, WARN_SEGMENTS, type NumericLike, type SortingExtractorLike, type ExtractorUnitId } from '../src/adapters/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const REALDATA = resolve(here, '../../../../shared/realdata/spikeinterface/si-sortingview-curation-json')
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1'
 
 /** A SortingExtractor-like object over plain data; counts calls so tests can check what was asked. */
-function fakeSorting(trains: Record<string, NumericLike>, fs = 30000, extra: Partial<SortingExtractorLike> & { ids?: UnitId[] } = {}) {
+function fakeSorting(trains: Record<string, NumericLike>, fs = 30000, extra: Partial<SortingExtractorLike> & { ids?: ExtractorUnitId[] } = {}) {
   const calls: string[] = []
   const ids = extra.ids ?? Object.keys(trains).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
   const sorting: SortingExtractorLike = {

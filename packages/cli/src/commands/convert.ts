@@ -1,29 +1,37 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { extname } from 'node:path'
-import { checkKnownFlags, jsonOptionsFlag, stringFlag, type ParsedArgs } from '../args.js'
-import type { CliIO } from '../io.js'
-import { requirePlugin } from '../require-plugin.js'
-import { commandContainer } from '../plugins.js'
+import { mergeLoaderOptions } from '../loader-flags.js'
+import { withLoadFlags, type LoadFlags } from '../load-input.js'
+import type { CommandBuilder } from '../main.js'
+import { examples } from '../program.js'
 import { progressReporter } from '../progress.js'
+import { requirePlugin } from '../require-plugin.js'
 
-/** spikes convert <input> -o out.nwb: any loadable input written as NWB 2.x. */
-export async function convertCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  checkKnownFlags(args, ['format', 'options', 'o', 'output', 'json'], 'convert')
-  const input = args.positional[0]
-  if (!input) throw new InvalidArgumentError('input', 'nothing', 'spikes convert <input> -o out.nwb')
-  const output = stringFlag(args, 'o', 'output')
-  if (!output || extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output ?? 'nothing', 'an output file name ending in .nwb')
-  const { convertToNwb } = await requirePlugin(() => import('@spikes/format-nwb'), '@spikes/format-nwb', 'nwb-export', 'Writing NWB needs')
-  const container = await commandContainer(io)
-  const progress = progressReporter(io.stderr)
-  try {
-    const result = await convertToNwb(input, output, { container, format: stringFlag(args, 'format'), options: jsonOptionsFlag(args), onProgress: progress.onProgress })
-    progress.done()
-    for (const w of result.warnings) io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
-    if (args.flags.json) io.stdout.write(JSON.stringify({ output: result.output, N: result.N, totalSpikes: result.totalSpikes }) + '\n')
-    else io.stdout.write(`wrote ${result.output} (${result.N} units, ${result.totalSpikes} spikes)\n`)
-    return 0
-  } finally {
-    progress.done()
-  }
-}
+export const convertCommand: CommandBuilder = (program, context) =>
+  withLoadFlags(
+    program
+      .command('convert')
+      .description('write any loadable input as NWB 2.x')
+      .argument('<input>', 'file, folder or URL')
+      .requiredOption('-o, --output <file.nwb>', 'the NWB file to write (never overwritten)')
+      .option('--json', 'print { output, N, totalSpikes } as JSON'),
+    context,
+  )
+    .addHelpText('after', examples([['spikes convert sorting/ -o session.nwb --fsHz 30000', 'a KiloSort folder as NWB']]))
+    .action(async (input: string, flags: LoadFlags & { output: string; json?: boolean }) => {
+      const { output } = flags
+      if (extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output, 'an output file name ending in .nwb')
+      const options = mergeLoaderOptions(flags.options, context.loaderFlags)
+      const { convertToNwb } = await requirePlugin(() => import('@spikes/format-nwb'), '@spikes/format-nwb', 'nwb-export', 'Writing NWB needs')
+      const container = await context.container()
+      const progress = progressReporter(context.io.stderr)
+      try {
+        const result = await convertToNwb(input, output, { container, format: flags.format, options, onProgress: progress.onProgress })
+        progress.done()
+        for (const w of result.warnings) context.io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
+        if (flags.json) context.io.stdout.write(JSON.stringify({ output: result.output, N: result.N, totalSpikes: result.totalSpikes }) + '\n')
+        else context.io.stdout.write(`wrote ${result.output} (${result.N} units, ${result.totalSpikes} spikes)\n`)
+      } finally {
+        progress.done()
+      }
+    })

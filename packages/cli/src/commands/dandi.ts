@@ -1,24 +1,36 @@
-import { InvalidArgumentError } from '@spikes/core'
-import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
-import type { CliIO } from '../io.js'
+import type { CommandBuilder } from '../main.js'
+import { examples } from '../program.js'
 import { requirePlugin } from '../require-plugin.js'
 
-/** spikes dandi ls <dandiset> [--version v] [--glob g] [--api-base URL] [--json]; the token comes from DANDI_API_TOKEN. */
-export async function dandiCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  const [sub, dandiset] = args.positional
-  if (sub !== 'ls') throw new InvalidArgumentError('subcommand', sub ?? 'nothing', "'ls': spikes dandi ls <dandiset> [--version v] [--glob g]")
-  checkKnownFlags(args, ['version', 'glob', 'api-base', 'json'], 'dandi ls')
-  if (!dandiset) throw new InvalidArgumentError('dandiset', 'nothing', 'a dandiset id such as 000409')
-  const { listAssets } = await requirePlugin(() => import('@spikes/format-dandi'), '@spikes/format-dandi', 'dandi', 'DANDI access needs')
-  const apiBase = stringFlag(args, 'api-base')
-  const assets = listAssets(dandiset, { version: stringFlag(args, 'version'), glob: stringFlag(args, 'glob'), ...(apiBase ? { apiBase } : {}) })
-  const rows: { assetId: string; path: string; size: number }[] = []
-  for await (const a of assets) {
-    if (args.flags.json) rows.push({ assetId: a.assetId, path: a.path, size: a.size })
-    else io.stdout.write(`${a.path}\t${formatSize(a.size)}\t${a.assetId}\n`)
-  }
-  if (args.flags.json) io.stdout.write(JSON.stringify(rows) + '\n')
-  return 0
+export const dandiCommand: CommandBuilder = (program, context) => {
+  const dandi = program.command('dandi').description('DANDI archive: list the assets of a dandiset (token: DANDI_API_TOKEN)')
+  dandi.addHelpText('after', examples([['spikes dandi ls 000409 --glob "sub-*/*.nwb"', 'the NWB assets of dandiset 000409']]))
+  dandi
+    .command('ls')
+    .description('list the assets of a dandiset: path, size, asset id')
+    .argument('<dandiset>', 'a dandiset id such as 000409')
+    .option('--version <v>', 'dandiset version (default: draft)')
+    .option('--glob <pattern>', 'only the paths matching this glob')
+    .option('--api-base <url>', 'another DANDI API server')
+    .option('--json', 'print [{ assetId, path, size }] as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        ['spikes dandi ls 000409', 'every asset of the draft'],
+        ['spikes dandi ls 000409 --version 0.230629.1955 --json', 'a published version, as JSON'],
+      ]),
+    )
+    .action(async (dandiset: string, flags: { version?: string; glob?: string; apiBase?: string; json?: boolean }) => {
+      const { listAssets } = await requirePlugin(() => import('@spikes/format-dandi'), '@spikes/format-dandi', 'dandi', 'DANDI access needs')
+      const assets = listAssets(dandiset, { version: flags.version, glob: flags.glob, ...(flags.apiBase ? { apiBase: flags.apiBase } : {}) })
+      const rows: { assetId: string; path: string; size: number }[] = []
+      for await (const a of assets) {
+        if (flags.json) rows.push({ assetId: a.assetId, path: a.path, size: a.size })
+        else context.io.stdout.write(`${a.path}\t${formatSize(a.size)}\t${a.assetId}\n`)
+      }
+      if (flags.json) context.io.stdout.write(JSON.stringify(rows) + '\n')
+    })
+  return dandi
 }
 
 function formatSize(n: number): string {

@@ -1,26 +1,89 @@
 import { InvalidArgumentError } from '@spikes/core'
+import { formatNumber, UNIT_ORDERS, type UnitOrder } from '@spikes/core/figures'
 import { asWriteFailure, checkOutputFile } from '@spikes/core/node'
 import { writeFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
-import { checkKnownFlags, stringFlag, type ParsedArgs } from '../args.js'
-import type { CliIO } from '../io.js'
-import { loadInput, printWarnings } from '../load-input.js'
+import { loadInput, printWarnings, withLoadFlags, type LoadFlags } from '../load-input.js'
+import type { CommandBuilder } from '../main.js'
+import { examples } from '../program.js'
+import type { RasterOptions } from '../render/layout.js'
 import { rasterPng } from '../render/raster-png.js'
 import { rasterSvg } from '../render/raster-svg.js'
 
-export async function rasterCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  checkKnownFlags(args, ['format', 'options', 'o', 'output', 'width'], 'raster')
-  const output = stringFlag(args, 'o', 'output') ?? 'raster.svg'
-  const ext = extname(output).toLowerCase()
-  if (ext !== '.svg' && ext !== '.png') throw new InvalidArgumentError('-o', output, 'a file name ending in .svg or .png')
-  const widthText = stringFlag(args, 'width')
-  const width = widthText === undefined ? 1200 : Number(widthText)
-  if (!Number.isInteger(width) || width < 300 || width > 8000) throw new InvalidArgumentError('--width', widthText, 'an integer from 300 to 8000 pixels')
-  await checkOutputFile(output)
-  const loaded = await loadInput(args, io, args.positional[0])
-  printWarnings(io, loaded.data)
-  const title = `${basename(loaded.inputName.replace(/ \(bundled sample\)$/, ''))} — ${loaded.format}`
-  await asWriteFailure(writeFile(output, ext === '.svg' ? rasterSvg(loaded.data, title, width) : rasterPng(loaded.data, width)))
-  io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
-  return 0
+interface RasterFlags extends LoadFlags {
+  output: string
+  width: string
+  order: string
+  from?: string
+  to?: string
+  binSizeMs?: string
+}
+
+export const rasterCommand: CommandBuilder = (program, context) =>
+  withLoadFlags(
+    program
+      .command('raster')
+      .description('draw a raster plot (SVG or PNG): spikes per unit over time, with the mean firing rate above')
+      .argument('[input]', 'file, folder or URL; none: the bundled sample')
+      .option('-o, --output <file>', 'the picture to write, .svg or .png', 'raster.svg')
+      .option('--width <px>', 'width in pixels, 300 to 8000', '1200')
+      .option('--order <by>', `unit order: ${UNIT_ORDERS.join(', ')} (depth and electrode when the loader gives them; rate: highest first)`, 'id')
+      .option('--from <s>', 'window start, seconds on the recording clock (default: its start)')
+      .option('--to <s>', 'window end, seconds (default: the recording end)')
+      .option('--bin-size-ms <ms>', "width of the rate panel's bins in ms (SpikeLab's raster_bin_size_ms; default: about 200 bins)"),
+    context,
+  )
+    .addHelpText(
+      'after',
+      examples([
+        ['spikes raster -o sample.png', 'the bundled sample'],
+        ['spikes raster session.nwb -o raster.svg --order depth', 'units by depth along the probe'],
+        ['spikes raster sorting/ --fsHz 30000 --from 10 --to 20 -o zoom.png', 'ten seconds of a KiloSort folder'],
+        ['spikes raster session.nwb --order rate --bin-size-ms 50', 'busiest units first, 50 ms rate bins'],
+      ]),
+    )
+    .action(async (input: string | undefined, flags: RasterFlags) => {
+      const output = flags.output
+      const ext = extname(output).toLowerCase()
+      if (ext !== '.svg' && ext !== '.png') throw new InvalidArgumentError('-o', output, 'a file name ending in .svg or .png')
+      const options = rasterOptions(flags)
+      await checkOutputFile(output)
+      const loaded = await loadInput(context, input, flags)
+      printWarnings(context, loaded.data)
+      checkWindow(loaded.data, options, flags)
+      const title = { input: basename(loaded.inputName.replace(/ \(bundled sample\)$/, '')), format: loaded.format }
+      const picture = ext === '.svg' ? rasterSvg(loaded.data, title, options) : rasterPng(loaded.data, title, options)
+      await asWriteFailure(writeFile(output, picture))
+      context.io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
+    })
+
+/** --from and --to inside the recording's window, said in the flags' own unit. */
+function checkWindow(sd: { startTimeMs: number; lengthMs: number }, options: RasterOptions, flags: RasterFlags): void {
+  const start = sd.startTimeMs
+  const end = sd.startTimeMs + sd.lengthMs
+  const within = `a time in seconds within the recording, ${formatNumber(start / 1000)} to ${formatNumber(end / 1000)} s`
+  if (options.fromMs !== undefined && (options.fromMs < start || options.fromMs >= end)) throw new InvalidArgumentError('--from', flags.from, within)
+  if (options.toMs !== undefined && (options.toMs <= (options.fromMs ?? start) || options.toMs > end)) throw new InvalidArgumentError('--to', flags.to, within)
+}
+
+/** The flags as RasterOptions, each checked before anything is loaded. */
+function rasterOptions(flags: RasterFlags): RasterOptions {
+  const width = Number(flags.width)
+  if (!Number.isInteger(width) || width < 300 || width > 8000) throw new InvalidArgumentError('--width', flags.width, 'an integer from 300 to 8000 pixels')
+  if (!(UNIT_ORDERS as readonly string[]).includes(flags.order)) throw new InvalidArgumentError('--order', flags.order, `one of ${UNIT_ORDERS.join(', ')}`)
+  const seconds = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined
+    const value = Number(text)
+    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(name, text, 'a time in seconds')
+    return value * 1000
+  }
+  const fromMs = seconds('--from', flags.from)
+  const toMs = seconds('--to', flags.to)
+  if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new InvalidArgumentError('--to', flags.to, `a time after --from (${flags.from} s)`)
+  let binMs: number | undefined
+  if (flags.binSizeMs !== undefined) {
+    binMs = Number(flags.binSizeMs)
+    if (!(binMs > 0) || !Number.isFinite(binMs)) throw new InvalidArgumentError('--bin-size-ms', flags.binSizeMs, 'a positive number of milliseconds')
+  }
+  return { width, order: flags.order as UnitOrder, fromMs, toMs, binMs }
 }

@@ -1,75 +1,117 @@
-import type { SpikeData } from '@spikes/core'
+import { InvalidArgumentError, InvalidDataError, type SpikeData } from '@spikes/core'
+import { formatNumber, niceStep, niceTicks, orderUnits, unitTable, type UnitOrder } from '@spikes/core/figures'
+
+/** What a raster shows: the unit order, a time window (absolute ms), the rate bin, the width. */
+export interface RasterOptions {
+  width?: number
+  order?: UnitOrder
+  /** Window start and end in ms on the recording's clock (default: the recording's window). */
+  fromMs?: number
+  toMs?: number
+  /** Width of the rate panel's bins in ms (default: about 200 bins across the window, rounded). */
+  binMs?: number
+}
+
+interface Box {
+  x: number
+  y: number
+  w: number
+  h: number
+}
 
 export interface RasterLayout {
   width: number
   height: number
-  plot: { x: number; y: number; w: number; h: number }
-  rate: { x: number; y: number; w: number; h: number }
+  plot: Box
+  rate: Box
   rowHeight: number
-  /** counts[unit * columns + column]: spikes per pixel column. */
+  /** Unit index (in the SpikeData) of each row, top to bottom. */
+  order: number[]
+  /** counts[row * columns + column]: spikes per pixel column. */
   counts: Uint32Array
   columns: number
   maxCount: number
-  populationRate: Float64Array
-  maxRate: number
+  /** Mean firing rate per unit in each rate bin, Hz. */
+  rateBins: Float64Array
+  binMs: number
+  /** Top of the rate axis (a round number at least the highest bin). */
+  rateTop: number
+  rateTicks: { value: number; y: number; label: string }[]
+  window: { startMs: number; endMs: number }
+  timeUnit: 's' | 'ms'
   ticks: { value: number; x: number; label: string }[]
-  unitTicks: { unit: number; y: number }[]
+  unitTicks: { label: string; y: number }[]
+  spikesInWindow: number
 }
 
-/** Places every spike in a pixel column of its unit's row; the same binning feeds SVG and PNG. */
-export function layoutRaster(sd: SpikeData, width = 1200): RasterLayout {
+/** Places every spike of the window in a pixel column of its unit's row; the same layout feeds SVG and PNG. */
+export function layoutRaster(sd: SpikeData, options: RasterOptions = {}): RasterLayout {
+  if (sd.N === 0) throw new InvalidDataError('The recording has no units, so there is no raster to draw.', { N: 0 })
+  const width = options.width ?? 1200
+  const window = rasterWindow(sd, options)
+  const span = window.endMs - window.startMs
+  const rows = unitTable(sd)
+  const order = orderUnits(rows, options.order ?? 'id')
+  const labels = order.map((i) => rows[i].id)
   const rowHeight = sd.N <= 40 ? 12 : sd.N <= 120 ? 5 : Math.max(1, Math.floor(800 / sd.N))
-  const plotH = Math.max(sd.N * rowHeight, 40)
-  const margin = { left: 64, right: 20, top: 46, bottom: 48 }
-  const rateH = 70
-  const plot = { x: margin.left, y: margin.top + rateH + 12, w: width - margin.left - margin.right, h: plotH }
-  const rate = { x: plot.x, y: margin.top, w: plot.w, h: rateH }
-  const height = plot.y + plot.h + margin.bottom
+  const left = Math.max(70, 30 + 7 * Math.max(...labels.map((l) => l.length)))
+  const rate: Box = { x: left, y: 64, w: width - left - 24, h: 80 }
+  const plot: Box = { x: left, y: rate.y + rate.h + 16, w: rate.w, h: Math.max(sd.N * rowHeight, 40) }
+  const height = plot.y + plot.h + 52
   const columns = plot.w
   const counts = new Uint32Array(sd.N * columns)
-  const span = sd.lengthMs > 0 ? sd.lengthMs : 1
+  const binMs = options.binMs ?? Math.max(niceStep(span / 200), 1e-3)
+  const rateBins = new Float64Array(Math.max(1, Math.ceil(span / binMs - 1e-9)))
   let maxCount = 0
-  const population = new Float64Array(columns)
-  for (let i = 0; i < sd.N; i++) {
-    const t = sd.train(i)
-    for (let k = 0; k < t.length; k++) {
-      const c = Math.min(columns - 1, Math.max(0, Math.floor(((t[k] - sd.startTimeMs) / span) * columns)))
-      const v = ++counts[i * columns + c]
+  let spikesInWindow = 0
+  order.forEach((unit, row) => {
+    const t = sd.train(unit)
+    for (let k = lowerBound(t, window.startMs); k < t.length && t[k] < window.endMs; k++) {
+      const c = Math.min(columns - 1, Math.floor(((t[k] - window.startMs) / span) * columns))
+      const v = ++counts[row * columns + c]
       if (v > maxCount) maxCount = v
-      population[c]++
+      rateBins[Math.min(rateBins.length - 1, Math.floor((t[k] - window.startMs) / binMs))]++
+      spikesInWindow++
     }
-  }
-  const binSeconds = span / columns / 1000
+  })
   let maxRate = 0
-  for (let c = 0; c < columns; c++) {
-    population[c] = sd.N ? population[c] / binSeconds / sd.N : 0
-    if (population[c] > maxRate) maxRate = population[c]
+  for (let b = 0; b < rateBins.length; b++) {
+    // The last bin may be cut short by the window's end: its rate is over the time it covers.
+    const covered = Math.min(binMs, span - b * binMs) / 1000
+    rateBins[b] = rateBins[b] / covered / sd.N
+    if (rateBins[b] > maxRate) maxRate = rateBins[b]
   }
-  const ticks = niceTicks(sd.startTimeMs / 1000, (sd.startTimeMs + span) / 1000, 8).map((value) => ({
+  const rateTop = maxRate > 0 ? niceTicks(0, maxRate, 2).find((v) => v >= maxRate) ?? niceStep(maxRate) : 1
+  const rateTicks = niceTicks(0, rateTop, 2).map((value) => ({ value, y: rate.y + rate.h - (value / rateTop) * rate.h, label: formatNumber(value) }))
+  const timeUnit = span < 2000 ? 'ms' : 's'
+  const scale = timeUnit === 'ms' ? 1 : 1000
+  const ticks = niceTicks(window.startMs / scale, window.endMs / scale, Math.max(2, Math.floor(plot.w / 110))).map((value) => ({
     value,
-    x: plot.x + ((value * 1000 - sd.startTimeMs) / span) * plot.w,
-    label: formatTick(value),
+    x: plot.x + ((value * scale - window.startMs) / span) * plot.w,
+    label: formatNumber(value),
   }))
-  const step = Math.max(1, niceStep(sd.N / 8))
-  const unitTicks: { unit: number; y: number }[] = []
-  for (let u = 0; u < sd.N; u += step) unitTicks.push({ unit: u, y: plot.y + u * rowHeight + rowHeight / 2 })
-  return { width, height, plot, rate, rowHeight, counts, columns, maxCount, populationRate: population, maxRate, ticks, unitTicks }
+  const every = Math.max(1, Math.ceil(11 / rowHeight))
+  const unitTicks = labels.flatMap((label, row) => (row % every === 0 ? [{ label, y: plot.y + row * rowHeight + rowHeight / 2 }] : []))
+  return { width, height, plot, rate, rowHeight, order, counts, columns, maxCount, rateBins, binMs, rateTop, rateTicks, window, timeUnit, ticks, unitTicks, spikesInWindow }
 }
 
-function niceStep(raw: number): number {
-  if (raw <= 0) return 1
-  const p = 10 ** Math.floor(Math.log10(raw))
-  const f = raw / p
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p
+/** The window to draw: the options' bounds, checked against the recording's window. */
+export function rasterWindow(sd: SpikeData, options: Pick<RasterOptions, 'fromMs' | 'toMs'>): { startMs: number; endMs: number } {
+  const end = sd.startTimeMs + sd.lengthMs
+  const startMs = options.fromMs ?? sd.startTimeMs
+  const endMs = options.toMs ?? end
+  if (!Number.isFinite(startMs) || startMs < sd.startTimeMs || startMs >= end) throw new InvalidArgumentError('fromMs', options.fromMs, `a time in the recording's window, ${formatNumber(sd.startTimeMs)} to ${formatNumber(end)} ms`)
+  if (!Number.isFinite(endMs) || endMs <= startMs || endMs > end) throw new InvalidArgumentError('toMs', options.toMs, `a time after ${formatNumber(startMs)} ms and at most the recording's end, ${formatNumber(end)} ms`)
+  return { startMs, endMs }
 }
 
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  const step = niceStep((hi - lo) / count)
-  const out: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)))
-  return out
-}
-
-function formatTick(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)))
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

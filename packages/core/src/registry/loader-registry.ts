@@ -1,9 +1,10 @@
 import { injectAll, injectable } from '../di.js'
-import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError, UnknownFormatError } from '../errors.js'
+import { AmbiguousFormatError, IncompatiblePluginError, InvalidArgumentError, InvalidSourceError, LoaderNotRegisteredError } from '../errors.js'
 import type { Source } from '../sources/source.js'
-import { installHint } from './install-hints.js'
+import { didYouMean } from '../loader/did-you-mean.js'
+import { installHint, KNOWN_FORMATS } from './install-hints.js'
 import { LOADER_API_VERSION, type Match, type Probe, type SpikeLoader } from './loader.js'
-import { describeProbe, probeSource } from './probe.js'
+import { probeSource } from './probe.js'
 import { SPIKE_LOADER } from './tokens.js'
 
 /** A loader and its answer for one probe. */
@@ -41,7 +42,10 @@ export class LoaderRegistry {
   /** The loader with this id; LoaderNotRegisteredError (with an install hint) when there is none. */
   get(id: string): SpikeLoader {
     const loader = this.loaders.find((l) => l.id === id)
-    if (!loader) throw new LoaderNotRegisteredError(id, installHint(id), this.loaders.map((l) => l.id))
+    if (!loader) {
+      const ids = this.loaders.map((l) => l.id)
+      throw new LoaderNotRegisteredError(id, KNOWN_FORMATS[id] ? installHint(id) : '', ids, didYouMean(id, ids))
+    }
     return loader
   }
 
@@ -77,7 +81,7 @@ export class LoaderRegistry {
     const probe = await probeSource(source)
     const ranking = await this.rank(probe)
     const best = ranking[0]
-    if (!best || best.match.confidence <= 0) throw new UnknownFormatError(describeProbe(probe), this.loaders.map((l) => l.id))
+    if (!best || best.match.confidence <= 0) throw await (await import('./detection-help.js')).unknownFormatError(probe, this)
     const tied = ranking.filter((r) => r.match.confidence === best.match.confidence)
     if (tied.length > 1) throw new AmbiguousFormatError(tied.map((r) => ({ id: r.loader.id, confidence: r.match.confidence, reason: r.match.reason })))
     return { ...best, ranking }

@@ -27,8 +27,8 @@ export async function probeSource(source: Source): Promise<Probe> {
 export function describeProbe(probe: Probe): string {
   if (probe.kind === 'remote') return `the URL ${probe.url}`
   if (probe.kind === 'folder') {
-    const shown = probe.files.slice(0, 12)
-    return `the folder '${probe.name}' (files: ${shown.join(', ') || 'none'}${probe.files.length > shown.length ? `, and ${probe.files.length - shown.length} more` : ''})`
+    const folders = probe.folders.length ? `; folders: ${listed(probe.folders, 8)}` : ''
+    return `the folder '${probe.name}' (files: ${listed(probe.files, 12) || 'none'}${folders})`
   }
   const hex = Array.from(probe.head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')
   return `the file '${probe.name}' (${probe.size} bytes, starting ${hex || '(empty)'})`
@@ -40,4 +40,10 @@ export function hasSignature(bytes: Uint8Array, signature: Uint8Array | string, 
   if (bytes.length < offset + sig.length) return false
   for (let i = 0; i < sig.length; i++) if (bytes[offset + i] !== sig[i]) return false
   return true
+}
+
+/** The first `max` names, then how many more. */
+function listed(names: readonly string[], max: number): string {
+  const shown = names.slice(0, max)
+  return `${shown.join(', ')}${names.length > max ? `, and ${names.length - max} more` : ''}`
 }

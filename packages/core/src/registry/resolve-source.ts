@@ -6,6 +6,7 @@ import { SOURCE_RESOLVER } from './tokens.js'
 
 /** What a resolver gets besides the string: the caller's fetch and signal. */
 export interface ResolveContext {
+  /** The fetch to use for requests (the caller's, else the global one). */
   readonly fetch?: typeof fetch
   readonly signal?: AbortSignal
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, SpikeData, type LoadContext, type RawData } from '@spikes/core'
 import { normalizePath, type Hdf5File } from '@spikes/hdf5'
-import { checkUnits, layoutOf, type Layout, type ResolvedOptions } from '../options.js'
+import { checkUnits, layoutOf, type Layout, type ResolvedHdf5Options } from '../options.js'
 import { detectLayout } from './detect-layout.js'
 import { readFileTimeAttrs } from './file-attrs.js'
 import { inferredLength } from './length.js'
@@ -11,7 +11,7 @@ import { rasterLength, readRaster } from './read-raster.js'
 import { readRawData, readRawTime } from './read-raw.js'
 
 /** Everything after opening: pick the layout, read file attributes, raw data, then the spikes. */
-export function loadFromFile(file: Hdf5File, opts: ResolvedOptions, sourceFile: string, context: LoadContext): SpikeData {
+export function loadFromFile(file: Hdf5File, opts: ResolvedHdf5Options, sourceFile: string, context: LoadContext): SpikeData {
   const layout = layoutOf(opts) ?? applyDetected(file, opts, context)
   if (opts.raw && !opts.raw.time && (layout === 'ragged' || layout === 'group')) {
     throw new InvalidArgumentError('rawTimeDataset', undefined, `a raw time dataset: with the ${layout === 'ragged' ? 'ragged' : 'group-per-unit'} layout, rawDataset needs rawTimeDataset (both or neither)`)
@@ -63,7 +63,7 @@ export function loadFromFile(file: Hdf5File, opts: ResolvedOptions, sourceFile: 
 }
 
 /** No layout option: inspect the file, adopt the one layout found, and say so in a warning. */
-function applyDetected(file: Hdf5File, opts: ResolvedOptions, context: LoadContext): Layout {
+function applyDetected(file: Hdf5File, opts: ResolvedHdf5Options, context: LoadContext): Layout {
   const exclude = new Set([opts.raw?.dataset, opts.raw?.time].filter((p): p is string => !!p).map(normalizePath))
   const c = detectLayout(file, exclude)
   const o = c.options

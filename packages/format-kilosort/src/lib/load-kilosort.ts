@@ -17,14 +17,16 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
   const signal = context.signal
   throwIfAborted(signal, 'Loading KiloSort')
 
-  const params = await readParams(folder, context)
+  const { params, unreadable } = await readParams(folder, context)
   const paramsRate = sampleRateOf(params)
   const fsHz = opts.fsHz ?? paramsRate
   if (opts.fsHz !== undefined && paramsRate !== undefined && paramsRate !== opts.fsHz) {
     context.warn('SPIKES_WARN_SAMPLE_RATE_MISMATCH', `fsHz = ${opts.fsHz} differs from params.py's sample_rate = ${paramsRate}; using fsHz.`, { fsHz: opts.fsHz, sampleRate: paramsRate })
   }
   if (opts.timeUnit === 'samples' && fsHz === undefined) {
-    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : 'the folder has no params.py'}`)
+    throw new InvalidArgumentError('fsHz', opts.fsHz, `a positive sampling rate in Hz: timeUnit 'samples' needs one and ${params ? "params.py has no numeric sample_rate" : unreadable ? `params.py could not be read (${unreadable})` : 'the folder has no params.py'}`, {
+      hints: [{ kind: 'option', option: 'fsHz', example: 30000, why: "with the recording's sampling rate in Hz (30000 is an example)" }],
+    })
   }
 
   if (!(await folder.exists(opts.spikeTimesFile))) {
@@ -168,21 +170,22 @@ function tooLarge(file: string, dtype: string, index: number): never {
   throw new InvalidDataError(`${file}: spike time ${index} is beyond 2^53 samples and cannot be represented exactly as a JavaScript number.`, { file, index, dtype, limit: 2 ** 53 })
 }
 
-async function readParams(folder: FolderSource, context: LoadContext): Promise<PhyParams | undefined> {
-  if (!(await folder.exists('params.py'))) return undefined
+/** params.py parsed, or why it could not be read (a folder without one gives neither). */
+async function readParams(folder: FolderSource, context: LoadContext): Promise<{ params?: PhyParams; unreadable?: string }> {
+  if (!(await folder.exists('params.py'))) return {}
   try {
     const source = await folder.open('params.py')
     try {
       const params = parseParamsPy(await readText(source, MAX_PARAMS_BYTES))
       if (params.skipped.length) context.warn('SPIKES_WARN_PARAMS', `params.py: ${params.skipped.join(', ')} ${params.skipped.length === 1 ? 'is' : 'are'} not a plain literal and ${params.skipped.length === 1 ? 'was' : 'were'} skipped (params.py is parsed, never executed).`, { skipped: params.skipped })
-      return params
+      return { params }
     } finally {
       await source.close()
     }
   } catch (error) {
     if (!isSpikesError(error)) throw error
     context.warn('SPIKES_WARN_PARAMS', `params.py could not be read (${error.message}); it is ignored.`, {})
-    return undefined
+    return { unreadable: error.message }
   }
 }
 

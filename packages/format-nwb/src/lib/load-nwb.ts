@@ -5,7 +5,7 @@ import { withHdf5, type Hdf5File } from '@spikes/hdf5'
 import type { ResolvedNwbOptions } from '../options.js'
 import { safeAttr } from './h5-util.js'
 import { chooseUnitsTable } from './find-units.js'
-import { readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
+import { ALLOW_NO_UNITS_HINT, readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
 import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
 import { readAttributesJson, readColumns } from './read-columns.js'
 import { nwbVersion, readFileMetadata } from './read-metadata.js'
@@ -62,7 +62,7 @@ function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: 
   const { path: unitsPath, all } = chooseUnitsTable(file, options.unitsTable)
   if (unitsPath === null) {
     if (options.allowNoUnits) return metadataOnly()
-    throw new MissingEntryError('/units', file.name, all, 'This NWB file has no Units table (no spike-sorted units). Pass allowNoUnits: true to load only its metadata.')
+    throw new MissingEntryError('/units', file.name, all, [{ kind: 'text', text: 'This NWB file has no Units table (no spike-sorted units).' }, ALLOW_NO_UNITS_HINT])
   }
   const idDs = file.kind(`${unitsPath}/id`) === 'dataset' ? file.dataset(`${unitsPath}/id`) : null
   const idCount = idDs ? (idDs.shape?.[0] ?? idDs.size) : undefined

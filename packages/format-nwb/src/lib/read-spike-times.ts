@@ -1,7 +1,10 @@
-import { InvalidDataError, MissingEntryError, throwIfAborted, type LoadContext } from '@spikes/core'
+import { InvalidDataError, MissingEntryError, throwIfAborted, type Hint, type LoadContext } from '@spikes/core'
 import { raggedOffsets } from '@spikes/core/loader-utils'
 import { isHdf5Reference, type Hdf5File, type Hdf5Reference } from '@spikes/hdf5'
 import { joinPath } from './h5-util.js'
+
+/** The way out when a file has no spike trains: load its metadata alone. */
+export const ALLOW_NO_UNITS_HINT: Hint = { kind: 'option', option: 'allowNoUnits', example: true, why: 'to load only the file metadata' }
 
 export interface SpikeTimes {
   /** All spike times in ms, unit by unit (unsorted trains are sorted later by SpikeData). */
@@ -33,7 +36,7 @@ export function missingSpikeTimes(file: Hdf5File, unitsPath: string): MissingEnt
     joinPath(unitsPath, 'spike_times'),
     file.name,
     nearby,
-    'This Units table has no spike_times / spike_times_index columns, so it holds no spike trains. Pass allowNoUnits: true to load only the file metadata.',
+    [{ kind: 'text', text: 'This Units table has no spike_times / spike_times_index columns, so it holds no spike trains.' }, ALLOW_NO_UNITS_HINT],
   )
 }
 

@@ -1,4 +1,4 @@
-import { InvalidDataError, UnsupportedError, type SpikeData } from '@spikes/core'
+import { InvalidDataError, UnsupportedError, type Hint, type SpikeData } from '@spikes/core'
 import { PickledObject, pyTypeName, unpickle } from '@spikes/numpy'
 import { spikeDataFromRecord } from './spikedata-from-record.js'
 
@@ -74,14 +74,20 @@ export function spikeDataFromPickleBytes(bytes: Uint8Array, options: ReadPickleO
   const { value, type, file } = classify(bytes, options)
   if (!(value instanceof PickledObject) || type === undefined) {
     const found = pyTypeName(value)
-    throw new InvalidDataError(`${file} does not contain a SpikeData object (found ${found}). Use readSpikeLabPickle() for the other SpikeLab data types.`, { file, found })
+    throw new InvalidDataError(`${file} does not contain a SpikeData object (found ${found}).`, { file, found }, { hints: [readRecordHint('for the other SpikeLab data types')] })
   }
   if (type !== 'SpikeData') {
     throw new UnsupportedError(
       'spikelab-type',
-      `${file} holds a SpikeLab ${type} (${value.qualifiedName}), not a SpikeData. The pickle loader returns SpikeData only; use readSpikeLabPickle() to get the ${type} record.`,
+      `${file} holds a SpikeLab ${type} (${value.qualifiedName}), not a SpikeData. The pickle loader returns SpikeData only.`,
       { file, found: type, className: value.qualifiedName },
+      { hints: [readRecordHint(`to get the ${type} record`)] },
     )
   }
   return spikeDataFromRecord(value, { file, inputBytes: bytes.length })
+}
+
+/** The library call that reads any SpikeLab record; the CLI has no equivalent. */
+function readRecordHint(why: string): Hint {
+  return { kind: 'call', call: 'readSpikeLabPickle()', packageName: '@spikes/format-pickle', why }
 }

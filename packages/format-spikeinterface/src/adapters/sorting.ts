@@ -2,7 +2,7 @@
 import { InvalidArgumentError, InvalidDataError, SpikeData, WarningCollector, type Attributes, type WarningHandler } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import { checkSegmentIndex, checkSegments, method } from './extractor.js'
-import type { SortingExtractorLike, UnitId } from './types.js'
+import type { SortingExtractorLike, ExtractorUnitId } from './types.js'
 import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES, normalizeId, propertyRows, sameId, samplesToMs, toInt, toLocation, trainLength } from './values.js'
 
 /** Options of loadSpikeDataFromSpikeInterface. */
@@ -10,7 +10,7 @@ export interface SpikeInterfaceSortingOptions {
   /** Overrides the sorting's own sampling frequency (Hz). */
   samplingFrequency?: number | null
   /** Units to load, in this order (default: all, in getUnitIds() order). */
-  unitIds?: readonly UnitId[] | null
+  unitIds?: readonly ExtractorUnitId[] | null
   /** Segment of a multi-segment sorting (default 0). */
   segmentIndex?: number
   /** Receives warnings as they are raised; they are also on the result's `warnings`. */
@@ -76,12 +76,12 @@ export async function loadSpikeDataFromSpikeInterface(sorting: SortingExtractorL
   if (!rawIds || typeof (rawIds as ArrayLike<unknown>).length !== 'number') throw new InvalidDataError('sorting.getUnitIds() did not return an array of unit ids.', {})
   const available = Array.from(rawIds as ArrayLike<unknown>, (id) => normalizeId(id, 'sorting.getUnitIds()'))
 
-  let ids: UnitId[] = available
+  let ids: ExtractorUnitId[] = available
   if (requested !== null) {
     const wanted = Array.from(requested as ArrayLike<unknown>, (id) => normalizeId(id, 'unitIds'))
     const missing = wanted.filter((id) => !available.some((a) => sameId(a, id)))
     if (missing.length) {
-      const show = (list: UnitId[]) => list.slice(0, 50).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ') + (list.length > 50 ? ', ...' : '')
+      const show = (list: ExtractorUnitId[]) => list.slice(0, 50).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ') + (list.length > 50 ? ', ...' : '')
       throw new InvalidArgumentError('unitIds', show(missing), `ids present in the sorting (available: ${show(available)})`)
     }
     ids = wanted

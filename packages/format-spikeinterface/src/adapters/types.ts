@@ -2,7 +2,7 @@
 // return its value or a Promise of it (a bridge to Python or a worker is usually asynchronous).
 
 /** A SpikeInterface unit id. Bigints that fit a safe integer are recorded as numbers. */
-export type UnitId = number | string | bigint
+export type ExtractorUnitId = number | string | bigint
 
 /** A value, or a promise of it (extractor methods may be sync or async). */
 export type MaybePromise<T> = T | Promise<T>
@@ -16,11 +16,11 @@ export type TracesLike = { data: NumericLike; shape: readonly number[] } | Array
 /** Shaped like spikeinterface.BaseSorting. */
 export interface SortingExtractorLike {
   /** All unit ids; properties are aligned with this order. */
-  getUnitIds(): MaybePromise<ArrayLike<UnitId>>
+  getUnitIds(): MaybePromise<ArrayLike<ExtractorUnitId>>
   /** Sampling rate in Hz, used to turn sample indices into ms (unless the samplingFrequency option overrides it). */
   getSamplingFrequency(): MaybePromise<number>
   /** Spike times of one unit in samples (SpikeInterface: get_unit_spike_train(unit_id, segment_index)). */
-  getUnitSpikeTrain(unitId: UnitId, options: { segmentIndex: number }): MaybePromise<NumericLike>
+  getUnitSpikeTrain(unitId: ExtractorUnitId, options: { segmentIndex: number }): MaybePromise<NumericLike>
   /** Values for every unit, in getUnitIds() order; undefined/null (or a throw) when absent. */
   getProperty?(key: string): MaybePromise<unknown>
   /** Names of the properties the sorting has; when present, only listed properties are asked for. */

@@ -1,5 +1,5 @@
 import { InvalidDataError, isNumericArray, type NumericArray } from '@spikes/core'
-import type { NumericLike, TracesLike, UnitId } from './types.js'
+import type { NumericLike, TracesLike, ExtractorUnitId } from './types.js'
 
 const isArrayLike = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))
 
@@ -9,20 +9,20 @@ export const CHANNEL_PROPERTIES: readonly string[] = ['channel', 'ch', 'peak_cha
 export const LOCATION_PROPERTIES: readonly string[] = ['location', 'unit_location', 'position']
 
 /** A unit id as the result records it: bigints become numbers when exact. */
-export function normalizeId(id: unknown, where: string): UnitId {
+export function normalizeId(id: unknown, where: string): ExtractorUnitId {
   if (typeof id === 'bigint') return Number.isSafeInteger(Number(id)) ? Number(id) : id
   if (typeof id === 'number' || typeof id === 'string') return id
   throw new InvalidDataError(`${where} contains ${typeof id === 'object' ? 'an object' : String(id)}; unit ids must be numbers or strings.`, { value: String(id) })
 }
 
 /** Python's `a == b` for unit ids: numbers and bigints compare by value, strings by text. */
-export function sameId(a: UnitId, b: UnitId): boolean {
+export function sameId(a: ExtractorUnitId, b: ExtractorUnitId): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b
   return a == b // number/bigint mixes compare by value
 }
 
 /** Spike times in samples -> ms with SpikeLab's operation order (v / fs * 1e3), into out[at..]. */
-export function samplesToMs(values: unknown, fs: number, out: Float64Array, at: number, unit: UnitId): void {
+export function samplesToMs(values: unknown, fs: number, out: Float64Array, at: number, unit: ExtractorUnitId): void {
   if (!isArrayLike(values)) throw new InvalidDataError(`getUnitSpikeTrain(${String(unit)}) returned ${values === null ? 'null' : typeof values}; expected an array of sample indices.`, { unitId: String(unit) })
   for (let k = 0; k < values.length; k++) {
     const v = values[k]

@@ -87,7 +87,9 @@ async function fetchRange(job, state, start, end) {
       }
       clearTimeout(timer)
       if (!cr || Number(cr[1]) !== start) {
-        throw new Failure('bad-content-range', redact(url) + ' answered a Range request for bytes ' + start + '-' + end + ' with Content-Range ' + JSON.stringify(response.headers.get('content-range')) + '.', { url: redact(url), start, end })
+        const seen = response.headers.get('content-range')
+        const why = seen === null ? ' but its Content-Range header is not visible: a cross-origin server must list it in Access-Control-Expose-Headers (Access-Control-Expose-Headers: Content-Range, Content-Length).' : ' with Content-Range ' + JSON.stringify(seen) + '.'
+        throw new Failure('bad-content-range', redact(url) + ' answered a Range request for bytes ' + start + '-' + end + why, { url: redact(url), start, end })
       }
       const total = cr[3] === '*' ? -1 : Number(cr[3])
       const expected = Number(cr[2]) - Number(cr[1]) + 1
@@ -102,7 +104,7 @@ async function fetchRange(job, state, start, end) {
       clearTimeout(timer)
       const length = Number(response.headers.get('content-length'))
       try { await response.body && response.body.cancel() } catch {}
-      throw new Failure('range-unsupported', redact(url) + ' does not support HTTP Range requests (answered 200 with the whole file).', { url: redact(url), status: 200, total: Number.isFinite(length) ? length : -1 })
+      throw new Failure('range-unsupported', redact(url) + ' does not support HTTP Range requests (answered 200 with the whole file); the server must answer Range requests with 206 Partial Content (and, across origins, expose Content-Range and Content-Length in Access-Control-Expose-Headers).', { url: redact(url), status: 200, total: Number.isFinite(length) ? length : -1 })
     }
     if (response.status === 416) {
       clearTimeout(timer)

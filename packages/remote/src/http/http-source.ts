@@ -135,8 +135,9 @@ export class HttpSource implements ByteSource {
       await response.body?.cancel().catch(() => {})
       throw new NetworkError(`${redact(this.url)} answered a Range request with HTTP ${response.status}.`, { url: redact(this.url), status: response.status })
     }
-    const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')
-    if (!total) throw new NetworkError(`${redact(this.url)} answered a Range request without a usable Content-Range header.`, { url: redact(this.url) })
+    const header = response.headers.get('content-range')
+    const total = /\/(\d+)\s*$/.exec(header ?? '')
+    if (!total) throw badContentRange(this.url, header)
     this.totalSize = Number(total[1])
     const body = new Uint8Array(await response.arrayBuffer())
     this.stats.bytes += body.length
@@ -189,4 +190,17 @@ export class HttpSource implements ByteSource {
 /** `new HttpSource(url, options)`: a Range-read ByteSource over an HTTP(S) URL. No request is made until the first size() or read(). */
 export function httpSource(url: string, options?: HttpSourceOptions): HttpSource {
   return new HttpSource(url, options)
+}
+
+/**
+ * A 206 answer whose Content-Range cannot be read. In a browser, a cross-origin answer shows only the
+ * headers the server lists in Access-Control-Expose-Headers, so a missing one is most often that.
+ */
+export function badContentRange(url: string, header: string | null): NetworkError {
+  if (header !== null) return new NetworkError(`${redact(url)} answered a Range request with Content-Range ${JSON.stringify(header)}, which gives no total size.`, { url: redact(url), contentRange: header })
+  return new NetworkError(
+    `${redact(url)} answered a Range request (HTTP 206) but its Content-Range header is not visible.`,
+    { url: redact(url), reason: 'content-range-hidden' },
+    { hints: [{ kind: 'text', text: 'If the file is on another origin, its server must expose the header to pages: add "Access-Control-Expose-Headers: Content-Range, Content-Length" to its answers (with Access-Control-Allow-Origin).' }] },
+  )
 }

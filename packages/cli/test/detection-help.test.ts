@@ -1,0 +1,82 @@
+// Detection that helps: a folder holding one recording points to it, one holding several lists them (and
+// suggests `spikes scan` when that command exists), known but unsupported formats are named with what to do.
+import { copyFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kilosortFiles, tempFolder } from '@spikes/testing'
+import { main, type CommandBuilder } from '../src/main.js'
+import { captureIo } from './support/capture-io.js'
+
+const SAMPLE = fileURLToPath(new URL('../samples/sample.nwb', import.meta.url))
+let root: Awaited<ReturnType<typeof tempFolder>>
+
+beforeAll(async () => {
+  const ks = kilosortFiles([30, 60], [0, 1])
+  root = await tempFolder({
+    'session/notes.txt': 'hello',
+    'sortings/a/spike_times.npy': ks['spike_times.npy'],
+    'sortings/a/spike_clusters.npy': ks['spike_clusters.npy'],
+    'sortings/b/spike_times.npy': ks['spike_times.npy'],
+    'sortings/b/spike_clusters.npy': ks['spike_clusters.npy'],
+    'sortings/empty/readme.md': 'nothing',
+    'table.csv': 'unit,time_ms\n0,1.5\n',
+    'tsv/spikes.tsv': 'unit\ttime\n',
+    'neuron.mat': 'MATLAB 5.0 MAT-file',
+    'rec.plx': 'PLEX',
+    'rec.nev': 'NEURALEV',
+    'CSC1.ncs': '####',
+  })
+  await copyFile(SAMPLE, join(root.path, 'session', 'rec.nwb'))
+  await mkdir(join(root.path, 'nothing'))
+})
+afterAll(() => root.cleanup())
+
+async function inspect(input: string, extra: CommandBuilder[] = []) {
+  const t = captureIo()
+  const code = await main(['inspect', input, '--json'], t.io, extra)
+  return { code, err: t.stderr(), error: JSON.parse(t.stdout()).error as { code: string; message: string } }
+}
+
+describe('detection help', () => {
+  it('points a folder with one recording inside to it', async () => {
+    const r = await inspect(join(root.path, 'session'))
+    expect(r.code).toBe(1)
+    expect(r.error.code).toBe('SPIKES_UNKNOWN_FORMAT')
+    const inside = join(root.path, 'session', 'rec.nwb')
+    expect(r.error.message).toBe(`Could not recognise the folder 'session' (files: notes.txt, rec.nwb): it holds a recording but is not one itself. Run 'spikes inspect ${inside}' instead: it is the one recording in this folder (nwb).`)
+  })
+
+  it('lists the recordings of a folder of several, without (files: none) and the loaders tried', async () => {
+    const r = await inspect(join(root.path, 'sortings'))
+    expect(r.error.message).toBe(
+      `Could not recognise the folder 'sortings' (files: none; folders: a, b, empty): it holds 2 recordings, not one: ${join(root.path, 'sortings', 'a')} (kilosort), ${join(root.path, 'sortings', 'b')} (kilosort). Load one of them by its path.`,
+    )
+  })
+
+  it('suggests spikes scan for a folder of several once a scan command is installed', async () => {
+    const scan: CommandBuilder = (program) => program.command('scan').argument('<folder>').action(() => {})
+    const r = await inspect(join(root.path, 'sortings'), [scan])
+    expect(r.error.message).toContain(`Load one of them by its path. Run 'spikes scan ${join(root.path, 'sortings')}' to list every recording under this folder.`)
+  })
+
+  it.each([
+    ['table.csv', 'it is a text table; CSV and TSV have no agreed layout for spike trains', 'SpikeData.fromIdcesTimes'],
+    ['tsv/spikes.tsv', 'it is a text table', 'spike_clusters.npy'],
+    ['neuron.mat', 'it is a MATLAB file, and no installed loader reads MATLAB files', 'MatNWB'],
+    ['rec.plx', 'it is a Plexon file, which is not supported yet', 'Neo reads Plexon and writes NWB'],
+    ['rec.nev', 'it is a Blackrock file (or Neuralynx events), which is not supported yet', 'Neo reads Blackrock'],
+    ['CSC1.ncs', 'it is a Neuralynx file, which is not supported yet', 'Neo reads Neuralynx'],
+  ])('names %s as a known, unsupported format with what to do', async (name, what, advice) => {
+    const r = await inspect(join(root.path, name))
+    expect(r.error.code).toBe('SPIKES_UNKNOWN_FORMAT')
+    expect(r.error.message).toContain(`: ${what}`)
+    expect(r.error.message).toContain(advice)
+    expect(r.error.message).not.toContain('Tried:')
+  })
+
+  it('keeps the plain message for an empty folder', async () => {
+    const r = await inspect(join(root.path, 'nothing'))
+    expect(r.error.message).toMatch(/^Could not recognise the folder 'nothing' \(files: none\)\. Tried: .*Add --format <id> to force a loader\./)
+  })
+})
