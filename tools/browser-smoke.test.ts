@@ -143,4 +143,56 @@ import { registerIbl } from '@spikes/format-ibl'`,
       alf: { format: 'alf', N: 289, spikes: 124905 },
     })
   }, 120_000)
+
+  const REAL = join(ROOT, '..', 'shared', 'realdata')
+  const SORTER_INPUTS: Record<string, string> = {
+    mountainsort: join(REAL, 'mountainsort', 'mountainlab-mv'),
+    neuroscope: join(REAL, 'neuroscope', 'pynapple-A2929-200711'),
+    openephys: join(REAL, 'openephys', 'binary-0.6.7', 'Record Node 105', 'experiment1', 'recording1'),
+    'openephys-legacy': join(REAL, 'openephys', 'legacy-spikes-0.6.7', 'Record Node 105'),
+  }
+
+  it.runIf((CHROMIUM || IN_CI) && (Object.values(SORTER_INPUTS).every((p) => existsSync(p)) || IN_CI))('loads MountainSort, Neuroscope and Open Ephys (Binary and legacy) folders in memory, detecting each format, as Node does', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    // Each folder's files are served under short names (the real ones hold spaces); the page rebuilds the folders.
+    const files: Record<string, Uint8Array> = {}
+    const listing: Record<string, Record<string, string>> = {}
+    const walk = (dir: string, rel: string, input: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`, input)
+        else if (!e.name.endsWith('.md') && !e.name.startsWith('waveforms')) {
+          const key = `f${Object.keys(files).length}`
+          files[key] = readFileSync(join(dir, e.name))
+          ;(listing[input] ??= {})[`${rel}${e.name}`] = key
+        }
+      }
+    }
+    for (const [input, dir] of Object.entries(SORTER_INPUTS)) walk(dir, '', input)
+    const { container, loadSpikeData, memoryFolder } = await import('@spikes/core')
+    const registers = [(await import('@spikes/format-mountainsort')).registerMountainsort, (await import('@spikes/format-neuroscope')).registerNeuroscope, (await import('@spikes/format-openephys')).registerOpenephys]
+    const c = container.createChildContainer()
+    for (const register of registers) register(c)
+    const show = (sd: { metadata: Record<string, any>; N: number; lengthMs: number; train(i: number): Float64Array }) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), first: sd.train(0)[0], lengthMs: sd.lengthMs })
+    const inNode: Record<string, unknown> = {}
+    for (const [input, names] of Object.entries(listing)) inNode[input] = show(await loadSpikeData(memoryFolder(Object.fromEntries(Object.entries(names).map(([n, k]) => [n, files[k]!])), input), { container: c }))
+    const script = page(
+      `import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { registerMountainsort } from '@spikes/format-mountainsort'
+import { registerNeuroscope } from '@spikes/format-neuroscope'
+import { registerOpenephys } from '@spikes/format-openephys'`,
+      `  const c = container.createChildContainer()
+  for (const register of [registerMountainsort, registerNeuroscope, registerOpenephys]) register(c)
+  const show = (sd) => ({ format: sd.metadata.provenance.format, N: sd.N, counts: Array.from({ length: sd.N }, (_, i) => sd.train(i).length), first: sd.train(0)[0], lengthMs: sd.lengthMs })
+  result = {}
+  for (const [input, names] of Object.entries(${JSON.stringify(listing)})) {
+    const folder = {}
+    for (const [name, key] of Object.entries(names)) folder[name] = await bytes(key)
+    result[input] = show(await loadSpikeData(memoryFolder(folder, input), { container: c }))
+  }`,
+    )
+    const result = (await runInChromium(script, files)) as Record<string, { format: string; N: number }>
+    expect(result).toEqual(inNode)
+    // The unit counts the real-data tests of each plugin check against numpy.
+    expect(Object.fromEntries(Object.entries(result).map(([k, r]) => [k, [r.format, r.N]]))).toEqual({ mountainsort: ['mountainsort', 32], neuroscope: ['neuroscope', 15], openephys: ['openephys', 8], 'openephys-legacy': ['openephys', 8] })
+  }, 120_000)
 })

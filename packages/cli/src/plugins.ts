@@ -14,6 +14,9 @@ export const PLUGIN_PACKAGES = [
   '@spikes/format-spikeinterface',
   '@spikes/format-ibl',
   '@spikes/format-dandi',
+  '@spikes/format-mountainsort',
+  '@spikes/format-neuroscope',
+  '@spikes/format-openephys',
 ] as const
 
 let loaded: Promise<{ container: DependencyContainer; warnings: SpikesWarning[] }> | undefined

@@ -164,6 +164,7 @@ describe('spikes formats', () => {
     expect(await main(['formats', '--json'], t.io)).toBe(0)
     const rows = JSON.parse(t.stdout()) as { id: string; package: string }[]
     expect(rows.find((r) => r.id === 'spikes-json')).toMatchObject({ package: '@spikes/core' })
+    for (const id of ['mountainsort', 'neuroscope', 'openephys']) expect(rows.find((r) => r.id === id), id).toMatchObject({ package: `@spikes/format-${id}` })
   })
 })
 

@@ -49,6 +49,11 @@ describe('format detection with every plugin installed', () => {
       [realdata('ibl_alf', 'brainbox-alf'), 'alf'],
       [realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb'), 'nwb'],
       [SAMPLE, 'nwb'],
+      [realdata('mountainsort', 'mountainlab-mv'), 'mountainsort'],
+      [realdata('neuroscope', 'pynapple-A2929-200711'), 'neuroscope'],
+      [realdata('openephys', 'binary-0.6.7', 'Record Node 105', 'experiment1', 'recording1'), 'openephys'],
+      [realdata('openephys', 'binary-0.6.7', 'Record Node 105'), 'openephys'],
+      [realdata('openephys', 'legacy-spikes-0.6.7', 'Record Node 105'), 'openephys'],
     ]
     for (const [input, format] of cases) expect(await detected(input), input).toBe(format)
   })

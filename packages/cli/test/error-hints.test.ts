@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  AbortedError, AmbiguousFormatError, CorruptFileError, IncompatiblePluginError, IntegrityError, InvalidArgumentError, InvalidDataError, InvalidSourceError,
+  AbortedError, AmbiguousFormatError, CorruptFileError, IncompatiblePluginError, IntegrityError, InvalidArgumentError, InvalidDataError, InvalidSourceError, LimitExceededError,
   LoaderNotRegisteredError, MissingEntryError, MissingFileError, NetworkError, SelectionRequiredError, SpikesError, UnknownFormatError, UnsupportedError, type Hint,
 } from '@spikes/core'
 import { UnknownOptionError } from '@spikes/core/loader-utils'
@@ -47,6 +47,7 @@ const CASES: [string, SpikesError, string, string][] = [
   ['CorruptFileError', new CorruptFileError('x.npy: the header promises 800 bytes, the file has 80.'), 'x.npy: the header promises 800 bytes, the file has 80.', 'x.npy: the header promises 800 bytes, the file has 80.'],
   ['UnsupportedError', new UnsupportedError('spikelab-type', 'x.pkl holds a SpikeLab RateData.', {}, { hints: [{ kind: 'call', call: 'readSpikeLabPickle()', packageName: '@spikes/format-pickle', why: 'to get the RateData record' }] }), 'in code, use readSpikeLabPickle() from @spikes/format-pickle to get the RateData record.', 'Use readSpikeLabPickle() from @spikes/format-pickle to get the RateData record.'],
   ['NetworkError', new NetworkError('https://x/y.nwb answered a Range request (HTTP 206) but its Content-Range header is not visible.', {}, { hints: [{ kind: 'text', text: 'Add "Access-Control-Expose-Headers: Content-Range, Content-Length".' }] }), 'Access-Control-Expose-Headers: Content-Range, Content-Length', 'Access-Control-Expose-Headers: Content-Range, Content-Length'],
+  ['LimitExceededError', new LimitExceededError('x.npz: member a.npy is 9000000000 bytes, more than the read limit of 2147483648 bytes.', { limit: 2147483648, actual: 9000000000, what: 'member' }), 'x.npz: member a.npy is 9000000000 bytes, more than the read limit of 2147483648 bytes.', 'more than the read limit'],
   ['IntegrityError', new IntegrityError('x.nwb: sha256 differs.', { expected: 'a', actual: 'b' }), 'x.nwb: sha256 differs.', 'x.nwb: sha256 differs.'],
   ['AbortedError', new AbortedError('Loading KiloSort'), 'Loading KiloSort was aborted.', 'Loading KiloSort was aborted.'],
   ['IncompatiblePluginError', new IncompatiblePluginError('@acme/format-x', 'loader API 2', 'loader API 1'), '@acme/format-x needs @spikes/core loader API 2, but loader API 1 is installed. Update one of them.', 'Update one of them.'],

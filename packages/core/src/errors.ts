@@ -68,6 +68,19 @@ export class InvalidDataError extends SpikesError {
   }
 }
 
+/**
+ * `SPIKES_LIMIT_EXCEEDED`: the data needs more than a limit allows (a chunk, member or array larger than the
+ * read budget, a folder nested deeper than the walk goes). A property of the input, not of the call: the
+ * caller may raise the limit where `details.option` names the option that sets it. Details: `limit`,
+ * `actual` (what the data needs or grew to, at least), `what`, and `option` when one exists.
+ */
+export class LimitExceededError extends SpikesError {
+  override readonly name = 'LimitExceededError'
+  constructor(message: string, details: Details & { limit: number; actual?: number; what: string; option?: string }, options?: { cause?: unknown }) {
+    super('SPIKES_LIMIT_EXCEEDED', message, details, options)
+  }
+}
+
 /** Base class of the auto-detection failures: UnknownFormatError and AmbiguousFormatError. */
 export class DetectionError extends SpikesError {
   override readonly name: string = 'DetectionError'
@@ -200,7 +213,7 @@ export class NetworkError extends SpikesError {
   }
 }
 
-/** `SPIKES_INTEGRITY`: downloaded bytes do not match the expected size or checksum (`details.expected`, `details.actual`). */
+/** `SPIKES_INTEGRITY`: bytes do not match the size or checksum the file or the server gives (`details.expected`, `details.actual`). */
 export class IntegrityError extends SpikesError {
   override readonly name = 'IntegrityError'
   constructor(message: string, details: Details & { expected?: unknown; actual?: unknown } = {}) {

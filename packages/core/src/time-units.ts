@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, InvalidDataError } from './errors.js'
 
 /** Unit of stored spike times: seconds, milliseconds, or sample indices (which need a sampling rate). */
 export type TimeUnit = 's' | 'ms' | 'samples'
@@ -18,6 +18,25 @@ export function checkSamplingRate(fsHz: unknown, argument = 'fsHz', why = ''): a
   if (typeof fsHz !== 'number' || !Number.isFinite(fsHz) || fsHz <= 0) {
     throw new InvalidArgumentError(argument, fsHz, `a positive, finite sampling rate in Hz${why ? ` (${why})` : ''}`)
   }
+}
+
+/** The sampling rates a file may give without an explicit option: 1 Hz to 10 MHz (every acquisition system in use lies inside). */
+export const SAMPLING_RATE_RANGE: { readonly min: number; readonly max: number } = { min: 1, max: 10_000_000 }
+
+/**
+ * Checks a sampling rate read from a file (`where`: 'params.py sample_rate', an attribute path): a finite number
+ * within `range` (default SAMPLING_RATE_RANGE), else InvalidDataError with `found`, `expected`, `field` and `file`
+ * in its details and a message that says how to override it (`override`, e.g. "pass fsHz").
+ */
+export function checkFileSamplingRate(value: unknown, where: { file: string; field: string; override?: string }, range = SAMPLING_RATE_RANGE): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= range.min && value <= range.max
+  if (ok) return value
+  const found = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)
+  const why = typeof value !== 'number' ? 'not a number' : !Number.isFinite(value) ? 'not finite' : value <= 0 ? (value === 0 ? 'zero' : 'negative') : value < range.min ? `below ${range.min} Hz` : `above ${range.max} Hz`
+  throw new InvalidDataError(
+    `${where.file}: ${where.field} = ${found} is ${why}; expected a sampling rate from ${range.min} Hz to ${range.max} Hz.${where.override ? ` If the rate is right, ${where.override}.` : ''}`,
+    { file: where.file, field: where.field, found: typeof value === 'number' && Number.isFinite(value) ? value : found, expected: `${range.min}..${range.max} Hz` },
+  )
 }
 
 /**

@@ -167,3 +167,28 @@ describe('loadSpikeData', () => {
     await expect(loadSpikeData(file(2), { container: c, format: '' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'format' })
   })
 })
+
+describe('install hints', () => {
+  it('name the package of every format id of this project', async () => {
+    const { KNOWN_FORMATS, installHint } = await import('../src/registry/install-hints.js')
+    expect(KNOWN_FORMATS).toEqual({
+      hdf5: '@spikes/format-hdf5',
+      'hdf5-threshold': '@spikes/format-hdf5',
+      pickle: '@spikes/format-pickle',
+      'spikelab-npz': '@spikes/format-pickle',
+      spikeinterface: '@spikes/format-spikeinterface',
+      'spikeinterface-npz': '@spikes/format-spikeinterface',
+      'spikeinterface-recording': '@spikes/format-spikeinterface',
+      alf: '@spikes/format-ibl',
+      ibl: '@spikes/format-ibl',
+      'spikes-json': '@spikes/core',
+      nwb: '@spikes/format-nwb',
+      kilosort: '@spikes/format-kilosort',
+      dandi: '@spikes/format-dandi',
+      mountainsort: '@spikes/format-mountainsort',
+      neuroscope: '@spikes/format-neuroscope',
+      openephys: '@spikes/format-openephys',
+    })
+    expect(installHint('openephys')).toBe('npm i @spikes/format-openephys')
+  })
+})

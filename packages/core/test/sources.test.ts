@@ -40,7 +40,7 @@ describe('byte sources', () => {
   it('readExactly reports truncation; readAll refuses oversize sources', async () => {
     const src = bytesSource(new Uint8Array(10), 'small.bin')
     await expect(readExactly(src, 5, 10)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 15, available: 10 })
-    await expect(readAll(src, 5)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    await expect(readAll(src, 5)).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', limit: 5, actual: 10, what: 'file' })
     expect(await readText(bytesSource(new TextEncoder().encode('hé')))).toBe('hé')
   })
 })

@@ -89,7 +89,17 @@ describe('params.py', () => {
   })
   it('samples without fsHz and without params.py: SPIKES_INVALID_ARGUMENT fsHz', async () => {
     await expect(load(basic)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHz' })
-    await expect(load({ ...basic, 'params.py': "sample_rate = 'fast'\n" })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHz' })
+    await expect(load({ ...basic, 'params.py': "sample_rate = 'fast'\n" })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', file: 'params.py', field: 'sample_rate', found: '"fast"' })
+  })
+  it('a params.py sample_rate outside 1 Hz..10 MHz says what it found; fsHz overrides it with a warning', async () => {
+    for (const [text, found] of [['0', 0], ['-30000', -30000], ['1e308', 1e308], ['0.5', 0.5], ['2e7', 2e7]] as const) {
+      const error = await load({ ...basic, 'params.py': `sample_rate = ${text}\n` }).catch((e: unknown) => e)
+      expect(error, text).toMatchObject({ code: 'SPIKES_INVALID_DATA', field: 'sample_rate', found, expected: '1..10000000 Hz' })
+      expect((error as Error).message).toContain(`sample_rate = ${found}`)
+    }
+    const { sd, warnings } = await load({ ...basic, 'params.py': 'sample_rate = 1e308\n' }, { fsHz: 30000 })
+    expect(sd.metadata.fs_Hz).toBe(30000)
+    expect(warnings.map((w) => w.code)).toContain('SPIKES_WARN_PARAMS')
   })
 })
 

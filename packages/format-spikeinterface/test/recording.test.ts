@@ -212,11 +212,11 @@ describe('spikeinterface-recording: options', () => {
   })
   it('refuses traces beyond maxBytes before reading them, naming the numbers', async () => {
     const error = await load(fixture('si-rec-int16'), { maxBytes: 15999 }).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes', received: 15999 })
+    expect(error).toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes', limit: 15999, actual: 16000 })
     expect((error as Error).message).toContain('16000')
     await expect(load(fixture('si-rec-int16'), { maxBytes: 16000 })).resolves.toBeDefined()
     // A filter needs a float64 copy as well: 16000 + 64000 bytes.
-    await expect(load(fixture('si-rec-int16'), { maxBytes: 79999, filter: true })).rejects.toMatchObject({ argument: 'maxBytes' })
+    await expect(load(fixture('si-rec-int16'), { maxBytes: 79999, filter: true })).rejects.toMatchObject({ option: 'maxBytes', actual: 80000 })
   })
 })
 

@@ -98,7 +98,7 @@ describe('ZarrRecordingExtractor (recording.save(format="zarr"))', () => {
     expect(zarr.metadata).toMatchObject({ channel_ids: ['A1', 'A2', 'A3'], num_segments: 2, segment_index: 1 })
     const warned = await load(fixture('si-rec-zarr-float32-2seg.zarr'))
     expect(warned.warnings.map((w) => w.code)).toContain('SPIKES_WARN_SEGMENTS')
-    await expect(load(fixture('si-rec-zarr-float32-2seg.zarr'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(load(fixture('si-rec-zarr-float32-2seg.zarr'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes' })
     await expect(load(fixture('si-rec-zarr-float32-2seg.zarr'), { segmentIndex: 5 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'segmentIndex' })
   })
 })

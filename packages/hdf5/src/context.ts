@@ -12,6 +12,9 @@ export class FileContext {
     /** Size of the file in bytes, when known (bounds what a header may claim). */
     readonly size: number | undefined,
     readonly blockBytes: number,
+    /** The file's name in h5wasm's FS and the offset of its HDF5 signature, for reading structures around HDF5. */
+    readonly filename?: string,
+    readonly signatureAt?: number,
   ) {}
 
   get M(): H5Module {

@@ -7,6 +7,7 @@ import { dtypeFromMetadata, isIntegerDtype, isNumericDtype, nativeArrayType, typ
 import { guard } from './errors.js'
 import { normalizeAttrValue, readAttributes, type Hdf5AttrValue } from './attributes.js'
 import type { Hdf5Reference } from './reference.js'
+import { checkChunksBeforeRead, diagnoseFilterFailure, type ChunkState } from './layout/dataset-chunks.js'
 
 /** Output arrays readNumeric can fill in place (converted element by element where types differ). */
 export type NumericOut = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array
@@ -64,6 +65,7 @@ export class Hdf5Dataset {
   #ctx: FileContext
   #attrs: Record<string, Hdf5AttrValue> | undefined
   #filters: { id: number; name: string }[] | undefined
+  readonly #chunkState: ChunkState = { checked: new Set() }
 
   /**
    * Use Hdf5File.dataset(path).
@@ -158,6 +160,7 @@ export class Hdf5Dataset {
     const outIsBig = out instanceof BigInt64Array || out instanceof BigUint64Array
     if (outIsBig && !isInt64) throw new InvalidArgumentError('out', out.constructor.name, `a Number-typed array for ${this.dtype.numpy} data`)
 
+    this.#checkChunks(start, count)
     const rank = count.length
     const selection = count
     const shape = blockShape(count, elementBytes, options.blockBytes ?? ctx.blockBytes, this.chunks)
@@ -232,6 +235,7 @@ export class Hdf5Dataset {
     const size = this.metadata.size
     const vlen = this.metadata.vlen
     const spacePad = (this.metadata as { strpad?: number }).strpad === 2
+    this.#checkChunks(start, count)
     const shape = blockShape(count, size, ctx.blockBytes, this.chunks)
     const blockElements = shape.reduce((a, b) => a * b, 1)
     const ptr = guard('Allocating a read buffer', ctx.name, () => mallocChecked(M, blockElements * size))
@@ -342,6 +346,15 @@ export class Hdf5Dataset {
     return { start, count }
   }
 
+  /** Filtered chunks: decoded size within budget, each touched chunk's deflate stream bounded (layout/check-chunks.ts). */
+  #checkChunks(start: number[], count: number[], failed?: unknown): void {
+    if (this.chunks === null) return
+    const ds = { path: this.path, shape: this.shape, chunks: this.chunks, itemBytes: this.metadata.size, filterCount: this.filters.length }
+    // Guarded: the check reads the file itself, and a remote file's failed transfer must surface typed.
+    if (failed === undefined) guard(`Checking the chunks of ${this.path}`, this.#ctx.name, () => checkChunksBeforeRead(this.#ctx, ds, start, count, this.#chunkState))
+    else if (/H5Z|filter/i.test(String((failed as { details?: { reason?: unknown } }).details?.reason))) diagnoseFilterFailure(this.#ctx, ds, start, count, this.#chunkState)
+  }
+
   /** A header that promises more stored bytes than the file could hold is corrupt. */
   #checkClaim(): void {
     const size = this.#ctx.size
@@ -359,12 +372,18 @@ export class Hdf5Dataset {
   #readBlock(block: Block, ptr: number, rank: number): void {
     const ctx = this.#ctx
     const M = ctx.M
-    const status = guard(`Reading ${this.path}`, ctx.name, () =>
-      rank === 0
-        ? M.get_dataset_data(ctx.fileId, this.path, null, null, null, BigInt(ptr))
-        : M.get_dataset_data(ctx.fileId, this.path, block.count.map(BigInt), block.offset.map(BigInt), block.count.map(() => 1n), BigInt(ptr)),
-      { dataset: this.path, offset: block.offset, count: block.count },
-    )
+    let status: number
+    try {
+      status = guard(`Reading ${this.path}`, ctx.name, () =>
+        rank === 0
+          ? M.get_dataset_data(ctx.fileId, this.path, null, null, null, BigInt(ptr))
+          : M.get_dataset_data(ctx.fileId, this.path, block.count.map(BigInt), block.offset.map(BigInt), block.count.map(() => 1n), BigInt(ptr)),
+        { dataset: this.path, offset: block.offset, count: block.count },
+      )
+    } catch (error) {
+      this.#checkChunks(block.offset, block.count, error) // a damaged chunk is named; else the error stands
+      throw error
+    }
     if (status < 0) {
       throw new CorruptFileError(`Reading ${this.path} in ${ctx.name} failed inside HDF5 (status ${status}). The file is truncated or corrupt.`, { file: ctx.name, dataset: this.path, offset: block.offset, count: block.count })
     }

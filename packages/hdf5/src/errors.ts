@@ -1,4 +1,4 @@
-import { CorruptFileError, SpikesError } from '@spikes/core'
+import { CorruptFileError, IntegrityError, SpikesError } from '@spikes/core'
 
 /** The first useful line of an HDF5-DIAG stack ("H5Dread(): can't read data"), for error details. */
 export function hdf5Reason(error: unknown): string {
@@ -38,6 +38,10 @@ export function guard<T>(what: string, file: string, fn: () => T, details: Recor
 export function toHdf5Error(error: unknown, what: string, file: string, details: Record<string, unknown> = {}): Error {
   if (error instanceof SpikesError) return error
   const reason = hdf5Reason(error)
+  const text = error instanceof Error ? error.message : String(error)
+  if (/fletcher32 checksum/i.test(text)) {
+    return new IntegrityError(`${what} in ${file} failed: a chunk fails its Fletcher32 checksum (${reason}). The file is damaged.`, { file, reason, ...details })
+  }
   if (error instanceof RangeError || /allocation|out of memory|exceeds maximum memory/i.test(reason)) {
     return new CorruptFileError(`${what} in ${file} needs more memory than is available (${reason}). The file may be corrupt, or the selection too large: read it in slices.`, { file, reason, ...details }, { cause: error })
   }

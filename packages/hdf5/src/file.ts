@@ -6,6 +6,7 @@ import type { H5Metadata } from './dtype.js'
 import { guard } from './errors.js'
 import type { Hdf5Reference } from './reference.js'
 import type { H5Module } from './runtime.js'
+import { objectAddressOf } from './layout/dataset-chunks.js'
 
 /** The two kinds of object Hdf5File reads. */
 export type Hdf5Kind = 'group' | 'dataset'
@@ -112,6 +113,17 @@ export class Hdf5File {
       const kind = this.#rawKind(path)
       return { path, kind: kind === null || kind === 'unreadable' ? 'other' : kind }
     })
+  }
+
+  /**
+   * The address of the object's header in the file (as a decimal string), the same for every path that reaches the
+   * object through hard links: a walk that keeps the addresses it has seen ends even when a link leads back to an
+   * ancestor. Null when nothing readable is at `path`.
+   */
+  objectAddress(path: string): string | null {
+    this.#ctx.check()
+    const address = objectAddressOf(this.#ctx, normalizePath(path))
+    return address === null ? null : String(address)
   }
 
   /** Attributes of a group or dataset (default: the root), one-element arrays unwrapped. */

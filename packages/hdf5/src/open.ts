@@ -79,7 +79,7 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     await mount.close()
     throw error
   }
-  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes)
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, mount.filename, mount.signatureAt === undefined || mount.signatureAt < 0 ? 0 : mount.signatureAt)
   return new Hdf5File(ctx, () => mount.close())
 }
 

@@ -1,9 +1,10 @@
-import { CorruptFileError, InvalidArgumentError, isSpikesError, MissingEntryError, UnsupportedError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { CorruptFileError, IntegrityError, InvalidArgumentError, isSpikesError, LimitExceededError, MissingEntryError, UnsupportedError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { crc32 } from './lib/crc32.js'
 import { Inflate } from 'fflate'
 import { NpyDecoder } from './lib/decode.js'
 import { checkDataSize, npyHeaderLength, parseNpyHeader, readNpyHeader, type NpyHeader } from './lib/header.js'
-import { memberDataOffset, readZipDirectory, sliceSource, type ZipEntry } from './lib/zip.js'
-import { finishArray, readNpyData, type NpyArray, type ReadNpyOptions } from './read-npy.js'
+import { hex, memberDataOffset, readZipDirectory, sliceSource, type ZipEntry } from './lib/zip.js'
+import { finishArray, overLimit, readNpyData, type NpyArray, type ReadNpyOptions } from './read-npy.js'
 
 /** An opened .npz archive. Member names are given without the '.npy' suffix, as numpy's `files`. */
 export interface NpzFile {
@@ -25,6 +26,8 @@ export interface NpzFile {
 }
 
 const COMPRESSED_CHUNK = 1024 * 1024
+/** Compressed bytes handed to the inflater at once: deflate expands at most ~1032:1, so one step yields at most ~16 MiB. */
+const INFLATE_STEP = 16 * 1024
 
 /** Opens an .npz (zip of .npy members; stored or deflated; zip64). Only the central directory is read. */
 export async function openNpz(source: ByteSource): Promise<NpzFile> {
@@ -69,34 +72,81 @@ export async function openNpz(source: ByteSource): Promise<NpzFile> {
       const start = await memberDataOffset(source, e)
       const label = memberName(e)
       if (e.method === 0) {
-        const member = sliceSource(source, start, e.compressedSize, label)
+        const member = crcTracked(sliceSource(source, start, e.compressedSize, label))
         const header = await readNpyHeader(member)
-        return readNpyData(member, header, e.compressedSize - header.dataOffset, options)
+        const array = await readNpyData(member, header, e.compressedSize - header.dataOffset, options)
+        checkCrc(label, e, await member.crc(options.signal))
+        return array
       }
       return readDeflated(source, e, start, label, options)
     },
     async readBytes(name, maxBytes = 64 * 1024 * 1024) {
       const e = need(name)
-      if (e.size > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${e.size} to read ${e.fileName}`)
+      if (!(typeof maxBytes === 'number' && maxBytes >= 0)) throw new InvalidArgumentError('maxBytes', maxBytes, 'a non-negative number of bytes')
+      if (e.size > maxBytes) throw new LimitExceededError(`${memberName(e)} is ${e.size} bytes, more than the read limit of ${maxBytes} bytes; raise maxBytes.`, { limit: maxBytes, actual: e.size, what: 'member', option: 'maxBytes', file: source.name, member: e.fileName })
       const start = await memberDataOffset(source, e)
-      if (e.method === 0) return source.read(start, e.compressedSize)
+      if (e.method === 0) {
+        const bytes = await source.read(start, e.compressedSize)
+        checkCrc(memberName(e), e, crc32(bytes))
+        return bytes
+      }
       const out = new Uint8Array(e.size)
       let at = 0
       await inflateRaw(source, e, start, memberName(e), (chunk) => {
-        if (at + chunk.length > out.length) throw overrun(memberName(e), e)
+        if (at + chunk.length > out.length) throw overrun(memberName(e), e, at + chunk.length)
         out.set(chunk, at)
         at += chunk.length
         return true
       })
       if (at !== out.length) throw short(memberName(e), e, at)
+      checkCrc(memberName(e), e, crc32(out))
       return out
     },
     close: () => source.close(),
   }
 }
 
-function overrun(label: string, e: ZipEntry): CorruptFileError {
-  return new CorruptFileError(`${label} inflates to more than the ${e.size} bytes its zip entry declares.`, { file: label, expected: e.size })
+function overrun(label: string, e: ZipEntry, grew: number): CorruptFileError {
+  return new CorruptFileError(`${label} inflates to more than the ${e.size} bytes its zip entry declares (stopped at ${grew}); the archive is corrupt or a decompression bomb.`, { file: label, expected: e.size, actual: grew })
+}
+
+/** numpy (through zipfile) refuses a member whose bytes do not match the CRC-32 of its directory entry; so do we. */
+function checkCrc(label: string, e: ZipEntry, actual: number): void {
+  if (actual !== e.crc32) throw new IntegrityError(`${label} fails its CRC-32 check (the directory gives ${hex(e.crc32)}, the bytes give ${hex(actual)}): the member was altered or damaged.`, { file: label, expected: hex(e.crc32), actual: hex(actual) })
+}
+
+/**
+ * A stored member that keeps the CRC-32 of the bytes read so far from its start (reads run forward, a header may be
+ * read twice); crc() reads whatever was skipped and gives the CRC of the whole member.
+ */
+function crcTracked(member: ByteSource): ByteSource & { crc(signal?: AbortSignal): Promise<number> } {
+  let covered = 0
+  let crc = 0
+  const take = (offset: number, bytes: Uint8Array): void => {
+    const end = offset + bytes.length
+    if (offset <= covered && end > covered) {
+      crc = crc32(bytes.subarray(covered - offset), crc)
+      covered = end
+    }
+  }
+  return {
+    ...member,
+    read: async (offset, length) => {
+      const bytes = await member.read(offset, length)
+      take(offset, bytes)
+      return bytes
+    },
+    async crc(signal) {
+      const size = await member.size()
+      while (covered < size) {
+        throwIfAborted(signal, `Checking ${member.name}`)
+        const bytes = await member.read(covered, Math.min(COMPRESSED_CHUNK, size - covered))
+        if (bytes.length === 0) break
+        take(covered, bytes)
+      }
+      return crc
+    },
+  }
 }
 function short(label: string, e: ZipEntry, got: number): CorruptFileError {
   return new CorruptFileError(`${label} inflates to ${got} bytes, fewer than the ${e.size} its zip entry declares. The archive is truncated or damaged.`, { file: label, expected: e.size, available: got })
@@ -133,8 +183,10 @@ async function inflateRaw(source: ByteSource, e: ZipEntry, start: number, label:
     const pump = (async () => {
       try {
         for await (const bytes of compressed()) {
-          if (stopped) return
-          await writer.write(bytes as Uint8Array<ArrayBuffer>)
+          for (let p = 0; p < bytes.length; p += INFLATE_STEP) {
+            if (stopped) return
+            await writer.write(bytes.subarray(p, p + INFLATE_STEP) as Uint8Array<ArrayBuffer>)
+          }
         }
         if (!stopped) await writer.close()
       } catch (error) {
@@ -186,24 +238,28 @@ async function inflateRaw(source: ByteSource, e: ZipEntry, start: number, label:
     }
   })
   let done = 0
-  for await (const bytes of compressed()) {
-    if (stop) break
-    done += bytes.length
-    try {
-      inflater.push(bytes, done >= e.compressedSize)
-    } catch (error) {
-      if (failure) break
-      throw damaged(error)
+  outer: for await (const bytes of compressed()) {
+    for (let p = 0; p < bytes.length; p += INFLATE_STEP) {
+      if (stop) break outer
+      const end = Math.min(bytes.length, p + INFLATE_STEP)
+      try {
+        inflater.push(bytes.subarray(p, end), done + end >= e.compressedSize)
+      } catch (error) {
+        if (failure) break outer
+        throw damaged(error)
+      }
     }
+    done += bytes.length
   }
   if (failure) throw failure
 }
 
 /** Inflates the start of a member until its .npy header is known; `onHeader` returns whether to go on. */
-async function inflateMember(source: ByteSource, e: ZipEntry, start: number, label: string, onHeader: (h: NpyHeader, rest: Uint8Array) => boolean, onData?: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<number> {
+async function inflateMember(source: ByteSource, e: ZipEntry, start: number, label: string, onHeader: (h: NpyHeader, rest: Uint8Array) => boolean, onData?: (chunk: Uint8Array) => void, signal?: AbortSignal): Promise<{ total: number; crc: number }> {
   let prefix = new Uint8Array(0)
   let header: NpyHeader | undefined
   let total = 0
+  let crc = 0
   await inflateRaw(
     source,
     e,
@@ -211,7 +267,8 @@ async function inflateMember(source: ByteSource, e: ZipEntry, start: number, lab
     label,
     (chunk) => {
       total += chunk.length
-      if (total > e.size) throw overrun(label, e)
+      if (total > e.size) throw overrun(label, e, total)
+      crc = crc32(chunk, crc)
       if (header) {
         onData!(chunk)
         return true
@@ -228,7 +285,7 @@ async function inflateMember(source: ByteSource, e: ZipEntry, start: number, lab
     signal,
   )
   if (!header) throw new CorruptFileError(`${label} ends inside the .npy header.`, { file: label })
-  return total
+  return { total, crc }
 }
 
 async function readDeflated(source: ByteSource, e: ZipEntry, start: number, label: string, options: ReadNpyOptions): Promise<NpyArray> {
@@ -246,7 +303,7 @@ async function readDeflated(source: ByteSource, e: ZipEntry, start: number, labe
     }
     received += chunk.length
   }
-  const total = await inflateMember(
+  const { total, crc } = await inflateMember(
     source,
     e,
     start,
@@ -256,7 +313,7 @@ async function readDeflated(source: ByteSource, e: ZipEntry, start: number, labe
       const available = e.size - h.dataOffset
       if (h.dtype.kind === 'O') {
         const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
-        if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${label}`)
+        if (available > maxBytes) throw overLimit(label, maxBytes, available)
         if (options.objectReader === false) {
           throw new UnsupportedError('npy-object-array', `${label} holds a numpy object array (dtype '|O', a pickle), and object arrays were refused (objectReader: false).`, { file: label, dtype: h.dtype.descr, shape: [...h.shape] })
         }
@@ -264,7 +321,7 @@ async function readDeflated(source: ByteSource, e: ZipEntry, start: number, labe
       } else {
         // The size the zip entry declares bounds the allocation before any data is inflated.
         checkDataSize(h, available, label)
-        if (options.maxBytes !== undefined && h.dataBytes > options.maxBytes) throw new InvalidArgumentError('maxBytes', options.maxBytes, `at least ${h.dataBytes} to read ${label}`)
+        if (options.maxBytes !== undefined && h.dataBytes > options.maxBytes) throw overLimit(label, options.maxBytes, h.dataBytes)
         decoder = new NpyDecoder(h.dtype, h.count, options.int64 ?? 'number', label)
       }
       if (rest.length) take(rest)
@@ -274,6 +331,7 @@ async function readDeflated(source: ByteSource, e: ZipEntry, start: number, labe
     options.signal,
   )
   if (total < e.size) throw short(label, e, total)
+  checkCrc(label, e, crc)
   const h = header!
   if (objectBytes) {
     return readNpyData(

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, InvalidDataError, UnsupportedError, throwIfAborted, bytesSource, type ByteSource } from '@spikes/core'
+import { InvalidArgumentError, InvalidDataError, LimitExceededError, UnsupportedError, throwIfAborted, bytesSource, type ByteSource } from '@spikes/core'
 import { NpyDecoder, viewTyped, type Int64Mode, type NpyData, type NpyTypedArray } from './lib/decode.js'
 import { isNumericDtype, type NpyDtype } from './lib/dtype.js'
 import { checkDataSize, readNpyHeader, type NpyHeader } from './lib/header.js'
@@ -53,6 +53,11 @@ export interface NpyArray<D = NpyData> {
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024
 
+/** The data of `file` needs `actual` bytes, more than the caller's `maxBytes`: a LimitExceededError naming both. @internal */
+export function overLimit(file: string, limit: number, actual: number): LimitExceededError {
+  return new LimitExceededError(`${file} needs ${actual} bytes, more than the read limit of ${limit} bytes; raise maxBytes.`, { limit, actual, what: 'array', option: 'maxBytes', file })
+}
+
 /** Reads a whole .npy file into one preallocated array (chunked reads, no whole-file copy). */
 export async function readNpy(source: ByteSource, options: ReadNpyOptions = {}): Promise<NpyArray> {
   checkOptions(options)
@@ -71,7 +76,7 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
   const name = source.name
   if (header.dtype.kind === 'O') {
     const maxBytes = options.maxBytes ?? 512 * 1024 * 1024
-    if (available > maxBytes) throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${available} to read the object array in ${name}`)
+    if (available > maxBytes) throw overLimit(name, maxBytes, available)
     const reader = options.objectReader === false ? undefined : (options.objectReader ?? (await defaultObjectReader()))
     if (!reader) {
       throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O', a pickle), and object arrays were refused (objectReader: false). Save the data with a numeric or string dtype, or allow the safe unpickler.`, {
@@ -85,7 +90,7 @@ export async function readNpyData(source: ByteSource, header: NpyHeader, availab
     return finishArray(header, data, options)
   }
   checkDataSize(header, available, name)
-  if (options.maxBytes !== undefined && header.dataBytes > options.maxBytes) throw new InvalidArgumentError('maxBytes', options.maxBytes, `at least ${header.dataBytes} to read ${name}`)
+  if (options.maxBytes !== undefined && header.dataBytes > options.maxBytes) throw overLimit(name, options.maxBytes, header.dataBytes)
   const decoder = new NpyDecoder(header.dtype, header.count, options.int64 ?? 'number', name)
   const step = chunkSize(options.chunkBytes, header.dtype.itemsize)
   for (let done = 0; done < header.dataBytes; ) {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { bytesSource, type ByteSource } from '@spikes/core'
 import { deflateSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openNpz, parseNpy, setInflateImplementation, type InflateImplementation } from '../src/index.js'
+import { crc32, openNpz, parseNpy, setInflateImplementation, type InflateImplementation } from '../src/index.js'
 
 const FIX = join(import.meta.dirname, 'fixtures')
 const fixture = (name: string): ByteSource => bytesSource(new Uint8Array(readFileSync(join(FIX, name))), name)
@@ -105,8 +105,8 @@ function zip64(members: { name: string; data: Uint8Array; deflate: boolean; lie?
     const body = m.deflate ? deflateSync(m.data) : m.data
     const size = m.lie ?? m.data.length
     const extra = cat(u16(1), u16(24), u64(size), u64(body.length), u64(offset))
-    const local = cat(u32(0x04034b50), u16(45), u16(0), u16(m.deflate ? 8 : 0), u16(0), u16(0), u32(0), u32(0xffffffff), u32(0xffffffff), u16(name.length), u16(20), name, cat(u16(1), u16(16), u64(size), u64(body.length)))
-    central.push(cat(u32(0x02014b50), u16(45), u16(45), u16(0), u16(m.deflate ? 8 : 0), u16(0), u16(0), u32(0), u32(0xffffffff), u32(0xffffffff), u16(name.length), u16(extra.length), u16(0), u16(0), u16(0), u32(0), u32(0xffffffff), name, extra))
+    const local = cat(u32(0x04034b50), u16(45), u16(0), u16(m.deflate ? 8 : 0), u16(0), u16(0), u32(crc32(m.data)), u32(0xffffffff), u32(0xffffffff), u16(name.length), u16(20), name, cat(u16(1), u16(16), u64(size), u64(body.length)))
+    central.push(cat(u32(0x02014b50), u16(45), u16(45), u16(0), u16(m.deflate ? 8 : 0), u16(0), u16(0), u32(crc32(m.data)), u32(0xffffffff), u32(0xffffffff), u16(name.length), u16(extra.length), u16(0), u16(0), u16(0), u32(0), u32(0xffffffff), name, extra))
     parts.push(local, body)
     offset += local.length + body.length
   }

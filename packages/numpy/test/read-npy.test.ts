@@ -188,7 +188,7 @@ describe('bad input', () => {
   it('rejects bad options', async () => {
     await expect(readNpy(fixture('empty.npy'), { int64: 'x' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'int64' })
     await expect(readNpyChunks(fixture('num_le_f8.npy'), { int64: 'x' as never }).next()).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'int64' })
-    await expect(readNpy(fixture('num_le_f8.npy'), { maxBytes: 8 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(readNpy(fixture('num_le_f8.npy'), { maxBytes: 8 })).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes' })
   })
 
   it('honours an aborted signal', async () => {

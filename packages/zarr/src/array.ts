@@ -1,4 +1,4 @@
-import { CorruptFileError, InvalidArgumentError, InvalidDataError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
+import { CorruptFileError, InvalidArgumentError, InvalidDataError, LimitExceededError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
 import { halfToFloat } from '@spikes/core/loader-utils'
 import { checkCodec, checkFilter, decompress, decompressUpTo, undoDelta, type ChunkContext, type CodecConfig } from './codecs.js'
 import { isNumericDtype, parseDtype, type ZarrDtype } from './dtype.js'
@@ -235,7 +235,7 @@ export class ZarrArray {
 
   /**
    * Reads the whole array or a selection, in C order. The output size (elements × item size) is checked against
-   * `maxBytes` before anything is allocated (InvalidArgumentError `argument: 'maxBytes'`); each chunk is decoded
+   * `maxBytes` before anything is allocated (LimitExceededError `option: 'maxBytes'`, with `limit` and `actual`); each chunk is decoded
    * into exactly its shape's bytes (a chunk that decodes to another size is a CorruptFileError naming the chunk
    * `file`, `array`, `codec`, `expected`, `actual`); a chunk file that is absent is filled with `fill_value`.
    */
@@ -255,10 +255,10 @@ export class ZarrArray {
     const chunkItems = chunks.reduce((a, b) => a * b, 1)
     const chunkBytes = chunkItems * itemsize
     if (outBytes > maxBytes) {
-      throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${outBytes} bytes to hold ${this.path || 'the array'} (${outShape.join(' x ') || 'a scalar'} of ${dtype.descr}); raise maxBytes or read a selection`)
+      throw new LimitExceededError(`${this.path || 'The root array'} needs ${outBytes} bytes (${outShape.join(' x ') || 'a scalar'} of ${dtype.descr}), more than the read limit of ${maxBytes} bytes; raise maxBytes or read a selection.`, { limit: maxBytes, actual: outBytes, what: 'array', option: 'maxBytes', array: this.path })
     }
     if (count > 0 && chunkBytes > maxBytes) {
-      throw new InvalidArgumentError('maxBytes', maxBytes, `at least ${chunkBytes} bytes to decode one chunk of ${this.path || 'the array'} (${chunks.join(' x ')} of ${dtype.descr}); raise maxBytes`)
+      throw new LimitExceededError(`One chunk of ${this.path || 'the root array'} decodes to ${chunkBytes} bytes (${chunks.join(' x ')} of ${dtype.descr}), more than the read limit of ${maxBytes} bytes; raise maxBytes.`, { limit: maxBytes, actual: chunkBytes, what: 'chunk', option: 'maxBytes', array: this.path })
     }
     const out = new Uint8Array(outBytes)
     // Variable-length strings: each chunk's items go into `strings`, the output holds their indices (0 = fill_value).
@@ -323,7 +323,11 @@ export class ZarrArray {
         if (!compressor && !this.metadata.sharding && !strings && size !== chunkBytes) {
           throw new CorruptFileError(`${file}: an uncompressed chunk of ${this.path || 'the root array'} holds ${size} bytes; its shape needs ${chunkBytes}.`, { file, array: this.path, codec: null, expected: chunkBytes, actual: size })
         }
-        // A compressed chunk is read whole: its size is the real data's, never a header's claim.
+        // A compressed chunk is read whole: its size is the real data's, never a header's claim. It cannot need
+        // much more room than it decodes to (codec headers, incompressible blocks), so a larger file is refused unread.
+        const decoded = strings ? vlenLimit : chunkBytes
+        const room = decoded + Math.ceil(decoded / 8) + 64 * 1024
+        if (size > room) throw new CorruptFileError(`${file}: a chunk file of ${size} bytes for ${this.path || 'the root array'}, whose chunks decode to ${strings ? 'at most ' : ''}${decoded} bytes; a compressed chunk is never that much larger. The chunk is corrupt.`, { file, array: this.path, codec: compressor?.id ?? null, expected: room, actual: size })
         raw = await source.read(0, size)
         if (raw.length !== size) throw new CorruptFileError(`${file} ends after ${raw.length} of ${size} bytes.`, { file, array: this.path, expected: size, actual: raw.length })
       } finally {
@@ -338,7 +342,7 @@ export class ZarrArray {
     if (strings) {
       const tooLarge = (size: number): Error => size > MAX_CHUNK_BYTES
         ? new CorruptFileError(`${file}: a vlen chunk of ${this.path || 'the root array'} decodes to ${size} bytes, more than the ${MAX_CHUNK_BYTES} read for one chunk.`, { file, array: this.path, codec: compressor?.id ?? this.metadata.vlen, expected: MAX_CHUNK_BYTES, actual: size })
-        : new InvalidArgumentError('maxBytes', vlenLimit, `at least ${size} bytes to decode chunk ${file} of ${this.path || 'the array'}; raise maxBytes`)
+        : new LimitExceededError(`${file}: a vlen chunk of ${this.path || 'the root array'} decodes to at least ${size} bytes, more than the read limit of ${vlenLimit} bytes; raise maxBytes.`, { limit: vlenLimit, actual: size, what: 'chunk', option: 'maxBytes', file, array: this.path })
       const bytes = await decompressUpTo(raw, compressor, vlenLimit, ctx, tooLarge)
       return decodeVlen(bytes, chunkBytes / 4, this.metadata.vlen!, strings, ctx)
     }

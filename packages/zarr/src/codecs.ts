@@ -1,7 +1,8 @@
-import { CorruptFileError, InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
-import { concatBytes } from '@spikes/core/loader-utils'
-import { Gunzip, Unzlib } from 'fflate'
+import { InvalidDataError, UnsupportedError, isSpikesError } from '@spikes/core'
 import type { ZarrDtype } from './dtype.js'
+import { corrupt } from './chunk-error.js'
+import { inflate } from './inflate.js'
+import { zstdDecodedBound } from './zstd-bound.js'
 
 /** A codec entry of `.zarray` (`compressor`, or one of `filters`): numcodecs' `get_config()`, an `id` plus settings. */
 export interface CodecConfig {
@@ -86,9 +87,6 @@ function sameType(text: string, dtype: ZarrDtype): boolean {
   return m[2] === dtype.kind && Number(m[3]) === dtype.itemsize && (dtype.itemsize === 1 || order === dorder)
 }
 
-function corrupt(ctx: ChunkContext, codec: string, reason: string, details: Record<string, unknown> = {}, cause?: unknown): CorruptFileError {
-  return new CorruptFileError(`${ctx.file}: chunk of ${ctx.array || 'the root array'} cannot be decoded with ${codec}: ${reason}.`, { file: ctx.file, array: ctx.array, codec, ...details }, cause === undefined ? undefined : { cause })
-}
 
 /**
  * Decompresses one chunk into exactly `expected` bytes. The codec's own header (Blosc's nbytes and cbytes,
@@ -139,7 +137,16 @@ const ZSTD_MAGIC = 0xfd2fb528
 function checkZstdHeader(data: Uint8Array, expected: number, ctx: ChunkContext): void {
   const size = zstdContentSize(data, expected, ctx)
   if (size !== undefined && size !== expected) throw corrupt(ctx, 'zstd', `its frame header gives ${size} bytes, the chunk's shape needs ${expected}`, { expected, actual: size })
+  if (size === undefined) {
+    // No content size: the decoder's buffer grows with the output, so the blocks must not promise much more.
+    const bound = zstdDecodedBound(data)
+    if (bound === undefined) throw corrupt(ctx, 'zstd', 'its frames or block headers are malformed', { expected })
+    if (bound > Math.max(4 * expected, expected + ZSTD_SLACK)) throw corrupt(ctx, 'zstd', `its frame records no content size and its blocks can decode to ${bound} bytes, far more than the ${expected} of the chunk's shape`, { expected, actual: bound })
+  }
 }
+
+/** Output beyond the chunk's size a Zstandard frame without a content size may promise (block rounding). */
+const ZSTD_SLACK = 16 * 1024 * 1024
 
 /** The frame content size of a Zstandard frame header, or undefined when the frame does not record it. */
 function zstdContentSize(data: Uint8Array, expected: number | undefined, ctx: ChunkContext): number | undefined {
@@ -189,31 +196,6 @@ export async function decompressUpTo(data: Uint8Array, compressor: CodecConfig |
   }
   if (size > limit) throw tooLarge?.(size) ?? corrupt(ctx, id, `its header gives ${size} decoded bytes, more than the ${limit} allowed for one chunk`, { expected: limit, actual: size })
   return decompress(data, compressor, size, ctx)
-}
-
-/**
- * zlib / gzip through fflate's streaming inflater, stopped as soon as the output would pass `expected`; with
- * `exact` false, `expected` is only a bound and the output is whatever the stream holds up to it.
- */
-function inflate(data: Uint8Array, id: 'zlib' | 'gzip', expected: number, ctx: ChunkContext, exact = true, tooLarge?: (size: number) => Error): Uint8Array {
-  const parts: Uint8Array[] = []
-  let at = 0
-  let ended = false
-  const stream = id === 'zlib' ? new Unzlib() : new Gunzip()
-  stream.ondata = (chunk: Uint8Array, final: boolean) => {
-    if (at + chunk.length > expected) throw (exact ? undefined : tooLarge?.(at + chunk.length)) ?? corrupt(ctx, id, exact ? `it inflates to more than the ${expected} bytes of the chunk's shape` : `it inflates to more than the ${expected} bytes allowed for one chunk`, { expected, actual: at + chunk.length })
-    parts.push(chunk)
-    at += chunk.length
-    if (final) ended = true
-  }
-  try {
-    stream.push(data, true)
-  } catch (error) {
-    if (isSpikesError(error)) throw error
-    throw corrupt(ctx, id, String(error instanceof Error ? error.message : error).slice(0, 200), { expected, actual: at }, error)
-  }
-  if (!ended || (exact && at !== expected)) throw corrupt(ctx, id, exact ? `it inflates to ${at} bytes, the chunk's shape needs ${expected}` : `the stream ends after ${at} bytes without its end marker`, { expected, actual: at })
-  return concatBytes(parts, at)
 }
 
 /**

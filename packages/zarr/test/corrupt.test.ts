@@ -49,7 +49,7 @@ describe('bad metadata is a typed error, before any allocation', () => {
 
   it('a huge shape is refused by maxBytes, not allocated', async () => {
     const meta = { ...zarray('t_le_i4'), shape: [2 ** 40], chunks: [1024] }
-    await expect(readWith('t_le_i4', { 't_le_i4/.zarray': JSON.stringify(meta) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(readWith('t_le_i4', { 't_le_i4/.zarray': JSON.stringify(meta) })).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes' })
   })
 })
 

@@ -114,9 +114,9 @@ describe('bounds', () => {
   it('maxBytes is checked before allocating the output or a chunk', async () => {
     const group = await openZarr(fixture('codecs.zarr'))
     const array = await group.array('samples_none')
-    await expect(array.read({ maxBytes: 3199 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(array.read({ maxBytes: 3199 })).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes' })
     // A small selection still needs a whole chunk (150 x 8 bytes) decoded.
-    await expect(array.read({ selection: [[0, 2]], maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxBytes' })
+    await expect(array.read({ selection: [[0, 2]], maxBytes: 1000 })).rejects.toMatchObject({ code: 'SPIKES_LIMIT_EXCEEDED', option: 'maxBytes' })
     expect((await array.read({ selection: [[0, 2]], maxBytes: 1200 })).data.length).toBe(2)
   })
 

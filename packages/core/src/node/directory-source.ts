@@ -1,10 +1,13 @@
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import { basename, join, resolve, sep } from 'node:path'
 import { InvalidArgumentError, MissingFileError } from '../errors.js'
 import type { FolderEntry, FolderSource } from '../sources/source.js'
 import { fileSource, toSourceError } from './file-source.js'
 
-/** A local directory. Relative paths may not climb out of it. */
+/**
+ * A local directory. Relative paths may not climb out of it; listings leave out special files and symbolic links
+ * that lead back to the folder itself or an ancestor (so a recursive walk ends); open() refuses special files.
+ */
 export async function directorySource(path: string): Promise<FolderSource> {
   const root = resolve(path)
   try {
@@ -32,9 +35,20 @@ export async function directorySource(path: string): Promise<FolderSource> {
         throw toSourceError(error, dir)
       }
       const out: FolderEntry[] = []
+      let here: string | undefined
       for (const e of entries) {
-        // A symbolic link counts as what it points to; a dangling one is left out.
-        const kind = e.isSymbolicLink() ? await stat(join(dir, e.name)).then((s) => (s.isDirectory() ? 'folder' : s.isFile() ? 'file' : undefined), () => undefined) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : undefined
+        // A symbolic link counts as what it points to; a dangling one is left out, and so is a link to this folder
+        // or one of its ancestors (a cycle: walking it would never end). Pipes, devices and sockets are not listed.
+        let kind: FolderEntry['kind'] | undefined = e.isDirectory() ? 'folder' : e.isFile() ? 'file' : undefined
+        if (e.isSymbolicLink()) {
+          const target = join(dir, e.name)
+          kind = await stat(target).then((s) => (s.isDirectory() ? 'folder' : s.isFile() ? 'file' : undefined), () => undefined)
+          if (kind === 'folder') {
+            here ??= await realpath(dir)
+            const real = await realpath(target).catch(() => undefined)
+            if (real === undefined || here === real || here.startsWith(real.endsWith(sep) ? real : real + sep)) kind = undefined
+          }
+        }
         if (kind) out.push({ name: e.name, kind })
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

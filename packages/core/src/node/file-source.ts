@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, stat as statPath, type FileHandle } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { InvalidSourceError, MissingFileError } from '../errors.js'
 import { checkRange } from '../sources/read-helpers.js'
@@ -9,14 +10,19 @@ export async function fileSource(path: string): Promise<ByteSource> {
   const absolute = resolve(path)
   let handle: FileHandle
   try {
-    handle = await open(absolute, 'r')
+    // A named pipe, device or socket is refused before it is opened (opening a FIFO waits for a writer);
+    // O_NONBLOCK keeps the open itself from waiting if the path is swapped for one in between.
+    const before = await statPath(absolute)
+    if (!before.isFile()) throw notRegular(absolute, before)
+    handle = await open(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
+    if (error instanceof InvalidSourceError) throw error
     throw toSourceError(error, absolute)
   }
   const stat = await handle.stat()
   if (!stat.isFile()) {
     await handle.close()
-    throw new InvalidSourceError(`${absolute} is not a regular file.`, { path: absolute })
+    throw notRegular(absolute, stat)
   }
   let closed = false
   return {
@@ -43,6 +49,11 @@ export async function fileSource(path: string): Promise<ByteSource> {
       await handle.close()
     },
   }
+}
+
+function notRegular(path: string, s: Stats): InvalidSourceError {
+  const kind = s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a named pipe (FIFO)' : s.isSocket() ? 'a socket' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : 'not a regular file'
+  return new InvalidSourceError(`${path} is ${kind}, not a regular file; only regular files are read (a pipe or device could block or never end).`, { path, kind: kind.replace(/^an? /, '') })
 }
 
 export function toSourceError(error: unknown, path: string): Error {

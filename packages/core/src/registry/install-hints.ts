@@ -1,13 +1,13 @@
 // Listed per package (the name after '@spikes/') so the main browser entry stays within its size budget.
+// A package named after its only format id ('@spikes/format-<id>') is just that id in one string.
+const SINGLE_FORMAT_PACKAGES = 'nwb kilosort dandi mountainsort neuroscope openephys'
 const FORMATS_BY_PACKAGE: Readonly<Record<string, readonly string[]>> = {
   'format-hdf5': ['hdf5', 'hdf5-threshold'],
-  'format-nwb': ['nwb'],
-  'format-kilosort': ['kilosort'],
   'format-pickle': ['pickle', 'spikelab-npz'],
   'format-spikeinterface': ['spikeinterface', 'spikeinterface-npz', 'spikeinterface-recording'],
   'format-ibl': ['alf', 'ibl'],
-  'format-dandi': ['dandi'],
   core: ['spikes-json'],
+  ...Object.fromEntries(SINGLE_FORMAT_PACKAGES.split(' ').map((id) => [`format-${id}`, [id]])),
 }
 
 /** Which package provides each format id of this project, for install hints. */

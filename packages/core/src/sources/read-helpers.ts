@@ -1,10 +1,10 @@
-import { CorruptFileError, InvalidArgumentError } from '../errors.js'
+import { CorruptFileError, InvalidArgumentError, LimitExceededError } from '../errors.js'
 import type { ByteSource } from './source.js'
 
-/** Reads a whole source, refusing sources larger than `maxBytes` (nothing is allocated first). */
+/** Reads a whole source, refusing sources larger than `maxBytes` with LimitExceededError (nothing is allocated first). */
 export async function readAll(source: ByteSource, maxBytes = 512 * 1024 * 1024): Promise<Uint8Array> {
   const size = await source.size()
-  if (size > maxBytes) throw new InvalidArgumentError('source', `${source.name} (${size} bytes)`, `at most ${maxBytes} bytes for a whole-file read`)
+  if (size > maxBytes) throw new LimitExceededError(`${source.name} is ${size} bytes, more than the ${maxBytes} read whole at most.`, { limit: maxBytes, actual: size, what: 'file', file: source.name })
   return readExactly(source, 0, size)
 }
 
@@ -19,7 +19,7 @@ export async function readExactly(source: ByteSource, offset: number, length: nu
 
 /**
  * A whole source decoded as UTF-8 (invalid bytes become U+FFFD, a BOM is dropped). Sources larger than
- * `maxBytes` (default 64 MiB) are refused with InvalidArgumentError before the content is read.
+ * `maxBytes` (default 64 MiB) are refused with LimitExceededError before the content is read.
  */
 export async function readText(source: ByteSource, maxBytes = 64 * 1024 * 1024): Promise<string> {
   return new TextDecoder('utf-8').decode(await readAll(source, maxBytes))

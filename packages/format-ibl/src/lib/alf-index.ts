@@ -8,13 +8,20 @@ export interface AlfIndex {
 
 const MAX_DEPTH = 8
 const MAX_FILES = 200_000
+/** Folders listed at most (a listing that nests without end, over HTTP or through links, stops here). */
+const MAX_FOLDERS = 10_000
 
-/** Lists a folder recursively (hidden folders skipped) and keeps the files whose names follow ALF. */
+/**
+ * Lists a folder recursively (hidden folders skipped) and keeps the files whose names follow ALF: at most MAX_DEPTH
+ * levels, MAX_FOLDERS folders and MAX_FILES files (local folders already leave out links back to an ancestor).
+ */
 export async function indexAlfFolder(folder: FolderSource, signal?: AbortSignal): Promise<AlfIndex> {
   const datasets: AlfPath[] = []
   let seen = 0
+  let folders = 0
   const walk = async (sub: string, depth: number): Promise<void> => {
     throwIfAborted(signal, 'Listing the ALF folder')
+    if (++folders > MAX_FOLDERS) return
     const entries = await folder.list(sub)
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue

@@ -35,12 +35,15 @@ export class ClusterAttributes {
   private readonly vectors: [string, ArrayLike<unknown>][] = []
   private readonly tables: { rowOf: (id: number) => number; columns: [string, ArrayLike<unknown>][] }[] = []
   private readonly mlapdv?: AttributeValue
+  /** How each clusters.* attribute finds a cluster's row, for rowProblems(). */
+  private readonly rows: { key: string; count: number; has: (id: number) => boolean }[] = []
 
   constructor(attrs: Map<string, AttributeValue>) {
     for (const [key, value] of attrs) {
       if (value.kind === 'table') {
         const idCol = value.table.columns.get('cluster_id')
-        let rowOf = (id: number) => id
+        const count = value.table.columns.values().next().value?.length ?? 0
+        let rowOf = (id: number) => (id < count ? id : -1)
         if (idCol) {
           const map = new Map<number, number>()
           for (let r = 0; r < idCol.length; r++) {
@@ -49,6 +52,7 @@ export class ClusterAttributes {
           }
           rowOf = (id) => map.get(id) ?? -1
         }
+        this.rows.push({ key, count, has: (id) => rowOf(id) >= 0 })
         this.tables.push({ rowOf, columns: [...value.table.columns.entries()].filter(([n]) => n !== 'cluster_id' && n !== '__index_level_0__') })
         continue
       }
@@ -56,10 +60,20 @@ export class ClusterAttributes {
         this.mlapdv = value
         continue
       }
+      const count = value.shape.length ? value.shape[0] : value.data.length
+      this.rows.push({ key, count, has: (id) => id < count })
       const vector = columnOf(value)
       if (!vector) continue
       this.vectors.push([RENAMES[key] ?? snake(key), vector])
     }
+  }
+
+  /**
+   * The clusters.* attributes that have no row for some of `clusterIds` (ALF keeps one row per cluster, row = cluster
+   * id, or a table's cluster_id column): each with its row count and the ids without a row.
+   */
+  rowProblems(clusterIds: readonly number[]): { key: string; rows: number; missing: number[] }[] {
+    return this.rows.map(({ key, count, has }) => ({ key, rows: count, missing: clusterIds.filter((id) => !has(id)) })).filter((p) => p.missing.length > 0)
   }
 
   /** The cluster's attributes; `electrode` (peak channel) is an integer when present. */

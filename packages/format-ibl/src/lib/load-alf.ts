@@ -53,6 +53,9 @@ export async function loadAlf(folder: FolderSource, opts: ResolvedAlfOptions, co
     const clusters = new ClusterAttributes(clusterAttrs)
 
     let unitClusters = opts.clusterIds ?? presentClusters(counts)
+    for (const p of clusters.rowProblems(unitClusters)) {
+      context.warn('SPIKES_WARN_ALF_CLUSTER_ROWS', `clusters.${p.key} has ${p.rows} rows, but ${p.missing.length} of the ${unitClusters.length} clusters have no row in it (${p.missing.slice(0, 5).join(', ')}${p.missing.length > 5 ? ', ...' : ''}); ALF keeps one row per cluster. Those clusters get no ${p.key}.`, { collection, attribute: p.key, rows: p.rows, clusters: unitClusters.length, missing: p.missing.length })
+    }
     if (opts.goodOnly) {
       const labelled = unitClusters.filter((id) => clusters.of(id).label !== undefined)
       if (labelled.length === 0 && unitClusters.length > 0) {

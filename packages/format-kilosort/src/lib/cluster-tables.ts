@@ -68,6 +68,24 @@ export interface ClusterTables {
   attributes: Map<number, Record<string, number | string>>
   /** True when any label source was found. */
   hasLabels: boolean
+  /** The cluster ids of each table's rows, in row order (tables whose ids could be parsed). */
+  rowIds: Map<string, number[]>
+}
+
+/**
+ * Phy's cluster tables hold one row per cluster: a table that repeats an id, or lacks clusters that have spikes,
+ * gets a SPIKES_WARN_TSV_ROWS warning naming the table, the numbers and a few of the ids (a repeated id's later
+ * row wins; clusters without a row get no attributes from it).
+ */
+export function warnTableRows(tables: ClusterTables, clusterIds: readonly number[], context: LoadContext): void {
+  for (const [file, ids] of tables.rowIds) {
+    const rows = new Set(ids)
+    const repeated = ids.length - rows.size
+    const missing = clusterIds.filter((id) => !rows.has(id))
+    if (repeated === 0 && missing.length === 0) continue
+    const parts = [repeated ? `${repeated} repeated cluster id${repeated === 1 ? '' : 's'}` : '', missing.length ? `no row for ${missing.length} of the ${clusterIds.length} clusters with spikes (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})` : ''].filter(Boolean)
+    context.warn('SPIKES_WARN_TSV_ROWS', `${file} has ${ids.length} rows for ${clusterIds.length} clusters: ${parts.join('; ')}. Phy writes one row per cluster; the rows present are matched by cluster id.`, { file, rows: ids.length, clusters: clusterIds.length, repeated, missing: missing.length })
+  }
 }
 
 /**
@@ -141,5 +159,7 @@ export async function readClusterTables(folder: FolderSource, files: readonly st
       })
     })
   }
-  return { labels, attributes, hasLabels }
+  const rowIds = new Map<string, number[]>()
+  for (const [file, ids] of parsedIds) if (ids && file !== explicit) rowIds.set(file, ids)
+  return { labels, attributes, hasLabels, rowIds }
 }

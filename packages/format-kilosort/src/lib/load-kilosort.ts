@@ -4,8 +4,8 @@ import { isNumericDtype, readNpyByteChunks, readNpyChunks, readNpyHeader, vector
 import type { ResolvedKilosortOptions } from '../options.js'
 import { ChannelLocator, numericData, positionsTable, readFolderNpy, readOptionalNpy, templatePeaks, tryReadNpy } from './channels.js'
 import { ClusterCounter, SlotTable } from './cluster-index.js'
-import { isKeptLabel, readClusterTables, readTsv, spikeLabTsv, type ClusterTables } from './cluster-tables.js'
-import { parseParamsPy, sampleRateOf, type PhyParams } from './params.js'
+import { isKeptLabel, readClusterTables, readTsv, spikeLabTsv, warnTableRows, type ClusterTables } from './cluster-tables.js'
+import { checkedSampleRate, parseParamsPy, type PhyParams } from './params.js'
 import { CHUNK_LENGTH } from './constants.js'
 import { scatterChunk, scatterInt64Chunk } from './scatter.js'
 import { dominantTemplates } from './templates.js'
@@ -18,7 +18,7 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
   throwIfAborted(signal, 'Loading KiloSort')
 
   const { params, unreadable } = await readParams(folder, context)
-  const paramsRate = sampleRateOf(params)
+  const paramsRate = checkedSampleRate(params, opts.fsHz, opts.timeUnit, context)
   const fsHz = opts.fsHz ?? paramsRate
   if (opts.fsHz !== undefined && paramsRate !== undefined && paramsRate !== opts.fsHz) {
     context.warn('SPIKES_WARN_SAMPLE_RATE_MISMATCH', `fsHz = ${opts.fsHz} differs from params.py's sample_rate = ${paramsRate}; using fsHz.`, { fsHz: opts.fsHz, sampleRate: paramsRate })
@@ -90,6 +90,7 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
     }
     const tableFiles = explicit && !listed.includes(explicit) ? [...listed, explicit] : listed
     const tables = await readClusterTables(folder, tableFiles, context, explicit)
+    warnTableRows(tables, unique, context)
     if (opts.clusterInfoTsv === 'auto') {
       const auto = await autoFilter(folder, tables, opts.includeNoise, folderName, context)
       keep = auto.keep

@@ -1,3 +1,5 @@
+import type { LoadContext } from '@spikes/core'
+import { checkFileSamplingRate } from '@spikes/core/loader-utils'
 import { isPyTuple, parsePyLiteral, type PyLiteral } from '@spikes/numpy'
 
 /** The result of {@link parseParamsPy}. */
@@ -48,4 +50,21 @@ function toJson(value: PyLiteral): unknown {
 export function sampleRateOf(params: PhyParams | undefined): number | undefined {
   const v = params?.values.sample_rate
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined
+}
+
+/**
+ * The sampling rate to use from params.py, checked: a `sample_rate` outside 1 Hz..10 MHz (zero, negative, 1e308, a
+ * string) is an InvalidDataError saying what was found when the spike times are samples and no `fsHz` overrides it;
+ * when `fsHz` is given, or the times are not samples, it is a SPIKES_WARN_PARAMS warning and the rate is not used.
+ */
+export function checkedSampleRate(params: PhyParams | undefined, fsHz: number | undefined, timeUnit: string, context: LoadContext): number | undefined {
+  if (!params || !('sample_rate' in params.values)) return undefined
+  const value = params.values.sample_rate
+  try {
+    return checkFileSamplingRate(value, { file: 'params.py', field: 'sample_rate', override: 'pass fsHz (in Hz) to use another rate' })
+  } catch (error) {
+    if (fsHz === undefined && timeUnit === 'samples') throw error
+    context.warn('SPIKES_WARN_PARAMS', `${(error as Error).message} It is ignored${fsHz !== undefined ? ` (fsHz = ${fsHz} is used)` : ''}.`, { field: 'sample_rate', found: String(value) })
+    return undefined
+  }
 }

@@ -2,13 +2,19 @@ import { SelectionRequiredError, MissingEntryError, type Hdf5File } from './type
 import { neurodataType } from './h5-util.js'
 
 const MAX_GROUPS = 50_000
+/** NWB nests Units tables a few groups deep (/processing/<module>/<table>); deeper paths are not searched. */
+const MAX_DEPTH = 32
 const SKIP = new Set(['/specifications', '/stimulus'])
 
-/** Every group whose neurodata_type is Units, in name order. */
+/**
+ * Every group whose neurodata_type is Units, in name order. Each group is visited once, by its object address (a
+ * hard link back to an ancestor is not followed again), at most MAX_DEPTH levels down and MAX_GROUPS in all.
+ */
 export function listUnitsTables(file: Hdf5File): string[] {
   const found: string[] = []
+  const seen = new Set<string>()
   let visited = 0
-  const visit = (group: string): void => {
+  const visit = (group: string, depth: number): void => {
     let names: string[]
     try {
       names = file.list(group)
@@ -18,12 +24,19 @@ export function listUnitsTables(file: Hdf5File): string[] {
     for (const name of names) {
       const path = group === '/' ? `/${name}` : `${group}/${name}`
       if (SKIP.has(path) || file.kind(path) !== 'group') continue
+      const address = file.objectAddress(path)
+      if (address !== null) {
+        if (seen.has(address)) continue
+        seen.add(address)
+      }
       if (++visited > MAX_GROUPS) return
       if (neurodataType(file, path) === 'Units') found.push(path)
-      else visit(path)
+      else if (depth < MAX_DEPTH) visit(path, depth + 1)
     }
   }
-  visit('/')
+  const root = file.objectAddress('/')
+  if (root !== null) seen.add(root)
+  visit('/', 1)
   return found
 }
 

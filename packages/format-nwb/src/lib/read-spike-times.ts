@@ -55,6 +55,11 @@ export function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number
   if (!timesDs.isNumeric()) {
     throw new InvalidDataError(`${timesPath} in ${file.name} holds ${timesDs.dtype.numpy}, not numbers; spike times must be numeric seconds.`, { file: file.name, dataset: timesPath, dtype: timesDs.dtype.numpy })
   }
+  for (const [ds, path, what] of [[timesDs, timesPath, 'spike times (one value per spike)'], [indexDs, indexPath, 'end offsets (one per unit)']] as const) {
+    if (ds.shape !== null && ds.rank !== 1) {
+      throw new InvalidDataError(`${path} in ${file.name} has shape [${ds.shape.join(', ')}]; NWB stores ${what} as a 1-D array.`, { file: file.name, dataset: path, shape: ds.shape, expected: '1-D' })
+    }
+  }
   const index = indexDs.isNumeric() ? indexDs.readNumeric() : null
   if (!index) throw new InvalidDataError(`${indexPath} in ${file.name} holds ${indexDs.dtype.numpy}; expected integer end offsets.`, { file: file.name, dataset: indexPath, dtype: indexDs.dtype.numpy })
   const flatLength = timesDs.size

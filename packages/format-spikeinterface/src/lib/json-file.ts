@@ -1,5 +1,6 @@
 import { CorruptFileError, InvalidDataError, MissingFileError, readText, type ByteSource, type FolderSource } from '@spikes/core'
 import type { UnitId } from './sorting/unit-id.js'
+import { checkFileSamplingRate } from '@spikes/core/loader-utils'
 
 /** JSON files of a SpikeInterface folder are small; anything larger is refused before it is read. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024
@@ -66,12 +67,9 @@ export function checkNumSegments(value: unknown, file: string): number {
   return n
 }
 
-/** The sampling frequency to use: the override, else the file's, which must be positive and finite. */
+/** The sampling frequency to use: the override, else the file's, which must be within 1 Hz..10 MHz (InvalidDataError saying what was found). */
 export function samplingFrequencyOf(fileValue: unknown, override: number | undefined, file: string): number {
   if (override !== undefined) return override
   const fs = typeof fileValue === 'bigint' ? Number(fileValue) : fileValue
-  if (typeof fs !== 'number' || !Number.isFinite(fs) || fs <= 0) {
-    throw new InvalidDataError(`${file} gives a sampling frequency of ${String(fileValue)}; a positive, finite rate in Hz is required. Pass the samplingFrequency option to override it.`, { file, field: 'sampling_frequency', value: String(fileValue) })
-  }
-  return fs
+  return checkFileSamplingRate(fs, { file, field: 'sampling_frequency', override: 'pass the samplingFrequency option' })
 }

@@ -67,6 +67,12 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
   if (descr === undefined || typeof fortran !== 'boolean' || !isPyTuple(shapeValue)) {
     throw new CorruptFileError(`${name}: the .npy header lacks 'descr', 'fortran_order' or 'shape' (found ${[...dict.keys()].join(', ')}).`, { file: name, header: text.slice(0, 200) })
   }
+  // A float literal (`200.0`) parses to the same number as `200`: the dimensions must be written as integers.
+  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1]
+  const notInteger = shapeText?.split(',').map((d) => d.trim()).find((d) => d !== '' && !/^\d+[lL]?$/.test(d))
+  if (notInteger !== undefined) {
+    throw new CorruptFileError(`${name}: the .npy shape (${shapeText!.trim()}) holds ${notInteger}, not an integer; numpy writes each dimension as a non-negative integer.`, { file: name, field: 'shape', found: notInteger, expected: 'non-negative integers' })
+  }
   const shape: number[] = []
   let count = 1
   for (const d of shapeValue) {

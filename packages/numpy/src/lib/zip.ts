@@ -39,17 +39,21 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
   const tail = await readExactly(source, tailStart, tailLength)
   const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength)
   let eocd = -1
+  // The record and its comment end the file exactly (as every zip writer leaves it): bytes after it are not a zip.
   for (let p = tail.length - 22; p >= 0; p--) {
-    if (tv.getUint32(p, true) === EOCD && p + 22 + tv.getUint16(p + 20, true) <= tail.length) {
+    if (tv.getUint32(p, true) === EOCD && p + 22 + tv.getUint16(p + 20, true) === tail.length) {
       eocd = p
       break
     }
   }
   if (eocd < 0) throw notZip('no end-of-central-directory record')
+  const eocdAt = tailStart + eocd
+  checkSingleEnd(tv, eocd, tailStart, notZip)
   let entries = tv.getUint16(eocd + 10, true)
   let cdSize = tv.getUint32(eocd + 12, true)
   let cdOffset = tv.getUint32(eocd + 16, true)
   if (tv.getUint16(eocd + 4, true) !== 0 && tv.getUint16(eocd + 4, true) !== 0xffff) throw new UnsupportedError('zip-multidisk', `${name} is a multi-part zip archive.`, { file: name })
+  let cdEnd = eocdAt
   if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const loc = eocd - 20
     if (loc < 0 || tv.getUint32(loc, true) !== ZIP64_LOCATOR) throw notZip('a zip64 archive without its zip64 locator')
@@ -61,7 +65,10 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     entries = u64(zv, 32, name)
     cdSize = u64(zv, 40, name)
     cdOffset = u64(zv, 48, name)
+    cdEnd = z64Offset
   }
+  // The central directory runs up to the end record: a directory that ends elsewhere belongs to another record.
+  if (cdOffset + cdSize !== cdEnd) throw notZip(`the central directory (${cdSize} bytes at ${cdOffset}) does not end where the end-of-central-directory record starts (${cdEnd})`)
   if (cdOffset + cdSize > size) throw notZip(`the central directory (${cdSize} bytes at ${cdOffset}) lies beyond the end of the file (${size} bytes)`)
   if (cdSize > MAX_CENTRAL_DIRECTORY) throw new UnsupportedError('zip-directory-size', `${name}: the zip central directory is ${cdSize} bytes, more than this reader accepts.`, { file: name, size: cdSize })
   if (entries > cdSize / 46) throw notZip(`the directory claims ${entries} members but has room for ${Math.floor(cdSize / 46)}`)
@@ -102,7 +109,24 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     out.push({ fileName, method, compressedSize, size: uncompressed, crc32, localOffset, encrypted: (flags & 1) !== 0 })
     p = end
   }
+  if (p !== cd.length) throw notZip(`the central directory holds ${cd.length - p} bytes after its ${entries} entries`)
+  // numpy (and every zip writer) puts the first member at byte 0: bytes before it are another archive or a forgery.
+  const first = out.reduce((min, e) => Math.min(min, e.localOffset), Infinity)
+  if (out.length > 0 && first !== 0) throw notZip(`its first member starts at byte ${first}, not 0; the bytes before it are not part of this directory's archive (an appended or forged directory)`)
   return out
+}
+
+/**
+ * Refuses an archive with two end-of-central-directory records that each describe a directory ending right where
+ * they start: one of them was appended to hide the other, and readers would disagree on the members.
+ */
+function checkSingleEnd(tv: DataView, eocd: number, tailStart: number, notZip: (why: string) => Error): void {
+  for (let p = eocd - 1; p >= 0; p--) {
+    if (tv.getUint32(p, true) !== EOCD || p + 22 > tv.byteLength) continue
+    const size = tv.getUint32(p + 12, true)
+    const offset = tv.getUint32(p + 16, true)
+    if (offset + size === tailStart + p) throw notZip(`it holds two end-of-central-directory records (at ${tailStart + p} and ${tailStart + eocd}); the archive was altered`)
+  }
 }
 
 function cp437ish(bytes: Uint8Array): string {
@@ -120,6 +144,12 @@ export async function memberDataOffset(source: ByteSource, entry: ZipEntry): Pro
   const head = await readExactly(source, entry.localOffset, 30)
   const dv = new DataView(head.buffer, head.byteOffset, 30)
   if (dv.getUint32(0, true) !== LOCAL) throw new CorruptFileError(`${name}: the local header of '${entry.fileName}' is damaged.`, { file: name, member: entry.fileName })
+  const flags = dv.getUint16(6, true)
+  const localCrc = dv.getUint32(14, true)
+  // Without a data descriptor (flag bit 3) the local header repeats the CRC; zip64 members leave the sizes to the extra field.
+  if ((flags & 8) === 0 && dv.getUint16(8, true) === entry.method && localCrc !== entry.crc32) {
+    throw new CorruptFileError(`${name}: the local header of '${entry.fileName}' gives CRC-32 ${hex(localCrc)}, the central directory ${hex(entry.crc32)}; the archive was altered.`, { file: name, member: entry.fileName, expected: hex(entry.crc32), actual: hex(localCrc) })
+  }
   const start = entry.localOffset + 30 + dv.getUint16(26, true) + dv.getUint16(28, true)
   if (start + entry.compressedSize > size) {
     throw new CorruptFileError(`${name}: member '${entry.fileName}' claims ${entry.compressedSize} bytes at ${start}, past the end of the file (${size} bytes). The archive is truncated.`, {
@@ -130,6 +160,11 @@ export async function memberDataOffset(source: ByteSource, entry: ZipEntry): Pro
     })
   }
   return start
+}
+
+/** A CRC-32 as zip tools print it: eight hex digits. */
+export function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0')
 }
 
 /** A window of another source, for stored members (reads are passed through, no copy of the member). */

@@ -1,4 +1,4 @@
-import { CorruptFileError, InvalidArgumentError, MissingFileError, throwIfAborted, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
+import { CorruptFileError, InvalidArgumentError, LimitExceededError, MissingFileError, throwIfAborted, type FolderSource, type LoadContext, type SpikeData } from '@spikes/core'
 import { loadSpikeDataFromSpikeInterfaceRecording, type RecordingExtractorLike } from '../../adapters/index.js'
 import { parseBinaryJson, type BinaryDescription } from './binary-json.js'
 import { readFolderJson } from '../json-file.js'
@@ -103,10 +103,9 @@ export function checkMemory(desc: { numChannels: number; dtype: { itemsize: numb
   const filtering = opts.filter !== undefined && opts.filter !== null && opts.filter !== false && !(typeof opts.filter === 'object' && Object.keys(opts.filter).length === 0)
   const needed = values * desc.dtype.itemsize + (filtering ? values * 8 : 0)
   if (needed > opts.maxBytes) {
-    throw new InvalidArgumentError(
-      'maxBytes',
-      opts.maxBytes,
-      `at least ${needed} bytes to hold ${file} (${desc.numChannels} channels x ${samples} samples of ${desc.dtype.str}${filtering ? ', plus a float64 copy for filtering' : ''}); raise maxBytes if this machine has the memory, or save a shorter segment (recording.frame_slice(...).save(...))`,
+    throw new LimitExceededError(
+      `${file} needs ${needed} bytes (${desc.numChannels} channels x ${samples} samples of ${desc.dtype.str}${filtering ? ', plus a float64 copy for filtering' : ''}), more than maxBytes = ${opts.maxBytes}; raise maxBytes if this machine has the memory, or save a shorter segment (recording.frame_slice(...).save(...)).`,
+      { limit: opts.maxBytes, actual: needed, what: 'traces', option: 'maxBytes', file },
     )
   }
 }

@@ -1,0 +1,77 @@
+import { InvalidDataError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { decodeMda, type MdaHeader } from './mda-header.js'
+import { LabelTable } from './label-table.js'
+
+const CHUNK_BYTES = 8 * 1024 * 1024
+
+
+/**
+ * Reads the events in chunks (rows: channel, time in samples, label, then metrics; column-major, so
+ * each event's rows are adjacent), checks each value, and converts times to ms as samples / fs * 1000.
+ * The next chunk is requested before the current one is decoded, so reading overlaps the work.
+ */
+export async function readFirings(source: ByteSource, header: MdaHeader, file: string, fsHz: number, context: LoadContext): Promise<LabelTable> {
+  const [rows, events] = header.dims
+  const table = new LabelTable(rows - 3)
+  const eventBytes = rows * header.bytesPerValue
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / eventBytes))
+  const fetch = (start: number) => {
+    const read = readExactly(source, header.dataOffset + start * eventBytes, Math.min(perChunk, events - start) * eventBytes)
+    read.catch(() => {}) // a read still in flight when a bad event or an abort ends the loop must not surface as unhandled
+    return read
+  }
+  let pending = events > 0 ? fetch(0) : undefined
+  for (let start = 0; start < events; start += perChunk) {
+    throwIfAborted(context.signal, `Reading ${file}`)
+    const bytes = await pending!
+    if (start + perChunk < events) pending = fetch(start + perChunk)
+    const count = bytes.length / eventBytes
+    scanChunk(decodeMda(bytes, header.typeCode), count, rows, start, fsHz, table, file)
+    context.progress({ phase: 'events', loaded: start + count, total: events, unit: 'spikes' })
+  }
+  return table
+}
+
+// The per-event loop: a dense label lookup, a count, the channel vote and the time into its unit's
+// block. The table's arrays are held in locals and refreshed only after a new label may grow them.
+function scanChunk(values: ArrayLike<number>, count: number, rows: number, start: number, fsHz: number, table: LabelTable, file: string): void {
+  let { dense, counts, candidate, votes, fill } = table
+  const current = table.current
+  for (let e = 0; e < count; e++) {
+    const at = e * rows
+    const channel = values[at]
+    const time = values[at + 1]
+    const label = values[at + 2]
+    if (!(time >= 0 && time < Infinity) || !isIndex(label) || !isIndex(channel)) throw badEvent(file, start + e, channel, time, label)
+    let slot = label < dense.length ? dense[label] - 1 : -1
+    if (slot < 0) {
+      slot = table.slotOf(label, channel)
+      ;({ dense, counts, candidate, votes, fill } = table)
+    }
+    counts[slot]++
+    if (channel === candidate[slot]) votes[slot]++
+    else table.voteOther(slot, channel)
+    let block = current[slot]
+    let f = fill[slot]
+    if (f === block.length) {
+      block = table.nextBlock(slot)
+      f = 0
+    }
+    block[f] = (time / fsHz) * 1e3
+    fill[slot] = f + 1
+    for (let k = 3; k < rows; k++) table.metricSums[slot * (rows - 3) + k - 3] += values[at + k]
+  }
+}
+
+/** A non-negative integer (the fast test covers every value below 2^32). */
+function isIndex(value: number): boolean {
+  return (value >>> 0) === value || (Number.isInteger(value) && value >= 0)
+}
+
+function badEvent(file: string, event: number, channel: number, time: number, label: number): InvalidDataError {
+  const what = !(Number.isInteger(label) && label >= 0) ? `label ${label}` : !(Number.isInteger(channel) && channel >= 0) ? `channel ${channel}` : `time ${time}`
+  return new InvalidDataError(
+    `${file}: event ${event} has ${what}. A firings file holds a non-negative integer channel (row 1), a non-negative finite time in samples (row 2) and a non-negative integer label (row 3) per event; this looks like another kind of MDA array.`,
+    { file, event, channel, time, label },
+  )
+}

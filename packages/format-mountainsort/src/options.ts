@@ -1,0 +1,16 @@
+import { durationMsOption, folderFileOption, rateHzOption } from '@spikes/core/loader-utils'
+import { object, type InferInput, type InferOutput } from 'valibot'
+
+/** Options of the MountainSort loader, as a schema (names in lowerCamelCase; snake_case aliases are accepted). */
+export const mountainsortOptions = object({
+  fsHz: rateHzOption('Sampling rate in Hz. Optional when params.json (`samplerate`) or a MountainView .mv/.mv2 file gives it.'),
+  firingsFile: folderFileOption(undefined, 'The firings file, relative to the folder (default firings.mda, else firings_true.mda).'),
+  geomFile: folderFileOption('geom.csv', 'Electrode positions, one `x,y[,z]` row per channel, relative to the folder.'),
+  lengthMs: durationMsOption('Recording length in ms (default: the last spike time).'),
+})
+
+/** The options as callers write them. */
+export type MountainsortOptions = InferInput<typeof mountainsortOptions>
+
+/** {@link MountainsortOptions} after validation: defaults filled in. */
+export type ResolvedMountainsortOptions = InferOutput<typeof mountainsortOptions>
