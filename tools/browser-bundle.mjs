@@ -38,7 +38,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 }
 
 /** Packages that must bundle for browsers (the CLI is Node-only by design). */
-export const BROWSER_PACKAGES = ['numpy', 'hdf5', 'zarr', 'format-hdf5', 'format-nwb', 'format-kilosort', 'format-pickle', 'format-spikeinterface', 'format-ibl', 'format-dandi', 'format-mountainsort', 'format-neuroscope', 'format-openephys']
+export const BROWSER_PACKAGES = ['numpy', 'hdf5', 'zarr', 'format-hdf5', 'format-nwb', 'format-kilosort', 'format-pickle', 'format-spikeinterface', 'format-ibl', 'format-dandi', 'format-mountainsort', 'format-neuroscope', 'format-openephys', 'matlab', 'format-cellexplorer', 'format-plexon']
 
 /** Bundles a package's main entry for browsers; esbuild fails on any Node built-in it has to follow. */
 export async function bundlePackage(name) {

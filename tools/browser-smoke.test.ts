@@ -144,6 +144,52 @@ import { registerIbl } from '@spikes/format-ibl'`,
     })
   }, 120_000)
 
+  it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata')) || IN_CI))('loads Plexon .plx / .nex / .nex5, CellExplorer (Level 5 and v7.3) and NWB-Zarr (an in-memory store), detecting each format', async () => {
+    expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
+    const { writeNex5, writePlx } = await import('@spikes/testing')
+    const real = join(ROOT, '..', 'shared', 'realdata')
+    const store = join(real, 'nwb-zarr', 'hdmf-zarr-0.2.0-units', 'units_a.nwb.zarr')
+    const storeFiles: string[] = []
+    const walk = (dir: string, rel: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`)
+        else if (!rel.startsWith('specifications/')) storeFiles.push(`${rel}${e.name}`)
+      }
+    }
+    walk(store, '')
+    const files: Record<string, Uint8Array> = {
+      'a.nex': readFileSync(join(real, 'plexon', 'neuroexplorer-nex-1', 'File_neuroexplorer_1.nex')),
+      'a.plx': writePlx({ frequency: 40000, channels: ['sig001', 'sig002'], spikes: [{ channel: 1, unit: 1, ticks: 40 }, { channel: 2, unit: 0, ticks: 80 }, { channel: 1, unit: 1, ticks: 400 }] }),
+      'a.nex5': writeNex5({ frequency: 1000, endTicks: 10, variables: [{ type: 0, name: 'n1', ticks: [1, 2, 3] }] }),
+      'a.cell_metrics.cellinfo.mat': readFileSync(join(real, 'cellexplorer', 'mouse5-181112B-matv5', 'mouse5_181112B.cell_metrics.cellinfo.mat')),
+      'b.cell_metrics.cellinfo.mat': readFileSync(join(ROOT, 'packages/format-cellexplorer/test/fixtures/mini.cell_metrics.cellinfo.mat')),
+    }
+    for (const f of storeFiles) files[`zarr/${f}`] = readFileSync(join(store, f))
+    const script = page(
+      `import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { registerPlexon } from '@spikes/format-plexon'
+import { registerCellexplorer } from '@spikes/format-cellexplorer'
+import { registerNwb } from '@spikes/format-nwb'`,
+      `  const c = container.createChildContainer()
+  for (const register of [registerPlexon, registerCellexplorer, registerNwb]) register(c)
+  const show = (sd) => ({ format: sd.metadata.provenance.format, N: sd.N, spikes: sd.totalSpikes, first: sd.train(0)[0] })
+  const blob = async (name) => new File([await bytes(name)], name)
+  const store = {}
+  for (const name of ${JSON.stringify(storeFiles)}) store[name] = await bytes('zarr/' + name)
+  result = {}
+  for (const name of ['a.nex', 'a.plx', 'a.nex5', 'a.cell_metrics.cellinfo.mat', 'b.cell_metrics.cellinfo.mat']) result[name] = show(await loadSpikeData(await blob(name), { container: c }))
+  result.zarr = show(await loadSpikeData(memoryFolder(store, 'units_a.nwb.zarr'), { container: c }))`,
+    )
+    const result = await runInChromium(script, files)
+    expect(result).toEqual({
+      'a.nex': { format: 'plexon', N: 6, spikes: 45437, first: 22.950000000000003 },
+      'a.plx': { format: 'plexon', N: 2, spikes: 3, first: 1 },
+      'a.nex5': { format: 'plexon', N: 1, spikes: 3, first: 1 },
+      'a.cell_metrics.cellinfo.mat': { format: 'cellexplorer', N: 1, spikes: 70065, first: 470.3 },
+      'b.cell_metrics.cellinfo.mat': { format: 'cellexplorer', N: 3, spikes: 9, first: 500 },
+      zarr: { format: 'nwb', N: 12, spikes: 2804, first: expect.closeTo(3494.7570647885673, 9) },
+    })
+  }, 180_000)
   const REAL = join(ROOT, '..', 'shared', 'realdata')
   const SORTER_INPUTS: Record<string, string> = {
     mountainsort: join(REAL, 'mountainsort', 'mountainlab-mv'),

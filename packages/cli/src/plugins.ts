@@ -14,6 +14,8 @@ export const PLUGIN_PACKAGES = [
   '@spikes/format-spikeinterface',
   '@spikes/format-ibl',
   '@spikes/format-dandi',
+  '@spikes/format-cellexplorer',
+  '@spikes/format-plexon',
   '@spikes/format-mountainsort',
   '@spikes/format-neuroscope',
   '@spikes/format-openephys',

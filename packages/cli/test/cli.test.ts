@@ -164,6 +164,13 @@ describe('spikes formats', () => {
     expect(await main(['formats', '--json'], t.io)).toBe(0)
     const rows = JSON.parse(t.stdout()) as { id: string; package: string }[]
     expect(rows.find((r) => r.id === 'spikes-json')).toMatchObject({ package: '@spikes/core' })
+    expect(rows.find((r) => r.id === 'cellexplorer')).toMatchObject({ package: '@spikes/format-cellexplorer', input: 'file', extensions: ['mat'] })
+    expect(rows.find((r) => r.id === 'plexon')).toMatchObject({ package: '@spikes/format-plexon', input: 'file', extensions: ['plx', 'nex', 'nex5'] })
+    expect(rows.find((r) => r.id === 'nwb')).toMatchObject({ input: 'file', alsoReads: ['folder'] })
+    const text = captureIo()
+    expect(await main(['formats'], text.io)).toBe(0)
+    expect(text.stdout()).toMatch(/^plexon +Plexon \.plx \/ NeuroExplorer \.nex, \.nex5 +\[\.plx \.nex \.nex5\] +@spikes\/format-plexon@/m)
+    expect(text.stdout()).toMatch(/^nwb +.*\[\.nwb folder\]/m)
     for (const id of ['mountainsort', 'neuroscope', 'openephys']) expect(rows.find((r) => r.id === id), id).toMatchObject({ package: `@spikes/format-${id}` })
   })
 })

@@ -24,6 +24,7 @@ beforeAll(async () => {
     'tsv/spikes.tsv': 'unit\ttime\n',
     'neuron.mat': 'MATLAB 5.0 MAT-file',
     'rec.plx': 'PLEX',
+    'rec.pl2': 'PL2 data',
     'rec.nev': 'NEURALEV',
     'CSC1.ncs': '####',
   })
@@ -63,8 +64,7 @@ describe('detection help', () => {
   it.each([
     ['table.csv', 'it is a text table; CSV and TSV have no agreed layout for spike trains', 'SpikeData.fromIdcesTimes'],
     ['tsv/spikes.tsv', 'it is a text table', 'spike_clusters.npy'],
-    ['neuron.mat', 'it is a MATLAB file, and no installed loader reads MATLAB files', 'MatNWB'],
-    ['rec.plx', 'it is a Plexon file, which is not supported yet', 'Neo reads Plexon and writes NWB'],
+    ['rec.pl2', 'it is a Plexon or NeuroExplorer file, and no installed loader reads it', 'PL2 is not read yet'],
     ['rec.nev', 'it is a Blackrock file (or Neuralynx events), which is not supported yet', 'Neo reads Blackrock'],
     ['CSC1.ncs', 'it is a Neuralynx file, which is not supported yet', 'Neo reads Neuralynx'],
   ])('names %s as a known, unsupported format with what to do', async (name, what, advice) => {
@@ -73,6 +73,16 @@ describe('detection help', () => {
     expect(r.error.message).toContain(`: ${what}`)
     expect(r.error.message).toContain(advice)
     expect(r.error.message).not.toContain('Tried:')
+  })
+
+  it('a .mat file that is not CellExplorer, and a truncated .plx, are the installed loaders\' business', async () => {
+    const mat = await inspect(join(root.path, 'neuron.mat'))
+    expect(mat.error.code).toBe('SPIKES_UNKNOWN_FORMAT')
+    expect(mat.error.message).toContain('Its extension .mat is that of CellExplorer')
+    expect(mat.error.message).not.toContain('no installed loader reads MATLAB files')
+    const plx = await inspect(join(root.path, 'rec.plx'))
+    expect(plx.error.code).toBe('SPIKES_CORRUPT_FILE')
+    expect(plx.error.message).toContain('shorter than the 7,504-byte .plx file header')
   })
 
   it('keeps the plain message for an empty folder', async () => {

@@ -10,6 +10,7 @@ import { pluginContainer } from '../src/plugins.js'
 
 const SI_DATA = fileURLToPath(new URL('../../format-spikeinterface/test/data/', import.meta.url))
 const SAMPLE = fileURLToPath(new URL('../samples/sample.nwb', import.meta.url))
+const CELLEXPLORER = fileURLToPath(new URL('../../format-cellexplorer/test/fixtures/', import.meta.url))
 
 /** Corpus cases by loader; the threshold cases are plain HDF5 files too, so only `--format` tells them apart. */
 const CORPUS_FORMAT: Record<string, string> = { h5: 'hdf5', ks: 'kilosort', nwb: 'nwb', pkl: 'pickle', npz: 'spikelab-npz' }
@@ -49,6 +50,11 @@ describe('format detection with every plugin installed', () => {
       [realdata('ibl_alf', 'brainbox-alf'), 'alf'],
       [realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb'), 'nwb'],
       [SAMPLE, 'nwb'],
+      [realdata('nwb-zarr', 'hdmf-zarr-0.2.0-units', 'units_a.nwb.zarr'), 'nwb'],
+      [realdata('plexon', 'neuroexplorer-nex-1', 'File_neuroexplorer_1.nex'), 'plexon'],
+      [realdata('cellexplorer', 'mouse5-181112B-matv5', 'mouse5_181112B.cell_metrics.cellinfo.mat'), 'cellexplorer'],
+      [join(CELLEXPLORER, 'mini.cell_metrics.cellinfo.mat'), 'cellexplorer'],
+      [join(CELLEXPLORER, 'mini.spikes.cellinfo.mat'), 'cellexplorer'],
       [realdata('mountainsort', 'mountainlab-mv'), 'mountainsort'],
       [realdata('neuroscope', 'pynapple-A2929-200711'), 'neuroscope'],
       [realdata('openephys', 'binary-0.6.7', 'Record Node 105', 'experiment1', 'recording1'), 'openephys'],
@@ -56,6 +62,23 @@ describe('format detection with every plugin installed', () => {
       [realdata('openephys', 'legacy-spikes-0.6.7', 'Record Node 105'), 'openephys'],
     ]
     for (const [input, format] of cases) expect(await detected(input), input).toBe(format)
+  })
+
+  it('detects .plx and .nex5 files (written by @spikes/testing) as plexon, whatever their names', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { writeNex5, writePlx } = await import('@spikes/testing')
+    const dir = await mkdtemp(join(tmpdir(), 'spikes-detect-'))
+    try {
+      const plx = writePlx({ frequency: 40000, channels: ['a'], spikes: [{ channel: 1, unit: 1, ticks: 5 }] })
+      const nex5 = writeNex5({ frequency: 1000, endTicks: 5, variables: [{ type: 0, name: 'n', ticks: [1] }] })
+      for (const [name, bytes] of [['a.plx', plx], ['renamed.bin', plx], ['b.nex5', nex5]] as const) {
+        await writeFile(join(dir, name), bytes)
+        expect(await detected(join(dir, name)), name).toBe('plexon')
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('detects the SpikeInterface layouts, and nothing else claims them', async () => {

@@ -25,7 +25,7 @@ const CASES: [string, SpikesError, string, string][] = [
     `Missing fsHz: expected a positive sampling rate in Hz. Add --fsHz 30000 (or --options '{"fsHz": 30000}') with the sampling rate.`,
     'Missing fsHz: expected a positive sampling rate in Hz. Pass { options: { fsHz: 30000 } } with the sampling rate.',
   ],
-  ['UnknownOptionError', new UnknownOptionError('kilosort', 'fsHx', 1, ['fsHz'], 'fsHz'), "Invalid fsHx: got 1; expected 'fsHz' (did you mean it?); the kilosort options are fsHz.", "Invalid fsHx: got 1; expected 'fsHz' (did you mean it?); the kilosort options are fsHz."],
+  ['UnknownOptionError', new UnknownOptionError('kilosort', 'fsHx', 1, ['fsHz'], 'fsHz'), "The kilosort loader has no option 'fsHx'; did you mean 'fsHz'? Its options: fsHz.", "The kilosort loader has no option 'fsHx'; did you mean 'fsHz'? Its options: fsHz."],
   [
     'InvalidDataError',
     new InvalidDataError('x.pkl does not contain a SpikeData object (found dict).', {}, { hints: [{ kind: 'call', call: 'readSpikeLabPickle()', packageName: '@spikes/format-pickle', why: 'for the other SpikeLab data types' }] }),

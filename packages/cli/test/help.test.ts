@@ -110,7 +110,7 @@ describe('did you mean', () => {
 
   it('suggests the closest option name in --options', async () => {
     const r = await run('inspect', ks, '--options', '{"fsHx": 30000}')
-    expect(r.err).toContain("error[SPIKES_INVALID_ARGUMENT]: Invalid fsHx: got 30000; expected 'fsHz' (did you mean it?)")
+    expect(r.err).toContain("error[SPIKES_INVALID_ARGUMENT]: The kilosort loader has no option 'fsHx'; did you mean 'fsHz'? Its options: ")
   })
 })
 
@@ -141,7 +141,8 @@ describe('loader options as flags', () => {
     const out = join(dir, 'alias.svg')
     expect((await run('raster', json, '-o', out, '--binSizeMs', '2')).code).toBe(0)
     expect((await import('node:fs')).readFileSync(out, 'utf8')).toContain('bin 2 ms')
-    const ok = await run('raster', json, '-o', out, '--raster_bin_size_ms', '5')
+    expect((await run('raster', json, '-o', out, '--raster_bin_size_ms', '5')).err).toContain('SPIKES_OUTPUT_EXISTS')
+    const ok = await run('raster', json, '-o', out, '--raster_bin_size_ms', '5', '--force')
     expect(ok.code, ok.err).toBe(0)
     expect((await import('node:fs')).readFileSync(out, 'utf8')).toContain('bin 5 ms')
   })

@@ -188,6 +188,8 @@ describe('install hints', () => {
       mountainsort: '@spikes/format-mountainsort',
       neuroscope: '@spikes/format-neuroscope',
       openephys: '@spikes/format-openephys',
+      cellexplorer: '@spikes/format-cellexplorer',
+      plexon: '@spikes/format-plexon',
     })
     expect(installHint('openephys')).toBe('npm i @spikes/format-openephys')
   })

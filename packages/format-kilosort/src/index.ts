@@ -1,7 +1,7 @@
 export { kilosortLoader, KILOSORT_LOADER_VERSION } from './kilosort-loader.js'
 export { registerKilosort } from './register-kilosort.js'
 export { kilosortOptions, resolveKilosortOptions } from './options.js'
-export type { KilosortOptions, ResolvedKilosortOptions } from './options.js'
+export type { ChannelLookup, KilosortOptions, ResolvedKilosortOptions } from './options.js'
 export { parseParamsPy, sampleRateOf } from './lib/params.js'
 export type { PhyParams } from './lib/params.js'
 export { parseTsv } from './lib/tsv.js'

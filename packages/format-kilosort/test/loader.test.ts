@@ -104,6 +104,8 @@ describe('params.py', () => {
 })
 
 describe('cluster tables', () => {
+  // These tables lack some clusters' rows on purpose; those warnings are asserted once, below.
+  const otherThanRows = (warnings: SpikesWarning[]) => codes(warnings).filter((c) => c !== 'SPIKES_WARN_TSV_ROWS')
   const tables: Files = {
     ...basic,
     'cluster_group.tsv': 'cluster_id\tgroup\r\n0\tgood\r\n\r\n1\t"noise"\r\n',
@@ -111,13 +113,33 @@ describe('cluster tables', () => {
     'cluster_ContamPct.tsv': 'cluster_id\tContamPct\n0\t12.5\n2\t3\n',
   }
   it('labels: cluster_group.tsv, then cluster_info group, then KSLabel; other columns merged', async () => {
-    const { sd } = await load(tables, { fsHz: 1000 })
+    const { sd, warnings } = await load(tables, { fsHz: 1000 })
     expect(sd.N).toBe(3)
+    // cluster_info.tsv's `ch` is the best electrode evidence, used whether or not it filters.
+    const fromTsv = { electrode_source: 'cluster_info.tsv' }
     expect(sd.neuronAttributes).toEqual([
-      { unit_id: 0, label: 'good', KSLabel: 'mua', ch: 3, fr: 1.5, Amplitude: 12, ContamPct: 12.5, group: 'good' },
-      { unit_id: 1, label: 'noise', KSLabel: 'good', group: 'noise', ch: 1, fr: 2 },
-      { unit_id: 2, label: 'good', KSLabel: 'good', ch: 2, fr: 0.25, Amplitude: 'x"y', ContamPct: 3 },
+      { unit_id: 0, electrode: 3, ...fromTsv, label: 'good', KSLabel: 'mua', ch: 3, fr: 1.5, Amplitude: 12, ContamPct: 12.5, group: 'good' },
+      { unit_id: 1, electrode: 1, ...fromTsv, label: 'noise', KSLabel: 'good', group: 'noise', ch: 1, fr: 2 },
+      { unit_id: 2, electrode: 2, ...fromTsv, label: 'good', KSLabel: 'good', ch: 2, fr: 0.25, Amplitude: 'x"y', ContamPct: 3 },
     ])
+    // SpikeLab's default keeps the noise cluster without clusterInfoTsv: said once, with the count and the option.
+    expect(otherThanRows(warnings)).toEqual(['SPIKES_WARN_KILOSORT_NOISE_KEPT'])
+    expect(warnings[0].details).toMatchObject({ clusters: 1 })
+    expect(warnings[0].message).toContain('includeNoise: false')
+    // The tables lacking a cluster's row are named (cluster_group.tsv lacks 2, cluster_ContamPct.tsv lacks 1).
+    const rows = warnings.filter((w) => w.code === 'SPIKES_WARN_TSV_ROWS').map((w) => w.details)
+    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'cluster_group.tsv', rows: 2, clusters: 3, missing: 1 }), expect.objectContaining({ file: 'cluster_ContamPct.tsv', rows: 2, clusters: 3, missing: 1 })]))
+  })
+  it('includeNoise: false given without clusterInfoTsv applies the folder labels (as auto); true keeps all, quietly', async () => {
+    const dropped = await load(tables, { fsHz: 1000, includeNoise: false })
+    expect(dropped.sd.metadata.cluster_ids).toEqual([0, 2])
+    expect(otherThanRows(dropped.warnings)).toEqual([])
+    const kept = await load(tables, { fsHz: 1000, includeNoise: true })
+    expect(kept.sd.metadata.cluster_ids).toEqual([0, 1, 2])
+    expect(otherThanRows(kept.warnings)).toEqual(['SPIKES_WARN_KILOSORT_NOISE_KEPT'])
+    const unlabelled = await load(basic, { fsHz: 1000, includeNoise: false })
+    expect(unlabelled.sd.N).toBe(3)
+    expect(codes(unlabelled.warnings)).toEqual(['SPIKES_WARN_NO_LABELS'])
   })
   it("clusterInfoTsv 'auto' filters on that label chain and uses cluster_info's ch", async () => {
     const { sd } = await load({ ...tables, 'channel_map.npy': npy('<i4', [4], [3, 2, 1, 0]), 'channel_positions.npy': npy('<f8', [4, 2], [0, 0, 0, 10, 0, 20, 0, 30]) }, { fsHz: 1000, clusterInfoTsv: 'auto' })
@@ -155,7 +177,7 @@ describe('cluster tables', () => {
   })
   it('a bad ch column warns and falls back', async () => {
     const { sd, warnings } = await load({ ...basic, 'channel_map.npy': npy('<i4', [3], [7, 8, 9]), 't.tsv': 'id\tgroup\tch\n0\tgood\tx\n1\tgood\t1\n2\tgood\t2\n' }, { fsHz: 1000, clusterInfoTsv: 't.tsv' })
-    expect(codes(warnings)).toEqual(['SPIKES_WARN_TSV_CH_COLUMN'])
+    expect(codes(warnings)).toEqual(['SPIKES_WARN_TSV_CH_COLUMN', 'SPIKES_WARN_KILOSORT_LEGACY_CHANNEL'])
     expect(sd.neuronAttributes!.map((a) => a.electrode)).toEqual([7, 8, 9])
   })
 })
@@ -163,10 +185,55 @@ describe('cluster tables', () => {
 describe('channels', () => {
   it('channel_map (N,1) and positions looked up by the channel row (D5)', async () => {
     const { sd } = await load({ ...basic, 'channel_map.npy': npy('<i4', [3, 1], [5, 4, 3]), 'channel_positions.npy': npy('<f4', [3, 2], [0, 1, 2, 3, 4, 5]) }, { fsHz: 1000 })
+    const legacy = { electrode_source: 'channel_map[cluster_id]' }
     expect(sd.neuronAttributes).toEqual([
-      { unit_id: 0, electrode: 5, location: [0, 1] },
-      { unit_id: 1, electrode: 4, location: [2, 3] },
-      { unit_id: 2, electrode: 3, location: [4, 5] },
+      { unit_id: 0, electrode: 5, location: [0, 1], ...legacy },
+      { unit_id: 1, electrode: 4, location: [2, 3], ...legacy },
+      { unit_id: 2, electrode: 3, location: [4, 5], ...legacy },
+    ])
+    expect(sd.metadata.electrode_sources).toEqual({ 'channel_map[cluster_id]': 3 })
+  })
+  it("channelLookup 'evidence' never uses channel_map[cluster_id]; a bad value is refused", async () => {
+    const files = { ...basic, 'channel_map.npy': npy('<i4', [3], [5, 4, 3]), 'channel_positions.npy': npy('<f4', [3, 2], [0, 1, 2, 3, 4, 5]) }
+    const { sd, warnings } = await load(files, { fsHz: 1000, channelLookup: 'evidence' })
+    expect(sd.neuronAttributes).toEqual([{ unit_id: 0 }, { unit_id: 1 }, { unit_id: 2 }])
+    expect(sd.metadata.electrode_sources).toEqual({ none: 3 })
+    expect(codes(warnings)).toEqual([])
+    await expect(load(files, { fsHz: 1000, channelLookup: 'nearest' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'channelLookup' })
+  })
+  it("KiloSort 4 spike_positions.npy: the channel nearest each cluster's median spike position, before channel_map[cluster_id]", async () => {
+    const files = {
+      'spike_times.npy': npy('<i8', [5], [1, 2, 3, 4, 5]),
+      'spike_clusters.npy': npy('<i4', [5], [0, 0, 0, 1, 1]),
+      // cluster 0: x 1, 2, 100 -> median 2; y 39, 41, 40 -> 40: nearest row 2 (0, 40). Cluster 1: (11, 1), (9, -1) -> (10, 0): row 1.
+      'spike_positions.npy': npy('<f4', [5, 2], [1, 39, 2, 41, 100, 40, 11, 1, 9, -1]),
+      'channel_map.npy': npy('<i4', [3], [7, 8, 9]),
+      'channel_positions.npy': npy('<f4', [3, 2], [0, 20, 10, 0, 0, 40]),
+    }
+    const { sd, warnings } = await load(files, { fsHz: 1000 })
+    expect(sd.neuronAttributes).toEqual([
+      { unit_id: 0, electrode: 9, location: [0, 40], electrode_source: 'spike_positions.npy', median_spike_position: [2, 40] },
+      { unit_id: 1, electrode: 8, location: [10, 0], electrode_source: 'spike_positions.npy', median_spike_position: [10, 0] },
+    ])
+    expect(codes(warnings)).toEqual([])
+    const legacy = await load(files, { fsHz: 1000, channelLookup: 'legacy' })
+    expect(legacy.sd.neuronAttributes!.map((a) => a.electrode)).toEqual([7, 8])
+  })
+  it("pc_feature_ind.npy: the dominant template's first channel when there is no better evidence", async () => {
+    const { sd } = await load(
+      {
+        'spike_times.npy': npy('<i8', [4], [1, 2, 3, 4]),
+        'spike_clusters.npy': npy('<i4', [4], [5, 5, 5, 6]),
+        'spike_templates.npy': npy('<i4', [4], [1, 1, 0, 0]),
+        'pc_feature_ind.npy': npy('<u4', [2, 2], [2, 1, 0, 2]),
+        'channel_map.npy': npy('<i4', [3], [30, 31, 32]),
+      },
+      { fsHz: 1000 },
+    )
+    // cluster 5: template 1 -> row 0 -> 30; cluster 6: template 0 -> row 2 -> 32
+    expect(sd.neuronAttributes!.map((a) => [a.electrode, a.electrode_source])).toEqual([
+      [30, 'pc_feature_ind.npy'],
+      [32, 'pc_feature_ind.npy'],
     ])
   })
   it('templates fallback with Fortran templates; ties go to the smaller template', async () => {

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs'
-import { container, loadSpikeData, type SpikeData } from '@spikes/core'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { readNpy } from '@spikes/numpy'
+import { bytesSource, container, loadSpikeData, type SpikeData } from '@spikes/core'
 import '@spikes/core/node'
 import { IN_CI, realdata } from '@spikes/testing'
 import { describe, expect, it } from 'vitest'
@@ -35,11 +37,19 @@ d('real KiloSort / Phy folders (../shared/realdata/kilosort_phy)', () => {
     // unit 0: first / last sample 137074 / 1472931
     expect(sd.train(0)[0]).toBe((137074 / 30000) * 1e3)
     expect(sd.train(0)[18]).toBe((1472931 / 30000) * 1e3)
-    expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 0, location: [43, 3020] })
-    // ids have gaps (non-sequential) and 224 of them are beyond the 72-entry channel map
+    // No templates.npy or spike_positions.npy: the electrode is the dominant template's first
+    // pc_feature_ind channel (numpy: cluster 0 -> template 0 -> pc_feature_ind[0, 0] = 37 -> channel_map[37] = 37).
+    expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 37, electrode_source: 'pc_feature_ind.npy' })
+    expect(sd.neuronAttributes!.slice(1, 3).map((a) => a.electrode)).toEqual([28, 42])
+    expect(sd.metadata.electrode_sources).toEqual({ 'pc_feature_ind.npy': 295 })
     const codes = sd.warnings.map((w) => w.code)
-    expect(codes).toContain('SPIKES_WARN_NONSEQUENTIAL_CLUSTERS')
-    expect(codes.filter((x) => x === 'SPIKES_WARN_CLUSTER_OUTSIDE_CHANNEL_MAP')).toHaveLength(224)
+    expect(codes).not.toContain('SPIKES_WARN_KILOSORT_LEGACY_CHANNEL')
+    // SpikeLab's legacy rule on request: ids have gaps (non-sequential) and 224 are beyond the 72-entry channel map.
+    const legacy = await load('bme410-kilosort-matlab', { fsHz: 30000, channelLookup: 'legacy' })
+    expect(legacy.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 0, location: [43, 3020], electrode_source: 'channel_map[cluster_id]' })
+    const legacyCodes = legacy.warnings.map((w) => w.code)
+    expect(legacyCodes).toContain('SPIKES_WARN_NONSEQUENTIAL_CLUSTERS')
+    expect(legacyCodes.filter((x) => x === 'SPIKES_WARN_CLUSTER_OUTSIDE_CHANNEL_MAP')).toHaveLength(224)
     expect(sd.lengthMs).toBeGreaterThanOrEqual((1799978 / 30000) * 1e3)
   })
 
@@ -68,15 +78,53 @@ d('real KiloSort / Phy folders (../shared/realdata/kilosort_phy)', () => {
     expect(counts(sd).slice(-3)).toEqual([109, 1104, 571])
     expect(Array.from(sd.train(2).slice(0, 3))).toEqual([1733, 2884, 5767].map((s) => (s / 30000) * 1e3))
     // cluster_group.tsv here has a KSLabel column; cluster_Amplitude.tsv / cluster_ContamPct.tsv merge in
-    expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 0, location: [43, 20], label: 'mua', KSLabel: 'mua', Amplitude: 9.9, ContamPct: 66.4 })
+    // numpy: median of spike_positions[spike_clusters == 0] = (36.21, 47.81), nearest channel_positions row 3 = (27, 40), channel 3
+    expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 3, location: [27, 40], electrode_source: 'spike_positions.npy', label: 'mua', KSLabel: 'mua', Amplitude: 9.9, ContamPct: 66.4 })
+    expect((sd.neuronAttributes![0].median_spike_position as number[]).map((v) => Math.round(v * 100) / 100)).toEqual([36.21, 47.81])
     expect(sd.neuronAttributes![2]).toMatchObject({ label: 'good', Amplitude: 10.2, ContamPct: 4 })
-    // 20 cluster ids are beyond the 383-entry channel map; ids are sequential (no non-sequential warning)
+    expect(sd.metadata.electrode_sources).toEqual({ 'spike_positions.npy': 403 })
     const codes = sd.warnings.map((w) => w.code)
-    expect(codes.filter((x) => x === 'SPIKES_WARN_CLUSTER_OUTSIDE_CHANNEL_MAP')).toHaveLength(20)
-    expect(codes).not.toContain('SPIKES_WARN_NONSEQUENTIAL_CLUSTERS')
+    expect(codes).not.toContain('SPIKES_WARN_CLUSTER_OUTSIDE_CHANNEL_MAP')
+    expect(codes).not.toContain('SPIKES_WARN_KILOSORT_LEGACY_CHANNEL')
+    // SpikeLab's legacy rule, on request: 20 cluster ids are beyond the 383-entry channel map.
+    const legacy = await load('mayolabvision-kilosort4', { channelLookup: 'legacy' })
+    expect(legacy.neuronAttributes![0]).toMatchObject({ unit_id: 0, electrode: 0, location: [43, 20] })
+    expect(legacy.warnings.filter((w) => w.code === 'SPIKES_WARN_CLUSTER_OUTSIDE_CHANNEL_MAP')).toHaveLength(20)
     expect(sd.metadata.params).toMatchObject({ n_channels_dat: 385, dtype: 'int16', sample_rate: 30000, hp_filtered: false })
     const auto = await load('mayolabvision-kilosort4', { clusterInfoTsv: 'auto' })
     expect(auto.N).toBe(403) // every label is good or mua
+  })
+
+  it('mayolabvision-kilosort4: every unit lies within 50 µm of its median spike_positions (legacy rule: 6%)', async () => {
+    const folder = realdata('kilosort_phy', 'mayolabvision-kilosort4')
+    const [positions, clusters] = await Promise.all([readNpy(bytesSource(readFileSync(join(folder, 'spike_positions.npy')))), readNpy(bytesSource(readFileSync(join(folder, 'spike_clusters.npy'))))])
+    // Independent medians: every spike's (x, y) by cluster, sorted, middle value(s).
+    const byCluster = new Map<number, [number[], number[]]>()
+    const p = positions.data as Float32Array
+    ;(clusters.data as Int32Array).forEach((c, i) => {
+      if (!byCluster.has(c)) byCluster.set(c, [[], []])
+      byCluster.get(c)![0].push(p[2 * i])
+      byCluster.get(c)![1].push(p[2 * i + 1])
+    })
+    const median = (v: number[]) => {
+      const s = [...v].sort((a, b) => a - b)
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    }
+    const distances = async (options: Record<string, unknown>) => {
+      const sd = await load('mayolabvision-kilosort4', options)
+      return sd.neuronAttributes!.map((a) => {
+        const [xs, ys] = byCluster.get(a.unit_id as number)!
+        const loc = a.location as number[] | undefined
+        return loc ? Math.hypot(loc[0] - median(xs), loc[1] - median(ys)) : Infinity
+      })
+    }
+    const share = (d: number[]) => d.filter((x) => x <= 50).length / d.length
+    const best = await distances({})
+    expect(best).toHaveLength(403)
+    expect(share(best)).toBe(1)
+    expect(median(best)).toBeLessThan(12)
+    const legacy = await distances({ channelLookup: 'legacy' })
+    expect(share(legacy)).toBeLessThan(0.07)
   })
 
   it('phy-data-template: templates fallback resolves peak channels, location by channel_map row', async () => {

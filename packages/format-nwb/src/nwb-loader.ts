@@ -12,6 +12,7 @@ export const nwbLoader = defineLoader({
   version: NWB_LOADER_VERSION,
   packageName: '@spikes/format-nwb',
   input: 'file',
+  alsoReads: ['folder'],
   extensions: ['nwb'],
   options: nwbOptions,
   resolve: resolveNwbOptions,

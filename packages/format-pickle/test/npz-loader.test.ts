@@ -39,6 +39,13 @@ describe('spikelab-npz loader', () => {
     expect(sd.metadata.source_file).toBe(FIXTURES + 'sorted-compressed.npz')
   })
 
+  it("SpikeLab's own empty export (units = np.array([]), float64) loads as N = 0, as SpikeLab does", async () => {
+    const sd = await load(FIXTURES + 'sorted-empty-float.npz')
+    expect(sd.N).toBe(0)
+    expect(sd.lengthMs).toBe(0)
+    expect(sd.neuronAttributes).toEqual([])
+    expect(sd.metadata).toMatchObject({ fs_Hz: 30000, source_format: 'SpikeLab_npz' })
+  })
   it('an npz with no units gives an empty SpikeData of length 0', async () => {
     const sd = await load(FIXTURES + 'sorted-empty.npz')
     expect(sd.N).toBe(0)

@@ -279,6 +279,20 @@ describe('bad input gives typed errors', () => {
     const text = npyBytes("{'descr': '<U1', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0x61, 0, 0, 0, 0x62, 0, 0, 0]))
     await expect(run({ ...good, 'properties/channel.npy': text })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', value: 'a' })
   })
+  it('every other property reaches the attributes under its own name: numbers, text, 2-D rows as lists', async () => {
+    const f8 = (shape: string, values: number[]) => npyBytes(`{'descr': '<f8', 'fortran_order': False, 'shape': ${shape}, }`, new Uint8Array(Float64Array.from(values).buffer))
+    const text = npyBytes("{'descr': '<U4', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(Uint32Array.from([...'good'].map((ch) => ch.codePointAt(0)!).concat([...'mua'].map((ch) => ch.codePointAt(0)!), [0])).buffer))
+    const sd = await run({ ...good, 'properties/snr.npy': f8('(2,)', [4.5, 2]), 'properties/quality.npy': text, 'properties/template_xy.npy': f8('(2, 2)', [1, 2, 3, 4]), 'properties/channel.npy': int64Npy([7, 8]) })
+    expect(sd.neuronAttributes).toEqual([
+      { unit_id: 0, electrode: 7, quality: 'good', snr: 4.5, template_xy: [1, 2] },
+      { unit_id: 1, electrode: 8, quality: 'mua', snr: 2, template_xy: [3, 4] },
+    ])
+  })
+  it('an empty sorting (no unit ids, no spikes) loads as N = 0', async () => {
+    const sd = await run({ 'numpysorting_info.json': info([]), 'spikes.npy': spikeVector([]) })
+    expect([sd.N, sd.totalSpikes, sd.lengthMs]).toEqual([0, 0, 0])
+    expect(sd.metadata.unit_ids).toEqual([])
+  })
   it('an npz folder whose npz.json names another class', async () => {
     await expect(run({ 'npz.json': JSON.stringify({ class: 'x.NumpySorting', kwargs: {} }), 'sorting_cached.npz': new Uint8Array(4) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA', file: 'npz.json' })
   })

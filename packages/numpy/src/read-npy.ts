@@ -153,6 +153,8 @@ export interface ReadNpyChunksOptions {
   chunkLength?: number
   /** Checked before each chunk is read; an abort throws AbortedError. */
   signal?: AbortSignal
+  /** The header already parsed from this source by readNpyHeader (saves parsing it again). */
+  header?: NpyHeader
 }
 
 /**
@@ -162,7 +164,7 @@ export interface ReadNpyChunksOptions {
  */
 export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksOptions = {}): AsyncGenerator<NpyChunk, NpyHeader, void> {
   checkInt64Mode(options.int64)
-  const header = await readNpyHeader(source)
+  const header = options.header ?? (await readNpyHeader(source))
   const name = source.name
   if (!isNumericDtype(header.dtype)) throw new UnsupportedError('npy-chunks-dtype', `${name}: chunked reading needs a numeric dtype, not ${header.dtype.descr}.`, { file: name, dtype: header.dtype.descr })
   const int64 = options.int64 ?? 'number'
@@ -195,8 +197,8 @@ export interface NpyByteChunk {
  * Streams the raw element bytes of a fixed-size dtype in chunks of whole elements, for callers that
  * decode in their own loop (e.g. uint64 words straight into a scatter). Same order rules as readNpyChunks.
  */
-export async function* readNpyByteChunks(source: ByteSource, options: { chunkLength?: number; signal?: AbortSignal } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
-  const header = await readNpyHeader(source)
+export async function* readNpyByteChunks(source: ByteSource, options: { chunkLength?: number; signal?: AbortSignal; header?: NpyHeader } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
+  const header = options.header ?? (await readNpyHeader(source))
   const name = source.name
   if (header.dtype.kind === 'O') throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O'); its bytes are a pickle, not elements.`, { file: name, dtype: header.dtype.descr })
   yield* elementChunks(source, header, options)

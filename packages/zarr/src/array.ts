@@ -1,7 +1,7 @@
 import { CorruptFileError, InvalidArgumentError, InvalidDataError, LimitExceededError, MissingFileError, throwIfAborted, type FolderSource } from '@spikes/core'
 import { halfToFloat } from '@spikes/core/loader-utils'
 import { checkCodec, checkFilter, decompress, decompressUpTo, undoDelta, type ChunkContext, type CodecConfig } from './codecs.js'
-import { isNumericDtype, parseDtype, type ZarrDtype } from './dtype.js'
+import { isNumericDtype, objectCodec, parseDtype, VLEN_OBJECT, type ZarrDtype } from './dtype.js'
 
 /** Default bound of one read's output (and of one decoded chunk): 1 GiB. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
@@ -104,7 +104,8 @@ export function parseArrayMetadata(doc: unknown, file: string): ZarrArrayMetadat
   if (d.zarr_format !== 2) throw new InvalidDataError(`${file}: zarr_format is ${JSON.stringify(d.zarr_format)}; this reader reads Zarr v2 (zarr_format 2).`, { file, field: 'zarr_format', value: String(d.zarr_format) })
   const shape = intList(d.shape, 'shape', file, 0)
   const chunks = intList(d.chunks, 'chunks', file, 1)
-  const dtype = parseDtype(d.dtype, file)
+  const vlen = objectCodec(d, file)
+  const dtype = vlen ? VLEN_OBJECT : parseDtype(d.dtype, file)
   checkGrid(shape, chunks, dtype, file, 'chunks')
   const order = d.order ?? 'C'
   if (order !== 'C' && order !== 'F') throw new InvalidDataError(`${file}: order is ${JSON.stringify(order)}; Zarr v2 has 'C' and 'F'.`, { file, field: 'order', value: String(order) })
@@ -112,9 +113,10 @@ export function parseArrayMetadata(doc: unknown, file: string): ZarrArrayMetadat
   if (separator !== '.' && separator !== '/') throw new InvalidDataError(`${file}: dimension_separator is ${JSON.stringify(separator)}; Zarr v2 has '.' and '/'.`, { file, field: 'dimension_separator', value: String(separator) })
   const compressor = d.compressor === null || d.compressor === undefined ? null : checkCodec(d.compressor, 'compressor', file)
   if (d.filters !== null && d.filters !== undefined && !Array.isArray(d.filters)) throw new InvalidDataError(`${file}: filters is not a list.`, { file, field: 'filters' })
-  const filters = ((d.filters as unknown[] | null | undefined) ?? []).map((f) => checkCodec(f, 'filters', file))
+  const filters = vlen ? [] : ((d.filters as unknown[] | null | undefined) ?? []).map((f) => checkCodec(f, 'filters', file))
   for (const f of filters) checkFilter(f, dtype, file)
-  const metadata: ZarrArrayMetadata = { shape, chunks, dtype, order, fillValue: d.fill_value ?? null, compressor, filters, dimensionSeparator: separator, zarrFormat: 2, chunkKeyEncoding: 'v2' }
+  const fillValue = vlen ? (typeof d.fill_value === 'string' ? d.fill_value : '') : (d.fill_value ?? null)
+  const metadata: ZarrArrayMetadata = { shape, chunks, dtype, order, fillValue, compressor, filters, dimensionSeparator: separator, zarrFormat: 2, chunkKeyEncoding: 'v2', ...(vlen ? { vlen } : {}) }
   fillBytes(metadata, file) // checks fill_value now rather than at the first missing chunk
   return metadata
 }

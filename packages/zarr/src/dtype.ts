@@ -83,3 +83,20 @@ function parseStructured(list: unknown[], file: string, depth: number): ZarrDtyp
 export function isNumericDtype(dtype: ZarrDtype): boolean {
   return dtype.kind === 'b' || dtype.kind === 'i' || dtype.kind === 'u' || dtype.kind === 'f'
 }
+
+/** A v2 object array of strings, read as v3's variable-length strings are: 4-byte indices into one read's strings. */
+export const VLEN_OBJECT: ZarrDtype = { descr: '|O', kind: 'T', itemsize: 4, byteOrder: '|' }
+
+/**
+ * The string codec of a v2 object (`|O`) array: its one filter `vlen-utf8` or `vlen-bytes` (numcodecs' object
+ * codecs, what zarr-python and hdmf-zarr write for str and bytes; the same chunk layout as Zarr v3's codecs).
+ * Undefined for other dtypes; other object codecs (pickle, json2, msgpack) are UnsupportedError.
+ */
+export function objectCodec(d: Record<string, unknown>, file: string): 'vlen-utf8' | 'vlen-bytes' | undefined {
+  if (d.dtype !== '|O') return undefined
+  const filters = Array.isArray(d.filters) ? d.filters : []
+  const id = filters.length === 1 && filters[0] && typeof filters[0] === 'object' ? (filters[0] as { id?: unknown }).id : undefined
+  if (id === 'vlen-utf8' || id === 'vlen-bytes') return id
+  const named = filters.map((f) => String((f as { id?: unknown } | null)?.id)).join(', ') || 'none'
+  throw new UnsupportedError('dtype', `${file}: dtype '|O' holds Python objects encoded by ${named}; only strings (vlen-utf8, vlen-bytes) are decoded.`, { file, dtype: '|O', codec: named })
+}

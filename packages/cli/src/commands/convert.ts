@@ -13,12 +13,18 @@ export const convertCommand: CommandBuilder = (program, context) =>
       .command('convert')
       .description('write any loadable input as NWB 2.x')
       .argument('<input>', 'file, folder or URL')
-      .requiredOption('-o, --output <file.nwb>', 'the NWB file to write (never overwritten)')
+      .requiredOption('-o, --output <file.nwb>', 'the NWB file to write (an existing file is kept unless --force; never one of the inputs)')
+      .option('--force', 'replace an existing output file (written to a temporary file, renamed into place when complete)')
+      .option('--session-start <iso>', 'session_start_time when the input has none (ISO 8601, e.g. 2024-05-06T10:00:00Z)')
+      .option('--raw-traces', 'also write the raw traces the input carries as an ElectricalSeries')
       .option('--json', 'print { output, N, totalSpikes } as JSON'),
     context,
   )
-    .addHelpText('after', examples([['spikes convert sorting/ -o session.nwb --fsHz 30000', 'a KiloSort folder as NWB']]))
-    .action(async (input: string, flags: LoadFlags & { output: string; json?: boolean }) => {
+    .addHelpText('after', examples([
+        ['spikes convert sorting/ -o session.nwb --fsHz 30000', 'a KiloSort folder as NWB'],
+        ['spikes convert sorting/ -o session.nwb --fsHz 30000 --force', 'replace an earlier session.nwb'],
+      ]))
+    .action(async (input: string, flags: LoadFlags & { output: string; json?: boolean; force?: boolean; sessionStart?: string; rawTraces?: boolean }) => {
       const { output } = flags
       if (extname(output).toLowerCase() !== '.nwb') throw new InvalidArgumentError('-o', output, 'an output file name ending in .nwb')
       const options = mergeLoaderOptions(flags.options, context.loaderFlags)
@@ -26,7 +32,8 @@ export const convertCommand: CommandBuilder = (program, context) =>
       const container = await context.container()
       const progress = progressReporter(context.io.stderr)
       try {
-        const result = await convertToNwb(input, output, { container, format: flags.format, options, onProgress: progress.onProgress })
+        const exportOptions = { overwrite: flags.force === true, sessionStartTime: flags.sessionStart, rawTraces: flags.rawTraces === true }
+        const result = await convertToNwb(input, output, { container, format: flags.format, options, onProgress: progress.onProgress }, exportOptions)
         progress.done()
         for (const w of result.warnings) context.io.stderr.write(`warning[${w.code}]: ${w.message}\n`)
         if (flags.json) context.io.stdout.write(JSON.stringify({ output: result.output, N: result.N, totalSpikes: result.totalSpikes }) + '\n')

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { formatNumber, UNIT_ORDERS, type UnitOrder } from '@spikes/core/figures'
-import { asWriteFailure, checkOutputFile } from '@spikes/core/node'
-import { writeFile } from 'node:fs/promises'
+import { checkOutputTarget, writeBytesSafely } from '@spikes/core/node'
 import { basename, extname } from 'node:path'
 import { loadInput, printWarnings, withLoadFlags, type LoadFlags } from '../load-input.js'
 import type { CommandBuilder } from '../main.js'
@@ -12,6 +11,7 @@ import { rasterSvg } from '../render/raster-svg.js'
 
 interface RasterFlags extends LoadFlags {
   output: string
+  force?: boolean
   width: string
   order: string
   from?: string
@@ -25,7 +25,8 @@ export const rasterCommand: CommandBuilder = (program, context) =>
       .command('raster')
       .description('draw a raster plot (SVG or PNG): spikes per unit over time, with the mean firing rate above')
       .argument('[input]', 'file, folder or URL; none: the bundled sample')
-      .option('-o, --output <file>', 'the picture to write, .svg or .png', 'raster.svg')
+      .option('-o, --output <file>', 'the picture to write, .svg or .png (an existing file is kept unless --force)', 'raster.svg')
+      .option('--force', 'replace an existing picture')
       .option('--width <px>', 'width in pixels, 300 to 8000', '1200')
       .option('--order <by>', `unit order: ${UNIT_ORDERS.join(', ')} (depth and electrode when the loader gives them; rate: highest first)`, 'id')
       .option('--from <s>', 'window start, seconds on the recording clock (default: its start)')
@@ -47,13 +48,14 @@ export const rasterCommand: CommandBuilder = (program, context) =>
       const ext = extname(output).toLowerCase()
       if (ext !== '.svg' && ext !== '.png') throw new InvalidArgumentError('-o', output, 'a file name ending in .svg or .png')
       const options = rasterOptions(flags)
-      await checkOutputFile(output)
+      const safety = { overwrite: flags.force === true, inputs: [input] }
+      await checkOutputTarget(output, safety)
       const loaded = await loadInput(context, input, flags)
       printWarnings(context, loaded.data)
       checkWindow(loaded.data, options, flags)
       const title = { input: basename(loaded.inputName.replace(/ \(bundled sample\)$/, '')), format: loaded.format }
       const picture = ext === '.svg' ? rasterSvg(loaded.data, title, options) : rasterPng(loaded.data, title, options)
-      await asWriteFailure(writeFile(output, picture))
+      await writeBytesSafely(output, picture, safety)
       context.io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
     })
 

@@ -22,6 +22,8 @@ export interface LoaderDefinition<I extends SpikeLoader['input'], S extends Opti
   /** npm package that provides it, for install hints. */
   readonly packageName: string
   readonly input: I
+  /** Other input kinds the loader also reads; its load function then receives those sources too. */
+  readonly alsoReads?: readonly ('file' | 'folder')[]
   readonly extensions?: readonly string[]
   /** URL schemes the loader reads ('dandi'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]
@@ -76,9 +78,9 @@ export function defineLoader<I extends SpikeLoader['input'], S extends OptionsSc
   })
 }
 
-function checkSourceKind(loader: Pick<SpikeLoader, 'id' | 'input' | 'schemes'>, source: Source): void {
+function checkSourceKind(loader: Pick<SpikeLoader, 'id' | 'input' | 'schemes' | 'alsoReads'>, source: Source): void {
   const kind = source.type
-  if (kind === loader.input) return
+  if (kind === loader.input || (loader.alsoReads ?? []).some((k) => k === kind)) return
   if (kind === 'remote' && (loader.schemes ?? []).includes(source.scheme)) return
   const what = kind === 'remote' ? `a ${source.scheme}:// URL` : `a ${kind}`
   throw new InvalidSourceError(`The '${loader.id}' loader reads a ${loader.input}, but '${source.name}' is ${what}.`, { formatId: loader.id, expected: loader.input, got: kind })

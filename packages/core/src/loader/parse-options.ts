@@ -13,6 +13,9 @@ export class UnknownOptionError extends InvalidArgumentError {
   constructor(formatId: string, option: string, received: unknown, known: readonly string[], suggestion?: string) {
     const closest = suggestion ? `'${suggestion}' (did you mean it?); the ${formatId} options are ` : `one of the ${formatId} options: `
     super(option, received, `${closest}${known.join(', ') || '(none)'}`)
+    // Said as what it is: the option is unknown to this loader (its value may be fine for another one).
+    const problem = `The ${formatId} loader has no option '${option}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} Its options: ${known.join(', ') || '(none)'}.`
+    Object.assign(this, { message: problem, problem })
     Object.assign(this.details, { formatId, known, ...(suggestion ? { suggestion } : {}) })
     Object.assign(this, { formatId, known, suggestion })
   }

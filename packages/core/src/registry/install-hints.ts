@@ -1,6 +1,6 @@
 // Listed per package (the name after '@spikes/') so the main browser entry stays within its size budget.
 // A package named after its only format id ('@spikes/format-<id>') is just that id in one string.
-const SINGLE_FORMAT_PACKAGES = 'nwb kilosort dandi mountainsort neuroscope openephys'
+const SINGLE_FORMAT_PACKAGES = 'nwb kilosort dandi mountainsort neuroscope openephys cellexplorer plexon'
 const FORMATS_BY_PACKAGE: Readonly<Record<string, readonly string[]>> = {
   'format-hdf5': ['hdf5', 'hdf5-threshold'],
   'format-pickle': ['pickle', 'spikelab-npz'],

@@ -72,7 +72,7 @@ export class LoaderRegistry {
       const loader = this.get(format)
       const kind = source.type === 'file' ? 'file' : source.type
       const remoteOk = source.type === 'remote' && (loader.schemes ?? []).includes(source.scheme)
-      if (loader.input !== kind && !remoteOk) {
+      if (loader.input !== kind && !remoteOk && !readsAlso(loader, kind)) {
         throw new InvalidSourceError(`The '${loader.id}' loader reads a ${loader.input}, but '${source.name}' is a ${kind}.`, { formatId: loader.id, expected: loader.input, got: kind })
       }
       const ranked = { loader, match: { confidence: 100, reason: `format '${format}' was requested` } }
@@ -91,7 +91,11 @@ export class LoaderRegistry {
 /** Files and folders go to loaders of that input kind; a URL scheme to any loader declaring it (a file loader may read s3://). */
 function accepts(loader: SpikeLoader, probe: Probe): boolean {
   if (probe.kind === 'remote') return (loader.schemes ?? []).includes(probe.scheme)
-  return loader.input === probe.kind
+  return loader.input === probe.kind || readsAlso(loader, probe.kind)
+}
+
+function readsAlso(loader: SpikeLoader, kind: string): boolean {
+  return (loader.alsoReads ?? []).some((k) => k === kind)
 }
 
 /** Whether `a` replaces `b` under the same id: higher priority, then higher version; never by registration order. */

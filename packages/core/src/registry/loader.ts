@@ -89,6 +89,8 @@ export interface SpikeLoader<O = Record<string, unknown>> {
   /** npm package that provides it, for install hints. */
   readonly packageName: string
   readonly input: 'file' | 'folder' | 'remote'
+  /** Other input kinds the loader also reads (the nwb loader: files, and NWB-Zarr stores, which are folders). */
+  readonly alsoReads?: readonly ('file' | 'folder')[]
   readonly extensions: readonly string[]
   /** URL schemes the loader answers for ('dandi', 'ibl'; a file loader may also read 's3'). */
   readonly schemes?: readonly string[]

@@ -17,7 +17,8 @@ export const UNSUPPORTED_FORMATS: readonly UnsupportedFormat[] = [
   {
     extensions: ['mat'],
     what: 'a MATLAB file, and no installed loader reads MATLAB files',
-    advice: 'Export the sorted units as NWB (MatNWB), or save spike_times.npy and spike_clusters.npy in a folder and load that folder as KiloSort/Phy with the sampling rate.',
+    advice:
+      "CellExplorer's *.cellinfo.mat files load with @spikes/format-cellexplorer. For other MAT-files, export the sorted units as NWB (MatNWB), or save spike_times.npy and spike_clusters.npy in a folder and load that folder as KiloSort/Phy with the sampling rate.",
   },
   {
     extensions: ['csv', 'tsv'],
@@ -26,8 +27,8 @@ export const UNSUPPORTED_FORMATS: readonly UnsupportedFormat[] = [
   },
   {
     extensions: ['plx', 'pl2', 'nex', 'nex5'],
-    what: 'a Plexon file, which is not supported yet',
-    advice: 'Export the sorted units as NWB (Neo reads Plexon and writes NWB), then load the .nwb file.',
+    what: 'a Plexon or NeuroExplorer file, and no installed loader reads it',
+    advice: '.plx, .nex and .nex5 files load with @spikes/format-plexon. PL2 is not read yet: export the sorted units as .plx, or as NWB (Neo reads Plexon and writes NWB), then load that file.',
   },
   {
     extensions: ['nev', 'ns1', 'ns2', 'ns3', 'ns4', 'ns5', 'ns6', 'nsx'],

@@ -56,7 +56,7 @@ export class ChannelLocator {
 
   constructor(
     private readonly channelMap: ArrayLike<number> | undefined,
-    private readonly positions: { data: ArrayLike<number>; rows: number; cols: number } | undefined,
+    private readonly positions: PositionsTable | undefined,
   ) {
     if (channelMap) for (let r = channelMap.length - 1; r >= 0; r--) this.rowOf.set(channelMap[r], r)
   }
@@ -72,8 +72,15 @@ export class ChannelLocator {
   }
 }
 
+/** Rows x columns view of channel_positions. */
+export interface PositionsTable {
+  data: ArrayLike<number>
+  rows: number
+  cols: number
+}
+
 /** Rows x columns view of channel_positions ((n, 2), (n, 3); a 1-D array is one column). */
-export function positionsTable(array: NpyArray, file: string): { data: ArrayLike<number>; rows: number; cols: number } {
+export function positionsTable(array: NpyArray, file: string): PositionsTable {
   const data = numericData(array, file)
   const rows = array.shape.length === 0 ? 1 : array.shape[0]
   const cols = rows === 0 ? 0 : data.length / rows
@@ -103,4 +110,21 @@ export function templatePeaks(templates: NpyArray, file: string): Int32Array {
     peaks[t] = best
   }
   return peaks
+}
+
+/**
+ * Sparse templates (Phy's template_ind.npy, KiloSort's templates_ind.npy): row t maps the template's
+ * local channel to a channel index. Used only when its shape matches (n_templates, n_local_channels).
+ */
+export async function templateChannelIndex(folder: FolderSource, nTemplates: number, nLocal: number): Promise<ArrayLike<number> | undefined> {
+  for (const file of ['template_ind.npy', 'templates_ind.npy']) {
+    const { array } = await tryReadNpy(folder, file)
+    if (!array || array.shape.length !== 2 || array.shape[0] !== nTemplates || array.shape[1] !== nLocal) continue
+    try {
+      return numericData(array, file)
+    } catch {
+      continue
+    }
+  }
+  return undefined
 }

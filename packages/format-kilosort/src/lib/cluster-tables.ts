@@ -88,23 +88,35 @@ export function warnTableRows(tables: ClusterTables, clusterIds: readonly number
   }
 }
 
+/** The folder's TSVs, each read once: the table, undefined for one without a header, or the read error. */
+export type TsvFiles = Map<string, TsvTable | undefined | Error>
+
+/** Reads each named TSV once (an unreadable one keeps its error, for the caller to report). */
+export async function readTsvFiles(folder: FolderSource, files: readonly string[]): Promise<TsvFiles> {
+  const out: TsvFiles = new Map()
+  for (const file of new Set(files)) {
+    try {
+      out.set(file, await readTsv(folder, file))
+    } catch (error) {
+      out.set(file, error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+  return out
+}
+
 /**
- * Merges the given cluster tables (the folder's cluster_*.tsv, plus an explicit table elsewhere).
- * Unreadable tables, or tables without an id column, are reported with a warning and skipped.
+ * Merges the cluster tables read by readTsvFiles (the folder's cluster_*.tsv, plus an explicit table
+ * elsewhere). Unreadable tables, or tables without an id column, are reported with a warning and skipped.
  */
-export async function readClusterTables(folder: FolderSource, files: readonly string[], context: LoadContext, explicit?: string): Promise<ClusterTables> {
+export function mergeClusterTables(files: TsvFiles, context: LoadContext, explicit?: string): ClusterTables {
   // The explicit table already reported its own problems (SpikeLab's warnings); stay quiet about it here.
   const warn = (file: string, code: string, message: string, details: Record<string, unknown>): void => {
     if (file !== explicit) context.warn(code, message, details)
   }
   const tables = new Map<string, TsvTable>()
-  for (const file of files) {
-    try {
-      const t = await readTsv(folder, file)
-      if (t) tables.set(file, t)
-    } catch (error) {
-      warn(file, 'SPIKES_WARN_TSV_UNREADABLE', `Could not read ${file}: ${(error as Error).message}; its columns are not attached.`, { file })
-    }
+  for (const [file, t] of files) {
+    if (t instanceof Error) warn(file, 'SPIKES_WARN_TSV_UNREADABLE', `Could not read ${file}: ${t.message}; its columns are not attached.`, { file })
+    else if (t) tables.set(file, t)
   }
   const labels = new Map<number, string>()
   const attributes = new Map<number, Record<string, number | string>>()

@@ -1,6 +1,8 @@
-import type { LoadContext } from '@spikes/core'
+import { isSpikesError, readText, type FolderSource, type LoadContext } from '@spikes/core'
 import { checkFileSamplingRate } from '@spikes/core/loader-utils'
 import { isPyTuple, parsePyLiteral, type PyLiteral } from '@spikes/numpy'
+
+const MAX_PARAMS_BYTES = 1024 * 1024
 
 /** The result of {@link parseParamsPy}. */
 export interface PhyParams {
@@ -66,5 +68,25 @@ export function checkedSampleRate(params: PhyParams | undefined, fsHz: number | 
     if (fsHz === undefined && timeUnit === 'samples') throw error
     context.warn('SPIKES_WARN_PARAMS', `${(error as Error).message} It is ignored${fsHz !== undefined ? ` (fsHz = ${fsHz} is used)` : ''}.`, { field: 'sample_rate', found: String(value) })
     return undefined
+  }
+}
+
+/** The folder's params.py, parsed (never executed); none when absent, `unreadable` saying why when it could not be read (with a warning). */
+export async function readParams(folder: FolderSource, context: LoadContext): Promise<{ params?: PhyParams; unreadable?: string }> {
+  if (!(await folder.exists('params.py'))) return {}
+  try {
+    const source = await folder.open('params.py')
+    try {
+      const params = parseParamsPy(await readText(source, MAX_PARAMS_BYTES))
+      const n = params.skipped.length
+      if (n) context.warn('SPIKES_WARN_PARAMS', `params.py: ${params.skipped.join(', ')} ${n === 1 ? 'is' : 'are'} not a plain literal and ${n === 1 ? 'was' : 'were'} skipped (params.py is parsed, never executed).`, { skipped: params.skipped })
+      return { params }
+    } finally {
+      await source.close()
+    }
+  } catch (error) {
+    if (!isSpikesError(error)) throw error
+    context.warn('SPIKES_WARN_PARAMS', `params.py could not be read (${error.message}); it is ignored.`, {})
+    return { unreadable: error.message }
   }
 }

@@ -27,6 +27,7 @@ function contains(head: Uint8Array, text: string): boolean {
  * do not (large files written by h5py), a local or small file is opened and its root attributes read.
  */
 export async function detectNwb(probe: Probe): Promise<Match> {
+  if (probe.kind === 'folder') return (await import('./detect-zarr.js')).detectNwbZarr(probe)
   if (probe.kind !== 'file') return NO_MATCH
   if (!hasSignature(probe.head)) return NO_MATCH
   if (contains(probe.head, 'NWBFile')) return { confidence: 100, reason: 'HDF5 file with neurodata_type NWBFile' }

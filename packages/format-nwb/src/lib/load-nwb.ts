@@ -3,14 +3,15 @@ import { spacing } from '@spikes/core/loader-utils'
 import { fromJsonValue } from '@spikes/core/json'
 import { withHdf5, type Hdf5File } from '@spikes/hdf5'
 import type { ResolvedNwbOptions } from '../options.js'
-import { safeAttr } from './h5-util.js'
+import { readTextDataset, safeAttr } from './h5-util.js'
+import { SPIKEDATA_SCRATCH } from './scratch-name.js'
 import { chooseUnitsTable } from './find-units.js'
 import { ALLOW_NO_UNITS_HINT, readSpikeTimes, findSpikeTimeColumns, missingSpikeTimes } from './read-spike-times.js'
 import { electrodeRow, readUnitElectrodes } from './read-electrodes.js'
 import { readAttributesJson, readColumns } from './read-columns.js'
 import { nwbVersion, readFileMetadata } from './read-metadata.js'
 
-type Checked = ResolvedNwbOptions
+export type Checked = ResolvedNwbOptions
 
 /** Keys the loader derives itself; a Units-table column of the same name is kept as nwb_<name>. */
 const DERIVED = new Set(['electrode', 'location', 'location_label', 'group_name'])
@@ -24,10 +25,12 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 
 /** Reads an NWB 2.x file (the loader template has checked the source kind and the options). */
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
+  if (source.type === 'folder') return (await import('./load-nwb-zarr.js')).loadNwbZarr(source, options, context)
   return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
 }
 
-function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: LoadContext): SpikeData {
+/** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */
+export function readNwb(file: Hdf5File, source: { path?: string; url?: string; name: string }, options: Checked, context: LoadContext): SpikeData {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
@@ -37,22 +40,16 @@ function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: 
     )
   }
   const metadata: Record<string, unknown> = { source_file: source.path ?? source.url ?? source.name, format: 'NWB' }
-  const exported = safeAttr(file, '/', 'spikes_metadata')
-  if (typeof exported === 'string') {
-    try {
-      const parsed = fromJsonValue(JSON.parse(exported))
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(metadata, parsed)
-    } catch {
-      // not ours or damaged: ignore
-    }
+  const exported = readExported(file)
+  if (exported.metadata) {
+    Object.assign(metadata, exported.metadata)
     metadata.source_file = source.path ?? source.url ?? source.name
     metadata.format = 'NWB'
   }
   Object.assign(metadata, readFileMetadata(file))
 
-  const startTimeMs = options.startTimeMs ?? numberAttr(file, 'start_time') ?? 0
-  const fileLength = numberAttr(file, 'length_ms')
-  const lengthMs = options.lengthMs ?? fileLength ?? null
+  const startTimeMs = options.startTimeMs ?? exported.startTimeMs ?? 0
+  const lengthMs = options.lengthMs ?? exported.lengthMs ?? null
 
   const metadataOnly = (unitCount?: number): SpikeData => {
     if (unitCount !== undefined) metadata.unit_count = unitCount
@@ -74,7 +71,7 @@ function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: 
   const N = offsets.length - 1
   metadata.unit_count = idCount ?? N
 
-  const none = safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
+  const none = exported.noNeuronAttributes || safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
   const neuronAttributes = none ? null : readJsonOr(file, unitsPath, N) ?? unitAttributes(file, unitsPath, N, idDs, idCount, new Set([timesName, indexName]), options, context)
 
   let length = lengthMs
@@ -84,6 +81,38 @@ function readNwb(file: Hdf5File, source: ByteSource, options: Checked, context: 
     length = times.length ? max - startTimeMs + spacing(max) : 0
   }
   return new SpikeData({ times, offsets, N, lengthMs: length, startTimeMs, metadata, neuronAttributes })
+}
+
+interface Exported {
+  metadata?: Record<string, unknown>
+  startTimeMs?: number
+  lengthMs?: number
+  noNeuronAttributes: boolean
+}
+
+function parseObject(text: unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') return undefined
+  try {
+    const parsed = fromJsonValue(JSON.parse(text))
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined
+  } catch {
+    return undefined // not ours or damaged: ignored
+  }
+}
+
+/**
+ * What exportNwb stored beside the standard fields: /scratch/spikes_spikedata (JSON: window, metadata),
+ * or in files of earlier versions (and SpikeLab's exporter) the root attributes length_ms, start_time
+ * and spikes_metadata.
+ */
+function readExported(file: Hdf5File): Exported {
+  const scratch = file.kind(`/scratch/${SPIKEDATA_SCRATCH}`) === 'dataset' ? parseObject(readTextDataset(file, `/scratch/${SPIKEDATA_SCRATCH}`)) : undefined
+  if (scratch) {
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+    const md = scratch.metadata
+    return { metadata: md && typeof md === 'object' && !Array.isArray(md) ? (md as Record<string, unknown>) : undefined, startTimeMs: num(scratch.start_time_ms), lengthMs: num(scratch.length_ms), noNeuronAttributes: scratch.neuron_attributes === 'none' }
+  }
+  return { metadata: parseObject(safeAttr(file, '/', 'spikes_metadata')), startTimeMs: numberAttr(file, 'start_time'), lengthMs: numberAttr(file, 'length_ms'), noNeuronAttributes: false }
 }
 
 function readJsonOr(file: Hdf5File, unitsPath: string, N: number): Record<string, unknown>[] | null {

@@ -2,6 +2,7 @@ import type { Hdf5File } from '@spikes/hdf5'
 import { attrText, neurodataType, readTextDataset, safeAttr } from './h5-util.js'
 import { isoDatetime } from './iso-datetime.js'
 import { electrodesByChannel, readElectrodeTable } from './read-electrodes.js'
+import { readElectrodeColumns, readElectrodeGroups, readElectrodeRowGroups, readGeneral, readIntervals } from './read-general.js'
 
 /** nwb_version from the root attribute (2.x) or the root dataset (1.x); undefined when neither exists. */
 export function nwbVersion(file: Hdf5File): string | undefined {
@@ -18,7 +19,9 @@ function nonEmpty(value: string | undefined): string | undefined {
 /**
  * SpikeLab's pynwb-path file metadata: identifier, session_description, session_start_time (ISO),
  * subject fields, device_names, sampling_rate_hz / duration_seconds of the first acquisition series
- * with a rate, electrodes_by_channel; plus nwb_version. Keys are absent when the file lacks the field.
+ * with a rate, electrodes_by_channel; plus nwb_version, /general's lab, institution, experimenter and other
+ * text fields, the subject's other fields, electrode_ids and every TimeIntervals table (`intervals`).
+ * Keys are absent when the file lacks the field.
  */
 export function readFileMetadata(file: Hdf5File): Record<string, unknown> {
   const meta: Record<string, unknown> = {}
@@ -53,8 +56,22 @@ export function readFileMetadata(file: Hdf5File): Record<string, unknown> {
   if (timing.rate !== undefined) meta.sampling_rate_hz = timing.rate
   if (timing.duration !== undefined) meta.duration_seconds = timing.duration
 
+  Object.assign(meta, readGeneral(file))
+  const intervals = readIntervals(file)
+  if (intervals) meta.intervals = intervals
+
   const table = readElectrodeTable(file)
-  if (table && table.rows > 0) meta.electrodes_by_channel = electrodesByChannel(table)
+  if (table && table.rows > 0) {
+    meta.electrodes_by_channel = electrodesByChannel(table)
+    // The rows' ids, when they are not simply the row numbers (units name electrodes by id).
+    if (table.ids && table.ids.some((id, i) => id !== i)) meta.electrode_ids = [...table.ids]
+    const columns = readElectrodeColumns(file, table.path, table.rows)
+    if (columns) meta.electrode_columns = columns
+    const rowGroups = readElectrodeRowGroups(file, table.path, table.rows)
+    if (rowGroups) meta.electrode_row_groups = rowGroups
+  }
+  const groups = readElectrodeGroups(file)
+  if (groups) meta.electrode_groups = groups
   return meta
 }
 

@@ -109,6 +109,8 @@ function fsValue(a: NpyArray, file: string): number {
 
 /** The units object array as a list (iterating its first axis, as `for unit in units`). */
 function unitList(a: NpyArray, file: string): PickleValue[] {
+  // SpikeLab saves an empty unit list as np.array([]) (float64, shape (0,)) and loads it as N = 0.
+  if (a.shape.length === 1 && a.shape[0] === 0) return []
   if (a.dtype.kind !== 'O') throw new InvalidDataError(`${file}: 'units' is an array of ${a.dtype.descr}; SpikeLab writes an object array of per-unit dicts. ${HINT}`, { file, key: 'units', dtype: a.dtype.descr })
   if (a.shape.length !== 1) throw new InvalidDataError(`${file}: 'units' has shape (${a.shape.join(', ')}); SpikeLab writes a 1-D object array of per-unit dicts.`, { file, key: 'units', shape: a.shape })
   return a.data as PickleValue[]

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -58,5 +58,17 @@ describe('writeHdf5', () => {
     expect(existsSync(path)).toBe(false)
     await expect(writeHdf5(h5.group({ 'a/b': h5.group() }))).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
     await expect(writeHdf5({ kind: 'dataset' } as never)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+  })
+
+  it('refuses an existing file unless overwrite; a failed overwrite keeps the old file and leaves no temporary file', async () => {
+    const path = join(dir, 'existing.h5')
+    writeFileSync(path, 'old bytes')
+    await expect(writeHdf5(tree, path)).rejects.toMatchObject({ code: 'SPIKES_OUTPUT_EXISTS', path })
+    await expect(writeHdf5(h5.group({ a: h5.dataset([h5.ref('/nowhere')]) }), path, { overwrite: true })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    expect(readFileSync(path, 'utf8')).toBe('old bytes')
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([])
+    await expect(writeHdf5(tree, path, { inputs: [path], overwrite: true })).rejects.toMatchObject({ code: 'SPIKES_OUTPUT_IS_INPUT' })
+    await writeHdf5(tree, path, { overwrite: true })
+    await withHdf5(path, (f) => expect(f.attrs('/')).toMatchObject({ title: 'root' }))
   })
 })

@@ -10,22 +10,50 @@ type H5File = InstanceType<H5Wasm['File']>
 export interface WriteHdf5Options {
   /** Called once per dataset written, for progress reports. */
   onDataset?: (path: string) => void
+  /** Replace an existing file at the target path (default false: refuse with SPIKES_OUTPUT_EXISTS). */
+  overwrite?: boolean
+  /** Local paths the data was read from: the target may be none of them (SPIKES_OUTPUT_IS_INPUT). */
+  inputs?: readonly (string | undefined)[]
 }
 
 /**
  * Writes the tree to `target` (a path: Node only) or, without a target, returns the file's bytes
- * (Node and browsers). An existing file at `target` is replaced; a failed write removes it.
+ * (Node and browsers). A path is written safely: refused when it is an input or exists (unless
+ * `overwrite`), built under a temporary name in the same folder and renamed into place when complete,
+ * so a failure or a kill leaves an existing file as it was and no partial file behind.
  */
 export async function writeHdf5(root: H5GroupSpec, target?: string, options: WriteHdf5Options = {}): Promise<Uint8Array | undefined> {
   if (root == null || root.kind !== 'group') throw new InvalidArgumentError('root', root, "a group spec ({ kind: 'group', ... })")
   if (target !== undefined && (typeof target !== 'string' || target === '')) throw new InvalidArgumentError('target', target, 'a file path, or nothing to get the bytes back')
   if (target !== undefined && !isNode) throw new InvalidArgumentError('target', target, 'no path outside Node: call without a target to get the bytes')
-  // Writing to a path (Node only): refuse a missing or read-only folder before any work, and report
-  // a failed write as a write failure, not as a corrupt file.
-  const nodeCore = target === undefined ? undefined : await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
-  if (nodeCore && target !== undefined) await nodeCore.checkOutputFile(target)
   const h5 = await loadH5wasm()
-  const path = target ?? (await scratchPath())
+  if (target === undefined) {
+    const scratch = await scratchPath()
+    try {
+      await writeTree(h5, root, scratch, options)
+    } catch (error) {
+      throw isSpikesError(error) ? error : toHdf5Error(error, 'Writing', 'an in-memory HDF5 file')
+    }
+    return readAndRemove(h5, scratch)
+  }
+  const nodeCore = await nodeImport<typeof import('@spikes/core/node')>('@spikes/core/node')
+  await nodeCore.writeFileSafely(
+    target,
+    async (temporary) => {
+      try {
+        await writeTree(h5, root, temporary, options)
+      } catch (error) {
+        // A failed write is a write failure, not a corrupt file.
+        throw isSpikesError(error) ? error : nodeCore.writeError(target, new Error(hdf5Reason(error)))
+      }
+    },
+    { overwrite: options.overwrite, inputs: options.inputs },
+  )
+  return undefined
+}
+
+/** Writes the tree to `path`; on failure removes what was written and rethrows. */
+async function writeTree(h5: H5Wasm, root: H5GroupSpec, path: string, options: WriteHdf5Options): Promise<void> {
   let file: H5File | null = null
   try {
     file = new h5.File(path, 'w')
@@ -35,8 +63,6 @@ export async function writeHdf5(root: H5GroupSpec, target?: string, options: Wri
     file.flush()
     file.close()
     file = null
-    if (target !== undefined) return undefined
-    return await readAndRemove(h5, path)
   } catch (error) {
     if (file) {
       try {
@@ -46,8 +72,7 @@ export async function writeHdf5(root: H5GroupSpec, target?: string, options: Wri
       }
     }
     await remove(h5, path)
-    if (nodeCore && target !== undefined && !isSpikesError(error)) throw nodeCore.writeError(target, new Error(hdf5Reason(error)))
-    throw toHdf5Error(error, 'Writing', target ?? 'an in-memory HDF5 file')
+    throw error
   }
 }
 

@@ -18,7 +18,8 @@ export function checkSegment(opts: CheckedSpikeinterfaceOptions, numSegments: nu
 
 /**
  * SpikeLab's mapping from a grouped sorting to SpikeData: the unitIds subset (in its order), times
- * v / fs * 1e3 ms, neuron attributes { unit_id, electrode?, location? } (+ curation_labels when a
+ * v / fs * 1e3 ms, neuron attributes { unit_id, electrode?, location? } plus every other unit property
+ * under its SpikeInterface name (2-D ones as lists) (+ curation_labels when a
  * curation was applied; a SpikeInterface-format curation's label attributes from `extraAttributes`, one per
  * grouped unit), lengthMs from the option or the latest spike plus one float step.
  * Without a subset the sample array is converted in place (no second copy).
@@ -59,8 +60,12 @@ export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSp
       }
     })
   }
-  const channel = firstProperty(sorting.properties, CHANNEL_PROPERTIES)
-  const location = firstProperty(sorting.properties, LOCATION_PROPERTIES)
+  const channelName = firstProperty(sorting.properties, CHANNEL_PROPERTIES)
+  const locationName = firstProperty(sorting.properties, LOCATION_PROPERTIES)
+  const channel = channelName === undefined ? undefined : sorting.properties.get(channelName)
+  const location = locationName === undefined ? undefined : sorting.properties.get(locationName)
+  // Every other property reaches the attributes under its SpikeInterface name (lists for 2-D ones).
+  const others = [...sorting.properties].filter(([name]) => name !== channelName && name !== locationName && !OWN_KEYS.has(name))
   const unitIds: UnitId[] = rows.map((k) => sorting.unitIds[k])
   const neuronAttributes = rows.map((k) => {
     const id = sorting.unitIds[k]
@@ -74,6 +79,7 @@ export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSp
     const loc = location?.[k]
     if (loc !== undefined && loc !== null) attr.location = Array.isArray(loc) ? loc : [loc]
     if (labels) attr.curation_labels = labels[k]
+    for (const [name, values] of others) if (!(name in attr) && values[k] !== undefined) attr[name] = values[k]
     return attr
   })
   const total = times.length
@@ -87,7 +93,9 @@ export function toSpikeData(sorting: GroupedSorting, fs: number, opts: CheckedSp
   })
 }
 
-function firstProperty(properties: Map<string, unknown[]>, names: readonly string[]): unknown[] | undefined {
-  for (const name of names) if (properties.has(name)) return properties.get(name)
-  return undefined
+/** Attribute keys the loader sets itself; a property of the same name does not overwrite them. */
+const OWN_KEYS = new Set(['unit_id', 'electrode', 'location', 'curation_labels', '__proto__', 'constructor', 'prototype'])
+
+function firstProperty(properties: Map<string, unknown[]>, names: readonly string[]): string | undefined {
+  return names.find((name) => properties.has(name))
 }

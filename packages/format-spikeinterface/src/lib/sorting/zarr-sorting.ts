@@ -5,6 +5,7 @@ import type { CheckedSpikeinterfaceOptions } from '../../options.js'
 import type { UnitId } from './unit-id.js'
 import { allocateGroups, sortUnsortedUnits, type GroupedSorting } from './grouped.js'
 import { CHANNEL_PROPERTIES, LOCATION_PROPERTIES } from '../../adapters/index.js'
+import { orderProperties, propertyRows } from './properties.js'
 import { badSample } from './spike-vector.js'
 
 const MAX_SMALL_BYTES = 64 * 1024 * 1024
@@ -111,29 +112,22 @@ async function groupSegment(group: ZarrGroup, where: string, unitIds: UnitId[], 
   return { offsets, samples: out }
 }
 
-/** The first present electrode and location properties of properties/ (one row per unit), as readProperties does for folders. */
+/** Every property of properties/ (one row per unit) by its name, as readProperties does for folders. */
 async function readZarrProperties(group: ZarrGroup, where: string, nUnits: number, context: LoadContext): Promise<Map<string, unknown[]>> {
   const out = new Map<string, unknown[]>()
   if ((await group.kind('properties')) !== 'group') return out
   const props = await group.group('properties')
-  for (const names of [CHANNEL_PROPERTIES, LOCATION_PROPERTIES]) {
-    for (const name of names) {
-      if ((await props.kind(name)) !== 'array') continue
-      const file = `${where}properties/${name}`
-      try {
-        const { data, shape } = await (await props.array(name)).read({ maxBytes: MAX_SMALL_BYTES, signal: context.signal })
-        if (shape.length === 0 || shape[0] !== nUnits) {
-          context.warn('SPIKES_WARN_PROPERTY', `${file} has shape (${shape.join(', ')}), not one row per unit (${nUnits}); it is ignored.`, { file, shape, units: nUnits })
-          continue
-        }
-        const values = Array.from(data as ArrayLike<unknown>)
-        const width = values.length / nUnits
-        out.set(name, shape.length === 1 ? values : Array.from({ length: nUnits }, (_, i) => values.slice(i * width, (i + 1) * width)))
-        break
-      } catch (error) {
-        if (!isSpikesError(error)) throw error
-        context.warn('SPIKES_WARN_PROPERTY', `${file} could not be read (${error.message}); it is ignored.`, { file, code: error.code })
-      }
+  const names = (await props.children()).filter((c) => c.kind === 'array').map((c) => c.name)
+  for (const name of orderProperties(names)) {
+    const file = `${where}properties/${name}`
+    try {
+      const { data, shape } = await (await props.array(name)).read({ maxBytes: MAX_SMALL_BYTES, signal: context.signal })
+      const rows = propertyRows(data as ArrayLike<unknown>, shape, nUnits)
+      if (rows) out.set(name, rows)
+      else context.warn('SPIKES_WARN_PROPERTY', `${file} has shape (${shape.join(', ')}), not one row per unit (${nUnits}); it is ignored.`, { file, shape, units: nUnits })
+    } catch (error) {
+      if (!isSpikesError(error)) throw error
+      context.warn('SPIKES_WARN_PROPERTY', `${file} could not be read (${error.message}); it is ignored.`, { file, code: error.code })
     }
   }
   return out

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process'
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { afterAll, describe, expect, it } from 'vitest'
+import { checkOutputTarget, OutputExistsError, OutputIsInputError, writeBytesSafely, writeFileSafely } from '../src/node.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'spikes-safe-write-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const leftovers = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.partial'))
+
+describe('writeFileSafely', () => {
+  it('refuses an existing output unless overwrite is given, and then replaces it', async () => {
+    const out = join(dir, 'existing.txt')
+    writeFileSync(out, 'old')
+    await expect(writeBytesSafely(out, 'new')).rejects.toBeInstanceOf(OutputExistsError)
+    await expect(writeBytesSafely(out, 'new')).rejects.toMatchObject({ code: 'SPIKES_OUTPUT_EXISTS', path: out })
+    expect(readFileSync(out, 'utf8')).toBe('old')
+    await writeBytesSafely(out, 'new', { overwrite: true })
+    expect(readFileSync(out, 'utf8')).toBe('new')
+    expect(leftovers(dir)).toEqual([])
+  })
+
+  it('refuses an output that is the input: the same path, a symbolic link to it, a hard link to it, a path through a linked folder', async () => {
+    const input = join(dir, 'input.nwb')
+    writeFileSync(input, 'precious')
+    const symlink = join(dir, 'symlink.nwb')
+    symlinkSync(input, symlink)
+    const hardlink = join(dir, 'hardlink.nwb')
+    linkSync(input, hardlink)
+    const linkedFolder = join(dir, 'linked-folder')
+    symlinkSync(dir, linkedFolder)
+    for (const out of [input, symlink, hardlink, join(linkedFolder, 'input.nwb'), `${dir}/./input.nwb`]) {
+      await expect(writeBytesSafely(out, 'x', { overwrite: true, inputs: [input] })).rejects.toBeInstanceOf(OutputIsInputError)
+      await expect(checkOutputTarget(out, { overwrite: true, inputs: [input] })).rejects.toMatchObject({ code: 'SPIKES_OUTPUT_IS_INPUT', input })
+    }
+    // The same holds when the input is named through the link.
+    await expect(checkOutputTarget(input, { overwrite: true, inputs: [symlink] })).rejects.toMatchObject({ code: 'SPIKES_OUTPUT_IS_INPUT' })
+    expect(readFileSync(input, 'utf8')).toBe('precious')
+    await expect(checkOutputTarget(join(dir, 'other.nwb'), { inputs: [input, undefined] })).resolves.toBe(join(dir, 'other.nwb'))
+  })
+
+  it('a failing write leaves the old file intact and no temporary file', async () => {
+    const out = join(dir, 'kept.txt')
+    writeFileSync(out, 'old content')
+    let seen = ''
+    await expect(
+      writeFileSafely(out, async (temporary) => {
+        seen = temporary
+        writeFileSync(temporary, 'half')
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' })
+      }, { overwrite: true }),
+    ).rejects.toMatchObject({ code: 'SPIKES_WRITE_FAILED', errno: 'ENOSPC', path: out })
+    expect(seen.startsWith(join(dir, '.kept.txt.spikes-'))).toBe(true)
+    expect(existsSync(seen)).toBe(false)
+    expect(readFileSync(out, 'utf8')).toBe('old content')
+    expect(leftovers(dir)).toEqual([])
+  })
+
+  it('a writer killed with SIGKILL mid-write leaves the old file intact and no temporary file', async () => {
+    const folder = mkdtempSync(join(dir, 'kill-'))
+    const out = join(folder, 'out.nwb')
+    writeFileSync(out, 'the old file')
+    const script = join(folder, 'writer.mjs')
+    await build({ entryPoints: [join(import.meta.dirname, 'fixtures', 'slow-writer.ts')], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'silent', conditions: ['@spikes/source'] })
+    const child = spawn(process.execPath, [script, out], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const temporary = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      child.stdout.on('data', (chunk) => {
+        text += String(chunk)
+        if (text.includes('\n')) resolve(text.trim())
+      })
+      child.on('exit', (code) => reject(new Error(`writer exited early (${code})`)))
+    })
+    expect(readFileSync(temporary, 'utf8')).toBe('NEW PARTIAL BYTES')
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+    for (let i = 0; i < 100 && existsSync(temporary); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(existsSync(temporary)).toBe(false)
+    expect(readFileSync(out, 'utf8')).toBe('the old file')
+    expect(readdirSync(folder).sort()).toEqual(['out.nwb', 'writer.mjs'])
+  }, 30_000)
+
+  it('sweeps a temporary file left by a writer that no longer runs', async () => {
+    const folder = mkdtempSync(join(dir, 'sweep-'))
+    const stale = join(folder, '.out.svg.spikes-999999999-abcdef.partial')
+    writeFileSync(stale, 'stale')
+    await writeBytesSafely(join(folder, 'out.svg'), '<svg/>')
+    expect(readdirSync(folder)).toEqual(['out.svg'])
+  })
+})

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { bytesSource, container, isSpikesError, loadSpikeData } from '@spikes/core'
+import { mutations, realdata } from '@spikes/testing'
+import { registerCellexplorer } from '../src/index.js'
+
+const c = container.createChildContainer()
+registerCellexplorer(c)
+const REAL = realdata('cellexplorer', 'mouse5-181112B-matv5', 'mouse5_181112B.cell_metrics.cellinfo.mat')
+const SEEDS = [
+  { name: 'mini.spikes.cellinfo.mat', bytes: readFileSync(fileURLToPath(new URL('./fixtures/mini.spikes.cellinfo.mat', import.meta.url))) },
+  ...(existsSync(REAL) ? [{ name: 'real.cell_metrics.cellinfo.mat', bytes: readFileSync(REAL) }] : []),
+]
+
+describe('fuzz: mutated CellExplorer files give a SpikeData or a SpikesError, quickly', () => {
+  it.each(SEEDS.map((s) => [s.name, s]))('%s: 300 mutations', async (_name, seed) => {
+    let errors = 0
+    for (const { kind, bytes } of mutations(seed.bytes, 300, 5)) {
+      const t0 = performance.now()
+      try {
+        await loadSpikeData(bytesSource(bytes, seed.name), { container: c, format: 'cellexplorer', options: { maxBytes: 64 * 1024 * 1024 } })
+      } catch (error) {
+        if (!isSpikesError(error)) throw new Error(`${kind} mutation of ${seed.name} threw a non-SpikesError: ${(error as Error)?.stack ?? error}`)
+        errors++
+      }
+      expect(performance.now() - t0, `${kind} mutation of ${seed.name} took too long`).toBeLessThan(2000)
+    }
+    expect(errors).toBeGreaterThan(0)
+  })
+})
