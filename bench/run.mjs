@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url'
 import { numberArg } from './lib.mjs'
 
 /** Every bench, in the order they run by default: start-up and core first, then the formats roughly by what they build on. */
-const BENCHES = ['startup', 'core', 'alf', 'kilosort', 'mountainsort', 'spikeinterface', 'zarr', 'pickle', 'hdf5', 'threshold', 'nwb', 'dandi', 'plexon', 'whole']
+const BENCHES = ['startup', 'core', 'alf', 'kilosort', 'kilosort-tsv', 'mountainsort', 'spikeinterface', 'zarr', 'pickle', 'hdf5', 'threshold', 'nwb', 'dandi', 'plexon', 'whole']
 /** Benches whose script is not <name>/run.mjs; they size their input in channels and seconds, not spikes. */
-const SCRIPTS = { threshold: 'hdf5/threshold.mjs', zarr: 'spikeinterface/zarr.mjs' }
+const SCRIPTS = { threshold: 'hdf5/threshold.mjs', zarr: 'spikeinterface/zarr.mjs', 'kilosort-tsv': 'kilosort/tsv.mjs' }
 const PASSED = ['--spikes', '--units']
 const usage = `usage: node bench/run.mjs [name ...] [--spikes N] [--units N]\nbenches: ${BENCHES.join(' ')}`
 

@@ -132,16 +132,20 @@ import { registerKilosort } from '@spikes/format-kilosort'`,
 describe('DANDI in a browser', () => {
   it.runIf(CHROMIUM || IN_CI)('streams an asset from a Web Worker, downloads it into memory on the page, and refuses in-place reads on the page', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const { startDandiEmulator } = await import('../packages/format-dandi/test/support/emulator.js')
-    const { generated } = await import('../packages/format-dandi/test/support/fixtures.js')
+    const { startDandiEmulator } = await import('@spikes/testing/dandi')
+    const { generated } = await import('@spikes/testing/dandi')
     // ~20 MB: raw traces, then a Units table of 100,000 spikes in 50 units.
     const medium = await generated('medium')
-    // A cross-origin archive (another port) that answers CORS as the real one does, with faults on the way.
+    // A cross-origin archive (another port) that answers CORS as the real one does, with faults on the way:
+    // blobs come from a third origin (the bucket), whose CORS exposes ETag only, behind presigned URLs that
+    // expire during the worker's reads.
     const emu = await startDandiEmulator({ dandisets: { '000999': { assets: [{ path: 'sub-1/sub-1_ecephys.nwb', file: medium.path }] } } })
     try {
       await emu.setFaults([
         { where: 'asset', kind: '429', retryAfter: 0 },
         { where: 'blob', kind: '503', times: 2 },
+        // After the page's download and the worker's first two reads, every URL issued so far expires.
+        { where: 'blob', kind: 'expire-urls', after: 3 },
       ])
       const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
       const options = JSON.stringify({ apiBase: emu.apiBase, backoffMs: 5 })
@@ -192,9 +196,12 @@ ${summary}`,
       expect(blobReads.filter((e) => e.status === 503)).toHaveLength(2)
       expect(log.filter((e) => e.kind === 'asset' && e.status === 429)).toHaveLength(1)
       // The worker's requests: one to resolve the redirect (the page cannot see it), the first read to the
-      // archive's URL (the browser follows the redirect), then Range reads straight to the blob store.
+      // archive's URL (the browser follows the redirect), Range reads straight to the bucket, without a
+      // visible Content-Range (sizes from the asset record); the expired URL (403), and the archive again (302, 206).
       const workerReads = blobReads.filter((e) => e.status === 206)
-      expect(workerReads.length).toBe(result.streamed.requests - 2)
+      expect(blobReads.filter((e) => e.status === 403)).toHaveLength(1)
+      expect(log.filter((e) => e.kind === 'download').map((e) => e.status)).toEqual([302, 302, 302, 302])
+      expect(workerReads.length).toBe(result.streamed.requests - 4)
       expect(workerReads.every((e) => /^bytes=\d+-\d+$/.test(e.range ?? ''))).toBe(true)
     } finally {
       await emu.close()
@@ -205,11 +212,11 @@ ${summary}`,
 describe('IBL in a browser', () => {
   it.runIf((CHROMIUM || IN_CI) && (existsSync(join(ROOT, '..', 'shared', 'realdata', 'ibl_alf')) || IN_CI))('loads an ibl:// probe from a cross-origin Alyx and file server, as under Node', async () => {
     expect(CHROMIUM, 'Chromium is not installed (apt-get install chromium)').toBeDefined()
-    const { startEmulator } = await import('../packages/format-ibl/test/support/emulator.js')
-    const { iblWorld, S1, UNITS_PATH } = await import('../packages/format-ibl/test/support/ibl-fixtures.js')
-    const emu = await startEmulator(iblWorld())
+    const { startAlyxEmulator } = await import('@spikes/testing/ibl')
+    const { iblWorld, S1, UNITS_PATH } = await import('@spikes/testing/ibl')
+    const emu = await startAlyxEmulator(iblWorld())
     try {
-      const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, collection: 'alf/probe00', timeoutMs: 5000, retries: 1 })
+      const options = JSON.stringify({ baseUrl: emu.url, dataServer: emu.dataServer, unitsTable: emu.bucketUrl + UNITS_PATH, collection: 'alf/probe00', timeoutMs: 5000, retries: 1 })
       const script = page(
         `import { container, loadSpikeData } from '@spikes/core'
 import { registerIbl } from '@spikes/format-ibl'`,
@@ -226,6 +233,10 @@ import { registerIbl } from '@spikes/format-ibl'`,
       const result = await runInChromium(script, {})
       // The same probe the Node test loads (packages/format-ibl/test/ibl-loader.test.ts).
       expect(result).toEqual({ format: 'ibl', counts: [1, 1, 102, 11, 5, 2, 334, 10, 337, 56, 206, 343, 500, 300, 1, 2401, 0], lengthMs: 119998.85069650042, warnings: [] })
+      // The page logged in (POST /auth-token, cross-origin) and sent the token to Alyx only.
+      expect(emu.log.filter((r) => r.server === 'alyx' && r.method === 'POST').map((r) => r.path)).toEqual(['/auth-token'])
+      expect(emu.log.filter((r) => r.server === 'alyx' && r.method === 'GET').every((r) => r.authorization === `Token ${emu.tokens[0]}`)).toBe(true)
+      expect(emu.log.filter((r) => r.server !== 'alyx').every((r) => r.authorization === undefined)).toBe(true)
       // Web Crypto has no MD5: the memory cache checks Alyx's hash with its own, so bytes corrupted in transit (same size) are caught.
       emu.faults = [{ match: /spikes\.times\./, kind: 'corrupt' }]
       const corrupted = await runInChromium(script, {})

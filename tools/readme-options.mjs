@@ -36,12 +36,23 @@ export async function definedLoaders() {
   }
 }
 
+/** The Node ("default") target of a package.json "imports" entry, from the package that holds `importer`. */
+function subpathImport(specifier, importer) {
+  const pkg = importer.slice(0, importer.indexOf('/src/'))
+  const target = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).imports?.[specifier]
+  const resolved = typeof target === 'string' ? target : target?.node ?? target?.default
+  if (typeof resolved !== 'string' || resolved.startsWith('.')) throw new Error(`${specifier} (imported by ${importer}): no npm-package target in ${pkg}/package.json "imports"`)
+  return resolved
+}
+
 /** Bundles the workspace packages from source; npm dependencies stay external (resolved from node_modules). */
 function workspaceSources(packages) {
   return {
     name: 'workspace-sources',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        // A package's own subpath import ('#csv-parse-sync' in core): its Node target, an npm package kept external.
+        if (args.path.startsWith('#')) return { path: subpathImport(args.path, args.importer), external: true }
         if (!args.path.startsWith('@spikes/')) return { path: args.path, external: true }
         const [, name, ...rest] = args.path.split('/')
         if (!packages.includes(name)) return { path: args.path, external: true }

@@ -12,12 +12,7 @@ const PACKAGES = join(REPO, 'packages')
 
 // Imports that predate the check, each with the reason it stays; delete the line once it is gone. A new one
 // fails the test; one that no longer exists is reported (the branches that move these land in any order).
-const KNOWN: Record<string, string> = {
-  'cli/test/dandi.test.ts -> format-dandi/test/support/emulator.js': 'the DANDI emulator moves to @spikes/testing on the issue-21 branch',
-  'cli/test/dandi.test.ts -> format-dandi/test/support/fixtures.js': 'the DANDI fixtures move to @spikes/testing on the issue-21 branch',
-  'cli/test/ibl.test.ts -> format-ibl/test/support/emulator.js': 'the IBL emulator moves to @spikes/testing on the issue-21 branch',
-  'cli/test/ibl.test.ts -> format-ibl/test/support/ibl-fixtures.js': 'the IBL fixtures move to @spikes/testing on the issue-21 branch',
-}
+const KNOWN: Record<string, string> = {}
 
 function filesUnder(dir: string): string[] {
   let names: string[]

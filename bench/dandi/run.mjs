@@ -15,7 +15,7 @@ import { numberArg, tmpPath } from '../lib.mjs'
 
 const mb = numberArg('--mb', 300)
 const root = new URL('../../', import.meta.url)
-const support = new URL('packages/format-dandi/test/support/', root)
+const support = new URL('packages/testing/src/dandi/', root)
 const { makeNwb } = await import(new URL('make-nwb.mjs', support))
 const { loadSpikeDataFromDandi } = await import(new URL('packages/format-dandi/dist/index.js', root))
 

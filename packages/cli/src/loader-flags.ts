@@ -6,6 +6,8 @@ export interface LoaderFlag {
   readonly name: string
   readonly type: string
   readonly formats: string[]
+  /** Some format gives null a meaning for this option: `--revision null` passes null, not the text 'null'. */
+  nullable: boolean
 }
 
 /** Flag spellings compare without case, `-` or `_`: --fsHz, --fs-hz and --fs_Hz are one flag. */
@@ -27,8 +29,10 @@ export function loaderFlagCatalogue(registry: LoaderRegistry): Map<string, Loade
     for (const option of loaderOptions(loader)) {
       const key = flagKey(option.name)
       const known = flags.get(key)
-      if (known) known.formats.push(loader.id)
-      else flags.set(key, { name: option.name, type: option.type, formats: [loader.id] })
+      if (known) {
+        known.formats.push(loader.id)
+        known.nullable ||= option.nullable === true
+      } else flags.set(key, { name: option.name, type: option.type, formats: [loader.id], nullable: option.nullable === true })
     }
   }
   return flags
@@ -66,6 +70,7 @@ export function extractLoaderFlags(argv: readonly string[], declared: readonly s
 /** A flag's text as the option's type: numbers, booleans and JSON for structured types; strings as typed. */
 function flagValue(flag: LoaderFlag, text: string | undefined): unknown {
   if (text === undefined) return flag.type.includes('boolean') ? true : undefined
+  if (flag.nullable && text === 'null') return null
   if (flag.type === 'number') return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text
   if (flag.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
   if (/^(string|'.*')( \| '.*')*$/.test(flag.type)) return text

@@ -2,8 +2,8 @@
 // tests (a worker thread serving on 127.0.0.1).
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
-import { startDandiEmulator } from '../../format-dandi/test/support/emulator.js'
-import { generated, IN_CI, R, REAL } from '../../format-dandi/test/support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 import { captureIo } from './support/capture-io.js'
 
 describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
@@ -25,9 +25,11 @@ describe.runIf(REAL || IN_CI)('spikes dandi', async () => {
   // First in the file: a DANDI load registers remote HDF5 reads too, and would hide a CLI that does not.
   it('inspect https://… reads a remote NWB file in place: only the bytes it needs travel', async () => {
     const asset = emu.asset('gen/medium.nwb')
+    // The presigned storage URL the archive redirects to: a plain https file to the CLI.
+    const url = (await fetch(`${emu.apiBase}/assets/${asset.assetId}/download/`, { redirect: 'manual' })).headers.get('location')!
     await emu.clearLog()
     const t = captureIo()
-    expect(await main(['inspect', `${emu.baseUrl}/blobs/${asset.blob}`, '--json'], t.io), t.stdout().slice(0, 300)).toBe(0)
+    expect(await main(['inspect', url, '--json'], t.io), t.stdout().slice(0, 300)).toBe(0)
     expect(JSON.parse(t.stdout())).toMatchObject({ N: medium.units, format: 'nwb' })
     const reads = (await emu.log()).filter((l) => l.kind === 'blob')
     expect(reads.reduce((n, l) => n + l.bytes, 0)).toBeLessThan(asset.size / 5)

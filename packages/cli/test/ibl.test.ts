@@ -6,18 +6,18 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { main } from '../src/main.js'
-import { startEmulator, type Emulator } from '../../format-ibl/test/support/emulator.js'
-import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '../../format-ibl/test/support/ibl-fixtures.js'
+import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { iblWorld, QUERY, QUERY_PATH, S1, UNITS_PATH } from '@spikes/testing/ibl'
 import { captureIo } from './support/capture-io.js'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf'))
 if (!present && IN_CI) it('IBL real data is present', () => expect(present).toBe(true))
 
 describe.skipIf(!present)('spikes ibl', () => {
-  let emu: Emulator
+  let emu: AlyxEmulator
   let cacheDir: string
   beforeAll(async () => {
-    emu = await startEmulator(iblWorld())
+    emu = await startAlyxEmulator(iblWorld())
     cacheDir = await mkdtemp(join(tmpdir(), 'spikes-cli-ibl-'))
   })
   afterAll(async () => {
@@ -27,7 +27,7 @@ describe.skipIf(!present)('spikes ibl', () => {
 
   it('probes: filters and orders as SpikeLab', async () => {
     const t = captureIo()
-    const argv = ['ibl', 'probes', '--regions', 'MOs,MOp', '--min-units', '5', '--min-fraction', '0.5', '--units-table', emu.url + QUERY_PATH, '--cache-dir', cacheDir]
+    const argv = ['ibl', 'probes', '--regions', 'MOs,MOp', '--min-units', '5', '--min-fraction', '0.5', '--units-table', emu.bucketUrl + QUERY_PATH, '--cache-dir', cacheDir]
     expect(await main([...argv, '--json'], t.io), t.stderr()).toBe(0)
     expect(JSON.parse(t.stdout()).map((s: { pid: string; n_good_units: number }) => [s.pid, s.n_good_units])).toEqual([
       [QUERY.D[1], 12],
@@ -50,7 +50,7 @@ describe.skipIf(!present)('spikes ibl', () => {
 
   it('inspect ibl://eid/pid loads the probe through the emulator', async () => {
     const t = captureIo()
-    const options = JSON.stringify({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, cacheDir, collection: 'alf/probe00', timeoutMs: 2000, retries: 1 })
+    const options = JSON.stringify({ baseUrl: emu.url, dataServer: emu.dataServer, unitsTable: emu.bucketUrl + UNITS_PATH, cacheDir, collection: 'alf/probe00', timeoutMs: 2000, retries: 1 })
     expect(await main(['inspect', `ibl://${S1.eid}/${S1.pid}`, '--options', options, '--json'], t.io), t.stdout()).toBe(0)
     const s = JSON.parse(t.stdout())
     // Per-unit counts from format-ibl's ibl-loader test (numpy at authoring time) sum to 4610.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { description, number, object, optional, picklist, pipe } from 'valibot'
+import { description, nullable, number, object, optional, picklist, pipe, string } from 'valibot'
 import { bytesSource, container, InvalidArgumentError, LoaderRegistry, loadSpikeData, memoryFolder, SPIKE_LOADER, SpikeData, type LoadContext } from '../src/index.js'
 import { defineLoader, describeOptions, didYouMean, durationMsOption, flagOption, folderFileOption, rateHzOption, timeUnitOption } from '../src/loader-utils.js'
 
@@ -108,6 +108,12 @@ describe('describeOptions and didYouMean', () => {
     expect(rows[2]).toMatchObject({ type: "'s' | 'ms' | 'samples'", default: 'samples' })
     expect(rows[4]).toMatchObject({ type: 'boolean', default: false })
     expect(rows[6]).toEqual({ name: 'scale', type: 'number', required: true, description: 'Required scale.' })
+    expect(rows.some((r) => 'nullable' in r)).toBe(false)
+  })
+  it('marks the options whose schema gives null a meaning of its own', () => {
+    const rows = describeOptions(object({ revision: optional(nullable(pipe(string(), description('A revision; null: the default dataset.'))), 'r1'), plain: optional(string()) }))
+    expect(rows[0]).toEqual({ name: 'revision', type: 'string', required: false, default: 'r1', nullable: true, description: 'A revision; null: the default dataset.' })
+    expect(rows[1]).not.toHaveProperty('nullable')
   })
   it('suggests only names close enough to be typos', () => {
     expect(didYouMean('kilosrot', ['kilosort', 'nwb', 'hdf5'])).toBe('kilosort')

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { DandiClient, getAsset, listAssets, type DandiAsset } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { IN_CI, R, REAL, readJson, schemaAssetDocs } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { IN_CI, R, REAL, readJson, schemaAssetDocs } from '@spikes/testing/dandi'
 
 const TOKEN = 'sekrit-token-0123456789'
 const fast = { backoffMs: 1, retries: 3 }
@@ -49,6 +49,7 @@ describe.runIf(REAL || IN_CI)('DANDI API client against the emulator', async () 
       downloadUrl: `${emu.apiBase}/assets/${first.assetId}/download/`,
       dandisetId: '000101',
       version: 'draft',
+      zarr: false,
     })
     const log = await emu.log()
     expect(log.filter((l) => l.kind === 'list').length).toBe(3)
@@ -72,6 +73,7 @@ describe.runIf(REAL || IN_CI)('DANDI API client against the emulator', async () 
         downloadUrl: `${emu.apiBase}/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`,
         dandisetId: '000064',
         version: 'draft',
+        zarr: false,
       },
     ])
   })
@@ -86,6 +88,7 @@ describe.runIf(REAL || IN_CI)('DANDI API client against the emulator', async () 
     expect(detail.downloadUrl).toBe(doc.contentUrl[0])
     expect(detail.contentUrls).toEqual(doc.contentUrl)
     expect(detail.sha256).toBe(doc.digest['dandi:sha2-256'])
+    expect(detail.dandiEtag).toBe(doc.digest['dandi:dandi-etag'])
   })
 
   it('gets an asset with its SHA-256 digest', async () => {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { downloadToMemory } from '../src/lib/download.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, REAL } from '@spikes/testing/dandi'
 
 // The browser's download path, run under Node (same fetch and Web Crypto APIs); the Chromium test in
 // tools/browser-remote.test.ts runs it in a real page.

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { downloadFile } from '../src/lib/download.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
 describe.runIf(REAL || IN_CI)('downloadFile: streamed, resumed, verified, never partial', async () => {
   it('has the shared real data', () => expect(REAL).toBe(true))

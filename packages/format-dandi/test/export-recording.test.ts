@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exportRecordingFromDandi } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 import { readZarrArray, readZarrJson } from './support/read-zarr.js'
 
 const fast = { backoffMs: 1, retries: 4 }

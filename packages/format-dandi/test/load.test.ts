@@ -6,8 +6,8 @@ import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesW
 import { fileSource } from '@spikes/core/node'
 import { nwbLoader } from '@spikes/format-nwb'
 import { loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
-import { startDandiEmulator } from './support/emulator.js'
-import { generated, IN_CI, R, REAL } from './support/fixtures.js'
+import { startDandiEmulator } from '@spikes/testing/dandi'
+import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
 const TOKEN = 'embargo-token-42'
 const fast = { backoffMs: 1, retries: 4 }
@@ -92,7 +92,7 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
       const downloaded = await loadSpikeDataFromDandi(id(path), { ...api, download: true })
       expect(downloaded.metadata.dandi_transfer).toMatchObject({ mode: 'download', bytes_fetched: emu.asset(path).size })
       expect(comparable(remote)).toEqual(comparable(downloaded))
-      const source = await fileSource(emu.asset(path).file)
+      const source = await fileSource(emu.asset(path).file!)
       const local = await nwbLoader.load(source, {}, { warn: () => {}, progress: () => {} }).finally(() => source.close())
       expect(Array.from(remote.times)).toEqual(Array.from(local.times))
       expect(remote.neuronAttributes).toEqual(local.neuronAttributes)

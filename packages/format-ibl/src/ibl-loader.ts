@@ -1,6 +1,6 @@
 import type { Match, Probe, RemoteSource } from '@spikes/core'
 import { defineLoader } from '@spikes/core/loader-utils'
-import { iblOptions } from './options.js'
+import { iblOptions, resolveIblOptions } from './options.js'
 
 /** Version of {@link iblLoader}, recorded as `loader_version` in the result's `metadata.provenance`. */
 export const IBL_LOADER_VERSION = '0.1.0'
@@ -20,6 +20,7 @@ export const iblLoader = defineLoader({
   input: 'remote',
   schemes: ['ibl'],
   options: iblOptions,
+  resolve: resolveIblOptions,
   detect: (probe: Probe): Match => (probe.kind === 'remote' && probe.scheme === 'ibl' ? { confidence: 100, reason: 'ibl:// URL' } : { confidence: 0, reason: 'not an ibl:// URL' }),
   load: async () => {
     const [{ probeOf }, { loadIbl }] = await Promise.all([import('./ibl/probe-of.js'), import('./ibl/load-ibl.js')])

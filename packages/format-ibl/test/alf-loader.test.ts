@@ -3,8 +3,8 @@ import { container, loadSpikeData, memoryFolder, type DependencyContainer } from
 import '@spikes/core/node'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { alfLoader, registerIbl } from '../src/index.js'
-import { npyBytes } from './support/npy-writer.js'
-import { writeParquet } from './support/parquet-writer.js'
+import { npyBytes } from '@spikes/testing/ibl'
+import { writeParquet } from '@spikes/testing/ibl'
 
 function registry(): DependencyContainer {
   const c = container.createChildContainer()

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer, type SpikesWarning } from '@spikes/core'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { candidateCollections, iblLoader, iblSource, registerIbl } from '../src/index.js'
-import { startEmulator, type Emulator } from './support/emulator.js'
-import { iblWorld, S1, S2, S3, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from './support/ibl-fixtures.js'
+import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { iblWorld, S1, S2, S4, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from '@spikes/testing/ibl'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf')) && sharedAvailable(realdata('ibl_alf', 'ONE-test-fixtures'))
 
@@ -16,12 +16,12 @@ function registry(): DependencyContainer {
   return c
 }
 
-describe('candidate collections (SpikeLab order)', () => {
-  it('puts the probe collection of a 00/01 pid first, then the fallbacks, without duplicates', () => {
-    expect(candidateCollections('0a0184b3-9e1a-4c36-98f4-00ae3beb8f01')).toEqual(['alf/probe01/pykilosort', 'alf/probe00/pykilosort', 'alf'])
-    expect(candidateCollections('fd555d39-b728-44aa-90d2-796b8bb58300')).toEqual(['alf/probe00/pykilosort', 'alf/probe01/pykilosort', 'alf'])
-    expect(candidateCollections('b529f2d8-cdae-4d59-aba2-cbd1b5572e36')).toEqual(['alf/probe00/pykilosort', 'alf/probe01/pykilosort', 'alf'])
-    expect(candidateCollections('b529f2d8-cdae-4d59-aba2-cbd1b5572e36', 'alf/probe00')).toEqual(['alf/probe00'])
+describe('candidate collections (the IBL loaders\' order)', () => {
+  it('the probe named by the insertion record: iblsorter, pykilosort, then the probe folder; or the given collection only', () => {
+    expect(candidateCollections('probe01')).toEqual(['alf/probe01/iblsorter', 'alf/probe01/pykilosort', 'alf/probe01'])
+    expect(candidateCollections('probe00', 'alf/probe00')).toEqual(['alf/probe00'])
+    expect(candidateCollections(undefined, 'alf')).toEqual(['alf'])
+    expect(candidateCollections(undefined)).toEqual([])
   })
   it('answers ibl:// URLs only', () => {
     expect(iblLoader.detect({ kind: 'remote', name: 'x', url: 'ibl://a/b', scheme: 'ibl' })).toMatchObject({ confidence: 100 })
@@ -30,21 +30,21 @@ describe('candidate collections (SpikeLab order)', () => {
 })
 
 describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', () => {
-  let emu: Emulator
+  let emu: AlyxEmulator
   let cacheDir: string
   beforeAll(async () => {
-    emu = await startEmulator(iblWorld())
+    emu = await startAlyxEmulator(iblWorld())
   })
   afterAll(async () => {
     await emu?.close()
   })
   beforeEach(async () => {
     emu.faults = []
-    emu.pageSize = undefined
+    emu.pageSize = 250
     cacheDir = await mkdtemp(join(tmpdir(), 'spikes-ibl-'))
     return () => rm(cacheDir, { recursive: true, force: true })
   })
-  const opts = (extra: Record<string, unknown> = {}) => ({ baseUrl: emu.url, unitsTable: emu.url + UNITS_PATH, cacheDir, timeoutMs: 2000, retries: 1, ...extra })
+  const opts = (extra: Record<string, unknown> = {}) => ({ baseUrl: emu.url, dataServer: emu.dataServer, unitsTable: emu.bucketUrl + UNITS_PATH, cacheDir, timeoutMs: 2000, retries: 1, ...extra })
   const load = (eid: string, pid: string, extra: Record<string, unknown> = {}, warnings: SpikesWarning[] = []) =>
     loadSpikeData(`ibl://${eid}/${pid}`, { container: registry(), options: opts(extra), onWarning: (w) => warnings.push(w) })
 
@@ -99,6 +99,8 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
     expect(Array.from(m.feedback_type as Float64Array).slice(0, 2)).toEqual([1, -1])
     for (const key of ['trial_end_times', 'stim_off_times', 'go_cue_times', 'response_times', 'feedback_times', 'first_movement_times', 'choice', 'contrast_right', 'probability_left']) expect((m[key] as Float64Array).length).toBe(500)
     // Best-effort metadata: session + subject (generated records), insertion (the recorded Alyx answer).
+    // Alyx sessions carry `projects`, a list (there is no `project`).
+    expect(m.projects).toEqual(['ibl_neuropixel_brainwide_01'])
     expect(m).toMatchObject({ session_start_time: '2021-05-10T12:00:00', session_end_time: '2021-05-10T19:02:11', lab: 'cortexlab', task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2', project: 'ibl_neuropixel_brainwide_01', session_number: 1, qc: 'PASS', subject_id: 'KS055', species: 'Mus musculus', sex: 'M', date_of_birth: '2020-12-01', strain: 'C57BL/6J', responsible_user: 'emulator', probe_name: 'probe00', probe_model: '3B2' })
     expect(m).not.toHaveProperty('insertion_x')
     const e = m.electrodes_by_channel as Record<string, Record<string, number>>
@@ -110,32 +112,39 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
     expect((await stat(join(cacheDir, 'cortexlab/Subjects/KS055/2021-05-10/001/alf/_ibl_trials.intervals.npy'))).isFile()).toBe(true)
   })
 
-  it('falls back through the collections, takes the default revision, reads a trials table (the options form)', async () => {
+  it('falls back through the probe\'s collections, takes the pinned revision from the public file records, reads a trials table (the options form)', async () => {
     const warnings: SpikesWarning[] = []
     const sd = await loadSpikeData(iblSource(S2.eid, S2.pid), { container: registry(), format: 'ibl', options: opts(), onWarning: (w) => warnings.push(w) })
     expect(sd.N).toBe(6)
     expect(sd.trains.map((t) => t.length)).toEqual([50, 50, 50, 50, 50, 50])
     expect(sd.train(0)[0]).toBe(S2_SPIKES.times[0] * 1000)
-    expect(sd.metadata.collection).toBe('alf')
+    expect(sd.metadata).toMatchObject({ collection: 'alf/probe00', revision: '2024-05-06' })
     expect(sd.metadata.n_trials).toBe(500)
     expect((sd.metadata.stim_off_times as Float64Array)[0]).toBe(trialsColumns().stimOff_times[0] * 1000)
-    expect(sd.metadata).toMatchObject({ probe_name: 'probe01', insertion_x: -2243.1, insertion_depth: 4000, task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2' })
+    expect(sd.metadata).toMatchObject({ probe_name: 'probe00', insertion_x: -2243.1, insertion_depth: 4000, task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2' })
     expect(sd.metadata.species).toBe('Mus musculus')
     expect(warnings).toEqual([])
-    // probe01 was asked first, then probe00, then alf: only alf's spikes were fetched.
-    expect(emu.requests.some((r) => r.includes('/alf/%232024-05-06%23/spikes.times.'))).toBe(true)
+    // iblsorter and pykilosort were looked for, then alf/probe00 had them, in revision 2024-05-06.
+    expect(emu.requests.some((r) => r.includes('/alf/probe00/%232024-05-06%23/spikes.times.'))).toBe(true)
+    // Every file record lists a private bucket copy first; ONE takes the public file server's.
+    expect(emu.log.filter((r) => r.server === 'private')).toEqual([])
   })
 
-  it('warns when every collection fails and refuses to guess the length', async () => {
+  it('warns when every collection fails and refuses to guess the length (a subject name with a dot)', async () => {
     const warnings: SpikesWarning[] = []
-    await expect(load(S3.eid, S3.pid, {}, warnings)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'lengthMs' })
+    await expect(load(S4.eid, S4.pid, {}, warnings)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'lengthMs' })
     expect(warnings.map((w) => w.code)).toContain('SPIKES_WARN_IBL_NO_SPIKES')
-    const sd = await load(S3.eid, S3.pid, { lengthMs: 60_000 })
+    expect(warnings.find((w) => w.code === 'SPIKES_WARN_IBL_NO_SPIKES')!.details?.collections).toEqual(['alf/probe00/iblsorter', 'alf/probe00/pykilosort', 'alf/probe00'])
+    const sd = await load(S4.eid, S4.pid, { lengthMs: 60_000 })
     expect(sd.N).toBe(3)
     expect(sd.times.length).toBe(0)
     expect(sd.lengthMs).toBe(60_000)
     expect(sd.warnings.map((w) => w.code)).toContain('SPIKES_WARN_IBL_NO_SPIKES')
     expect(sd.metadata).not.toHaveProperty('electrodes_by_channel')
+    // ALF allows dots in subject names: DY.020's session folder is found in the file URLs.
+    expect(sd.metadata).toMatchObject({ session_path: 'danlab/Subjects/DY.020/2020-09-29/001', n_trials: 500 })
+    // S4 lists 263 datasets: Alyx pages of 250, the second by its absolute `next` URL.
+    expect(emu.log.filter((r) => r.server === 'alyx' && r.path.startsWith(`/datasets?session=${S4.eid}`)).map((r) => new URL(r.path, emu.url).searchParams.get('offset'))).toEqual([null, '250', null, '250'])
   })
 
   it('best-effort calls may fail without failing the load', async () => {
@@ -162,14 +171,14 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
   })
 
   it('a corrupted download is fetched again; corrupted twice it is an integrity error and nothing is kept', async () => {
-    emu.faults = [{ match: /alf\/%232024-05-06%23\/spikes\.times\./, kind: 'corrupt', times: 1 }]
+    emu.faults = [{ match: /probe00\/%232024-05-06%23\/spikes\.times\./, kind: 'corrupt', times: 1 }]
     const ok = await load(S2.eid, S2.pid)
     expect(ok.train(0)[0]).toBe(S2_SPIKES.times[0] * 1000)
     const other = await mkdtemp(join(tmpdir(), 'spikes-ibl-'))
     try {
-      emu.faults = [{ match: /alf\/%232024-05-06%23\/spikes\.times\./, kind: 'corrupt' }]
+      emu.faults = [{ match: /probe00\/%232024-05-06%23\/spikes\.times\./, kind: 'corrupt' }]
       await expect(load(S2.eid, S2.pid, { cacheDir: other })).rejects.toMatchObject({ code: 'SPIKES_INTEGRITY', check: 'md5' })
-      await expect(stat(join(other, 'cortexlab/Subjects/KS055/2021-05-03/001/alf/#2024-05-06#/spikes.times.npy'))).rejects.toThrow()
+      await expect(stat(join(other, 'cortexlab/Subjects/KS055/2021-05-03/001/alf/probe00/#2024-05-06#/spikes.times.npy'))).rejects.toThrow()
     } finally {
       await rm(other, { recursive: true, force: true })
     }

@@ -6,8 +6,8 @@ import { container, loadSpikeData, type DependencyContainer, type SpikesWarning 
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { registerIbl } from '../src/index.js'
 import { uuidFromInt64Pair } from '../src/ibl/one-tables.js'
-import { npyBytes } from './support/npy-writer.js'
-import { writeParquet } from './support/parquet-writer.js'
+import { npyBytes } from '@spikes/testing/ibl'
+import { writeParquet } from '@spikes/testing/ibl'
 
 const TABLES = realdata('ibl_alf', 'ONE-test-fixtures', 'cache_tables')
 const present = sharedAvailable(TABLES)
@@ -62,7 +62,9 @@ describe.skipIf(!present)('ibl loader on a cache filled by ONE (its sessions.pqt
     expect(uuidFromInt64Pair(8737712210713458643n, -4920882604093676133n)).toBe('d3372b15-f696-4279-9be5-98f15783b5bb')
   })
 
-  const options = (extra: Record<string, unknown>) => ({ cacheDir, unitsTable: 'https://example.invalid/units.pqt', retries: 0, timeoutMs: 2000, ...extra })
+  // No Alyx answer is recorded for this pid, so its insertion record (which names the probe) cannot be read:
+  // the collection is given, as the IBL's loaders need eid and pname offline too.
+  const options = (extra: Record<string, unknown>) => ({ cacheDir, unitsTable: 'https://example.invalid/units.pqt', collection: 'alf', retries: 0, timeoutMs: 2000, ...extra })
 
   it("mode 'local': the session's files found through ONE's tables, no request", async () => {
     const warnings: SpikesWarning[] = []
@@ -76,6 +78,10 @@ describe.skipIf(!present)('ibl loader on a cache filled by ONE (its sessions.pqt
     expect((sd.metadata.trial_end_times as Float64Array)[1]).toBe(9000)
     expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_IBL_TRIALS_INCOMPLETE'])
     expect(warnings[0].details?.missing).toEqual(['stimOff_times', 'firstMovement_times'])
+  })
+
+  it('without a collection and without the insertion record it refuses to guess the probe', async () => {
+    await expect(loadSpikeData(`ibl://${EID}/${PID}`, { container: registry(), options: options({ mode: 'local', collection: null }) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'collection' })
   })
 
   it("mode 'remote' with no server: the same, with the offline warning", async () => {

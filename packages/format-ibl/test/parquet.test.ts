@@ -3,7 +3,7 @@ import { bytesSource } from '@spikes/core'
 import { fileSource } from '@spikes/core/node'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { readParquetTable } from '../src/index.js'
-import { writeParquet } from './support/parquet-writer.js'
+import { writeParquet } from '@spikes/testing/ibl'
 
 describe('parquet tables', () => {
   it('reads what the test writer writes (doubles, int64, nullable strings, booleans)', async () => {

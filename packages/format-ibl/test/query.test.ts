@@ -4,26 +4,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { queryIblProbes } from '../src/index.js'
-import { startEmulator, type Emulator } from './support/emulator.js'
-import { iblWorld, QUERY, QUERY_PATH } from './support/ibl-fixtures.js'
+import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { iblWorld, QUERY, QUERY_PATH } from '@spikes/testing/ibl'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf'))
 if (!present && IN_CI) it('IBL real data is present', () => expect(present).toBe(true))
 
 describe.skipIf(!present)('queryIblProbes (SpikeLab query_ibl_probes)', () => {
-  let emu: Emulator
+  let emu: AlyxEmulator
   let cacheDir: string
   beforeAll(async () => {
-    emu = await startEmulator(iblWorld())
+    emu = await startAlyxEmulator(iblWorld())
     cacheDir = await mkdtemp(join(tmpdir(), 'spikes-ibl-q-'))
   })
   afterAll(async () => {
     await emu?.close()
     await rm(cacheDir, { recursive: true, force: true })
   })
-  const q = (o: Record<string, unknown>) => queryIblProbes({ unitsTable: emu.url + QUERY_PATH, cacheDir, ...o })
+  const q = (o: Record<string, unknown>) => queryIblProbes({ unitsTable: emu.bucketUrl + QUERY_PATH, cacheDir, ...o })
 
-  // The table (support/ibl-fixtures.ts queryTable): good units (label == 1) per probe
+  // The table (@spikes/testing/ibl, ibl-world.ts queryTable): good units (label == 1) per probe
   // A: 5 (MOs x3, CA1 x2; plus 2 MOs at label 1/3), B: 8 MOp, C: 5 VISp, D: 12 (MOs x6, VISp x6),
   // E: none good (9 at label 2/3), F: 5 (MOs, MOp, CA1, CA1, no region). Keys sort A < B < C < D < F.
   it('targets MOs+MOp, at least 5 units, at least half in target: D, B, A', async () => {

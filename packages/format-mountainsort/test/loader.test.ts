@@ -102,6 +102,16 @@ describe('mountainsort loader', () => {
     expect(sd.lengthMs).toBe(50)
   })
 
+  it('reads geom.csv written with spaces, tabs, a BOM, CRLF and blank lines; a bad row warns with its line number', async () => {
+    const spaced = '\uFEFF0 0\r\n\r\n10\t 20\r\n30,  40\r\n\r\n'
+    const sd = await load(folder({ 'firings.mda': firingsMda(EVENTS), 'params.json': PARAMS, 'geom.csv': spaced }))
+    expect(sd.neuronAttributes!.map((a) => a.location)).toEqual([[30, 40], [0, 0]])
+    expect(sd.warnings).toEqual([])
+    const bad = await load(folder({ 'firings.mda': firingsMda(EVENTS), 'params.json': PARAMS, 'geom.csv': '0,0\n\n1,2,3,4\n' }))
+    expect(bad.warnings).toEqual([expect.objectContaining({ code: 'SPIKES_WARN_SIDECAR', details: expect.objectContaining({ file: 'geom.csv', line: 3 }) })])
+    expect(bad.neuronAttributes![0].location).toBeUndefined()
+  })
+
   it('needs a sampling rate when no file gives one', async () => {
     await expect(load(folder({ 'firings.mda': firingsMda(EVENTS) }))).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHz' })
   })

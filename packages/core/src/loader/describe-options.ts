@@ -9,6 +9,8 @@ export interface OptionDescription {
   readonly required: boolean
   /** The default when the option is not given (JSON-safe), if the schema declares one. */
   readonly default?: unknown
+  /** Present (true) when null is a value of its own rather than 'not given' (`revision: null`). */
+  readonly nullable?: true
   readonly description: string
 }
 
@@ -31,14 +33,16 @@ export function describeOptions(schema: OptionsSchema): OptionDescription[] {
     let required = true
     let fallback: unknown
     let described = getDescription(inner as unknown as GenericSchema)
+    let nullable = false
     while (WRAPPERS.has(inner.type) && inner.wrapped) {
       described ??= getDescription(inner as unknown as GenericSchema)
       required = false
+      if (inner.type === 'nullable' || inner.type === 'nullish') nullable = true
       if (inner.default !== undefined && fallback === undefined) fallback = typeof inner.default === 'function' ? undefined : inner.default
       inner = inner.wrapped
     }
     const description = described ?? getDescription(inner as unknown as GenericSchema) ?? ''
-    return { name, type: typeName(inner), required, ...(fallback !== undefined ? { default: fallback } : {}), description }
+    return { name, type: typeName(inner), required, ...(fallback !== undefined ? { default: fallback } : {}), ...(nullable ? { nullable: true as const } : {}), description }
   })
 }
 

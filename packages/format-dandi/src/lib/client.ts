@@ -14,6 +14,8 @@ export interface DandiAsset {
   downloadUrl: string
   dandisetId: string
   version: string
+  /** True for a Zarr asset (the row names a zarr, not a blob): a folder of objects, not one downloadable file. */
+  zarr: boolean
 }
 
 /** The asset metadata document (GET /assets/{id}/), with the fields a download needs picked out. */
@@ -25,8 +27,12 @@ export interface DandiAssetDetail {
   downloadUrl: string
   /** Every contentUrl of the document (archive download URL, then direct storage URL). */
   contentUrls: string[]
-  /** Lower-case hex SHA-256 from digest['dandi:sha2-256'], when the archive computed it. */
+  /** Lower-case hex SHA-256 from digest['dandi:sha2-256'], when the archive computed it (it does so late, after upload). */
   sha256: string | undefined
+  /** digest['dandi:dandi-etag']: the multipart S3 ETag the archive records for every blob at upload. */
+  dandiEtag: string | undefined
+  /** True for a Zarr asset (encodingFormat application/x-zarr, a zarr checksum, or a .zarr/.ngff path): no single file to download. */
+  zarr: boolean
   encodingFormat: string | undefined
   /** The document as the API returned it. */
   metadata: Record<string, unknown>
@@ -114,7 +120,7 @@ export async function* listAssets(dandisetId: string, options: ListAssetsOptions
     if (!page || typeof page !== 'object' || !Array.isArray(page.results)) throw new InvalidDataError(`Unexpected asset listing from ${redact(url)}: no 'results' array.`, { url: redact(url) })
     for (const entry of page.results as Record<string, unknown>[]) {
       const assetId = String(entry.asset_id ?? entry.identifier ?? '')
-      yield { assetId, path: String(entry.path ?? ''), size: toSize(entry.size) ?? 0, downloadUrl: pickDownloadUrl(entry, r.apiBase, assetId), dandisetId, version }
+      yield { assetId, path: String(entry.path ?? ''), size: toSize(entry.size) ?? 0, downloadUrl: pickDownloadUrl(entry, r.apiBase, assetId), dandisetId, version, zarr: typeof entry.zarr === 'string' && !!entry.zarr }
     }
     url = typeof page.next === 'string' && page.next ? page.next : null
   }
@@ -129,14 +135,19 @@ export async function getAsset(assetId: string, options: DandiClientOptions = {}
   const contentUrls = toUrls(doc.contentUrl ?? doc.contentUrls)
   const digest = (doc.digest ?? {}) as Record<string, unknown>
   const sha = typeof digest['dandi:sha2-256'] === 'string' ? (digest['dandi:sha2-256'] as string).toLowerCase() : undefined
+  const etag = typeof digest['dandi:dandi-etag'] === 'string' ? (digest['dandi:dandi-etag'] as string).toLowerCase() : undefined
+  const encodingFormat = typeof doc.encodingFormat === 'string' ? doc.encodingFormat : undefined
+  const path = String(doc.path ?? '')
   return {
     assetId,
-    path: String(doc.path ?? ''),
+    path,
     size: toSize(doc.contentSize ?? doc.size),
     downloadUrl: pickDownloadUrl(doc, r.apiBase, assetId),
     contentUrls,
     sha256: sha && /^[0-9a-f]{64}$/.test(sha) ? sha : undefined,
-    encodingFormat: typeof doc.encodingFormat === 'string' ? doc.encodingFormat : undefined,
+    dandiEtag: etag && /^[0-9a-f]{32}-\d{1,5}$/.test(etag) ? etag : undefined,
+    zarr: /zarr/i.test(encodingFormat ?? '') || typeof digest['dandi:dandi-zarr-checksum'] === 'string' || /\.(zarr|ngff)\/?$/i.test(path),
+    encodingFormat,
     metadata: doc,
   }
 }

@@ -72,6 +72,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
       headers: authHeaders(r, asset.downloadUrl),
       expectedSize: asset.size,
       sha256: options.verifyDigest ? asset.sha256 : undefined,
+      dandiEtag: options.verifyDigest ? asset.dandiEtag : undefined,
       stallTimeoutMs: options.stallTimeoutMs,
       retries: r.http.retries,
       backoffMs: r.http.backoffMs,

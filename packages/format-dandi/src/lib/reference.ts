@@ -3,20 +3,29 @@ import { InvalidArgumentError } from '@spikes/core'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const VERSION = /^(draft|\d+\.\d+\.\d+)$/
 
+/** dandi-cli's instance names (`dandi://<instance>/...`) and their API roots. */
+export const DANDI_INSTANCES: Readonly<Record<string, string>> = {
+  dandi: 'https://api.dandiarchive.org/api',
+  'dandi-sandbox': 'https://api.sandbox.dandiarchive.org/api',
+}
+
 /** What an input names: an asset by id (maybe with its API), an asset by path in a dandiset, or a plain URL. */
 export type DandiTarget =
   | { kind: 'asset'; assetId: string; dandisetId?: string; version?: string; apiBase?: string; downloadUrl?: string }
-  | { kind: 'path'; dandisetId: string; version: string; path: string }
+  | { kind: 'path'; dandisetId: string; version: string; path: string; apiBase?: string }
   | { kind: 'url'; url: string; assetId: string }
 
 /**
  * Parses the inputs the `dandi` loader accepts:
  * - `dandi://<dandiset>/<version>/<path>` (version: 'draft' or '0.230629.1955'; omitted means draft)
+ * - dandi-cli's forms: `dandi://DANDI/000027@draft/<path>` (instance `DANDI` or `DANDI-SANDBOX`, `@version`
+ *   optional: draft) and `DANDI:000027/<version>/<path>`
  * - `dandi://assets/<asset-id>`, SpikeLab's `dandi://dandiarchive.org/dandisets/<id>/versions/<v>/assets/<asset-id>`
  *   and `dandi://dandiarchive.org/assets/<asset-id>`
  * - a bare asset id (UUID)
  * - an API URL (`.../api/assets/<id>/download/`, `.../api/assets/<id>/`,
- *   `.../api/dandisets/<d>/versions/<v>/assets/<id>/`): its API base is used for the asset's metadata
+ *   `.../api/dandisets/<d>/versions/<v>/assets/<id>/`, `.../assets/?path=<path>`): its API base is used
+ * - the web app's `https://dandiarchive.org/dandiset/<d>/<version>/files?location=<path>` (also after `#/`)
  * - any other http(s) URL: downloaded or read as is (SpikeLab: the last path segment is the asset id).
  */
 export function parseDandiInput(input: unknown): DandiTarget {
@@ -24,6 +33,7 @@ export function parseDandiInput(input: unknown): DandiTarget {
   const text = input.trim()
   if (UUID.test(text)) return { kind: 'asset', assetId: text.toLowerCase() }
   if (/^dandi:\/\//i.test(text)) return parseDandiUrl(text)
+  if (/^dandi:\d{6}(\/|$)/i.test(text)) return parseDandiUrl(`dandi://${text.slice('dandi:'.length)}`)
   if (/^https?:\/\//i.test(text)) return parseHttpUrl(text)
   throw new InvalidArgumentError('asset', input, 'a dandi:// URL (dandi://000006/draft/sub-01/x.nwb), a DANDI asset id (UUID) or an http(s) asset URL')
 }
@@ -43,6 +53,7 @@ function parseDandiUrl(text: string): DandiTarget {
     }
     throw bad()
   }
+  if (host && !/^\d{6}$/.test(host) && (host in DANDI_INSTANCES || /^[a-z][\w-]*$/.test(host))) return parseInstanceUrl(text, host, segments.slice(1), rest.endsWith('/'), bad)
   const dandisetId = segments[0]
   if (!dandisetId || !/^\d{6}$/.test(dandisetId)) throw bad()
   let version = 'draft'
@@ -55,6 +66,19 @@ function parseDandiUrl(text: string): DandiTarget {
   return { kind: 'path', dandisetId, version, path: pathSegments.join('/') }
 }
 
+/** dandi-cli's `dandi://<instance>/<dandiset>[@<version>]/<path>`. */
+function parseInstanceUrl(text: string, instance: string, segments: string[], folder: boolean, bad: () => Error): DandiTarget {
+  const apiBase = DANDI_INSTANCES[instance]
+  if (!apiBase) throw new InvalidArgumentError('asset', text, `a known DANDI instance (${Object.keys(DANDI_INSTANCES).map((k) => k.toUpperCase()).join(', ')}), or pass apiBase with dandi://<dandiset>/<version>/<path>`)
+  const m = /^(\d{6})(?:@(.+))?$/.exec(segments[0] ?? '')
+  if (!m) throw bad()
+  const version = m[2] ?? 'draft'
+  if (!VERSION.test(version)) throw new InvalidArgumentError('asset', text, "a version 'draft' or '0.230629.1955' after '@'")
+  if (segments.length < 2) throw new InvalidArgumentError('asset', text, `the path of one asset after the dandiset (dandi://${instance.toUpperCase()}/${m[1]}@${version}/sub-01/sub-01.nwb)`)
+  if (folder) throw new InvalidArgumentError('asset', text, 'the path of one asset, not a folder (no trailing /)')
+  return { kind: 'path', dandisetId: m[1]!, version, path: segments.slice(1).join('/'), ...(instance === 'dandi' ? {} : { apiBase }) }
+}
+
 function parseHttpUrl(text: string): DandiTarget {
   let url: URL
   try {
@@ -62,6 +86,8 @@ function parseHttpUrl(text: string): DandiTarget {
   } catch {
     throw new InvalidArgumentError('asset', text, 'a valid URL')
   }
+  const archive = parseArchivePath(url, text)
+  if (archive) return archive
   const p = url.pathname
   let m = /^(.*)\/assets\/([0-9a-f-]{36})(?:\/download)?\/?$/i.exec(p)
   if (m && UUID.test(m[2])) {
@@ -78,6 +104,50 @@ function parseHttpUrl(text: string): DandiTarget {
   }
   m = /\/([^/]+)\/?$/.exec(p)
   return { kind: 'url', url: text, assetId: m ? decode(m[1]) : text }
+}
+
+/** The web app's hosts of each DANDI instance (dandi-cli's GUI URLs), by API root. */
+const GUI_HOSTS: Readonly<Record<string, string>> = {
+  'dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'www.dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'gui.dandiarchive.org': DANDI_INSTANCES.dandi!,
+  'sandbox.dandiarchive.org': DANDI_INSTANCES['dandi-sandbox']!,
+  'gui-staging.dandiarchive.org': DANDI_INSTANCES['dandi-sandbox']!,
+}
+
+/**
+ * dandi-cli's asset-by-path URLs: the API's `.../dandisets/<d>/versions/<v>/assets/?path=<path>` and the web
+ * app's `https://dandiarchive.org/[#/]dandiset/<d>[/<version>]/files?location=<path>` (the version defaults to
+ * draft, as in dandi:// paths). Both must name one asset: a folder (trailing '/') or a glob is refused.
+ */
+function parseArchivePath(url: URL, text: string): DandiTarget | undefined {
+  const one = (path: string | null, how: string): string => {
+    if (!path || path.endsWith('/') || path.split('/').some((s) => s === '..' || s === '.')) throw new InvalidArgumentError('asset', text, `the path of one asset in ${how} (a file, not a folder: no trailing /)`)
+    return path.replace(/^\/+/, '')
+  }
+  const api = /^(.*)\/dandisets\/(\d{6})\/versions\/([^/]+)\/assets\/?$/.exec(url.pathname)
+  if (api) {
+    if (url.searchParams.has('glob')) throw new InvalidArgumentError('asset', text, 'one asset: ?path=<path>, not ?glob= (a glob names several assets)')
+    return { kind: 'path', dandisetId: api[2]!, version: decode(api[3]!), path: one(url.searchParams.get('path'), '?path='), apiBase: `${url.origin}${api[1]}` }
+  }
+  // The older web app keeps its route, query included, after '#'.
+  const route = url.hash.startsWith('#/') ? hashRoute(url) : url
+  const gui = /^(?:\/api)?\/dandiset\/(\d{6})(?:\/([^/]+))?(?:\/files)?\/?$/.exec(route.pathname)
+  if (!gui) return undefined
+  const version = gui[2] === undefined || gui[2] === 'files' ? 'draft' : decode(gui[2])
+  if (!VERSION.test(version)) throw new InvalidArgumentError('asset', text, "a version 'draft' or '0.230629.1955' after the dandiset id")
+  const path = one(route.searchParams.get('location'), 'files?location=')
+  const apiBase = GUI_HOSTS[url.hostname.toLowerCase()] ?? `${url.origin}/api`
+  return { kind: 'path', dandisetId: gui[1]!, version, path, ...(apiBase === DANDI_INSTANCES.dandi ? {} : { apiBase }) }
+}
+
+/** The route after '#' as a path of the same origin (leading slashes collapsed, so it can never name a host). */
+function hashRoute(url: URL): URL {
+  try {
+    return new URL(url.hash.slice(1).replace(/^\/+/, '/'), url.origin)
+  } catch {
+    return url
+  }
 }
 
 function decode(segment: string): string {

@@ -1,4 +1,4 @@
-import { AbortedError, MissingEntryError, NetworkError } from '@spikes/core'
+import { AbortedError, MissingEntryError, NetworkError, UnsupportedError } from '@spikes/core'
 import { redact, retryDelay, sleep } from '@spikes/remote'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
@@ -12,6 +12,8 @@ export interface ResolvedAsset {
   path: string
   size: number | undefined
   sha256: string | undefined
+  /** The archive's dandi-etag (multipart S3 ETag), checked on downloads. */
+  dandiEtag: string | undefined
   downloadUrl: string
   /** The archive's download URL without secrets, for metadata and messages. */
   publicUrl: string
@@ -27,7 +29,7 @@ export interface ResolvedAsset {
 export async function resolveAsset(input: string, base: { dandisetId: string | null; version: string; client: DandiClientOptions }): Promise<ResolvedAsset> {
   const target = parseDandiInput(input)
   const client = { ...base.client }
-  if (target.kind === 'asset' && target.apiBase && base.client.apiBase === undefined) client.apiBase = target.apiBase
+  if ((target.kind === 'asset' || target.kind === 'path') && target.apiBase && base.client.apiBase === undefined) client.apiBase = target.apiBase
   const r = resolveClientOptions(client)
   if (target.kind === 'url') {
     return {
@@ -37,6 +39,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
       path: '',
       size: undefined,
       sha256: undefined,
+      dandiEtag: undefined,
       downloadUrl: target.url,
       publicUrl: redact(target.url),
       apiBase: r.apiBase,
@@ -70,6 +73,13 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
   }
   const detail = await getAsset(assetId, client)
   requests++
+  if (detail.zarr) {
+    throw new UnsupportedError(
+      'dandi-zarr-asset',
+      `DANDI asset ${assetId} (${detail.path}) is a Zarr archive: the archive stores it as a folder of objects, not one file, and its download URL answers 400. Open its storage folder (${detail.contentUrls.find((u) => !/\/download\/?$/.test(u)) ?? 'see contentUrls'}) with a Zarr reader; NWB files in HDF5 load from DANDI directly.`,
+      { assetId, path: detail.path, encodingFormat: detail.encodingFormat, contentUrls: detail.contentUrls },
+    )
+  }
   const downloadUrl = target.kind === 'asset' && target.downloadUrl ? target.downloadUrl : detail.downloadUrl
   return {
     assetId,
@@ -78,6 +88,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
     path: detail.path,
     size: detail.size,
     sha256: detail.sha256,
+    dandiEtag: detail.dandiEtag,
     downloadUrl,
     publicUrl: redact(downloadUrl),
     apiBase: r.apiBase,

@@ -1,5 +1,6 @@
 import { NetworkError, type LoadContext } from '@spikes/core'
 import { fetchWithRetry, redact } from '@spikes/remote'
+import { isAuthFailure, type AlyxAuth } from './auth.js'
 import type { HttpSettings, OneCache } from './cache.js'
 
 /** A JSON answer and where it came from. */
@@ -13,6 +14,8 @@ export interface AlyxClientOptions {
   mode: 'remote' | 'local'
   http: HttpSettings
   cache: OneCache
+  /** Logs in and gives the Authorization header (Alyx origin only). */
+  auth: AlyxAuth
   /** Called once when the server cannot be reached and recorded answers are used instead. */
   onOffline?: (error: NetworkError) => void
 }
@@ -59,7 +62,7 @@ export class AlyxClient {
       throw new NetworkError(`${this.options.mode === 'local' ? "mode is 'local' and" : 'Alyx is unreachable and'} the cache has no recorded answer for ${path}.`, { url: redact(this.url(path)), offline: true })
     }
     try {
-      const body = (await this.fetchAll(this.url(path))) as T
+      const body = (await this.authenticated(() => this.fetchAll(this.url(path)))) as T
       await this.options.cache.writeJson(key, [body, new Date().toISOString()]).catch(() => {})
       return { body, fromCache: false }
     } catch (error) {
@@ -72,9 +75,21 @@ export class AlyxClient {
     }
   }
 
+  /** Runs `request` logged in; when Alyx answers 403 "Invalid token." (or no credentials), logs in again once and retries. */
+  private async authenticated<T>(request: () => Promise<T>): Promise<T> {
+    await this.options.auth.ensureToken()
+    try {
+      return await request()
+    } catch (error) {
+      if (!isAuthFailure(error)) throw error
+      await this.options.auth.renew()
+      return request()
+    }
+  }
+
   private async fetchJson(url: string): Promise<unknown> {
-    const { http } = this.options
-    const response = await fetchWithRetry(url, { headers: { Accept: 'application/json', ...http.headers } }, { fetch: http.fetch, timeoutMs: http.timeoutMs, retries: http.retries, signal: http.signal })
+    const { http, auth } = this.options
+    const response = await fetchWithRetry(url, { headers: { Accept: 'application/json', ...auth.headersFor(url) } }, { fetch: http.fetch, timeoutMs: http.timeoutMs, retries: http.retries, signal: http.signal })
     const text = await response.text()
     try {
       return JSON.parse(text)

@@ -1,7 +1,6 @@
-import { nodeImport } from '@spikes/core/loader-utils'
+import { md5Hex, nodeImport } from '@spikes/core/loader-utils'
 import { IntegrityError, InvalidArgumentError, MissingFileError, NetworkError, bytesSource, memoryFolder, throwIfAborted, type ByteSource, type FolderSource } from '@spikes/core'
 import { fetchWithRetry } from '@spikes/remote'
-import { md5Hex } from './md5.js'
 
 export interface DownloadSpec {
   /** Path inside the cache, '/'-separated: `lab/Subjects/subject/date/001/alf/probe00/spikes.times.npy`. */
@@ -10,6 +9,8 @@ export interface DownloadSpec {
   readonly size?: number
   /** MD5 hex digest, when the server gives one. */
   readonly md5?: string
+  /** Without `md5`: check the MD5 the answer's ETag gives when it is one (S3 objects uploaded in one part). */
+  readonly md5FromEtag?: boolean
 }
 
 export interface HttpSettings {
@@ -17,7 +18,8 @@ export interface HttpSettings {
   timeoutMs: number
   retries: number
   signal?: AbortSignal
-  headers?: Record<string, string>
+  /** Extra headers for a request to `url` (credentials go only to their own origin: see AlyxAuth). */
+  headersFor?: (url: string) => Record<string, string>
 }
 
 /** Where downloads and recorded REST answers are kept: a ONE-style folder on Node, memory elsewhere. */
@@ -49,19 +51,35 @@ async function md5Of(bytes: Uint8Array): Promise<string> {
   }
 }
 
-function integrity(spec: DownloadSpec, size: number, md5: string | undefined): IntegrityError | undefined {
+/** What a download is checked against: the record's MD5, else (when allowed) an ETag that is an MD5. */
+function expectedMd5(spec: DownloadSpec, response: Response): string | undefined {
+  if (spec.md5) return spec.md5.toLowerCase()
+  if (!spec.md5FromEtag) return undefined
+  const etag = /^"?([0-9a-f]{32})"?$/i.exec(response.headers.get('etag') ?? '')
+  return etag ? etag[1]!.toLowerCase() : undefined
+}
+
+interface Fetched<T> {
+  size: number
+  md5: string | undefined
+  expectedMd5: string | undefined
+  value: T
+}
+
+function integrity(spec: DownloadSpec, got: Fetched<unknown>): IntegrityError | undefined {
+  const { size, md5, expectedMd5: expected } = got
   if (spec.size !== undefined && size !== spec.size) return new IntegrityError(`Downloaded ${spec.relPath} has ${size} bytes; the server said ${spec.size}.`, { file: spec.relPath, url: spec.url, expected: spec.size, actual: size, check: 'size' })
-  if (spec.md5 && md5 && md5 !== spec.md5.toLowerCase()) return new IntegrityError(`Downloaded ${spec.relPath} has MD5 ${md5}; the server said ${spec.md5}.`, { file: spec.relPath, url: spec.url, expected: spec.md5, actual: md5, check: 'md5' })
+  if (expected && md5 && md5 !== expected) return new IntegrityError(`Downloaded ${spec.relPath} has MD5 ${md5}; the server said ${expected}.`, { file: spec.relPath, url: spec.url, expected, actual: md5, check: 'md5' })
   return undefined
 }
 
 /** Downloads twice at most: a transfer that fails its size or hash check is fetched once more before IntegrityError. */
-async function downloadChecked<T>(spec: DownloadSpec, http: HttpSettings, fetchOnce: () => Promise<{ size: number; md5: string | undefined; value: T }>, discard: (value: T) => Promise<void>): Promise<T> {
+async function downloadChecked<T>(spec: DownloadSpec, http: HttpSettings, fetchOnce: () => Promise<Fetched<T>>, discard: (value: T) => Promise<void>): Promise<T> {
   let last: IntegrityError | undefined
   for (let attempt = 0; attempt < 2; attempt++) {
     throwIfAborted(http.signal, `Downloading ${spec.relPath}`)
     const got = await fetchOnce()
-    const bad = integrity(spec, got.size, got.md5)
+    const bad = integrity(spec, got)
     if (!bad) return got.value
     await discard(got.value)
     last = bad
@@ -70,7 +88,7 @@ async function downloadChecked<T>(spec: DownloadSpec, http: HttpSettings, fetchO
 }
 
 async function request(spec: DownloadSpec, http: HttpSettings): Promise<Response> {
-  return fetchWithRetry(spec.url, { headers: http.headers }, { fetch: http.fetch, timeoutMs: http.timeoutMs, retries: http.retries, signal: http.signal })
+  return fetchWithRetry(spec.url, { headers: http.headersFor?.(spec.url) ?? {} }, { fetch: http.fetch, timeoutMs: http.timeoutMs, retries: http.retries, signal: http.signal })
 }
 
 /** An in-memory cache (browsers, or when no folder may be written). */
@@ -106,8 +124,9 @@ export function memoryCache(): OneCache {
         http,
         async () => {
           const response = await request(spec, http)
+          const expected = expectedMd5(spec, response)
           const value = new Uint8Array(await response.arrayBuffer())
-          return { size: value.length, md5: spec.md5 ? await md5Of(value) : undefined, value }
+          return { size: value.length, md5: expected ? await md5Of(value) : undefined, expectedMd5: expected, value }
         },
         async () => {},
       )
@@ -156,8 +175,9 @@ export async function folderCache(root: string): Promise<OneCache> {
         http,
         async () => {
           const response = await request(spec, http)
+          const expected = expectedMd5(spec, response)
           const { createHash } = await nodeImport<typeof import('node:crypto')>('node:crypto')
-          const hash = spec.md5 ? createHash('md5') : undefined
+          const hash = expected ? createHash('md5') : undefined
           const handle = await asWriteFailure(fs.open(part, 'w'))
           let size = 0
           try {
@@ -179,7 +199,7 @@ export async function folderCache(root: string): Promise<OneCache> {
             throw new NetworkError(`Download of ${spec.relPath} was interrupted: ${(error as Error).message}`, { url: spec.url }, { cause: error })
           }
           await handle.close()
-          return { size, md5: hash?.digest('hex'), value: part }
+          return { size, md5: hash?.digest('hex'), expectedMd5: expected, value: part }
         },
         (p) => fs.rm(p, { force: true }),
       )

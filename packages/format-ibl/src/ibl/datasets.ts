@@ -28,10 +28,32 @@ export interface SessionDatasets {
   readonly index: AlfIndex & { datasets: RemoteDataset[] }
 }
 
-function dataUrl(record: DatasetRecord): string | undefined {
+/**
+ * The file to download: as ONE, the first existing file record under the public file server (`dataServer`),
+ * else the first existing record with a URL (another repository, e.g. a private bucket that needs signing).
+ */
+function dataUrl(record: DatasetRecord, dataServer: string | undefined): string | undefined {
   if (record.data_url) return record.data_url
   const withUrl = (record.file_records ?? []).filter((f) => f.data_url && f.exists !== false)
-  return withUrl[0]?.data_url ?? undefined
+  const server = dataServer?.replace(/\/+$/, '') + '/'
+  const onServer = dataServer ? withUrl.find((f) => f.data_url!.startsWith(server)) : undefined
+  return (onServer ?? withUrl[0])?.data_url ?? undefined
+}
+
+/** How a dataset revision is chosen per attribute. */
+export interface DatasetChoice {
+  /** The latest revision not after this label ('' = unrevisioned sorts first); undefined: ONE's default dataset, else the latest. */
+  readonly revision?: string
+  /** The public file server whose file records are preferred. */
+  readonly dataServer?: string
+}
+
+function better(candidate: { revision: string; isDefault: boolean }, current: { revision: string; isDefault: boolean } | undefined, pin: string | undefined): boolean {
+  if (pin !== undefined && candidate.revision > pin) return false
+  if (!current) return true
+  if (pin === undefined && candidate.isDefault !== current.isDefault) return candidate.isDefault
+  if (candidate.revision !== current.revision) return candidate.revision > current.revision
+  return candidate.isDefault && !current.isDefault
 }
 
 function sessionOf(record: DatasetRecord, url: string | undefined): string | undefined {
@@ -54,15 +76,16 @@ function sessionOf(record: DatasetRecord, url: string | undefined): string | und
 }
 
 /**
- * Alyx dataset records of one session -> an ALF index of the files to fetch. For each attribute the
- * default dataset wins, else the latest revision (ONE's rule); records without a downloadable file are dropped.
+ * Alyx dataset records of one session -> an ALF index of the files to fetch. For each attribute: with a pinned
+ * revision, the latest revision not after it (ONE's revision_last_before); without, the default dataset, else
+ * the latest revision. Records without a downloadable file are dropped.
  */
-export function sessionDatasets(records: readonly DatasetRecord[], eid: string): SessionDatasets {
+export function sessionDatasets(records: readonly DatasetRecord[], eid: string, choice: DatasetChoice = {}): SessionDatasets {
   let sessionPath: string | undefined
   const chosen = new Map<string, { d: RemoteDataset; isDefault: boolean }>()
   for (const r of records) {
     if (!r || typeof r.name !== 'string' || r.exists === false) continue
-    const url = dataUrl(r)
+    const url = dataUrl(r, choice.dataServer)
     if (!url) continue
     sessionPath ??= sessionOf(r, url)
     const collection = (r.collection ?? '').replace(/^\/+|\/+$/g, '')
@@ -78,7 +101,7 @@ export function sessionDatasets(records: readonly DatasetRecord[], eid: string):
     const key = `${d.collection}|${d.namespace ?? ''}|${d.object}|${attributeKey(d)}|${d.extension}`
     const isDefault = r.default_dataset !== false
     const current = chosen.get(key)
-    if (!current || (isDefault && !current.isDefault) || (isDefault === current.isDefault && d.revision > current.d.revision)) chosen.set(key, { d, isDefault })
+    if (better({ revision: d.revision, isDefault }, current && { revision: current.d.revision, isDefault: current.isDefault }, choice.revision)) chosen.set(key, { d, isDefault })
   }
   if (chosen.size > 0 && !sessionPath) throw new InvalidDataError(`Alyx dataset records of session ${eid} give no session folder (lab/Subjects/subject/date/number) in their file URLs.`, { eid })
   const datasets = [...chosen.values()].map((c) => ({ ...c.d, download: { ...c.d.download, relPath: `${sessionPath}/${c.d.download.relPath}` } }))

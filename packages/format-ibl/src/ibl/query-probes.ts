@@ -61,17 +61,20 @@ export function probesFromUnits(units: UnitsTable, targetRegions: readonly strin
 
 /** Probes of the Brain-Wide Map with enough good units (and enough of them in the target regions), as SpikeLab's query_ibl_probes. */
 export async function queryIblProbes(options: QueryIblProbesOptions = {}): Promise<IblProbesResult> {
-  const { targetRegions = null, minUnits, minFractionInTarget, mode, unitsTable, unitsTableMd5, cacheDir, timeoutMs, retries } = checkQueryIblProbesOptions(options)
+  const { targetRegions = null, minUnits, minFractionInTarget, mode, unitsTable, unitsTableMd5, trialsTable, bwmUnits, cacheDir, timeoutMs, retries } = checkQueryIblProbesOptions(options)
   const cache = await openCache(cacheDir, DEFAULT_ALYX_URL, (dir, error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_CACHE_IN_MEMORY', message: memoryOnlyMessage(dir, error) }))
   const http: HttpSettings = { fetch: options.fetch, timeoutMs, retries, signal: options.signal }
   const units = await loadUnitsTable({
     location: unitsTable,
     md5: unitsTableMd5,
+    trialsLocation: trialsTable,
+    criteria: bwmUnits,
+    warn: (code, message, details) => options.onWarning?.({ code, message, ...(details ? { details } : {}) }),
     mode,
     cache,
     http,
     onOffline: (error) => options.onWarning?.({ code: 'SPIKES_WARN_IBL_OFFLINE', message: `The unit table could not be downloaded (${error.message}); using the cached copy.` }),
   })
-  if (targetRegions && !units.region) throw new InvalidArgumentError('targetRegions', targetRegions, 'null: the unit table has no Beryl (or acronym) column to filter on')
+  if (targetRegions && !units.region) throw new InvalidArgumentError('targetRegions', targetRegions, 'null: the unit table has no Beryl, atlas_id or acronym column to filter on')
   return probesFromUnits(units, targetRegions, minUnits, minFractionInTarget)
 }

@@ -27,16 +27,21 @@ function copy(from: Rec, to: Rec, pairs: readonly (readonly [string, string])[])
  * SpikeLab's best-effort session, subject and probe-insertion metadata: each Alyx call may fail
  * (network, permissions, schema drift) and then its keys are simply absent.
  */
-export async function sessionMetadata(client: AlyxClient, eid: string, pid: string): Promise<Rec> {
+export async function sessionMetadata(client: AlyxClient, eid: string, insertion: Rec | undefined): Promise<Rec> {
   const md: Rec = {}
   const session = await tryGet(client, `sessions/${eid}`)
   if (session) {
+    // Alyx sessions carry `projects` (a list); `project` (one name) only in old records.
+    const projects = Array.isArray(session.projects) ? session.projects.filter((p): p is string => typeof p === 'string') : typeof session.project === 'string' ? [session.project] : []
+    if (projects.length) {
+      md.projects = projects
+      md.project = projects[0]
+    }
     copy(session, md, [
       ['start_time', 'session_start_time'],
       ['end_time', 'session_end_time'],
       ['lab', 'lab'],
       ['task_protocol', 'task_protocol'],
-      ['project', 'project'],
       ['number', 'session_number'],
       ['procedures', 'procedures'],
       ['qc', 'qc'],
@@ -57,7 +62,6 @@ export async function sessionMetadata(client: AlyxClient, eid: string, pid: stri
         ])
     }
   }
-  const insertion = await tryGet(client, `insertions/${pid}`)
   if (insertion) {
     if (insertion.name) md.probe_name = insertion.name
     if (insertion.model) md.probe_model = insertion.model

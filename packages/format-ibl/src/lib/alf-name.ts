@@ -43,7 +43,7 @@ export function parseAlfName(fileName: string): AlfName | undefined {
   }
 }
 
-const REVISION_RE = /^#([\w-]+)#$/
+const REVISION_RE = /^#([\w.-]+)#$/
 
 /** Parses a path relative to a session (or ALF root): collection folders, optional `#revision#`, file name. */
 export function parseAlfPath(relativePath: string): AlfPath | undefined {
@@ -79,7 +79,7 @@ export function removeUuid(fileName: string): string {
   return parts.filter((p, i) => i === 0 || i === parts.length - 1 || !UUID_PART.test(p)).join('.')
 }
 
-const SESSION_RE = /(?:^|\/)(?:(?<lab>[\w-]+)\/Subjects\/)?(?<subject>[\w-]+)\/(?<date>\d{4}-\d{2}-\d{2})\/(?<number>\d{1,3})(?:\/|$)/
+const SESSION_RE = /(?:^|\/)(?:(?<lab>[\w.-]+)\/Subjects\/)?(?<subject>[\w.-]+)\/(?<date>\d{4}-\d{2}-\d{2})\/(?<number>\d{1,3})(?:\/|$)/
 
 /** A session found by {@link findSessionPath}; every part is text as it appears in the path. */
 export interface SessionPath {

@@ -1,4 +1,5 @@
 import { readText, type ByteSource, type FolderSource } from '@spikes/core'
+import { parseDelimitedRows } from '@spikes/core/delimited'
 import type { AlfPath } from './alf-name.js'
 import { readParquetTable, type Table, type TableColumn } from './parquet.js'
 
@@ -16,34 +17,13 @@ export async function withFile<T>(folder: FolderSource, path: string, use: (sour
   }
 }
 
-function splitLine(line: string, sep: string): string[] {
-  if (sep === '\t' || !line.includes('"')) return line.split(sep)
-  const out: string[] = []
-  let cur = ''
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else cur += c
-    } else if (c === '"') quoted = true
-    else if (c === sep) {
-      out.push(cur)
-      cur = ''
-    } else cur += c
-  }
-  out.push(cur)
-  return out
-}
-
-/** A small CSV/TSV reader for ALF text attributes (`clusters.uuids.csv`, `channels.brainLocation.tsv`). */
-export function parseDelimited(text: string, sep: string): Table {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0)
-  const header = lines.length ? splitLine(lines[0], sep) : []
-  const rows = lines.slice(1).map((l) => splitLine(l, sep))
+/**
+ * A table from an ALF text attribute (`clusters.uuids.csv`, `channels.brainLocation.tsv`): CSV with
+ * quoted fields, or TSV where quotes are text (csv-parse). A column whose every non-empty cell is a
+ * number becomes a Float64Array (empty cells NaN).
+ */
+export function parseDelimited(text: string, sep: string, fileName?: string): Table {
+  const [header = [], ...rows] = parseDelimitedRows(text, { delimiter: sep, quote: sep === '\t' ? false : '"', name: fileName })
   const columns = new Map<string, TableColumn>()
   header.forEach((name, j) => {
     const values = rows.map((r) => r[j] ?? '')
@@ -71,7 +51,7 @@ export async function readAttribute(folder: FolderSource, dataset: AlfPath, sign
       if (size > MAX_TEXT_BYTES) return ''
       return readText(s)
     })
-    return { kind: 'table', table: parseDelimited(text, ext === 'tsv' ? '\t' : ',') }
+    return { kind: 'table', table: parseDelimited(text, ext === 'tsv' ? '\t' : ',', dataset.relativePath) }
   }
   return undefined
 }

@@ -1,3 +1,5 @@
+import { parseDelimitedRows } from '@spikes/core/delimited'
+
 /** A parsed tab-separated table: header names and rows of trimmed cells ('' for a missing cell). */
 export interface TsvTable {
   readonly columns: string[]
@@ -5,17 +7,16 @@ export interface TsvTable {
 }
 
 /**
- * Splits a Phy / KiloSort TSV. Tolerates CRLF, a BOM, blank lines, short rows and stray quotes
- * (a cell wrapped in double quotes loses them; a lone quote stays). Returns undefined when the text
- * holds no header at all (pandas' EmptyDataError).
+ * Splits a Phy / KiloSort TSV (csv-parse, quotes as ordinary characters). Tolerates CRLF, a BOM, blank
+ * lines, short rows and stray quotes (a cell wrapped in double quotes loses them; a lone quote stays).
+ * Returns undefined when the text holds no header at all (pandas' EmptyDataError).
  */
 export function parseTsv(text: string): TsvTable | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
   let header: string[] | undefined
   const rows: string[][] = []
-  for (const line of lines) {
-    if (line.trim() === '') continue
-    const cells = line.split('\t').map(cleanCell)
+  for (const record of parseDelimitedRows(text, { delimiter: '\t', quote: false })) {
+    if (record.every((cell) => cell.trim() === '')) continue
+    const cells = record.map(cleanCell)
     if (!header) header = cells
     else {
       while (cells.length < header.length) cells.push('')

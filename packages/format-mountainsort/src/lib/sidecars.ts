@@ -1,7 +1,10 @@
 import { isSpikesError, readText, type FolderSource, type LoadContext } from '@spikes/core'
+import { parseDelimitedRecords } from '@spikes/core/delimited'
 import { naturalSort } from '@spikes/core/loader-utils'
 
 const MAX_SIDECAR_BYTES = 16 * 1024 * 1024
+/** geom.csv separates coordinates with commas, or (hand-written files) spaces or tabs; runs of them count once. */
+const GEOM_SEPARATORS = [',', ' ', '\t']
 
 /** What the small files beside firings.mda say (each optional). */
 export interface Sidecars {
@@ -101,13 +104,12 @@ function mountainView(file: string, json: Record<string, unknown>): MountainView
 /** geom.csv: one channel per line, 1 to 3 comma- or space-separated numbers. A bad line drops the whole table. */
 function parseGeom(text: string, file: string, context: LoadContext): number[][] | undefined {
   const rows: number[][] = []
-  const lines = text.split(/\r?\n/)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim()
-    if (line === '') continue
-    const values = line.split(/[,\s]+/).map(Number)
+  for (const { cells, line } of parseDelimitedRecords(text, { delimiter: GEOM_SEPARATORS, quote: false, name: file })) {
+    const numbers = cells.filter((cell) => cell !== '')
+    if (numbers.length === 0) continue
+    const values = numbers.map(Number)
     if (values.length > 3 || values.some((v) => !Number.isFinite(v))) {
-      context.warn('SPIKES_WARN_SIDECAR', `${file} line ${i + 1} is not 1 to 3 numbers (${JSON.stringify(line.slice(0, 80))}); electrode locations are left out.`, { file, line: i + 1 })
+      context.warn('SPIKES_WARN_SIDECAR', `${file} line ${line} is not 1 to 3 numbers (${JSON.stringify(numbers.join(',').slice(0, 80))}); electrode locations are left out.`, { file, line })
       return undefined
     }
     rows.push(values)

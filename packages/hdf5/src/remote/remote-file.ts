@@ -94,6 +94,7 @@ export class RemoteFile implements ByteSource {
     if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new InvalidArgumentError('url', url, 'an http(s) URL')
     const blockSize = options.blockSize ?? 64 * 1024
     if (!(Number.isSafeInteger(blockSize) && blockSize >= 512)) throw new InvalidArgumentError('blockSize', blockSize, 'a whole number of bytes >= 512')
+    if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size > 0)) throw new InvalidArgumentError('size', options.size, 'the file size in bytes (> 0)')
     for (const key of ['firstReadBytes', 'maxReadaheadBytes', 'maxRequestBytes', 'cacheBytes', 'bridgeBytes'] as const) {
       const v = options[key]
       if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) throw new InvalidArgumentError(key, v, 'a whole number of bytes')
@@ -104,8 +105,10 @@ export class RemoteFile implements ByteSource {
     try {
       const batch = http.fetchRanges([[0, first - 1]], options.signal)
       const part = batch.parts[0]
-      if (!part || part.total < 0) throw new NetworkError(`${redact(url)} did not report its size in Content-Range.`, { url: redact(url) })
-      const file = new RemoteFile(http, url, part.total, options)
+      if (part && options.size !== undefined && part.total >= 0 && part.total !== options.size) throw new CorruptFileError(`${redact(url)} has ${part.total} bytes, but ${options.size} were expected (the archive's record of the file).`, { url: redact(url), expected: options.size, actual: part.total })
+      const total = part && part.total >= 0 ? part.total : options.size
+      if (!part || total === undefined) throw new NetworkError(`${redact(url)} did not report its size in Content-Range (pass the size when it is known).`, { url: redact(url) })
+      const file = new RemoteFile(http, url, total, options)
       file.account(batch.requests, batch.retried, part.bytes.length)
       file.store(0, part.bytes)
       file.lastEnd = 0

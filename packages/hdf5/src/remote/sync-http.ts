@@ -16,6 +16,17 @@ export interface SyncHttpOptions {
   backoffMs?: number
   /** Ranges fetched at once when one read needs several requests (default 4; Node only, a browser worker fetches one at a time). */
   concurrency?: number
+  /**
+   * The file's size, when known from elsewhere (an archive's asset record). A 206 answer whose Content-Range
+   * cannot be read (a cross-origin server whose CORS does not expose it) is then accepted when its body has
+   * exactly the bytes asked for (shorter is retried, longer refused).
+   */
+  size?: number
+  /**
+   * Where `url` is known to redirect (a presigned storage URL resolved beforehand): reads go there directly,
+   * and back to `url` once to be redirected afresh when it answers 401/403 (the signature expired).
+   */
+  resolvedUrl?: string
 }
 
 /** One fetched range of a RangeBatch. */
@@ -65,8 +76,10 @@ export class SyncHttp implements RangeTransport {
   private constructor(
     private readonly wt: WorkerThreads,
     readonly url: string,
-    private readonly options: Required<Omit<SyncHttpOptions, 'headers'>> & { headers: Record<string, string> },
+    private readonly options: Required<Omit<SyncHttpOptions, 'headers' | 'size' | 'resolvedUrl'>> & { headers: Record<string, string>; size: number | undefined },
+    resolvedUrl: string | undefined,
   ) {
+    this.finalUrl = resolvedUrl ?? null
     const { port1, port2 } = new wt.MessageChannel()
     this.worker = new wt.Worker(FETCH_WORKER_SOURCE, { eval: true, workerData: { flag: this.flag.buffer, port: port2 }, transferList: [port2] })
     this.worker.unref()
@@ -85,7 +98,8 @@ export class SyncHttp implements RangeTransport {
       retries: options.retries ?? 4,
       backoffMs: options.backoffMs ?? 250,
       concurrency: options.concurrency ?? 4,
-    })
+      size: options.size,
+    }, options.resolvedUrl)
   }
 
   /** The URL reads go to after the first redirect (a signed storage URL), when there was one. */
@@ -109,6 +123,7 @@ export class SyncHttp implements RangeTransport {
       retries: this.options.retries,
       backoffMs: this.options.backoffMs,
       concurrency: this.options.concurrency,
+      size: this.options.size,
     })
     // Worst case: every retry of every range times out, plus the longest Retry-After we honour.
     const rounds = Math.ceil(ranges.length / Math.max(1, this.options.concurrency))

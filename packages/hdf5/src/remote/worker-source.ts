@@ -3,8 +3,9 @@
  * TypeScript sources and from dist/). The main thread posts a batch of byte ranges, blocks in
  * Atomics.wait, and takes the answer with receiveMessageOnPort once the worker flips the flag.
  *
- * Message in:  { id, url, headers, ranges: [[start, endInclusive], ...], timeoutMs, retries, backoffMs,
- *               concurrency, probe }
+ * Message in:  { id, url, finalUrl, headers, ranges: [[start, endInclusive], ...], timeoutMs, retries,
+ *               backoffMs, concurrency, size (known file size: a 206 without a readable Content-Range is
+ *               then checked by its length) }
  * Message out (on the port): { id, ok: true, parts: [{ start, status, body: ArrayBuffer, total }], finalUrl,
  *               redirects, requests, retried } or { id, ok: false, error: { kind, message, status?, url, ... } }
  * kind: 'http' (status), 'timeout', 'network', 'range-unsupported', 'short-body', 'bad-content-range'.
@@ -86,6 +87,16 @@ async function fetchRange(job, state, start, end) {
         continue
       }
       clearTimeout(timer)
+      if (!cr && job.size !== undefined && response.headers.get('content-range') === null) {
+        const wanted = Math.min(end, job.size - 1) - start + 1
+        if (body.byteLength === wanted) return { start, status: 206, body, total: job.size }
+        if (body.byteLength < wanted) {
+          last = new Failure('short-body', redact(url) + ' sent ' + body.byteLength + ' of ' + wanted + ' bytes for bytes ' + start + '-' + end + '.', { url: redact(url), expected: wanted, received: body.byteLength, start, end })
+          await sleep(job.backoffMs * 2 ** attempt)
+          continue
+        }
+        throw new Failure('bad-content-range', redact(url) + ' answered a Range request for bytes ' + start + '-' + end + ' with ' + body.byteLength + ' bytes and no Content-Range.', { url: redact(url), start, end })
+      }
       if (!cr || Number(cr[1]) !== start) {
         const seen = response.headers.get('content-range')
         const why = seen === null ? ' but its Content-Range header is not visible: a cross-origin server must list it in Access-Control-Expose-Headers (Access-Control-Expose-Headers: Content-Range, Content-Length).' : ' with Content-Range ' + JSON.stringify(seen) + '.'

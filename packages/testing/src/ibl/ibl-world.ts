@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { realdata } from '@spikes/testing'
-import type { EmulatedFile, EmulatedSession, EmulatorSetup } from './emulator.js'
+import { realdata } from '../paths.js'
+import type { EmulatedFile, EmulatedSession, AlyxSetup } from './alyx-emulator.js'
+import { releaseTables } from './bwm-release.js'
 import { npyBytes } from './npy-writer.js'
 import { writeParquet, type ParquetColumn } from './parquet-writer.js'
 
@@ -12,8 +13,12 @@ import { writeParquet, type ParquetColumn } from './parquet-writer.js'
  */
 export const S1 = { eid: 'fc737f3c-2a57-4165-9763-905413e7e341', pid: 'b529f2d8-cdae-4d59-aba2-cbd1b5572e36', lab: 'cortexlab', subject: 'KS055', date: '2021-05-10', number: 1 }
 export const S2 = { eid: '872ce8ff-9fb3-485c-be00-bc5479e0095b', pid: '0a0184b3-9e1a-4c36-98f4-00ae3beb8f01', lab: 'cortexlab', subject: 'KS055', date: '2021-05-03', number: 1 }
-export const S3 = { eid: '4b7fbad4-f6de-43b4-9b15-c7c7ef44db4b', pid: 'fd555d39-b728-44aa-90d2-796b8bb58300', lab: 'churchlandlab', subject: 'CSHL049', date: '2020-01-08', number: 1 }
-export const UNITS_PATH = '/aggregates/2024_Q2_IBL_et_al_BWM/clusters.pqt'
+/** A two-probe session of the release: probe01's pid ends in 00 and probe00's in 01 (a pid says nothing about its probe). */
+export const S3 = { eid: '4b7fbad4-f6de-43b4-9b15-c7c7ef44db4b', pid: 'fd555d39-b728-44aa-90d2-796b8bb58300', pid00: 'f86e9571-63ff-4116-9c40-aa44d57d2da9', lab: 'churchlandlab', subject: 'CSHL049', date: '2020-01-08', number: 1 }
+/** A session whose subject name has a dot, with trials but no spike sorting. */
+export const S4 = { eid: '5d6aa933-4b00-4e99-ae2d-5003657592e9', pid: 'a12c8ae8-d5ad-4d15-b805-436ad23e5ad1', lab: 'danlab', subject: 'DY.020', date: '2020-09-29', number: 1 }
+/** A unit table saved from bwm_units (it has Beryl: used as it is), on the bucket. */
+export const UNITS_PATH = '/saved/bwm_units.pqt'
 export const QUERY_PATH = '/aggregates/query-test/units.pqt'
 
 const REST = realdata('ibl_alf', 'ONE-test-fixtures', 'rest_responses')
@@ -127,7 +132,8 @@ function unitsTable(present: number[]): Uint8Array {
   const rows: { eid: string; pid: string; cluster: number; label: number; beryl: string | null; fr: number }[] = []
   s1Units(present).forEach((r, i) => rows.push({ eid: S1.eid, pid: S1.pid, cluster: r.cluster, label: r.label, beryl: r.beryl, fr: i % 5 === 0 ? NaN : i * 0.5 }))
   for (let c = 0; c < 8; c++) rows.push({ eid: S2.eid, pid: S2.pid, cluster: c, label: c < 6 ? 1 : 1 / 3, beryl: 'MOs', fr: 1 })
-  for (let c = 0; c < 3; c++) rows.push({ eid: S3.eid, pid: S3.pid, cluster: c, label: 1, beryl: 'CA1', fr: 2 })
+  for (const pid of [S3.pid, S3.pid00]) for (let c = 0; c < 6; c++) rows.push({ eid: S3.eid, pid, cluster: c, label: 1, beryl: 'CA1', fr: 2 })
+  for (let c = 0; c < 3; c++) rows.push({ eid: S4.eid, pid: S4.pid, cluster: c, label: 1, beryl: 'CA1', fr: 2 })
   return writeParquet([
     { name: 'eid', type: 'string', values: rows.map((r) => r.eid) },
     { name: 'pid', type: 'string', values: rows.map((r) => r.pid) },
@@ -167,8 +173,23 @@ export function queryTable(): Uint8Array {
 
 export const S2_SPIKES = smallSpikes(8, 50, 0.1)
 export const S2_OLD_SPIKES = smallSpikes(8, 10, 0.5)
+/** S3's spike sortings by `collection#revision`: each with its own spike count per cluster (6 clusters, ids 0..5 on both probes). */
+export const S3_SPIKES = {
+  'alf/probe00/pykilosort#': smallSpikes(6, 5, 1),
+  'alf/probe00/pykilosort#2024-05-06': smallSpikes(6, 20, 0.2),
+  'alf/probe01/pykilosort#': smallSpikes(6, 7, 0.3),
+  'alf/probe01/iblsorter#2024-05-06': smallSpikes(6, 30, 0.07),
+  'alf/probe01/iblsorter#2025.01.01': smallSpikes(6, 40, 0.05),
+} as const
 
-export function iblWorld(): EmulatorSetup {
+function spikeFiles(collection: string, revision: string | undefined, spikes: { times: Float64Array; clusters: Float64Array }, extra: Partial<EmulatedFile>): EmulatedFile[] {
+  return [
+    { collection, revision, name: 'spikes.times.npy', bytes: npyBytes('<f8', [spikes.times.length], spikes.times), ...extra },
+    { collection, revision, name: 'spikes.clusters.npy', bytes: npyBytes('<i8', [spikes.clusters.length], spikes.clusters), ...extra },
+  ]
+}
+
+export function iblWorld(): AlyxSetup {
   const bb = brainboxClusters()
   const s1Files: EmulatedFile[] = [
     { collection: 'alf/probe00', name: 'spikes.times.npy', bytes: readFileSync(`${BRAINBOX}/spikes.times.npy`) },
@@ -178,27 +199,38 @@ export function iblWorld(): EmulatorSetup {
     ...channelFiles('alf/probe00'),
     ...trialsNpyFiles('alf'),
   ]
+  // S2's files have a private copy listed first (the public file server's record must be chosen).
   const s2Files: EmulatedFile[] = [
-    { collection: 'alf', name: 'spikes.times.npy', bytes: npyBytes('<f8', [S2_OLD_SPIKES.times.length], S2_OLD_SPIKES.times), defaultDataset: false },
-    { collection: 'alf', name: 'spikes.clusters.npy', bytes: npyBytes('<i8', [S2_OLD_SPIKES.clusters.length], S2_OLD_SPIKES.clusters), defaultDataset: false },
-    { collection: 'alf', revision: '2024-05-06', name: 'spikes.times.npy', bytes: npyBytes('<f8', [S2_SPIKES.times.length], S2_SPIKES.times) },
-    { collection: 'alf', revision: '2024-05-06', name: 'spikes.clusters.npy', bytes: npyBytes('<i8', [S2_SPIKES.clusters.length], S2_SPIKES.clusters) },
+    ...spikeFiles('alf/probe00', undefined, S2_OLD_SPIKES, { defaultDataset: false, privateCopyFirst: true }),
+    ...spikeFiles('alf/probe00', '2024-05-06', S2_SPIKES, { privateCopyFirst: true }),
     ...trialsTableFiles('alf'),
   ]
-  const s3Files: EmulatedFile[] = [...trialsNpyFiles('alf'), { collection: 'raw_ephys_data/probe00', name: '_spikeglx_sync.times.probe00.npy', bytes: npyBytes('<f8', [3], [1, 2, 3]) }]
+  const s3Files: EmulatedFile[] = [
+    ...trialsNpyFiles('alf'),
+    { collection: 'raw_ephys_data/probe00', name: '_spikeglx_sync.times.probe00.npy', bytes: npyBytes('<f8', [3], [1, 2, 3]) },
+    ...Object.entries(S3_SPIKES).flatMap(([key, spikes]) => {
+      const [collection, revision] = key.split('#')
+      return spikeFiles(collection!, revision || undefined, spikes, {})
+    }),
+  ]
   const sessions: EmulatedSession[] = [
-    { ...S1, record: { end_time: '2021-05-10T19:02:11', task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2', project: 'ibl_neuropixel_brainwide_01', procedures: ['Ephys recording with acute probe(s)'], qc: 'PASS' }, files: s1Files },
+    { ...S1, record: { end_time: '2021-05-10T19:02:11', task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2', projects: ['ibl_neuropixel_brainwide_01'], procedures: ['Ephys recording with acute probe(s)'], qc: 'PASS' }, files: s1Files },
     { ...S2, record: { task_protocol: '_iblrig_tasks_ephysChoiceWorld6.4.2' }, files: s2Files },
     { ...S3, files: s3Files },
+    // 263 datasets: more than one Alyx page of 250.
+    { ...S4, files: [...trialsNpyFiles('alf'), ...Array.from({ length: 251 }, (_, i): EmulatedFile => ({ collection: 'alf/extra', name: `extra.a${i}.npy`, bytes: npyBytes('<f8', [1], [i]) }))] },
   ]
   return {
     sessions,
     subjects: { KS055: { nickname: 'KS055', species: 'Mus musculus', sex: 'M', birth_date: '2020-12-01', strain: 'C57BL/6J', genotype: [], responsible_user: 'emulator', lab: 'cortexlab' } },
     insertions: {
       [S1.pid]: recorded('f530d6022f61cdc9e38cc66beb3cb71f3003c9a1') as Record<string, unknown>,
-      [S2.pid]: { id: S2.pid, session: S2.eid, name: 'probe01', model: '3B2', json: { qc: 'PASS', x: -2243.1, y: -1950.2, z: -427.0, theta: 15, phi: 180, depth: 4000 } },
+      [S2.pid]: { id: S2.pid, session: S2.eid, name: 'probe00', model: '3B2', json: { qc: 'PASS', x: -2243.1, y: -1950.2, z: -427.0, theta: 15, phi: 180, depth: 4000 } },
+      [S3.pid]: { id: S3.pid, session: S3.eid, name: 'probe01', model: '3B2', json: {} },
+      [S3.pid00]: { id: S3.pid00, session: S3.eid, name: 'probe00', model: '3B2', json: {} },
+      [S4.pid]: { id: S4.pid, session: S4.eid, name: 'probe00', model: '3B2', json: {} },
     },
     rest: { '/dataset-types': recorded('535d0e9a1e2c1efbdeba0d673b131e00361a2edb'), '/labs': recorded('3f51aa2e0baa42438467906f56a457c91a221898') },
-    files: { [UNITS_PATH]: unitsTable(bb.present), [QUERY_PATH]: queryTable() },
+    files: { [UNITS_PATH]: unitsTable(bb.present), [QUERY_PATH]: queryTable(), ...releaseTables(bb.present) },
   }
 }

@@ -6,15 +6,22 @@ export interface EmulatorAsset {
   version: string
   path: string
   size: number
-  blob: string
-  file: string
+  /** Null for a Zarr asset. */
+  blob: string | null
+  /** The Zarr id of a Zarr asset, else null. */
+  zarr: string | null
+  file: string | null
+  /** The blob's multipart ETag (dandi:dandi-etag), computed by the emulator; null for Zarr. */
+  dandiEtag: string | null
 }
 
 export interface FaultRule {
   where: 'list' | 'asset' | 'download' | 'blob' | 'any'
-  kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow'
+  kind: '429' | '500' | '503' | '401' | 'drop' | 'short' | 'ignore-range' | 'slow' | 'expire-urls'
   /** How many requests it hits (default 1; null = every one). */
   times?: number | null
+  /** Matching requests let through before it hits (default 0). */
+  after?: number
   retryAfter?: number
   afterBytes?: number
   delayMs?: number
@@ -31,14 +38,23 @@ export interface LogEntry {
 }
 
 export interface EmulatorConfig {
-  dandisets: Record<string, { version?: string; embargoed?: boolean; rawResults?: unknown[]; assets: { path: string; file: string; wrongDigest?: boolean; noDigest?: boolean; contentUrl?: 'omit'; assetId?: string; ignoreRange?: boolean }[] }>
+  dandisets: Record<string, { version?: string; embargoed?: boolean; rawResults?: unknown[]; assets: EmulatedAsset[] }>
   rawAssetDocs?: unknown[]
   token?: string
+  /** Lifetime of presigned storage URLs (default 6 h, as the archive's). */
+  urlTtlSeconds?: number
 }
+
+/** One asset: a blob (`file`) or a Zarr archive (`zarr: true`, no file); the flags make its metadata lie or withhold. */
+export type EmulatedAsset = { path: string; assetId?: string; wrongDigest?: boolean; noDigest?: boolean; noSha256?: boolean; wrongEtag?: boolean; contentUrl?: 'omit'; ignoreRange?: boolean } & ({ file: string; zarr?: false } | { zarr: true; size?: number; file?: undefined })
 
 export interface Emulator {
   baseUrl: string
   apiBase: string
+  /** The storage origin (presigned blob URLs; CORS exposes ETag only). */
+  storageUrl: string
+  /** Moves the storage's clock forward: presigned URLs issued earlier may now be expired. */
+  advanceClock(ms: number): Promise<void>
   assets: EmulatorAsset[]
   asset(path: string): EmulatorAsset
   setFaults(rules: FaultRule[]): Promise<void>
@@ -52,7 +68,7 @@ export async function startDandiEmulator(config: EmulatorConfig): Promise<Emulat
   const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), { workerData: config })
   let nextId = 1
   const pending = new Map<number, (value: unknown) => void>()
-  const ready = await new Promise<{ baseUrl: string; apiBase: string; assets: EmulatorAsset[] }>((resolve, reject) => {
+  const ready = await new Promise<{ baseUrl: string; apiBase: string; storageUrl: string; assets: EmulatorAsset[] }>((resolve, reject) => {
     worker.once('error', reject)
     worker.on('message', (msg) => {
       if (msg.type === 'ready') resolve(msg)
@@ -77,6 +93,9 @@ export async function startDandiEmulator(config: EmulatorConfig): Promise<Emulat
     },
     setFaults: async (rules) => {
       await call('faults', { rules })
+    },
+    advanceClock: async (ms) => {
+      await call('clock', { ms })
     },
     log: async () => (await call('log')) as LogEntry[],
     clearLog: async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { Md5, md5Hex } from '../src/ibl/md5.js'
+import { Md5, md5Hex } from '../src/md5.js'
 
 const node = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex')
 const text = (s: string) => new TextEncoder().encode(s)

@@ -1,7 +1,7 @@
 /**
- * Incremental MD5 (RFC 1321). Alyx gives every dataset's MD5, and browsers' Web Crypto has no MD5, so
- * downloads into the memory cache outside Node are checked with this instead of not at all. Under Node,
- * node:crypto's (faster) MD5 is used.
+ * Incremental MD5 (RFC 1321), for checking downloads against the MD5 digests archives publish (Alyx's dataset
+ * hashes, S3 ETags, DANDI's multipart dandi-etag) where browsers' Web Crypto has none. Under Node,
+ * node:crypto's MD5 is faster.
  */
 export class Md5 {
   private readonly state = new Int32Array([0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476])
@@ -10,6 +10,7 @@ export class Md5 {
   private blockLength = 0
   private totalBytes = 0
 
+  /** Adds `bytes` to the hashed stream (any split of the input gives the same digest). */
   update(bytes: Uint8Array): this {
     let offset = 0
     this.totalBytes += bytes.length

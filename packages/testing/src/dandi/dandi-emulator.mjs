@@ -1,22 +1,27 @@
-// A DANDI Archive API emulator for tests and benchmarks: paginated asset listings, asset detail and
-// metadata, downloads that redirect to a "blob store" serving HTTP Range, embargoed dandisets that need a
-// token, and injectable faults. Response shapes follow ../shared/realdata/dandi_api (listing rows
-// {asset_id, blob, zarr, path, size, created, modified}; asset metadata documents with contentUrl,
-// contentSize, digest {dandi:sha2-256, dandi:dandi-etag}, encodingFormat, path, identifier).
+// A DANDI Archive API emulator for tests and benchmarks, answering as the archive does: paginated asset
+// listings (`count` on the first page only, rows without metadata), asset metadata documents (contentUrl,
+// contentSize, digest {dandi:dandi-etag always, dandi:sha2-256 unless withheld}, encodingFormat), downloads
+// that answer 302 to presigned URLs on a separate storage origin (dandi-storage.mjs: URLs expire, CORS
+// exposes ETag only), Zarr assets (their /download/ answers 400), embargoed dandisets that need a token, and
+// injectable faults. Shapes follow ../shared/realdata/dandi_api.
 //
 // Plain JS on purpose: it runs in a worker thread (see emulator.ts), because a remote HDF5 read blocks the
 // thread that started it until the bytes arrive, and a server on that same thread could never answer.
 import { createHash } from 'node:crypto'
-import { createReadStream, statSync, openSync, readSync, closeSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { amzDate, dandiEtagOfFile, startStorage } from './dandi-storage.mjs'
 
 /**
  * config: { dandisets: { [id]: { version?: 'draft', embargoed?: boolean, assets: [{ path, file, wrongDigest?,
- *   noDigest?, contentUrl?: 'omit', ignoreRange? }], rawResults?: [listing records served verbatim] } },
- *   rawAssetDocs?: [asset metadata documents served verbatim at /api/assets/{identifier}/], token?: string }
+ *   noDigest?, noSha256?, wrongEtag?, contentUrl?: 'omit', ignoreRange?, zarr?: true (no file; size) }],
+ *   rawResults?: [listing records served verbatim] } }, rawAssetDocs?: [asset metadata documents served
+ *   verbatim at /api/assets/{identifier}/], token?: string, urlTtlSeconds?: number (presigned URLs, default 6 h) }
+ * advanceClock(ms) moves the storage's clock forward: URLs issued before then may have expired.
  * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'any', kind: '429'|'500'|'503'|'drop'|
- *   'short'|'ignore-range'|'slow', times?: number (default 1), retryAfter?: number (s), afterBytes?: number,
- *   delayMs?: number }
+ *   'short'|'ignore-range'|'slow'|'expire-urls' (time jumps past every URL issued so far), times?: number
+ *   (default 1), after?: number (matching requests let through first), retryAfter?: number (s),
+ *   afterBytes?: number, delayMs?: number }
  */
 export async function startEmulator(config) {
   const assets = new Map() // asset_id -> record
@@ -26,12 +31,13 @@ export async function startEmulator(config) {
     const version = d.version ?? 'draft'
     const list = []
     for (const a of d.assets ?? []) {
-      const size = statSync(a.file).size
+      const size = a.zarr ? (a.size ?? 0) : statSync(a.file).size
       const assetId = a.assetId ?? uuidFrom(`asset:${dandisetId}:${a.path}`)
-      const blob = uuidFrom(`blob:${dandisetId}:${a.path}`)
-      const record = { ...a, dandisetId, version, embargoed: !!d.embargoed, assetId, blob, size, sha256: a.sha256 ?? null, created: '2024-01-02T03:04:05.678901Z', modified: '2024-01-02T03:04:05.678901Z' }
+      const blob = a.zarr ? null : uuidFrom(`blob:${dandisetId}:${a.path}`)
+      const zarr = a.zarr ? uuidFrom(`zarr:${dandisetId}:${a.path}`) : null
+      const record = { ...a, dandisetId, version, embargoed: !!d.embargoed, assetId, blob, zarr, size, sha256: a.sha256 ?? null, etag: null, created: '2024-01-02T03:04:05.678901Z', modified: '2024-01-02T03:04:05.678901Z' }
       assets.set(assetId, record)
-      blobs.set(blob, record)
+      if (blob) blobs.set(blob, record)
       list.push(record)
     }
     list.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
@@ -42,11 +48,14 @@ export async function startEmulator(config) {
   let faults = []
   const log = []
   let base = ''
+  let clockOffsetMs = 0
+  const now = () => Date.now() + clockOffsetMs
+  const ttl = config.urlTtlSeconds ?? 6 * 3600
 
   const server = createServer((req, res) => {
-    // CORS as the archive and its S3 bucket answer it, so pages on another origin can read (browser tests).
+    // CORS as the archive's API answers it, so pages on another origin can read (browser tests).
     res.setHeader('Access-Control-Allow-Origin', '*')
-    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, Retry-After, ETag')
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After')
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Authorization, Content-Type', 'Access-Control-Max-Age': '600' }).end()
       return
@@ -67,7 +76,12 @@ export async function startEmulator(config) {
   function takeFault(kind) {
     for (const f of faults) {
       if ((f.where === kind || f.where === 'any') && (f.times ?? 1) > 0) {
+        if (f.after > 0) {
+          f.after--
+          continue
+        }
         if (f.times !== Infinity) f.times = (f.times ?? 1) - 1
+        if (f.kind === 'expire-urls') clockOffsetMs += ttl * 1000 + 1000
         return f
       }
     }
@@ -83,7 +97,7 @@ export async function startEmulator(config) {
     const url = new URL(req.url, base)
     const p = url.pathname
     let m
-    const kind = /^\/api\/dandisets\/[^/]+\/versions\/[^/]+\/assets\/$/.test(p) ? 'list' : /^\/api\/assets\/[^/]+\/download\/$/.test(p) ? 'download' : p.startsWith('/blobs/') ? 'blob' : 'asset'
+    const kind = /^\/api\/dandisets\/[^/]+\/versions\/[^/]+\/assets\/$/.test(p) ? 'list' : /^\/api\/assets\/[^/]+\/download\/$/.test(p) ? 'download' : 'asset'
     const fault = takeFault(kind)
     if (fault && fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000))
     if (fault && /^\d+$/.test(fault.kind)) {
@@ -101,7 +115,6 @@ export async function startEmulator(config) {
       const pageSize = Number(url.searchParams.get('page_size') ?? 100)
       const glob = url.searchParams.get('glob')
       const prefix = url.searchParams.get('path')
-      const withMetadata = url.searchParams.get('metadata') === 'true'
       if (!(page >= 1 && pageSize >= 1 && pageSize <= 1000)) {
         record(req, kind, 400)
         return json(res, 400, { detail: 'invalid page or page_size' })
@@ -112,7 +125,7 @@ export async function startEmulator(config) {
         const u = new URL(url.toString())
         u.searchParams.set('page', String(page + 1))
         record(req, kind, 200)
-        return json(res, 200, { count: d.rawResults.length, next: page * pageSize < d.rawResults.length ? u.toString() : null, previous: null, results: slice })
+        return json(res, 200, { ...(page === 1 ? { count: d.rawResults.length } : {}), next: page * pageSize < d.rawResults.length ? u.toString() : null, previous: null, results: slice })
       }
       let rows = d.list
       if (glob) {
@@ -126,11 +139,12 @@ export async function startEmulator(config) {
         u.searchParams.set('page', String(n))
         return u.toString()
       }
+      // The archive counts only on the first page, and listing rows carry no metadata.
       const body = {
-        count: rows.length,
+        ...(page === 1 ? { count: rows.length } : {}),
         next: page * pageSize < rows.length ? pageUrl(page + 1) : null,
         previous: page > 1 ? pageUrl(page - 1) : null,
-        results: await Promise.all(slice.map(async (r) => ({ ...listingRow(r), ...(withMetadata ? { metadata: await metadataOf(r) } : {}) }))),
+        results: slice.map(listingRow),
       }
       record(req, kind, 200)
       return json(res, 200, body)
@@ -157,86 +171,25 @@ export async function startEmulator(config) {
       const rec = assets.get(m[1])
       if (!rec) return notFound(req, res, kind)
       if (!authorized(req, rec)) return unauthorized(req, res, kind)
+      if (rec.zarr) {
+        record(req, kind, 400)
+        return json(res, 400, ['This asset is a Zarr archive: it has no single file to download.'])
+      }
       record(req, kind, 302)
-      res.writeHead(302, { Location: `${base}/blobs/${rec.blob}?X-Amz-Expires=3600&X-Amz-Signature=emulated${rec.blob.slice(0, 8)}`, 'Content-Length': '0' })
+      const query = new URLSearchParams({ 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Date': amzDate(now()), 'X-Amz-Expires': String(ttl), 'X-Amz-SignedHeaders': 'host', 'X-Amz-Signature': `emulated${rec.blob.slice(0, 8)}` })
+      res.writeHead(302, { Location: `${storage.url}/blobs/${rec.blob}?${query}`, 'Content-Length': '0' })
       return res.end()
-    }
-    if ((m = /^\/blobs\/([^/]+)$/.exec(p))) {
-      const rec = blobs.get(m[1])
-      if (!rec) return notFound(req, res, kind)
-      return serveBlob(req, res, rec, fault)
     }
     return notFound(req, res, kind)
   }
 
-  function serveBlob(req, res, rec, fault) {
-    const size = rec.size
-    const ignoreRange = fault?.kind === 'ignore-range' || rec.ignoreRange
-    let start = 0
-    let end = size - 1
-    let status = 200
-    const range = req.headers.range
-    if (range && !ignoreRange) {
-      const r = /^bytes=(\d*)-(\d*)$/.exec(range.trim())
-      if (!r || (r[1] === '' && r[2] === '')) {
-        record(req, 'blob', 416)
-        res.writeHead(416, { 'Content-Range': `bytes */${size}` })
-        return res.end()
-      }
-      if (r[1] === '') {
-        start = Math.max(0, size - Number(r[2]))
-      } else {
-        start = Number(r[1])
-        end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1)
-      }
-      if (start >= size || start > end) {
-        record(req, 'blob', 416)
-        res.writeHead(416, { 'Content-Range': `bytes */${size}` })
-        return res.end()
-      }
-      status = 206
-    }
-    const length = end - start + 1
-    const headers = { 'Content-Type': 'application/x-hdf5', 'Content-Length': String(length), ETag: `"${rec.blob}"` }
-    if (!ignoreRange) headers['Accept-Ranges'] = 'bytes'
-    if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
-    res.writeHead(status, headers)
-    if (req.method === 'HEAD') {
-      record(req, 'blob', status)
-      return res.end()
-    }
-    if (fault && (fault.kind === 'drop' || fault.kind === 'short')) {
-      const cut = Math.max(1, Math.min(length - 1, fault.afterBytes ?? Math.floor(length / 2)))
-      const buf = Buffer.alloc(cut)
-      const fd = openSync(rec.file, 'r')
-      try {
-        readSync(fd, buf, 0, cut, start)
-      } finally {
-        closeSync(fd)
-      }
-      record(req, 'blob', status, cut)
-      res.write(buf, () => {
-        if (fault.kind === 'drop') res.socket?.destroy()
-        else res.socket?.end()
-      })
-      return
-    }
-    let sent = 0
-    const stream = createReadStream(rec.file, { start, end, highWaterMark: 1 << 20 })
-    stream.on('data', (chunk) => {
-      sent += chunk.length
-    })
-    stream.on('end', () => record(req, 'blob', status, sent))
-    stream.on('error', () => res.destroy())
-    res.on('close', () => stream.destroy())
-    stream.pipe(res)
-  }
-
   function listingRow(r) {
-    return { asset_id: r.assetId, blob: r.blob, zarr: null, path: r.path, size: r.size, created: r.created, modified: r.modified }
+    return { asset_id: r.assetId, blob: r.blob, zarr: r.zarr, path: r.path, size: r.size, created: r.created, modified: r.modified }
   }
 
   async function sha256Of(rec) {
+    if (rec.zarr) return null
+    rec.etag ??= await dandiEtagOfFile(rec.file, rec.size)
     if (!rec.sha256) {
       rec.sha256 = await new Promise((resolve, reject) => {
         const h = createHash('sha256')
@@ -248,7 +201,8 @@ export async function startEmulator(config) {
 
   async function metadataOf(r) {
     const sha = await sha256Of(r)
-    const digest = r.noDigest ? undefined : { 'dandi:dandi-etag': createHash('md5').update(r.blob).digest('hex') + '-1', 'dandi:sha2-256': r.wrongDigest ? createHash('sha256').update('not the bytes').digest('hex') : sha }
+    const wrong = (algo) => createHash(algo).update('not the bytes').digest('hex')
+    const digest = r.zarr ? { 'dandi:dandi-zarr-checksum': `${createHash('md5').update(r.zarr).digest('hex')}-1--${r.size}` } : r.noDigest ? undefined : { 'dandi:dandi-etag': r.wrongEtag ? `${wrong('md5')}-1` : r.etag, ...(r.noSha256 ? {} : { 'dandi:sha2-256': r.wrongDigest ? wrong('sha256') : sha }) }
     const doc = {
       '@context': 'https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/context.json',
       schemaKey: 'Asset',
@@ -258,12 +212,12 @@ export async function startEmulator(config) {
       access: [{ schemaKey: 'AccessRequirements', status: r.embargoed ? 'dandi:EmbargoedAccess' : 'dandi:OpenAccess' }],
       path: r.path,
       contentSize: r.size,
-      encodingFormat: 'application/x-nwb',
+      encodingFormat: r.zarr ? 'application/x-zarr' : 'application/x-nwb',
       blobDateModified: '2024-01-01T00:00:00+00:00',
       dateModified: r.modified,
       wasAttributedTo: [{ schemaKey: 'Participant', identifier: 'emulated' }],
     }
-    if (r.contentUrl !== 'omit') doc.contentUrl = [`${base}/api/assets/${r.assetId}/download/`, `${base}/blobs/${r.blob}`]
+    if (r.contentUrl !== 'omit') doc.contentUrl = r.zarr ? [`${base}/api/assets/${r.assetId}/download/`, `${storage.url}/zarr/${r.zarr}/`] : [`${base}/api/assets/${r.assetId}/download/`, `${storage.url}/blobs/${r.blob}`]
     if (digest) doc.digest = digest
     return doc
   }
@@ -284,12 +238,17 @@ export async function startEmulator(config) {
 
   // Digests up front, so no request pays for hashing a large file.
   await Promise.all([...assets.values()].map((r) => sha256Of(r)))
+  const storage = await startStorage({ blob: (id) => blobs.get(id), now, takeFault, record })
   await new Promise((resolve) => server.listen(config.port ?? 0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${server.address().port}`
   return {
     baseUrl: base,
     apiBase: `${base}/api`,
-    assets: [...assets.values()].map((r) => ({ assetId: r.assetId, dandisetId: r.dandisetId, version: r.version, path: r.path, size: r.size, blob: r.blob, file: r.file })),
+    storageUrl: storage.url,
+    assets: [...assets.values()].map((r) => ({ assetId: r.assetId, dandisetId: r.dandisetId, version: r.version, path: r.path, size: r.size, blob: r.blob, zarr: r.zarr, file: r.file ?? null, dandiEtag: r.etag })),
+    advanceClock(ms) {
+      clockOffsetMs += ms
+    },
     setFaults(rules) {
       faults = rules.map((r) => ({ ...r, times: r.times === null ? Infinity : r.times }))
     },
@@ -298,10 +257,13 @@ export async function startEmulator(config) {
       log.length = 0
     },
     close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections?.()
-      }),
+      Promise.all([
+        new Promise((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections?.()
+        }),
+        storage.close(),
+      ]),
   }
 }
 
