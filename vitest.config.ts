@@ -19,7 +19,7 @@ const projects: TestProjectInlineConfiguration[] = (process.env.SPIKES_SLOW_TEST
  * The slowest suites (whole-repository builds and installs) run in `npm run test:slow`, which .ci/run also
  * runs, so that `npm test` stays a command a contributor runs often.
  */
-export const SLOW_SUITES = ['api-docs.test.ts', 'browser-bundle-errors.test.ts', 'typecheck.test.ts', 'pack-install.test.ts']
+export const SLOW_SUITES = ['api-docs.test.ts', 'browser-bundle-errors.test.ts', 'typecheck.test.ts', 'pack-install.test.ts', 'browser-local-files.test.ts']
 const slow = process.env.SPIKES_SLOW_TESTS === '1'
 projects.push(
   slow

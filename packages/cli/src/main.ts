@@ -29,6 +29,8 @@ export function buildProgram(context: CliContext, builders: readonly CommandBuil
     .helpCommand('help [command]', 'show help for a command')
     .exitOverride()
     .showSuggestionAfterError(true)
+    // A command's flags belong to it, not to its subcommands: `spikes scan -o d` and `spikes scan submit -o d`.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} })
     .addHelpText(
       'after',
@@ -74,18 +76,22 @@ export async function main(argv: readonly string[], io: CliIO, extra: readonly C
  */
 async function prepare(program: SpikesCommand, context: CliContext, argv: readonly string[]): Promise<string[]> {
   if (argv[0] === 'help') await context.registry()
-  const command = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]))
-  if (!command) return [...argv]
-  context.commandName = command.name()
+  const top = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0]))
+  if (!top) return [...argv]
+  context.commandName = top.name()
+  // A subcommand (spikes scan submit ...) declares its own flags.
+  const sub = top.commands.find((c) => c.name() === argv[1] || c.aliases().includes(argv[1]))
+  const command = sub ?? top
+  const head = argv.slice(0, sub ? 2 : 1)
   const declared = command.options.flatMap((o) => (o.long ? [o.long.slice(2)] : []))
-  const args = respell(argv.slice(1), declared)
-  if (!(command as Command & { acceptsLoaderFlags?: boolean }).acceptsLoaderFlags) return [argv[0], ...args]
+  const args = respell(argv.slice(head.length), declared)
+  if (!(command as Command & { acceptsLoaderFlags?: boolean }).acceptsLoaderFlags) return [...head, ...args]
   const needsRegistry = args.some((a) => a === '--help' || a === '-h' || (a.startsWith('--') && !declared.includes(a.slice(2).replace(/=.*$/s, ''))))
-  if (!needsRegistry) return [argv[0], ...args]
+  if (!needsRegistry) return [...head, ...args]
   const registry = await context.registry()
   const { rest, options } = extractLoaderFlags(args, [...declared, 'help'], loaderFlagCatalogue(registry))
   context.loaderFlags = options
-  return [argv[0], ...rest]
+  return [...head, ...rest]
 }
 
 /**

@@ -48,17 +48,11 @@ describe('detection help', () => {
     expect(r.error.message).toBe(`Could not recognise the folder 'session' (files: notes.txt, rec.nwb): it holds a recording but is not one itself. Run 'spikes inspect ${inside}' instead: it is the one recording in this folder (nwb).`)
   })
 
-  it('lists the recordings of a folder of several, without (files: none) and the loaders tried', async () => {
+  it('lists the recordings of a folder of several, without (files: none) and the loaders tried, and points to spikes scan', async () => {
     const r = await inspect(join(root.path, 'sortings'))
     expect(r.error.message).toBe(
-      `Could not recognise the folder 'sortings' (files: none; folders: a, b, empty): it holds 2 recordings, not one: ${join(root.path, 'sortings', 'a')} (kilosort), ${join(root.path, 'sortings', 'b')} (kilosort). Load one of them by its path.`,
+      `Could not recognise the folder 'sortings' (files: none; folders: a, b, empty): it holds 2 recordings, not one: ${join(root.path, 'sortings', 'a')} (kilosort), ${join(root.path, 'sortings', 'b')} (kilosort). Load one of them by its path. Run 'spikes scan ${join(root.path, 'sortings')}' to list every recording under this folder.`,
     )
-  })
-
-  it('suggests spikes scan for a folder of several once a scan command is installed', async () => {
-    const scan: CommandBuilder = (program) => program.command('scan').argument('<folder>').action(() => {})
-    const r = await inspect(join(root.path, 'sortings'), [scan])
-    expect(r.error.message).toContain(`Load one of them by its path. Run 'spikes scan ${join(root.path, 'sortings')}' to list every recording under this folder.`)
   })
 
   it.each([

@@ -85,7 +85,7 @@ describe('did you mean', () => {
   it('suggests the closest command', async () => {
     const r = await run('inspct', '--json')
     expect(r.code).toBe(1)
-    expect(r.err).toBe("error[SPIKES_INVALID_ARGUMENT]: Unknown command 'inspct'. Did you mean 'inspect'? Commands: inspect, load, raster, convert, formats, dandi, ibl. Run 'spikes --help'.\n")
+    expect(r.err).toBe("error[SPIKES_INVALID_ARGUMENT]: Unknown command 'inspct'. Did you mean 'inspect'? Commands: inspect, load, raster, convert, formats, dandi, ibl, scan. Run 'spikes --help'.\n")
     expect(JSON.parse(r.out).error.code).toBe('SPIKES_INVALID_ARGUMENT')
     expect((await run('ibl', 'probs')).err).toContain("Unknown command 'probs' of 'spikes ibl'. Did you mean 'probes'?")
   })

@@ -1,5 +1,5 @@
 // spikes convert / raster never destroy data: not the input, not an existing file without --force.
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { linkSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +38,9 @@ describe('spikes convert', () => {
     const link = join(dir, 'link.nwb')
     symlinkSync(nwb, link)
     expect(JSON.parse((await run(['convert', nwb, '-o', link, '--force', '--json'])).stdout).error.code).toBe('SPIKES_OUTPUT_IS_INPUT')
+    const hard = join(dir, 'hard.nwb')
+    linkSync(nwb, hard)
+    expect(JSON.parse((await run(['convert', nwb, '-o', hard, '--force', '--json'])).stdout).error.code).toBe('SPIKES_OUTPUT_IS_INPUT')
     expect(readFileSync(nwb).equals(before)).toBe(true)
   })
 
@@ -77,6 +80,11 @@ describe('spikes raster', () => {
     const alias = join(dir, 'alias.svg')
     symlinkSync(input, alias)
     expect((await run(['raster', input, '-o', alias, '--force'])).stderr).toMatch(/^error\[SPIKES_OUTPUT_IS_INPUT\]/)
+    const hard = join(dir, 'hard-alias.svg')
+    linkSync(input, hard)
+    expect((await run(['raster', input, '-o', hard, '--force'])).stderr).toMatch(/^error\[SPIKES_OUTPUT_IS_INPUT\]/)
+    // The input itself as -o is refused even earlier: a raster is .svg or .png.
+    expect((await run(['raster', input, '-o', input, '--force'])).stderr).toMatch(/^error\[SPIKES_INVALID_ARGUMENT\].*\.svg or \.png/)
     expect(JSON.parse(readFileSync(input, 'utf8')).N).toBe(2)
   })
 })

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile, mkdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { blobSource, bytesSource, memoryFolder, readAll, readExactly, readText } from '../src/index.js'
+import { blobSource, bytesSource, filesFolder, memoryFolder, readAll, readExactly, readText } from '../src/index.js'
 import { directorySource, fileSource } from '../src/node.js'
 
 let dir = ''
@@ -24,8 +24,37 @@ describe('byte sources', () => {
   })
 
   it('blob', async () => {
-    const src = blobSource(new Blob([Uint8Array.from([9, 8, 7])]), 'x.bin')
+    const blob = new Blob([Uint8Array.from([9, 8, 7])])
+    const src = blobSource(blob, 'x.bin')
     expect(Array.from(await src.read(1, 2))).toEqual([8, 7])
+    // The Blob itself travels with the source, so h5wasm's WORKERFS can read it in place.
+    expect(src.blob).toBe(blob)
+  })
+
+  it('files of a directory pick: a folder read in place, the common top folder stripped', async () => {
+    const picked = (path: string, bytes: number[]) => {
+      const file = new File([Uint8Array.from(bytes)], path.slice(path.lastIndexOf('/') + 1))
+      Object.defineProperty(file, 'webkitRelativePath', { value: path })
+      return file
+    }
+    const files = [picked('ks/spike_times.npy', [1, 2, 3]), picked('ks/params.py', [65]), picked('ks/sub/x.bin', [7])]
+    const folder = filesFolder(files)
+    expect(folder.name).toBe('ks')
+    expect(await folder.list()).toEqual([
+      { name: 'params.py', kind: 'file', size: 1 },
+      { name: 'spike_times.npy', kind: 'file', size: 3 },
+      { name: 'sub', kind: 'folder' },
+    ])
+    expect(await folder.list('sub/')).toEqual([{ name: 'x.bin', kind: 'file', size: 1 }])
+    expect(await folder.exists('sub/x.bin')).toBe(true)
+    expect(await folder.exists('sub')).toBe(false)
+    const times = await folder.open('./spike_times.npy')
+    expect(times.blob).toBe(files[0])
+    expect(Array.from(await times.read(1, 5))).toEqual([2, 3])
+    await expect(folder.open('nope.npy')).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE' })
+    // Loose files (no relative path) sit at the root under their names.
+    expect(await filesFolder([new File([Uint8Array.of(1)], 'a.npy')]).list()).toEqual([{ name: 'a.npy', kind: 'file', size: 1 }])
+    expect(() => filesFolder(['x'] as never)).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'files' }))
   })
 
   it('local file by positioned reads, with typed errors for missing files', async () => {

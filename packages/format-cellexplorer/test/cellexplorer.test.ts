@@ -46,6 +46,12 @@ describe('cellexplorer', () => {
     expect(sd.metadata).toMatchObject({ mat_version: 'Level 5', variable: 'spikes', fs_Hz: 20000, session_name: 'mini_session', numcells: 3 })
   })
 
+  it('empty input: a spikes struct with no cells loads as N = 0', async () => {
+    const sd = await loadSpikeData(fixture('empty.spikes.cellinfo.mat'), { container: c })
+    expect([sd.N, sd.totalSpikes, sd.lengthMs]).toEqual([0, 0, 0])
+    expect(sd.metadata).toMatchObject({ variable: 'spikes', fs_Hz: 20000 })
+  })
+
   it('options: variable names another struct; unknown variables and options are typed errors', async () => {
     const path = fixture('mini.spikes.cellinfo.mat')
     expect(await code(loadSpikeData(path, { container: c, options: { variable: 'nothing' } }))).toBe('SPIKES_MISSING_ENTRY')

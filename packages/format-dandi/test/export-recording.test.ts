@@ -129,6 +129,8 @@ describe.runIf(REAL || IN_CI)('exportRecordingFromDandi: ElectricalSeries to a S
     await exportRecordingFromDandi(id('gen/raw-cc.nwb'), dest, { ...api, overwrite: true })
     expect(existsSync(join(dest, 'old.txt'))).toBe(false)
     expect(existsSync(join(dest, 'traces_seg0', '.zarray'))).toBe(true)
+    // The old folder was moved aside until the new one was in place, then removed: nothing else is left.
+    expect(readdirSync(dir)).toEqual(['rec.zarr'])
   })
 
   it('keepNwb downloads and keeps the NWB file', async () => {

@@ -121,6 +121,10 @@ d('real KiloSort / Phy folders (../shared/realdata/kilosort_phy)', () => {
     const share = (d: number[]) => d.filter((x) => x <= 50).length / d.length
     const best = await distances({})
     expect(best).toHaveLength(403)
+    // The whole probe (channel_map x channel_positions; channel 191 is the one missing) for the NWB electrodes table.
+    const probe = (await load('mayolabvision-kilosort4', {})).metadata.electrodes_by_channel as Record<string, { x: number; y: number }>
+    expect(Object.keys(probe)).toHaveLength(383)
+    expect([probe['0'], probe['1'], probe['383']]).toEqual([{ x: 43, y: 20 }, { x: 11, y: 20 }, { x: 27, y: 3840 }])
     expect(share(best)).toBe(1)
     expect(median(best)).toBeLessThan(12)
     const legacy = await distances({ channelLookup: 'legacy' })

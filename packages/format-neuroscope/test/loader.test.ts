@@ -117,6 +117,12 @@ describe('neuroscope loader', () => {
     await expect(neuroscopeLoader.load(folder({ 's.res.1': '1\n' }), { fsHz: 1 }, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 's.clu.N' })
   })
 
+  it('empty input: a shank with no spikes (empty .res, a .clu with only its cluster count) loads as N = 0; an empty .clu is an error', async () => {
+    const sd = await load({ 's.xml': XML, 's.res.1': '', 's.clu.1': '1\n' })
+    expect([sd.N, sd.totalSpikes, sd.lengthMs]).toEqual([0, 0, 0])
+    await expect(load({ 's.xml': XML, 's.res.1': '', 's.clu.1': '' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_DATA' })
+  })
+
   it('loads the other session when one is chosen', async () => {
     const sd = await load({ ...SESSION, 'other.res.1': '1\n', 'other.clu.1': '2\n2\n' }, { session: 'other', fsHz: 1000 })
     expect(sd.neuronAttributes).toEqual([{ unit_id: '1_2', shank: 1, cluster: 2 }])

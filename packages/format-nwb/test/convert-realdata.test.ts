@@ -10,6 +10,7 @@ import { realdata, sharedAvailable } from '@spikes/testing'
 import { convertToNwb, registerNwb } from '../src/index.js'
 
 const SOURCE = realdata('nwb', 'matnwb-rutishauser-via-pynapple', 'sub-4_ses-4_ecephys+image.nwb')
+const MATNWB_2018 = realdata('nwb', 'matnwb-2018', 'ecephys_tutorial_e7401f8.nwb')
 const c = container.createChildContainer()
 registerNwb(c)
 const dir = mkdtempSync(join(tmpdir(), 'spikes-nwb-convert-'))
@@ -37,5 +38,44 @@ describe.runIf(sharedAvailable(SOURCE))('NWB → NWB keeps what the source holds
       expect(f.attrs('/intervals/encoding_table')).toMatchObject({ neurodata_type: 'TimeIntervals' })
       expect(f.dataset('/intervals/encoding_table/start_time').size).toBe(((a.metadata.intervals as Record<string, { columns: { start_time: unknown[] } }>).encoding_table.columns.start_time).length)
     })
+  })
+})
+
+describe.runIf(sharedAvailable(MATNWB_2018))('NWB → NWB from a MatNWB 2018 file', () => {
+  it('writes its zone-less session start (20180301T120000) as UTC with a warning, so pynwb can read the export', async () => {
+    const out = join(dir, 'matnwb-2018.nwb')
+    const result = await convertToNwb(MATNWB_2018, out, { format: 'nwb', container: c })
+    expect(result.N).toBe(3)
+    expect(result.warnings.map((w) => w.code)).toContain('SPIKES_WARN_NWB_DATETIME_ASSUMED_UTC')
+    await withHdf5(out, (f) => {
+      expect(f.dataset('/session_start_time').readStrings()).toEqual(['2018-03-01T12:00:00+00:00'])
+      expect(f.dataset('/timestamps_reference_time').readStrings()).toEqual(['2018-03-01T12:00:00+00:00'])
+      expect(f.dataset('/identifier').readStrings()).toEqual(['mouse004_day4'])
+    })
+    const back = await loadSpikeData(out, { format: 'nwb', container: c })
+    expect(back.metadata.session_start_time).toBe('2018-03-01T12:00:00+00:00')
+  })
+})
+
+const PYNAPPLE = realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb')
+describe.runIf(sharedAvailable(PYNAPPLE))('NWB → NWB from pynapple (Units with a location column)', () => {
+  it('writes the Units location column under its own name again (loaded as nwb_location), and the ragged epochs tags', async () => {
+    const out = join(dir, 'pynapple.nwb')
+    await convertToNwb(PYNAPPLE, out, { format: 'nwb', container: c })
+    await withHdf5(out, (f) => {
+      expect(f.attrs('/units').colnames).toEqual(expect.arrayContaining(['spike_times', 'location', 'group']))
+      expect(f.attrs('/units').colnames).not.toContain('nwb_location')
+      expect(f.dataset('/units/location').readStrings()).toEqual(['', '', ''])
+      expect(Array.from(f.dataset('/units/id').readNumeric())).toEqual([6, 191, 206])
+      expect(f.attrs('/intervals/epochs').colnames).toEqual(['start_time', 'stop_time', 'tags'])
+      expect(f.dataset('/intervals/epochs/tags').readStrings()).toEqual(['wake'])
+      expect(f.dataset('/intervals/epochs/tags_index').dtype.numpy.replace(/^[<>|=]/, '')).toBe('u1')
+      expect(f.attrs('/intervals/epochs/tags_index')).toMatchObject({ neurodata_type: 'VectorIndex', namespace: 'hdmf-common' })
+    })
+    const back = await loadSpikeData(out, { format: 'nwb', container: c })
+    expect(back.neuronAttributes!.map((a) => a.nwb_location)).toEqual(['', '', ''])
+    const source = await loadSpikeData(PYNAPPLE, { format: 'nwb', container: c })
+    expect((source.metadata.intervals as Record<string, { columns: Record<string, unknown[]> }>).epochs.columns.tags).toEqual([['wake']])
+    expect(back.metadata.intervals).toEqual(source.metadata.intervals)
   })
 })

@@ -85,6 +85,34 @@ describe('exported NWB is valid NWB 2.x', () => {
     await expect(exportNwb(sd, undefined, { sessionStartTime: new Date(NaN) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
   })
 
+  it('gives every isodatetime a time zone (pynwb refuses to read one without), warning when UTC is assumed', async () => {
+    const warnings: ExportWarning[] = []
+    // MatNWB 2018 wrote session_start_time as '20180301T120000' (basic form, no offset): pynwb could not read the export.
+    const sd = SpikeData.fromTrains([[1, 2]], { lengthMs: 5, metadata: { session_start_time: '20180301T120000', date_of_birth: '2017-12-01' } })
+    const bytes = await exportNwb(sd, undefined, { onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => [w.code, w.details?.field])).toEqual([
+      ['SPIKES_WARN_NWB_DATETIME_ASSUMED_UTC', 'session_start_time'],
+      ['SPIKES_WARN_NWB_DATETIME_ASSUMED_UTC', 'date_of_birth'],
+    ])
+    await withHdf5(bytes, (f) => {
+      expect(f.dataset('/session_start_time').readStrings()[0]).toBe('2018-03-01T12:00:00+00:00')
+      expect(f.dataset('/timestamps_reference_time').readStrings()[0]).toBe('2018-03-01T12:00:00+00:00')
+      expect(f.dataset('/general/subject/date_of_birth').readStrings()[0]).toBe('2017-12-01T00:00:00+00:00')
+    })
+    warnings.length = 0
+    const unreadable = SpikeData.fromTrains([[1]], { lengthMs: 5, metadata: { session_start_time: 'Tue Jul 10 2012', date_of_birth: 'spring' } })
+    const second = await exportNwb(unreadable, undefined, { onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_NWB_SESSION_START_MISSING', 'SPIKES_WARN_NWB_EXPORT_NOT_REPRESENTED'])
+    expect(warnings[0].message).toContain("'Tue Jul 10 2012' is not an ISO 8601 date and time")
+    await withHdf5(second, (f) => {
+      expect(f.dataset('/session_start_time').readStrings()[0]).toBe(warnings[0].details!.written)
+      expect(f.list('/general')).not.toContain('subject')
+    })
+    await expect(exportNwb(sd, undefined, { sessionStartTime: 'yesterday' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'sessionStartTime' })
+    await expect(exportNwb(sd, undefined, { sessionStartTime: '2024-02-30T00:00:00Z' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    await expect(exportNwb(sd, undefined, { fileCreateDate: 'now' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fileCreateDate' })
+  })
+
   it('writes general fields, subject, trials and list attributes as standard NWB, and names what has no place in one warning', async () => {
     const warnings: ExportWarning[] = []
     const sd = SpikeData.fromTrains([[1, 2], [3]], {

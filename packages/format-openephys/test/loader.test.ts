@@ -95,6 +95,13 @@ describe('openephys loader', () => {
     expect(Array.from(only1.train(0))).toEqual([30])
   })
 
+  it('empty inputs: a Binary spikes folder with no spikes and a legacy .spikes file with no records load as N = 0', async () => {
+    const binary = await load({ ...SORTED, 'spikes/Spike_Sorter-102.Rhythm/TT1/sample_numbers.npy': vector('<i8', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/clusters.npy': vector('<u2', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/electrode_indices.npy': vector('<u2', []) })
+    expect([binary.N, binary.totalSpikes, binary.lengthMs]).toEqual([0, 0, 0])
+    const old = await load({ 'settings.xml': '<SETTINGS/>', 'TT1.spikes': legacy([]) })
+    expect([old.N, old.totalSpikes]).toEqual([0, 0])
+  })
+
   it('reads a Record Node folder: its only Binary recording, or the one named by recording', async () => {
     const inside = (prefix: string) => Object.fromEntries(Object.entries(SORTED).map(([k, v]) => [`${prefix}/${k}`, v]))
     const one = await load({ 'settings.xml': '<SETTINGS/>', ...inside('experiment1/recording1') })

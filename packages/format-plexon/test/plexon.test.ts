@@ -70,6 +70,15 @@ describe('plexon .plx', () => {
     expect(sd.neuronAttributes!.map((a) => a.name)).toEqual(['sig001b', 'sig002a'])
   })
 
+  it('empty inputs: a .plx with channels but no spikes, a .nex / .nex5 with no neuron variables load as N = 0', async () => {
+    const plx = await load(writePlx({ frequency: 40000, channels: ['sig001', 'sig002'], spikes: [] }), 'empty.plx')
+    expect([plx.N, plx.totalSpikes]).toEqual([0, 0])
+    const nex = await load(writeNex({ frequency: 40000, endTicks: 400, variables: [] }), 'empty.nex')
+    expect([nex.N, nex.totalSpikes]).toEqual([0, 0])
+    const nex5 = await load(writeNex5({ frequency: 40000, endTicks: 400, variables: [{ type: 1, name: 'Event001', ticks: [4, 8] }] }), 'empty.nex5')
+    expect([nex5.N, nex5.totalSpikes]).toEqual([0, 0])
+  })
+
   it('refuses a bad option before reading', async () => {
     await expectCode(load(PLX, 'rec.plx', { includeUnsortd: true }), 'SPIKES_INVALID_ARGUMENT')
   })

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
+import type { FileBytes } from './chunks/fast-read.js'
 import type { H5Module, H5Wasm } from './runtime.js'
 
 /** What datasets share with their file (internal). */
@@ -15,6 +16,8 @@ export class FileContext {
     /** The file's name in h5wasm's FS and the offset of its HDF5 signature, for reading structures around HDF5. */
     readonly filename?: string,
     readonly signatureAt?: number,
+    /** The file's bytes read beside h5wasm (asynchronously, several at once), for the parallel chunk path. */
+    readonly bytes?: FileBytes,
   ) {}
 
   get M(): H5Module {

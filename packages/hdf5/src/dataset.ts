@@ -7,6 +7,7 @@ import { dtypeFromMetadata, isIntegerDtype, isNumericDtype, nativeArrayType, typ
 import { guard } from './errors.js'
 import { normalizeAttrValue, readAttributes, type Hdf5AttrValue } from './attributes.js'
 import type { Hdf5Reference } from './reference.js'
+import { readNumericParallel } from './chunks/read-parallel.js'
 import { checkChunksBeforeRead, diagnoseFilterFailure, type ChunkState } from './layout/dataset-chunks.js'
 
 /** Output arrays readNumeric can fill in place (converted element by element where types differ). */
@@ -117,6 +118,18 @@ export class Hdf5Dataset {
   /** True for integer data, including enums over an integer type. */
   isInteger(): boolean {
     return isIntegerDtype(this.dtype)
+  }
+
+  /**
+   * readNumeric, asynchronously: a whole 1-D dataset stored in deflate/shuffle chunks (v1 B-tree, single chunk
+   * or fixed-array index; little-endian floats and integers up to 32 bits) has its chunks read and inflated in
+   * parallel off the thread, straight into the output; anything else is read by readNumeric.
+   */
+  async readNumericAsync<T extends NumericOut>(options: ReadNumericOptions & { out: T }): Promise<T>
+  async readNumericAsync(options: ReadNumericOptions & { as: 'native' }): Promise<NativeArray>
+  async readNumericAsync(options?: ReadNumericOptions): Promise<Float64Array>
+  async readNumericAsync(options: ReadNumericOptions = {}): Promise<NumericOut> {
+    return (await readNumericParallel(this.#ctx, this, options)) ?? this.readNumeric(options)
   }
 
   /** Reads numbers (any integer or float width) into a typed array, in blocks of at most blockBytes. */

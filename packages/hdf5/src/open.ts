@@ -5,6 +5,8 @@ import { HDF5_MOUNTER } from './mounter-token.js'
 import { Hdf5File } from './file.js'
 import { isNode, loadH5wasm, nodeImport, type H5Wasm } from './runtime.js'
 import { findHdf5Signature, signatureOffsets } from './signature.js'
+import type { ReadBytes } from './chunks/fast-read.js'
+import { pathReader } from './path-reader.js'
 
 /** A file name h5wasm can open, plus how to release it. Produced by a mounter (see README: remote files). */
 export interface Hdf5Mount {
@@ -79,7 +81,9 @@ export async function openHdf5(input: Hdf5Input, options: OpenHdf5Options = {}):
     await mount.close()
     throw error
   }
-  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, mount.filename, mount.signatureAt === undefined || mount.signatureAt < 0 ? 0 : mount.signatureAt)
+  const bytes = mount.read && mount.size !== undefined ? { read: mount.read, size: mount.size } : undefined
+  const signatureAt = mount.signatureAt === undefined || mount.signatureAt < 0 ? 0 : mount.signatureAt
+  const ctx = new FileContext(h5, fileId, name, mount.size, blockBytes, mount.filename, signatureAt, bytes)
   return new Hdf5File(ctx, () => mount.close())
 }
 
@@ -97,27 +101,31 @@ interface Mounted extends Hdf5Mount {
   name: string
   /** Offset of the HDF5 signature, -1 when none was found, undefined when not checked. */
   signatureAt?: number
+  /** Reads of the same bytes beside h5wasm (the parallel chunk path); released by close(). */
+  read?: ReadBytes
 }
 
 async function mountInput(input: Hdf5Input, h5: H5Wasm, options: OpenHdf5Options): Promise<Mounted> {
   if (typeof input === 'string') return mountPath(input)
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
-    return mountBytes(h5, bytes, 'bytes')
+    return { ...(await mountBytes(h5, bytes, 'bytes')), read: async (offset, length) => bytes.subarray(offset, offset + length) }
   }
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return mountBlob(h5, input)
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return { ...(await mountBlob(h5, input)), read: blobReader(input).read }
   if (input && typeof input === 'object' && (input as ByteSource).type === 'file' && typeof (input as ByteSource).read === 'function') {
     const source = input as ByteSource
     if (source.path && isNode) return { ...(await mountPath(source.path)), name: source.name }
+    // A File/Blob behind the source (a file input, a directory pick): read in place in a Worker.
+    if (source.blob && inWorkerWithWorkerfs(h5)) return { ...(await mountBlob(h5, source.blob)), name: source.name, read: (offset, length) => source.read(offset, length) }
     const mounters = registeredMounters(options.container ?? defaultContainer)
     for (const mounter of options.mount ? [options.mount, ...mounters] : mounters) {
       const m = await mounter(source, h5)
       if (m) {
         const size = m.size ?? (await source.size())
-        return { ...m, size, name: source.name, signatureAt: options.skipSignatureCheck ? 0 : await sourceSignature(source, size) }
+        return { ...m, size, name: source.name, signatureAt: options.skipSignatureCheck ? 0 : await sourceSignature(source, size), read: (offset, length) => source.read(offset, length) }
       }
     }
-    return mountSourceCopy(h5, source, options.signal)
+    return { ...(await mountSourceCopy(h5, source, options.signal)), read: (offset, length) => source.read(offset, length) }
   }
   throw new InvalidArgumentError('input', input, 'a file path, a Uint8Array, a Blob/File or a ByteSource')
 }
@@ -147,7 +155,8 @@ async function mountPath(path: string): Promise<Mounted> {
         break
       }
     }
-    return { filename: absolute, name: basename(absolute), size: stat.size, signatureAt, close: () => {} }
+    const reader = pathReader(fs, absolute)
+    return { filename: absolute, name: basename(absolute), size: stat.size, signatureAt, read: reader.read, close: reader.close }
   } finally {
     await handle.close()
   }
@@ -170,7 +179,7 @@ async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
   const name = (blob as File).name || 'blob'
   const FS = h5.FS as unknown as { filesystems?: Record<string, unknown>; mkdir(p: string): void; mount(t: unknown, o: unknown, p: string): void; unmount(p: string): void; rmdir(p: string): void } | null
   // In a Worker, WORKERFS reads the Blob lazily instead of copying it into the wasm heap.
-  if (!isNode && typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined' && FS?.filesystems?.WORKERFS) {
+  if (inWorkerWithWorkerfs(h5) && FS?.filesystems) {
     const dir = `/spikes-blob-${++counter}`
     FS.mkdir(dir)
     FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: 'file.h5', data: blob }] }, dir)
@@ -205,6 +214,12 @@ async function mountBlob(h5: H5Wasm, blob: Blob): Promise<Mounted> {
     return { filename: tmp.path, name, size: blob.size, signatureAt, close: tmp.remove }
   }
   return mountBytes(h5, new Uint8Array(await blob.arrayBuffer()), name)
+}
+
+/** In a Web Worker whose h5wasm build has WORKERFS (FileReaderSync reads Blob slices synchronously). */
+function inWorkerWithWorkerfs(h5: H5Wasm): boolean {
+  const FS = h5.FS as unknown as { filesystems?: Record<string, unknown> } | null
+  return !isNode && typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined' && !!FS?.filesystems?.WORKERFS
 }
 
 async function mountSourceCopy(h5: H5Wasm, source: ByteSource, signal?: AbortSignal): Promise<Mounted> {

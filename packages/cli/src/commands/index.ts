@@ -6,6 +6,7 @@ import { iblCommand } from './ibl.js'
 import { inspectCommand } from './inspect.js'
 import { loadCommand } from './load.js'
 import { rasterCommand } from './raster.js'
+import { scanCommand } from './scan.js'
 
 /** The commands of `spikes`, in the order --help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly CommandBuilder[] = [inspectCommand, loadCommand, rasterCommand, convertCommand, formatsCommand, dandiCommand, iblCommand]
+export const COMMANDS: readonly CommandBuilder[] = [inspectCommand, loadCommand, rasterCommand, convertCommand, formatsCommand, dandiCommand, iblCommand, scanCommand]

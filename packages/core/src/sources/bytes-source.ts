@@ -24,6 +24,7 @@ export function blobSource(blob: Blob, name?: string): ByteSource {
   return {
     type: 'file',
     name: name ?? (blob as File).name ?? 'blob',
+    blob,
     size: async () => blob.size,
     read: async (offset, length) => {
       checkRange(offset, length)

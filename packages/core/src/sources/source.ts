@@ -7,6 +7,8 @@ export interface ByteSource {
   readonly path?: string
   /** The URL when the bytes come from HTTP(S). */
   readonly url?: string
+  /** The Blob or File the bytes come from, so readers that can (h5wasm's WORKERFS in a Worker) read it in place. */
+  readonly blob?: Blob
   /** Total length in bytes. */
   size(): Promise<number>
   /** Exactly `length` bytes from `offset`, fewer only at the end of the source. */

@@ -172,8 +172,14 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
 
     await closeQuietly(file, remote)
     file = null
-    if (exists) await rm(dest, { recursive: true, force: true })
-    await rename(staging, dest)
+    // The old folder is moved aside, not deleted, until the new one is in place: no moment without either.
+    const aside = exists ? `${staging}.old` : undefined
+    if (aside) await rename(dest, aside)
+    await rename(staging, dest).catch(async (error: unknown) => {
+      if (aside) await rename(aside, dest).catch(() => {})
+      throw error
+    })
+    if (aside) await rm(aside, { recursive: true, force: true }).catch(() => {})
     if (remote) {
       transfer.requests += remote.stats.requests
       transfer.bytes_fetched += remote.stats.bytes

@@ -9,6 +9,7 @@ import { warnTableRows } from './cluster-tables.js'
 import { countClusters, openSpikeFiles } from './spike-files.js'
 import { filterUnits } from './unit-filter.js'
 import { electrodeSources, unitAttributes } from './unit-attributes.js'
+import { probeTable } from './probe-table.js'
 
 /**
  * A KiloSort / Phy folder as a SpikeData, in steps: params.py; the per-spike files (headers parsed
@@ -47,6 +48,8 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
 
     const metadata: Record<string, unknown> = { source_folder: folderName, source_format: 'KiloSort', cluster_ids: plan.keptIds, fs_Hz: fsHz ?? null }
     if (plan.keptIds.length) metadata.electrode_sources = electrodeSources(channels, plan.keptIds)
+    const probe = probeTable(channelMap, positions)
+    if (probe) metadata.electrodes_by_channel = probe
     if (params) metadata.params = params.values
     const { times, max } = scattered
     const lengthMs = opts.lengthMs ?? (times.length > 0 ? max + spacing(max) : 0)

@@ -10,6 +10,6 @@ const MAX_ZARR_BYTES = 1024 * 1024 * 1024
 export async function loadNwbZarr(folder: FolderSource, options: Checked, context: LoadContext): Promise<SpikeData> {
   const tree = await ZarrTreeFile.open(folder, { signal: context.signal, maxBytes: MAX_ZARR_BYTES })
   // ZarrTreeFile answers the synchronous subset of Hdf5File that readNwb uses (kind, list, attr, dataset, references).
-  const data = readNwb(tree as unknown as Hdf5File, folder, options, context)
+  const data = await readNwb(tree as unknown as Hdf5File, folder, options, context)
   return data.with({ metadata: { ...data.metadata, nwb_storage: 'zarr' } })
 }

@@ -30,7 +30,7 @@ export async function loadNwb(source: Source, options: Checked, context: LoadCon
 }
 
 /** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */
-export function readNwb(file: Hdf5File, source: { path?: string; url?: string; name: string }, options: Checked, context: LoadContext): SpikeData {
+export async function readNwb(file: Hdf5File, source: { path?: string; url?: string; name: string }, options: Checked, context: LoadContext): Promise<SpikeData> {
   const version = nwbVersion(file)
   if (version !== undefined && /^(nwb-)?1\./i.test(version)) {
     throw new UnsupportedError(
@@ -67,7 +67,7 @@ export function readNwb(file: Hdf5File, source: { path?: string; url?: string; n
     if (options.allowNoUnits) return metadataOnly(idCount ?? 0)
     throw missingSpikeTimes(file, unitsPath)
   }
-  const { times, offsets, timesName, indexName } = readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
+  const { times, offsets, timesName, indexName } = await readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
   const N = offsets.length - 1
   metadata.unit_count = idCount ?? N
 

@@ -1,4 +1,5 @@
 import type { Hdf5File } from '@spikes/hdf5'
+import { raggedOffsets } from '@spikes/core/loader-utils'
 import { attrText, attrTextList, baseName, joinPath, neurodataType, readTextDataset, safeAttr } from './h5-util.js'
 
 const GENERAL_TEXT = ['lab', 'institution', 'experiment_description', 'session_id', 'notes', 'protocol', 'surgery', 'virus', 'pharmacology', 'stimulus', 'slices', 'data_collection']
@@ -55,6 +56,21 @@ function readColumn(file: Hdf5File, path: string, rows: number): unknown[] | und
   return undefined
 }
 
+/** A ragged column (values + <name>_index) as one list per row: numbers or text; undefined when unreadable. */
+function readRaggedColumn(file: Hdf5File, path: string, rows: number): unknown[][] | undefined {
+  try {
+    const ds = file.dataset(path)
+    const index = file.dataset(`${path}_index`)
+    if (ds.rank !== 1 || index.rank !== 1 || index.size !== rows || !index.isNumeric()) return undefined
+    const flat: unknown[] | undefined = ds.isNumeric() ? Array.from(ds.readNumeric()) : ds.dtype.class === 'string' ? ds.readStrings() : undefined
+    if (!flat) return undefined
+    const offsets = raggedOffsets(index.readNumeric(), flat.length, { nUnits: rows, integerDtype: index.isInteger(), name: `${path}_index` })
+    return Array.from({ length: rows }, (_, i) => flat.slice(offsets[i], offsets[i + 1]))
+  } catch {
+    return undefined
+  }
+}
+
 /** A table's datasets, those named in colnames first and in that order. */
 function orderedColumns(file: Hdf5File, path: string): string[] {
   const names = file.list(path)
@@ -80,7 +96,8 @@ export function readElectrodeRowGroups(file: Hdf5File, path: string, rows: numbe
 /**
  * Every TimeIntervals table under /intervals (trials, epochs, invalid_times, others) as
  * `{ name: { description, columns: { start_time, stop_time, ... } } }`, times in seconds as stored.
- * One-value-per-row columns only; ragged ones (tags, timeseries) are left out.
+ * One-value-per-row columns, and ragged number or text columns (tags) as one list per row; columns of
+ * other types (timeseries references) are left out.
  */
 export function readIntervals(file: Hdf5File): Record<string, { description: string; columns: Record<string, unknown[]> }> | undefined {
   if (file.kind('/intervals') !== 'group') return undefined
@@ -94,8 +111,7 @@ export function readIntervals(file: Hdf5File): Record<string, { description: str
     const columns: Record<string, unknown[]> = {}
     for (const column of orderedColumns(file, path)) {
       if (column === 'id' || column.endsWith('_index') || file.kind(joinPath(path, column)) !== 'dataset') continue
-      if (file.kind(joinPath(path, `${column}_index`)) === 'dataset') continue
-      const values = readColumn(file, joinPath(path, column), rows)
+      const values = file.kind(joinPath(path, `${column}_index`)) === 'dataset' ? readRaggedColumn(file, joinPath(path, column), rows) : readColumn(file, joinPath(path, column), rows)
       if (values) columns[column] = values
     }
     out[name] = { description: attrText(safeAttr(file, path, 'description')) ?? name, columns }

@@ -41,10 +41,11 @@ export function missingSpikeTimes(file: Hdf5File, unitsPath: string): MissingEnt
 }
 
 /**
- * Reads the flat spike times (seconds -> ms, as SpikeLab: v * 1e3) and turns the index into offsets.
+ * Reads the flat spike times (seconds -> ms, as SpikeLab: v * 1e3; deflate chunks inflated in parallel) and
+ * turns the index into offsets.
  * The index may be any integer dtype in either convention, or (MatNWB 2018) region references.
  */
-export function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number | undefined, context: LoadContext): SpikeTimes {
+export async function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number | undefined, context: LoadContext): Promise<SpikeTimes> {
   const cols = findSpikeTimeColumns(file, unitsPath)
   if (!cols) throw missingSpikeTimes(file, unitsPath)
   const timesPath = joinPath(unitsPath, cols.timesName)
@@ -66,7 +67,9 @@ export function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: number
   const offsets = raggedOffsets(index, flatLength, { nUnits, integerDtype: indexDs.isInteger(), name: cols.indexName })
   const total = flatLength
   context.progress({ phase: 'spike_times', loaded: 0, total, unit: 'spikes' })
-  const times = timesDs.readNumeric({ signal: context.signal, onProgress: (loaded) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) })
+  const read = { signal: context.signal, onProgress: (loaded: number) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) }
+  // HDF5 datasets read their chunks in parallel; NWB-Zarr's stand-in (zarr-dataset.ts) has the synchronous read only.
+  const times = typeof timesDs.readNumericAsync === 'function' ? await timesDs.readNumericAsync(read) : timesDs.readNumeric(read)
   throwIfAborted(context.signal, 'Loading the NWB file')
   const used = offsets[offsets.length - 1]
   const out = used === times.length ? times : times.subarray(0, used)

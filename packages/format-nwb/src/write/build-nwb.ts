@@ -9,6 +9,7 @@ import { generalFields, generalKeys } from './general.js'
 import { intervalsGroup, intervalTables } from './intervals.js'
 import { specificationsGroup } from './specifications.js'
 import { electricalSeries } from './electrical-series.js'
+import { writableDatetime } from './write-datetime.js'
 
 export { ATTRIBUTES_JSON_COLUMN } from './units.js'
 /** NWB schema version the writer produces, stored as the root `nwb_version` attribute. */
@@ -59,11 +60,6 @@ export interface BuildNwbOptions {
   onWarning?: (warning: ExportWarning) => void
 }
 
-function isoText(value: string | Date | undefined): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString()
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined
 }
@@ -74,7 +70,9 @@ function checkOptions(sd: SpikeData, options: BuildNwbOptions): { gzip: number; 
   if (!(Number.isInteger(gzip) && gzip >= 0 && gzip <= 9)) throw new InvalidArgumentError('gzip', gzip, 'an integer level 0-9')
   const chunkSize = options.chunkSize ?? 1 << 18
   if (!(Number.isInteger(chunkSize) && chunkSize > 0)) throw new InvalidArgumentError('chunkSize', chunkSize, 'a positive number of elements')
-  if (options.sessionStartTime !== undefined && isoText(options.sessionStartTime) === undefined) throw new InvalidArgumentError('sessionStartTime', options.sessionStartTime, 'an ISO 8601 date and time such as 2024-01-02T03:04:05Z, or a valid Date')
+  for (const key of ['sessionStartTime', 'fileCreateDate'] as const) {
+    if (options[key] !== undefined && writableDatetime(options[key]) === undefined) throw new InvalidArgumentError(key, options[key], 'an ISO 8601 date and time such as 2024-01-02T03:04:05Z, or a valid Date')
+  }
   return { gzip, chunkSize }
 }
 
@@ -92,11 +90,7 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
   const attrs = sd.neuronAttributes ?? Array.from({ length: sd.N }, () => ({}) as Record<string, unknown>)
 
   const now = new Date().toISOString()
-  let sessionStart = isoText(options.sessionStartTime) ?? text(md.session_start_time)
-  if (!sessionStart) {
-    sessionStart = now
-    warn('SPIKES_WARN_NWB_SESSION_START_MISSING', `The data has no session start time; session_start_time is set to the time of writing (${now}). Pass sessionStartTime (--session-start on the command line) with the real start of the recording.`, { written: now })
-  }
+  const sessionStart = sessionStartText(options, md, now, warn)
   const identifier = text(options.identifier) ?? text(md.identifier) ?? t.oid()
   const description = text(options.sessionDescription) ?? text(md.session_description) ?? 'Spike trains exported by @spikes/format-nwb'
 
@@ -106,7 +100,7 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
   const intervals = intervalTables(md)
   const intervalNodes = intervalsGroup(intervals.tables, t)
 
-  const general: Record<string, H5NodeSpec> = generalFields(md, t)
+  const general: Record<string, H5NodeSpec> = generalFields(md, t, warn)
   const deviceNames = new Set<string>(Array.isArray(md.device_names) ? (md.device_names as unknown[]).filter((d): d is string => typeof d === 'string' && d.trim() !== '' && !d.includes('/')) : [])
   for (const d of electrodes.devices) deviceNames.add(d)
   if (deviceNames.size) general.devices = h5.group(Object.fromEntries([...deviceNames].map((name) => [name, h5.group({}, t.typed('core', 'Device', { description: 'recording device' }))])))
@@ -120,7 +114,7 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
   const children: Record<string, H5NodeSpec> = {
     acquisition: h5.group(acquisition),
     analysis: h5.group(),
-    file_create_date: h5.dataset([isoText(options.fileCreateDate) ?? now]),
+    file_create_date: h5.dataset([writableDatetime(options.fileCreateDate)?.text ?? now]),
     general: h5.group(general),
     identifier: h5.dataset(identifier),
     processing: h5.group(),
@@ -136,6 +130,24 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
   const rootAttrs: H5Attrs = { ...t.typed('core', 'NWBFile'), nwb_version: NWB_VERSION, '.specloc': h5.ref('/specifications') }
   return h5.group(children, rootAttrs)
 }
+
+/**
+ * session_start_time: the option, else the data's own (UTC assumed, with a warning, when it has no offset);
+ * when neither is a date and time, the time of writing with SPIKES_WARN_NWB_SESSION_START_MISSING.
+ */
+function sessionStartText(options: BuildNwbOptions, md: Record<string, unknown>, now: string, warn: WarnFn): string {
+  const given = writableDatetime(options.sessionStartTime)
+  if (given) return given.text
+  const own = writableDatetime(md.session_start_time)
+  if (own?.assumedUtc) warn('SPIKES_WARN_NWB_DATETIME_ASSUMED_UTC', `The data's session start time '${String(md.session_start_time)}' has no time zone; it is written as UTC (${own.text}), since NWB readers refuse a time without one. Pass sessionStartTime (--session-start on the command line) with the right offset if it was local time.`, { field: 'session_start_time', found: md.session_start_time, written: own.text })
+  if (own) return own.text
+  const found = text(md.session_start_time)
+  const why = found ? `The data's session start time '${found}' is not an ISO 8601 date and time` : 'The data has no session start time'
+  warn('SPIKES_WARN_NWB_SESSION_START_MISSING', `${why}; session_start_time is set to the time of writing (${now}). Pass sessionStartTime (--session-start on the command line) with the real start of the recording.`, { written: now, ...(found ? { found } : {}) })
+  return now
+}
+
+type WarnFn = (code: string, message: string, details?: Record<string, unknown>) => void
 
 /** The SpikeData fields NWB has no place for, as one JSON ScratchData (read back by the nwb loader). */
 function scratchData(sd: SpikeData, options: BuildNwbOptions, t: ReturnType<typeof hdmf>): H5NodeSpec {

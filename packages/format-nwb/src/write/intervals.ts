@@ -1,5 +1,5 @@
 import { h5, type H5GroupSpec, type H5NodeSpec } from './tree.js'
-import { int64, scalarColumn, type Hdmf } from './hdmf.js'
+import { int64, raggedColumn, scalarColumn, type Hdmf } from './hdmf.js'
 
 /** One TimeIntervals table as loaders record it in `metadata.intervals`: times in seconds, one value per row per column. */
 export interface IntervalTable {
@@ -75,12 +75,17 @@ export function intervalsGroup(tables: Record<string, IntervalTable>, t: Hdmf): 
     const colnames: string[] = []
     for (const [column, raw] of Object.entries(table.columns)) {
       const values = list(raw)
-      const spec = values?.length === n && !column.includes('/') && column !== 'id' && !column.endsWith('_index') ? scalarColumn(values, t.vectorData(column === 'start_time' ? 'Start time of epoch, in seconds.' : column === 'stop_time' ? 'Stop time of epoch, in seconds.' : column)) : undefined
-      if (!spec) {
+      const usable = values?.length === n && !column.includes('/') && column !== 'id' && !column.endsWith('_index')
+      const description = column === 'start_time' ? 'Start time of epoch, in seconds.' : column === 'stop_time' ? 'Stop time of epoch, in seconds.' : column
+      const spec = usable ? scalarColumn(values, t.vectorData(description)) : undefined
+      // Lists per row (tags) become a ragged column with its VectorIndex.
+      const ragged = usable && !spec && column !== 'start_time' && column !== 'stop_time' ? raggedColumn(column, `/intervals/${name}`, values, description, t) : undefined
+      if (!spec && !ragged) {
         dropped.push(`intervals.${name}.${column}`)
         continue
       }
-      nodes[column] = column === 'start_time' || column === 'stop_time' ? h5.dataset(Float64Array.from(values!, Number), { attrs: spec.attrs }) : spec
+      if (ragged) Object.assign(nodes, ragged)
+      else nodes[column] = column === 'start_time' || column === 'stop_time' ? h5.dataset(Float64Array.from(values!, Number), { attrs: spec!.attrs }) : spec!
       colnames.push(column)
     }
     children[name] = h5.group(nodes, t.typed('core', 'TimeIntervals', { description: table.description || name, colnames }))

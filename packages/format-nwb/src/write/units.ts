@@ -17,6 +17,16 @@ export interface UnitsOptions {
   attributesJson: boolean
 }
 
+/**
+ * The nwb loader renames a source Units column that clashes with a derived attribute (`location` becomes
+ * `nwb_location`); the column gets its own name back.
+ */
+const RENAMED_ON_LOAD = new Set(['electrode', 'location', 'location_label', 'group_name'].map((k) => `nwb_${k}`))
+
+function columnName(key: string): string {
+  return RENAMED_ON_LOAD.has(key) ? key.slice(4) : key
+}
+
 function usableName(k: string): boolean {
   return !IN_ELECTRODES.has(k) && !UNITS_SCHEMA.has(k) && !k.endsWith('_index') && !k.includes('/') && k !== '.' && k !== '..' && k !== ''
 }
@@ -60,15 +70,16 @@ export function buildUnits(sd: SpikeData, attrs: readonly Record<string, unknown
       continue
     }
     const values = attrs.map((a) => a[key])
-    const scalar = scalarColumn(values, t.vectorData(key))
-    const ragged = scalar ? undefined : raggedColumn(key, '/units', values, key, t)
-    if (scalar) units[key] = scalar
+    const name = columnName(key)
+    const scalar = scalarColumn(values, t.vectorData(name))
+    const ragged = scalar ? undefined : raggedColumn(name, '/units', values, name, t)
+    if (scalar) units[name] = scalar
     else if (ragged) Object.assign(units, ragged)
     else {
       if (values.some((v) => v !== undefined && v !== null)) dropped.push(key)
       continue
     }
-    colnames.push(key)
+    colnames.push(name)
   }
   if (sd.neuronAttributes && N > 0 && options.attributesJson) {
     units[ATTRIBUTES_JSON_COLUMN] = h5.dataset(attrs.map((a) => JSON.stringify(toJsonValue(a))), { attrs: t.vectorData('the SpikeData neuron attributes of each unit, as JSON (exact copy for @spikes)') })

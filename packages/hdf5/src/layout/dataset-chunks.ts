@@ -41,19 +41,7 @@ export function checkChunksBeforeRead(ctx: FileContext, ds: ChunkedDataset, star
   const site = { file: ctx.name, dataset: ds.path }
   checkChunkBudget(chunks.reduce((a, b) => a * b, ds.itemBytes), chunks, site)
   if (state.plan === null || ctx.filename === undefined || !ctx.M.FS) return
-  const FS = ctx.M.FS
-  const stream = FS.open(ctx.filename, 'r')
-  try {
-    const read = (offset: number, length: number): Uint8Array => {
-      const out = new Uint8Array(length)
-      let done = 0
-      while (done < length) {
-        const n = FS.read(stream, out, done, length - done, offset + done)
-        if (n <= 0) break
-        done += n
-      }
-      return out.subarray(0, done)
-    }
+  withFsStream(ctx, (read) => {
     let file: RawFile
     try {
       file = openRawFile(read, ctx.signatureAt ?? 0, ctx.size)
@@ -66,12 +54,51 @@ export function checkChunksBeforeRead(ctx: FileContext, ds: ChunkedDataset, star
       state.plan = address === null ? null : (planChunks(file, address, shape) ?? null)
       if (state.plan === null) return
     }
+    const plan = state.plan
+    if (!plan) return
     const chunkBytes = chunks.reduce((a, b) => a * b, ds.itemBytes)
-    for (const chunk of state.plan.chunks) {
+    for (const chunk of plan.chunks) {
       if (state.checked.has(chunk.address) || !touches(chunk.offsets, chunks, start, count)) continue
-      checkChunk(file, chunk, state.plan.filters, chunkBytes, site, harmless)
+      checkChunk(file, chunk, plan.filters, chunkBytes, site, harmless)
       if (harmless === undefined) state.checked.add(chunk.address)
     }
+  })
+}
+
+/**
+ * The filters and stored chunks of the dataset at `path` with the file's base address (chunk addresses are
+ * relative to it), read through h5wasm's FS; null when the layout is not one chunk-index.ts walks.
+ */
+export function readChunkPlan(ctx: FileContext, path: string, shape: readonly number[]): { plan: ChunkPlan; base: number } | null {
+  if (ctx.filename === undefined || !ctx.M.FS) return null
+  return withFsStream(ctx, (read) => {
+    let file: RawFile
+    try {
+      file = openRawFile(read, ctx.signatureAt ?? 0, ctx.size)
+    } catch {
+      return null
+    }
+    const address = objectAddressOf(ctx, path)
+    const plan = address === null ? undefined : planChunks(file, address, shape)
+    return plan ? { plan, base: file.base } : null
+  })
+}
+
+/** Runs `fn` with synchronous reads of the open file through h5wasm's FS (local, WORKERFS or a remote mount). */
+function withFsStream<T>(ctx: FileContext, fn: (read: (offset: number, length: number) => Uint8Array) => T): T {
+  const FS = ctx.M.FS!
+  const stream = FS.open(ctx.filename!, 'r')
+  try {
+    return fn((offset, length) => {
+      const out = new Uint8Array(length)
+      let done = 0
+      while (done < length) {
+        const n = FS.read(stream, out, done, length - done, offset + done)
+        if (n <= 0) break
+        done += n
+      }
+      return out.subarray(0, done)
+    })
   } finally {
     FS.close(stream)
   }

@@ -17,6 +17,8 @@ import { amzDate, dandiEtagOfFile, startStorage } from './dandi-storage.mjs'
  *   noDigest?, noSha256?, wrongEtag?, contentUrl?: 'omit', ignoreRange?, zarr?: true (no file; size) }],
  *   rawResults?: [listing records served verbatim] } }, rawAssetDocs?: [asset metadata documents served
  *   verbatim at /api/assets/{identifier}/], token?: string, urlTtlSeconds?: number (presigned URLs, default 6 h) }
+ * A remote archive rather than loopback: `latencyMs` is added before every response (API and storage), and
+ * `bytesPerSecond` paces every blob body (each response on its own, as a per-connection link would).
  * advanceClock(ms) moves the storage's clock forward: URLs issued before then may have expired.
  * Fault rules (setFaults): { where: 'list'|'asset'|'download'|'blob'|'any', kind: '429'|'500'|'503'|'drop'|
  *   'short'|'ignore-range'|'slow'|'expire-urls' (time jumps past every URL issued so far), times?: number
@@ -94,6 +96,7 @@ export async function startEmulator(config) {
   }
 
   async function handle(req, res) {
+    if (config.latencyMs) await new Promise((r) => setTimeout(r, config.latencyMs))
     const url = new URL(req.url, base)
     const p = url.pathname
     let m
@@ -238,7 +241,7 @@ export async function startEmulator(config) {
 
   // Digests up front, so no request pays for hashing a large file.
   await Promise.all([...assets.values()].map((r) => sha256Of(r)))
-  const storage = await startStorage({ blob: (id) => blobs.get(id), now, takeFault, record })
+  const storage = await startStorage({ blob: (id) => blobs.get(id), now, takeFault, record, latencyMs: config.latencyMs, bytesPerSecond: config.bytesPerSecond })
   await new Promise((resolve) => server.listen(config.port ?? 0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${server.address().port}`
   return {

@@ -51,7 +51,8 @@ function parseAmzDate(text) {
 }
 
 /**
- * Starts the storage server. hooks: { blob(id) -> record, now() -> ms, takeFault('blob'), record(req, kind, status, bytes) }.
+ * Starts the storage server. hooks: { blob(id) -> record, now() -> ms, takeFault('blob'), record(req, kind, status, bytes),
+ *   latencyMs? (added before every response), bytesPerSecond? (paces every body) }.
  */
 export async function startStorage(hooks) {
   const server = createServer((req, res) => {
@@ -73,6 +74,7 @@ export async function startStorage(hooks) {
   }
 
   async function handle(req, res) {
+    if (hooks.latencyMs) await new Promise((r) => setTimeout(r, hooks.latencyMs))
     const url = new URL(req.url, 'http://x')
     const m = /^\/blobs\/([^/]+)$/.exec(url.pathname)
     const rec = m ? hooks.blob(m[1]) : null
@@ -131,12 +133,22 @@ export async function startStorage(hooks) {
       return
     }
     let sent = 0
-    const stream = createReadStream(rec.file, { start, end, highWaterMark: MiB })
-    stream.on('data', (chunk) => (sent += chunk.length))
+    const pace = hooks.bytesPerSecond
+    const began = Date.now()
+    const stream = createReadStream(rec.file, { start, end, highWaterMark: pace ? 64 * 1024 : MiB })
+    stream.on('data', (chunk) => {
+      sent += chunk.length
+      if (!pace) return
+      res.write(chunk)
+      // Hold the stream until the bytes sent so far would have taken this long at the paced rate.
+      stream.pause()
+      setTimeout(() => stream.resume(), Math.max(0, began + (sent / pace) * 1000 - Date.now()))
+    })
     stream.on('end', () => hooks.record(req, 'blob', status, sent))
     stream.on('error', () => res.destroy())
     res.on('close', () => stream.destroy())
-    stream.pipe(res)
+    if (pace) stream.on('end', () => res.end())
+    else stream.pipe(res)
   }
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))

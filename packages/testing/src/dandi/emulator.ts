@@ -43,6 +43,10 @@ export interface EmulatorConfig {
   token?: string
   /** Lifetime of presigned storage URLs (default 6 h, as the archive's). */
   urlTtlSeconds?: number
+  /** Added before every response of the API and the storage (ms): a remote archive rather than loopback. */
+  latencyMs?: number
+  /** Paces every blob response to this many bytes per second. */
+  bytesPerSecond?: number
 }
 
 /** One asset: a blob (`file`) or a Zarr archive (`zarr: true`, no file); the flags make its metadata lie or withhold. */
