@@ -16,6 +16,7 @@ export const HEAVY_MODULES = [
   { name: '@spikes/dsp (filters, detection)', test: (url) => ours(url, 'dsp') && !/\/(options|threshold-options|check-thresholding|filter-choice)\.js$/.test(url) },
   { name: '@spikes/numpy', test: (url) => ours(url, 'numpy') },
   { name: '@spikes/zarr', test: (url) => ours(url, 'zarr') },
+  { name: '@spikes/scan (the survey engine)', test: (url) => ours(url, 'scan') },
   { name: '@spikes/remote (HTTP and S3 clients)', test: (url) => ours(url, 'remote') && /\/(http|s3)\//.test(url) },
   { name: 'the NWB writer', test: (url) => /\/(packages\/format-nwb|@spikes\/format-nwb)\/(dist|src)\/write\//.test(url) },
 ]
