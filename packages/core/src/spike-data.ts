@@ -3,6 +3,7 @@ import { isNumericArray, type NumericArray } from './numeric.js'
 import { layoutFromIdcesTimes, layoutFromTrains } from './train-layout.js'
 import { rasterCounts, type Raster } from './raster.js'
 import { mergeByTime } from './merge-by-time.js'
+import { takeVouchedTrains } from './checked-times.js'
 import type { SpikesWarning } from './warnings.js'
 
 /** A free-form record: `metadata`, and one per unit in `neuronAttributes` (SpikeLab's dicts). */
@@ -78,12 +79,14 @@ export class SpikeData {
 
     let maxSpike = startTimeMs
     let any = false
+    // Trains a loader vouched for (vouchSortedTrains) are checked at their ends only: a non-decreasing train is finite throughout when both ends are.
+    const vouched = takeVouchedTrains(times)
     for (let i = 0; i < N; i++) {
       const a = offsets[i]
       const b = offsets[i + 1]
       if (!(b >= a) || !Number.isInteger(b) || b > times.length) throw new InvalidArgumentError('offsets', `offsets[${i + 1}] = ${b}`, `non-decreasing integers up to times.length (${times.length})`)
       if (b === a) continue
-      if (!sortAndCheck(times, a, b, i)) continue
+      if (!(vouched && Number.isFinite(times[a]) && Number.isFinite(times[b - 1])) && !sortAndCheck(times, a, b, i)) continue
       any = true
       if (times[b - 1] > maxSpike) maxSpike = times[b - 1]
     }

@@ -66,6 +66,18 @@ describe('byte sources', () => {
     await expect(fileSource(dir)).rejects.toMatchObject({ code: 'SPIKES_INVALID_SOURCE' })
   })
 
+  it('local file readInto fills a reused buffer, fewer bytes only at the end', async () => {
+    const src = await fileSource(join(dir, 'a.bin'))
+    const scratch = new Uint8Array(3).fill(99)
+    expect(await src.readInto!(0, scratch)).toBe(3)
+    expect(Array.from(scratch)).toEqual([1, 2, 3])
+    expect(await src.readInto!(3, scratch)).toBe(2)
+    expect(Array.from(scratch)).toEqual([4, 5, 3])
+    expect(await src.readInto!(9, scratch)).toBe(0)
+    await expect(src.readInto!(-1, scratch)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
+    await src.close()
+  })
+
   it('readExactly reports truncation; readAll refuses oversize sources', async () => {
     const src = bytesSource(new Uint8Array(10), 'small.bin')
     await expect(readExactly(src, 5, 10)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 15, available: 10 })

@@ -1,10 +1,34 @@
 import { describe, expect, it } from 'vitest'
 import { SpikeData } from '../src/index.js'
-import { spacing } from '../src/loader-utils.js'
+import { spacing, vouchSortedTrains } from '../src/loader-utils.js'
 
 const trains = (sd: SpikeData) => sd.trains.map((t) => Array.from(t))
 
 describe('SpikeData construction invariants', () => {
+  it('trains a loader vouched for are checked at their ends only, once', () => {
+    const times = Float64Array.from([1, 2, 5, 3, 4])
+    vouchSortedTrains(times)
+    const sd = new SpikeData({ times, offsets: [0, 3, 5], lengthMs: 10 })
+    expect(trains(sd)).toEqual([[1, 2, 5], [3, 4]])
+    // The claim is used up: a second SpikeData on the same (now unsorted) array sorts it again.
+    times.set([9, 8], 3)
+    expect(trains(new SpikeData({ times, offsets: [0, 3, 5], lengthMs: 10 }))).toEqual([[1, 2, 5], [8, 9]])
+  })
+
+  it('a vouched train with a non-finite end gets the full check and its error', () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const times = Float64Array.from([1, 2, bad])
+      vouchSortedTrains(times)
+      let error: unknown
+      try {
+        new SpikeData({ times, offsets: [0, 3], lengthMs: 10 })
+      } catch (e) {
+        error = e
+      }
+      expect(error).toMatchObject({ code: 'SPIKES_INVALID_DATA', details: { unit: 0, position: 2, value: String(bad) } })
+    }
+  })
+
   it('stores trains flat with zero-copy views', () => {
     const sd = SpikeData.fromTrains([[1, 2], [], [3]], { lengthMs: 10 })
     expect(sd.N).toBe(3)

@@ -3,7 +3,7 @@ import { IN_CI, realdata } from '@spikes/testing'
 import { describe, expect, it } from 'vitest'
 import { parseParamsPy, parseTsv } from '../src/index.js'
 import { ClusterCounter, SlotTable } from '../src/lib/cluster-index.js'
-import { scatterInt64Chunk } from '../src/lib/scatter.js'
+import { ScatterTarget, scatterChunk, scatterInt64Chunk } from '../src/lib/scatter.js'
 import { intColumn } from '../src/lib/tsv.js'
 
 describe('parseTsv', () => {
@@ -53,23 +53,48 @@ describe('ClusterCounter', () => {
 })
 
 describe('scatterInt64Chunk', () => {
+  const never = () => {
+    throw new Error('unexpected')
+  }
   it('combines the words, converts, and copes with unaligned bytes', () => {
     const words = new Uint8Array(1 + 16)
     const dv = new DataView(words.buffer, 1)
     dv.setBigUint64(0, 30000n, true)
     dv.setBigUint64(8, 2n ** 40n, true)
-    const out = new Float64Array(2)
-    const slots = new SlotTable([0, 1], [0, 1])
-    const max = scatterInt64Chunk(words.subarray(1), false, new Int32Array([1, 0]), slots, new Uint32Array([0, 1]), out, 'samples', 30000, -Infinity, () => {
-      throw new Error('unexpected')
-    })
-    expect(Array.from(out)).toEqual([(2 ** 40 / 30000) * 1e3, 1000])
-    expect(max).toBe((2 ** 40 / 30000) * 1e3)
+    const target = new ScatterTarget([0, 1, 2])
+    scatterInt64Chunk(words.subarray(1), false, new Int32Array([1, 0]), new SlotTable([0, 1], [0, 1]), target, 'samples', 30000, never)
+    expect(Array.from(target.out)).toEqual([(2 ** 40 / 30000) * 1e3, 1000])
+    expect(target.max()).toBe((2 ** 40 / 30000) * 1e3)
+    expect(target.sorted).toBe(true)
+  })
+  it('notices a train that goes back in time, across chunks, and leaves dropped clusters out of it', () => {
+    const target = new ScatterTarget([0, 2, 3])
+    const slots = new SlotTable([0, 1, 2], [0, -1, 1])
+    scatterInt64Chunk(new Uint8Array(new BigUint64Array([5n, 1n, 9n]).buffer), false, new Int32Array([0, 1, 2]), slots, target, 'ms', 1, never)
+    expect(target.sorted).toBe(true) // cluster 1 is dropped: its 1 ms does not count
+    scatterInt64Chunk(new Uint8Array(new BigUint64Array([4n]).buffer), false, new Int32Array([0]), slots, target, 'ms', 1, never)
+    expect(Array.from(target.out)).toEqual([5, 4, 9])
+    expect(target.sorted).toBe(false)
+    expect(target.max()).toBe(9)
   })
   it('refuses values beyond ±2^53 (signed and unsigned)', () => {
     const b = new BigInt64Array([-(2n ** 53n) - 1n])
-    expect(() => scatterInt64Chunk(new Uint8Array(b.buffer), true, new Int32Array([0]), new SlotTable([0], [0]), new Uint32Array(1), new Float64Array(1), 'ms', 1, 0, (i) => {
-      throw new Error(`too large at ${i}`)
-    })).toThrow('too large at 0')
+    expect(() =>
+      scatterInt64Chunk(new Uint8Array(b.buffer), true, new Int32Array([0]), new SlotTable([0], [0]), new ScatterTarget([0, 1]), 'ms', 1, (i) => {
+        throw new Error(`too large at ${i}`)
+      }),
+    ).toThrow('too large at 0')
+  })
+})
+
+describe('scatterChunk', () => {
+  it('counts NaN as out of order, so that SpikeData checks the times itself', () => {
+    const target = new ScatterTarget([0, 2])
+    scatterChunk(new Float64Array([1, 2]), new Int32Array([0, 0]), new SlotTable([0], [0]), target, 's', 1)
+    expect(target.sorted).toBe(true)
+    expect(Array.from(target.out)).toEqual([1000, 2000])
+    const nan = new ScatterTarget([0, 2])
+    scatterChunk(new Float64Array([1, NaN]), new Int32Array([0, 0]), new SlotTable([0], [0]), nan, 's', 1)
+    expect(nan.sorted).toBe(false)
   })
 })

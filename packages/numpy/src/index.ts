@@ -1,5 +1,6 @@
 export { readNpy, parseNpy, readNpyData, readNpyChunks, readNpyByteChunks, flattenVector, vectorLength, finishArray } from './read-npy.js'
-export type { NpyArray, NpyByteChunk, NpyChunk, NpyObjectReader, ReadNpyOptions, ReadNpyChunksOptions } from './read-npy.js'
+export type { NpyArray, NpyChunk, NpyObjectReader, ReadNpyOptions, ReadNpyChunksOptions } from './read-npy.js'
+export type { ChunkReadOptions, NpyByteChunk } from './lib/element-chunks.js'
 export { openNpz, setInflateImplementation } from './npz.js'
 export type { InflateImplementation } from './npz.js'
 export type { NpzFile } from './npz.js'

@@ -3,6 +3,7 @@ import { NpyDecoder, viewTyped, type Int64Mode, type NpyData, type NpyTypedArray
 import { isNumericDtype, type NpyDtype } from './lib/dtype.js'
 import { checkDataSize, readNpyHeader, type NpyHeader } from './lib/header.js'
 import { fortranToC, orderIsIrrelevant } from './lib/order.js'
+import { elementChunks, type ChunkReadOptions, type NpyByteChunk } from './lib/element-chunks.js'
 import { defaultObjectReader } from './object-reader.js'
 
 /**
@@ -146,13 +147,9 @@ export interface NpyChunk<D = NpyTypedArray> {
 }
 
 /** Options of readNpyChunks. */
-export interface ReadNpyChunksOptions {
+export interface ReadNpyChunksOptions extends ChunkReadOptions {
   /** As in ReadNpyOptions: 'number' (default) gives Float64Array chunks and throws InvalidDataError beyond ±2^53; 'bigint' gives BigInt64Array / BigUint64Array. */
   int64?: Int64Mode
-  /** Elements per chunk (default: 1 Mi). */
-  chunkLength?: number
-  /** Checked before each chunk is read; an abort throws AbortedError. */
-  signal?: AbortSignal
   /** The header already parsed from this source by readNpyHeader (saves parsing it again). */
   header?: NpyHeader
 }
@@ -183,43 +180,16 @@ export async function* readNpyChunks(source: ByteSource, options: ReadNpyChunksO
   return header
 }
 
-/** One chunk of raw element bytes from readNpyByteChunks. */
-export interface NpyByteChunk {
-  /** Index of the chunk's first element in the flattened (C-order) array. */
-  readonly start: number
-  /** Elements in this chunk. */
-  readonly count: number
-  /** The elements' raw bytes, in the file's byte order (count * itemsize bytes). */
-  readonly bytes: Uint8Array
-}
-
 /**
  * Streams the raw element bytes of a fixed-size dtype in chunks of whole elements, for callers that
  * decode in their own loop (e.g. uint64 words straight into a scatter). Same order rules as readNpyChunks.
  */
-export async function* readNpyByteChunks(source: ByteSource, options: { chunkLength?: number; signal?: AbortSignal; header?: NpyHeader } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
+export async function* readNpyByteChunks(source: ByteSource, options: ChunkReadOptions & { header?: NpyHeader } = {}): AsyncGenerator<NpyByteChunk, NpyHeader, void> {
   const header = options.header ?? (await readNpyHeader(source))
   const name = source.name
   if (header.dtype.kind === 'O') throw new UnsupportedError('npy-object-array', `${name} holds a numpy object array (dtype '|O'); its bytes are a pickle, not elements.`, { file: name, dtype: header.dtype.descr })
   yield* elementChunks(source, header, options)
   return header
-}
-
-/** Whole elements' bytes, chunk by chunk, after the checks both chunked readers share (order, size, chunk length). */
-async function* elementChunks(source: ByteSource, header: NpyHeader, options: { chunkLength?: number; signal?: AbortSignal }): AsyncGenerator<NpyByteChunk, void, void> {
-  const name = source.name
-  if (header.fortranOrder && !orderIsIrrelevant(header.shape)) throw new UnsupportedError('npy-chunks-order', `${name}: chunked reading of a Fortran-ordered ${header.shape.length}-D array is not supported; use readNpy.`, { file: name, shape: [...header.shape] })
-  checkDataSize(header, (await source.size()) - header.dataOffset, name)
-  const length = options.chunkLength ?? 1024 * 1024
-  if (!Number.isSafeInteger(length) || length < 1) throw new InvalidArgumentError('chunkLength', length, 'a positive integer')
-  const itemsize = header.dtype.itemsize
-  for (let start = 0; start < header.count; start += length) {
-    throwIfAborted(options.signal, `Reading ${name}`)
-    const count = Math.min(length, header.count - start)
-    const bytes = await source.read(header.dataOffset + start * itemsize, count * itemsize)
-    if (bytes.length < count * itemsize) checkDataSize(header, start * itemsize + bytes.length, name)
-    yield { start, count, bytes }
-  }
 }
 
 /**

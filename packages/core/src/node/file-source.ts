@@ -25,6 +25,15 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw notRegular(absolute, stat)
   }
   let closed = false
+  const fill = async (target: Uint8Array, offset: number): Promise<number> => {
+    let done = 0
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, target.length - done, offset + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    return done
+  }
   return {
     type: 'file',
     name: basename(absolute),
@@ -35,13 +44,12 @@ export async function fileSource(path: string): Promise<ByteSource> {
       const end = Math.min(offset + length, stat.size)
       if (end <= offset) return new Uint8Array(0)
       const out = new Uint8Array(end - offset)
-      let done = 0
-      while (done < out.length) {
-        const { bytesRead } = await handle.read(out, done, out.length - done, offset + done)
-        if (bytesRead === 0) break
-        done += bytesRead
-      }
+      const done = await fill(out, offset)
       return done === out.length ? out : out.subarray(0, done)
+    },
+    async readInto(offset, target) {
+      checkRange(offset, target.length)
+      return offset >= stat.size ? 0 : fill(target.subarray(0, Math.min(target.length, stat.size - offset)), offset)
     },
     async close() {
       if (closed) return

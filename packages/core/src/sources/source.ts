@@ -13,6 +13,11 @@ export interface ByteSource {
   size(): Promise<number>
   /** Exactly `length` bytes from `offset`, fewer only at the end of the source. */
   read(offset: number, length: number): Promise<Uint8Array>
+  /**
+   * Optional: fills `target` with the bytes from `offset` (a buffer the caller reuses, so that streaming
+   * a large file allocates nothing per chunk) and resolves to the number written, fewer only at the end.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>
   /** Releases the file handle or cache. loadSpikeData closes the sources it creates, not the ones it is given. */
   close(): Promise<void>
   /** Transfer counters, for sources that cross a network. */

@@ -3,7 +3,7 @@ import { readNpyByteChunks, readNpyChunks, type NpyByteChunk, type NpyChunk } fr
 import type { TimeUnit } from '@spikes/core/loader-utils'
 import { SlotTable } from './cluster-index.js'
 import { CHUNK_LENGTH } from './constants.js'
-import { scatterChunk, scatterInt64Chunk } from './scatter.js'
+import { ScatterTarget, scatterChunk, scatterInt64Chunk } from './scatter.js'
 import type { SpikeFiles } from './spike-files.js'
 
 /** Which clusters become units: their ids (ascending), the unit slot of each cluster (-1: dropped) and the units' offsets. */
@@ -40,23 +40,22 @@ export interface SideStream {
 
 /**
  * Pass 2: streams the spike times with the cluster ids (and any side streams) and writes each kept
- * spike into its unit's slice, in ms. Returns the times and the largest one.
+ * spike into its unit's slice, in ms. Returns the times, the largest one, and whether every train came
+ * out non-decreasing (checked spike by spike as it was written).
  */
-export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: TimeUnit, fsHz: number, context: LoadContext, sides: SideStream[] = []): Promise<{ times: Float64Array; max: number }> {
-  const total = plan.offsets[plan.offsets.length - 1]
-  const out = new Float64Array(total)
-  const cursor = total < 2 ** 32 ? Uint32Array.from(plan.offsets.slice(0, -1)) : Float64Array.from(plan.offsets.slice(0, -1))
+export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: TimeUnit, fsHz: number, context: LoadContext, sides: SideStream[] = []): Promise<{ times: Float64Array; max: number; sorted: boolean }> {
+  const target = new ScatterTarget(plan.offsets)
   const slotTable = new SlotTable(plan.unique, plan.slots)
-  let max = -Infinity
-  if (total === 0) return { times: out, max }
+  if (target.out.length === 0) return { times: target.out, max: -Infinity, sorted: true }
   const signal = context.signal
   const { kind, itemsize, byteOrder, descr } = files.timesHeader.dtype
   // int64 / uint64 sample indices (KiloSort's own dtype) are decoded inside the scatter loop.
   const wordPath = (kind === 'u' || kind === 'i') && itemsize === 8 && byteOrder === '<'
-  const options = { chunkLength: CHUNK_LENGTH, signal }
+  // Each file streams through two buffers allocated once (the next chunk is read while this one is scattered).
+  const options = { chunkLength: CHUNK_LENGTH, signal, reuse: true }
   const idChunks = readNpyChunks(files.clusters, { ...options, header: files.clustersHeader })
   const timesChunks = wordPath ? readNpyByteChunks(files.times, { ...options, header: files.timesHeader }) : readNpyChunks(files.times, { ...options, header: files.timesHeader })
-  const sideChunks = sides.map((s) => readNpyChunks(s.source, { chunkLength: CHUNK_LENGTH * s.width, signal }))
+  const sideChunks = sides.map((s) => readNpyChunks(s.source, { chunkLength: CHUNK_LENGTH * s.width, signal, reuse: true }))
   let done = 0
   for (;;) {
     const [t, c, ...rest] = await Promise.all([timesChunks.next(), idChunks.next(), ...sideChunks.map((g) => g.next())])
@@ -67,9 +66,9 @@ export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: Tim
       const tooLarge = (i: number): never => {
         throw new InvalidDataError(`${files.timesFile}: spike time ${start + i} is beyond 2^53 samples and cannot be represented exactly as a JavaScript number.`, { file: files.timesFile, index: start + i, dtype: descr, limit: 2 ** 53 })
       }
-      max = scatterInt64Chunk((t.value as NpyByteChunk).bytes, kind === 'i', ids, slotTable, cursor, out, unit, fsHz, max, tooLarge)
+      scatterInt64Chunk((t.value as NpyByteChunk).bytes, kind === 'i', ids, slotTable, target, unit, fsHz, tooLarge)
     } else {
-      max = scatterChunk((t.value as NpyChunk).data as ArrayLike<number>, ids, slotTable, cursor, out, unit, fsHz, max)
+      scatterChunk((t.value as NpyChunk).data as ArrayLike<number>, ids, slotTable, target, unit, fsHz)
     }
     rest.forEach((r, k) => {
       if (!r.done) sides[k].consume(ids, (r.value as NpyChunk).data as ArrayLike<number>)
@@ -77,5 +76,5 @@ export async function scatterSpikes(files: SpikeFiles, plan: UnitPlan, unit: Tim
     done += ids.length
     context.progress({ phase: 'spikes', loaded: done, total: files.nSpikes, unit: 'spikes' })
   }
-  return { times: out, max }
+  return { times: target.out, max: target.max(), sorted: target.sorted }
 }

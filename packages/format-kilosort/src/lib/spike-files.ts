@@ -78,7 +78,7 @@ function vectorOf(header: NpyHeader, file: string): number {
 export async function countClusters(files: SpikeFiles, context: LoadContext): Promise<{ unique: number[]; counts: number[] }> {
   const counter = new ClusterCounter(files.clustersFile)
   let counted = 0
-  for await (const chunk of readNpyChunks(files.clusters, { chunkLength: CHUNK_LENGTH, signal: context.signal, header: files.clustersHeader })) {
+  for await (const chunk of readNpyChunks(files.clusters, { chunkLength: CHUNK_LENGTH, signal: context.signal, header: files.clustersHeader, reuse: true })) {
     counter.add(chunk.data as ArrayLike<number>)
     counted += chunk.data.length
     context.progress({ phase: 'clusters', loaded: counted, total: files.nSpikes, unit: 'spikes' })
