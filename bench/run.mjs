@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { numberArg } from './lib.mjs'
 
-/** Every bench, in the order they run by default: core first, then the formats roughly by what they build on. */
-const BENCHES = ['core', 'alf', 'kilosort', 'kilosort-tsv', 'mountainsort', 'spikeinterface', 'zarr', 'pickle', 'hdf5', 'threshold', 'nwb', 'dandi', 'plexon', 'whole', 'scan']
+/** Every bench, in the order they run by default: start-up and core first, then the formats roughly by what they build on. */
+const BENCHES = ['startup', 'core', 'alf', 'kilosort', 'kilosort-tsv', 'mountainsort', 'spikeinterface', 'zarr', 'pickle', 'hdf5', 'threshold', 'nwb', 'dandi', 'plexon', 'whole', 'scan']
 /** Benches whose script is not <name>/run.mjs; they size their input in channels and seconds, not spikes. */
 const SCRIPTS = { threshold: 'hdf5/threshold.mjs', zarr: 'spikeinterface/zarr.mjs', 'kilosort-tsv': 'kilosort/tsv.mjs' }
 const PASSED = ['--spikes', '--units']

@@ -162,6 +162,15 @@ export function coreDependency(core, folder) {
   return `file:${relative(folder, dir).split(sep).join('/')}`
 }
 
+/** The valibot range of this checkout's @spikes/core (a plugin's options schema must be read by the same major). */
+function valibotRange() {
+  try {
+    return JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'core', 'package.json'), 'utf8')).dependencies.valibot ?? '^1.0.0'
+  } catch {
+    return '^1.0.0'
+  }
+}
+
 function packageJson(values, workspace) {
   const pkg = {
     name: values.packageName,
@@ -177,6 +186,8 @@ function packageJson(values, workspace) {
     files: workspace ? ['dist', 'README.md', 'CHANGELOG.md'] : ['dist', 'src', 'README.md', 'CHANGELOG.md'],
     scripts: workspace ? { build: 'tsc -b', lint: 'tsc -b', test: `cd ../.. && vitest run --project format-${values.name}` } : { build: 'tsc -p tsconfig.json', test: 'vitest run' },
     peerDependencies: { '@spikes/core': CORE_RANGE },
+    // The options schema (defineLoader takes a valibot schema): the range @spikes/core itself uses.
+    dependencies: { valibot: valibotRange() },
     devDependencies: workspace ? { '@spikes/core': '*' } : { '@spikes/core': values.coreSpec, ...rootVersions() },
   }
   if (!workspace) pkg.engines = { node: '>=20.19' }

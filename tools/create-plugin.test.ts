@@ -30,10 +30,11 @@ beforeAll(() => {
     expect(built.status, output(built)).toBe(0)
   }
   tmp = mkdtempSync(join(tmpdir(), 'spikes-create-plugin-'))
-  // Stands in for `npm install` in a third party's project: @spikes/core (built) and vitest.
+  // Stands in for `npm install` in a third party's project: @spikes/core (built), valibot and vitest.
   mkdirSync(join(tmp, 'node_modules', '@spikes'), { recursive: true })
   symlinkSync(CORE, join(tmp, 'node_modules', '@spikes', 'core'), 'dir')
   symlinkSync(join(REPO, 'node_modules', 'vitest'), join(tmp, 'node_modules', 'vitest'), 'dir')
+  symlinkSync(join(REPO, 'node_modules', 'valibot'), join(tmp, 'node_modules', 'valibot'), 'dir')
 })
 
 afterAll(() => {
@@ -60,11 +61,12 @@ describe('a plugin generated outside the repository', () => {
       '.gitignore',
       'README.md',
       'package.json',
-      'src/demo-lab-format.ts',
       'src/demo-lab-loader.ts',
       'src/index.ts',
-      'src/lib/check-options.ts',
+      'src/lib/load-demo-lab.ts',
+      'src/lib/magic.ts',
       'src/lib/parse-demo-lab.ts',
+      'src/options.ts',
       'src/register-demo-lab.ts',
       'src/register.ts',
       'test/data/README.md',
@@ -73,7 +75,7 @@ describe('a plugin generated outside the repository', () => {
       'tsconfig.json',
     ])
     const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
-    expect(pkg).toMatchObject({ name: '@spikes/format-demo-lab', type: 'module', peerDependencies: { '@spikes/core': '>=0.1.0 <1.0.0' } })
+    expect(pkg).toMatchObject({ name: '@spikes/format-demo-lab', type: 'module', peerDependencies: { '@spikes/core': '>=0.1.0 <1.0.0' }, dependencies: { valibot: expect.stringMatching(/^\^1\./) } })
     expect(pkg.exports['./register']).toEqual({ '@spikes/source': './src/register.ts', types: './dist/register.d.ts', default: './dist/register.js' })
     // No "sideEffects" field: see tools/browser-bundle-errors.test.ts for why.
     expect(pkg.sideEffects).toBeUndefined()
@@ -90,7 +92,7 @@ describe('a plugin generated outside the repository', () => {
 
   it('builds with tsc using its standalone tsconfig', () => {
     expect(built.status, output(built)).toBe(0)
-    for (const f of ['index.js', 'index.d.ts', 'register.js', 'register-demo-lab.js', 'demo-lab-loader.js', 'lib/parse-demo-lab.js']) expect(existsSync(join(folder, 'dist', f)), f).toBe(true)
+    for (const f of ['index.js', 'index.d.ts', 'register.js', 'register-demo-lab.js', 'demo-lab-loader.js', 'options.js', 'lib/load-demo-lab.js', 'lib/parse-demo-lab.js']) expect(existsSync(join(folder, 'dist', f)), f).toBe(true)
   })
 
   describe('registered into a child container', () => {

@@ -1,48 +1,14 @@
 // SpikeLab's SpikeData.from_thresholding: optional Butterworth filtering (forward-backward), a
 // per-channel threshold of thresholdSigma x the population standard deviation, rising-edge or
 // every-sample detection, and one spike per detection at the centre of its sample bin.
-import { InvalidArgumentError, isNumericArray, SpikeData, WarningCollector, type Attributes, type NumericArray, type RawData, type WarningHandler } from '@spikes/core'
-import { DEFAULT_THRESHOLD_FILTER, designButterFilter, type ButterFilterDesign, type ButterFilterOptions } from './butter-filter.js'
+import { InvalidArgumentError, isNumericArray, SpikeData, WarningCollector, type NumericArray, type RawData } from '@spikes/core'
+import { designFromChoice, type ButterFilterDesign } from './butter-filter.js'
+import { checkThresholdingOptions, type CheckedThresholding, type ThresholdingOptions } from './check-thresholding.js'
 import { populationStd } from './population-std.js'
 import { SosFiltFilt } from './sosfiltfilt.js'
 
-/** Which crossings count: above +threshold ('up'), below -threshold ('down'), or either ('both'). */
-export type ThresholdDirection = 'both' | 'up' | 'down'
-
-/** Every ThresholdDirection. */
-export const THRESHOLD_DIRECTIONS: readonly ThresholdDirection[] = ['both', 'up', 'down']
-
 /** Warning code raised by fromThresholding when no channel has a detection. */
 export const WARN_ZERO_SPIKES = 'SPIKES_WARN_ZERO_SPIKES'
-
-/** Options of fromThresholding, SpikeLab's from_thresholding arguments in lowerCamelCase. */
-export interface ThresholdingOptions {
-  /** Sampling rate in Hz (default 20000). */
-  fsHz?: number
-  /** Threshold in units of each channel's population standard deviation (default 5). */
-  thresholdSigma?: number
-  /**
-   * true (default): Butterworth band-pass 300-6000 Hz, order 3. An object: SpikeLab's butter_filter
-   * arguments { lowcut, highcut, order = 5 }. false, null or an empty object: no filtering.
-   */
-  filter?: boolean | ButterFilterOptions | null
-  /** true (default): one spike per upward crossing into the supra-threshold state; false: one per supra-threshold sample. */
-  hysteresis?: boolean
-  /** Default 'both'. */
-  direction?: ThresholdDirection
-  /** Recording length; default samples x 1000 / fsHz. */
-  lengthMs?: number | null
-  /** Time of sample 0; default 0. Spike times are offset by it (raw sample times are not, as in SpikeLab). */
-  startTimeMs?: number | null
-  /** Metadata of the result. */
-  metadata?: Attributes
-  /** Receives the zero-spikes warning as it is raised. */
-  onWarning?: WarningHandler
-  /** Called after each channel; throw from it to abort. */
-  onChannel?: (done: number, channels: number) => void
-  /** Let the filtered traces overwrite `data.data` when it is a Float64Array (saves one full copy). */
-  overwrite?: boolean
-}
 
 /** Traces in C order, channels x samples. */
 export interface TraceMatrix {
@@ -51,41 +17,14 @@ export interface TraceMatrix {
 }
 
 /** Checked options with defaults filled in and the filter designed (null: no filtering). */
-export interface ResolvedThresholding {
-  fsHz: number
-  thresholdSigma: number
+export interface ResolvedThresholding extends Omit<CheckedThresholding, 'filter'> {
   filter: ButterFilterDesign | null
-  hysteresis: boolean
-  direction: ThresholdDirection
-  lengthMs: number | null
-  startTimeMs: number
 }
 
 /** Validates every option (before any data is touched) and designs the filter. */
 export function resolveThresholdingOptions(options: ThresholdingOptions = {}): ResolvedThresholding {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object')
-  const fsHz = options.fsHz ?? 20e3
-  if (typeof fsHz !== 'number' || !(fsHz > 0) || !Number.isFinite(fsHz)) throw new InvalidArgumentError('fsHz', fsHz, 'a positive, finite sampling rate in Hz')
-  const thresholdSigma = options.thresholdSigma ?? 5.0
-  // Zero or a negative multiple would mark nearly every sample as a crossing.
-  if (typeof thresholdSigma !== 'number' || !(thresholdSigma > 0 && thresholdSigma < Infinity)) throw new InvalidArgumentError('thresholdSigma', thresholdSigma, 'a positive, finite number of standard deviations')
-  const hysteresis = options.hysteresis ?? true
-  if (typeof hysteresis !== 'boolean') throw new InvalidArgumentError('hysteresis', hysteresis, 'true or false')
-  const direction = options.direction ?? 'both'
-  if (!THRESHOLD_DIRECTIONS.includes(direction)) throw new InvalidArgumentError('direction', direction, "'both', 'up' or 'down'")
-  const lengthMs = options.lengthMs ?? null
-  if (lengthMs !== null && (typeof lengthMs !== 'number' || !(lengthMs >= 0) || !Number.isFinite(lengthMs))) throw new InvalidArgumentError('lengthMs', lengthMs, 'a finite, non-negative number of milliseconds')
-  const startTimeMs = options.startTimeMs ?? 0
-  if (typeof startTimeMs !== 'number' || !Number.isFinite(startTimeMs)) throw new InvalidArgumentError('startTimeMs', startTimeMs, 'a finite number of milliseconds')
-  const filter = options.filter === undefined ? true : options.filter
-  let design: ButterFilterDesign | null = null
-  if (filter === true) design = designButterFilter(DEFAULT_THRESHOLD_FILTER, fsHz)
-  else if (filter !== false && filter !== null) {
-    if (typeof filter !== 'object' || Array.isArray(filter)) throw new InvalidArgumentError('filter', filter, 'true, false, or { lowcut?, highcut?, order? } in Hz')
-    // As in SpikeLab, an empty object is falsy: no filtering.
-    if (Object.keys(filter).length > 0) design = designButterFilter(filter, fsHz)
-  }
-  return { fsHz, thresholdSigma, filter: design, hysteresis, direction, lengthMs, startTimeMs }
+  const checked = checkThresholdingOptions(options)
+  return { ...checked, filter: checked.filter && designFromChoice(checked.filter) }
 }
 
 function checkTraces(traces: TraceMatrix): [number, number] {

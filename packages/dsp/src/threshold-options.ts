@@ -1,6 +1,6 @@
 import { boolean, check, description, looseObject, finite, gtValue, minValue, nullable, number, optional, picklist, pipe, safeInteger, union } from 'valibot'
 import { positiveOption } from '@spikes/core/loader-utils'
-import { THRESHOLD_DIRECTIONS } from './from-thresholding.js'
+import { THRESHOLD_DIRECTIONS } from './check-thresholding.js'
 
 const FILTER = 'true, false, or { lowcut?, highcut?, order? } in Hz'
 const FILTER_KEYS = ['lowcut', 'highcut', 'order']

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { flagOption, httpUrlOption, positiveOption, secretOption, textOption } from '@spikes/core/loader-utils'
-import { nwbOptions } from '@spikes/format-nwb'
+import { nwbOptions } from '@spikes/format-nwb/options'
 import { boolean, description, finite, maxValue, minValue, number, object, optional, pipe, regex, safeInteger, string, type InferInput, type InferOutput } from 'valibot'
-import { resolveClientOptions, type DandiClientOptions } from './lib/client.js'
+import { resolveClientOptions, type DandiClientOptions } from './lib/client-options.js'
 
 const { lengthMs, startTimeMs, allowNoUnits, unitsTable, columns, preferPynwb } = nwbOptions.entries
 const RETRIES = 'a whole number from 0 to 20'

@@ -1,6 +1,6 @@
 import type { ByteSource, Match, Probe } from '@spikes/core'
 import { defineLoader } from '@spikes/core/loader-utils'
-import { findHdf5Signature } from '@spikes/hdf5'
+import { findHdf5Signature } from '@spikes/hdf5/signature'
 import { hdf5Options, resolveHdf5Options } from './options.js'
 
 /** Version of {@link hdf5Loader}, recorded as `loader_version` in the result's `metadata.provenance`. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@spikes/core'
 import { rateHzOption, textOption } from '@spikes/core/loader-utils'
-import { resolveThresholdingOptions, thresholdOptionEntries, type ThresholdingOptions } from '@spikes/dsp'
+import { checkThresholdingOptions, thresholdOptionEntries, type ThresholdingOptions } from '@spikes/dsp/options'
 import { object, type InferInput, type InferOutput } from 'valibot'
 
 /** SpikeLab's load_spikedata_from_hdf5_raw_thresholded keyword arguments, in lowerCamelCase, as a schema. */
@@ -26,6 +26,6 @@ export function resolveHdf5ThresholdOptions(o: InferOutput<typeof hdf5ThresholdO
   if (fsHz === undefined) throw new InvalidArgumentError('fsHz', undefined, 'the sampling rate in Hz (required)')
   if (dataset === undefined) throw new InvalidArgumentError('dataset', undefined, 'the HDF5 path of the raw traces (channels x samples), e.g. "/traces"')
   const thresholding = { ...rest, fsHz }
-  resolveThresholdingOptions(thresholding)
+  checkThresholdingOptions(thresholding)
   return { dataset, thresholding }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
-import { firingsMda, mdaFile } from '@spikes/testing'
+import { firingsMda, mdaFile, countingFolder } from '@spikes/testing'
 import { mountainsortLoader, registerMountainsort } from '../src/index.js'
 
 function makeContainer(): DependencyContainer {
@@ -25,26 +25,6 @@ const folder = (files: Record<string, Uint8Array | string>, name = 'ms') => memo
 const load = (input: FolderSource, options: Record<string, unknown> = {}, c = makeContainer()) => loadSpikeData(input, { container: c, options })
 
 /** A folder that counts what is read, to prove options are checked before any I/O. */
-function countingFolder(files: Record<string, Uint8Array | string>): FolderSource & { touched: number } {
-  const inner = folder(files)
-  const counting = {
-    ...inner,
-    touched: 0,
-    async list(sub?: string) {
-      counting.touched++
-      return inner.list(sub)
-    },
-    async exists(p: string) {
-      counting.touched++
-      return inner.exists(p)
-    },
-    async open(p: string) {
-      counting.touched++
-      return inner.open(p)
-    },
-  }
-  return counting
-}
 
 describe('mountainsort loader', () => {
   it('registers one loader through DI', () => {
@@ -112,7 +92,7 @@ describe('mountainsort loader', () => {
     [{ lengthMs: Number.NaN }, 'lengthMs'],
     [{ samplerate: 30000 }, 'samplerate'],
   ])('refuses options %j before any I/O', async (options, argument) => {
-    const f = countingFolder({ 'firings.mda': firingsMda(EVENTS) })
+    const f = countingFolder(folder({ 'firings.mda': firingsMda(EVENTS) }))
     await expect(mountainsortLoader.load(f, options as never, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
     expect(f.touched).toBe(0)
   })

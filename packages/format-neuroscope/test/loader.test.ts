@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { countingFolder } from '@spikes/testing'
 import { describe, expect, it } from 'vitest'
-import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
+import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer } from '@spikes/core'
 import { neuroscopeLoader, registerNeuroscope } from '../src/index.js'
 
 function makeContainer(): DependencyContainer {
@@ -32,17 +33,6 @@ const SESSION = {
 const folder = (files: Record<string, string>, name = 'session') => memoryFolder(files, name)
 const load = (files: Record<string, string>, options: Record<string, unknown> = {}) => loadSpikeData(folder(files), { container: makeContainer(), options })
 
-function countingFolder(files: Record<string, string>): FolderSource & { touched: number } {
-  const inner = folder(files)
-  const counting = { ...inner, touched: 0 }
-  for (const method of ['list', 'exists', 'open'] as const) {
-    ;(counting as Record<string, unknown>)[method] = (...args: [string]) => {
-      counting.touched++
-      return (inner[method] as (...a: [string]) => unknown)(...args)
-    }
-  }
-  return counting
-}
 
 describe('neuroscope loader', () => {
   it('registers one loader through DI', () => {
@@ -89,7 +79,7 @@ describe('neuroscope loader', () => {
     [{ session: '' }, 'session'],
     [{ includeMUA: true }, 'includeMUA'],
   ])('refuses options %j before any I/O', async (options, argument) => {
-    const f = countingFolder(SESSION)
+    const f = countingFolder(folder(SESSION))
     await expect(neuroscopeLoader.load(f, options as never, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
     expect(f.touched).toBe(0)
   })

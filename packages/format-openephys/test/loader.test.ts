@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer, type FolderSource } from '@spikes/core'
-import { npyFile, openEphysSpikesFile } from '@spikes/testing'
+import { bytesSource, container, LoaderRegistry, loadSpikeData, memoryFolder, probeSource, type DependencyContainer } from '@spikes/core'
+import { npyFile, openEphysSpikesFile, countingFolder } from '@spikes/testing'
 import { openephysLoader, registerOpenephys } from '../src/index.js'
 
 function makeContainer(): DependencyContainer {
@@ -48,17 +48,6 @@ const LEGACY = {
 const folder = (files: Record<string, Uint8Array | string>, name = 'rec') => memoryFolder(files, name)
 const load = (files: Record<string, Uint8Array | string>, options: Record<string, unknown> = {}) => loadSpikeData(folder(files), { container: makeContainer(), options })
 
-function countingFolder(files: Record<string, Uint8Array | string>): FolderSource & { touched: number } {
-  const inner = folder(files)
-  const counting = { ...inner, touched: 0 }
-  for (const method of ['list', 'exists', 'open'] as const) {
-    ;(counting as Record<string, unknown>)[method] = (...args: [string]) => {
-      counting.touched++
-      return (inner[method] as (...a: [string]) => unknown)(...args)
-    }
-  }
-  return counting
-}
 
 describe('openephys loader', () => {
   it('registers one loader through DI', () => {
@@ -144,7 +133,7 @@ describe('openephys loader', () => {
     [{ recording: 1 }, 'recording'],
     [{ recordingNo: 1 }, 'recordingNo'],
   ])('refuses options %j before any I/O', async (options, argument) => {
-    const f = countingFolder(SORTED)
+    const f = countingFolder(folder(SORTED))
     await expect(openephysLoader.load(f, options as never, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
     expect(f.touched).toBe(0)
   })

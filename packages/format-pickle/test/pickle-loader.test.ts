@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { bytesSource, container, LoaderRegistry, loadSpikeData, probeSource, type ByteSource, type DependencyContainer } from '@spikes/core'
 import '@spikes/core/node'
 import { pickleLoader, readSpikeLabPickle, registerPickle, spikeDataFromPickleBytes, spikelabNpzLoader } from '../src/index.js'
-import { PickleWriter, writeFloat64Array } from './helpers/pickle-writer.js'
+import { PickleWriter, writeFloat64Array } from '@spikes/testing'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url))

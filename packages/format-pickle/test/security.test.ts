@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bytesSource, container, loadSpikeData } from '@spikes/core'
 import { registerPickle, spikeDataFromPickleBytes } from '../src/index.js'
-import { PickleWriter } from './helpers/pickle-writer.js'
+import { PickleWriter } from '@spikes/testing'
 
 const MARKER = join(tmpdir(), `spikes-pickle-security-${process.pid}`)
 

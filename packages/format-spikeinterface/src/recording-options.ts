@@ -1,5 +1,5 @@
 import { byteLimitOption, integerOption } from '@spikes/core/loader-utils'
-import { thresholdOptionEntries, type ButterFilterOptions, type ThresholdDirection } from '@spikes/dsp'
+import { thresholdOptionEntries, type ButterFilterOptions, type ThresholdDirection } from '@spikes/dsp/options'
 import { object, type InferInput, type InferOutput } from 'valibot'
 
 /** Default of the `maxBytes` option: traces (plus the float64 copy a filter needs) above 1 GiB are refused. */

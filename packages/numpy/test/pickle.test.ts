@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { decodeLong, isPickleTuple, PickledArray, PickledObject, PyComplex, pickleToJs, unpickle, unpickleObjectArray, type PickleValue } from '../src/pickle/index.js'
-import { PickleWriter, writeDtype, writeFloat64Array } from '../../format-pickle/test/helpers/pickle-writer.js'
+import { PickleWriter, writeDtype, writeFloat64Array } from '@spikes/testing'
 
 // Python-made fixtures (generator: packages/format-pickle/test/fixtures/generate.py) with Python's own
 // view of every value in the matching .json.

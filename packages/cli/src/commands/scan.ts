@@ -5,7 +5,6 @@ import { InvalidArgumentError } from '@spikes/core'
 import type { CliContext } from '../context.js'
 import { mergeLoaderOptions } from '../loader-flags.js'
 import { scanOptions, wholeNumber, withScanFlags, type ScanFlags } from '../scan/flags.js'
-import { scanProgressWriter } from '../scan/scan-progress.js'
 import { submitCommand } from './scan-submit.js'
 
 export const scanCommand: CommandBuilder = (program, context) => {
@@ -35,7 +34,8 @@ export const scanCommand: CommandBuilder = (program, context) => {
     )
     .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean; maxRequests?: string }) => {
       if (!flags.out) return listRecordings(sources, flags, context)
-      const { scan, formatSummary, parseShard } = await import('@spikes/scan')
+      // Both import @spikes/scan (and its parquet writer): only when a scan runs, not for every command.
+      const [{ scan, formatSummary, parseShard }, { scanProgressWriter }] = await Promise.all([import('@spikes/scan'), import('../scan/scan-progress.js')])
       const progress = scanProgressWriter(context.io.stderr)
       try {
         const summary = await scan({

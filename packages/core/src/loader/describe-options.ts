@@ -32,14 +32,16 @@ export function describeOptions(schema: OptionsSchema): OptionDescription[] {
     let inner = entry as unknown as SchemaLike
     let required = true
     let fallback: unknown
+    let described = getDescription(inner as unknown as GenericSchema)
     let nullable = false
     while (WRAPPERS.has(inner.type) && inner.wrapped) {
+      described ??= getDescription(inner as unknown as GenericSchema)
       required = false
       if (inner.type === 'nullable' || inner.type === 'nullish') nullable = true
       if (inner.default !== undefined && fallback === undefined) fallback = typeof inner.default === 'function' ? undefined : inner.default
       inner = inner.wrapped
     }
-    const description = getDescription(inner as unknown as GenericSchema) ?? getDescription(entry as GenericSchema) ?? ''
+    const description = described ?? getDescription(inner as unknown as GenericSchema) ?? ''
     return { name, type: typeName(inner), required, ...(fallback !== undefined ? { default: fallback } : {}), ...(nullable ? { nullable: true as const } : {}), description }
   })
 }

@@ -1,4 +1,5 @@
 import { NO_MATCH, type Match, type Probe } from '@spikes/core'
+import { isZipHead, zipMemberNames } from '@spikes/core/loader-utils'
 
 const SPIKELAB_CLASS = /spikelab\.spikedata\.(spikedata|ratedata|pairwise|rateslicestack|spikeslicestack)[\s\S]{0,24}?(SpikeData|RateData|PairwiseCompMatrixStack|PairwiseCompMatrix|RateSliceStack|SpikeSliceStack)/
 const PICKLE_EXTENSIONS = new Set(['pkl', 'pickle', 'pck', 'pk'])
@@ -39,41 +40,6 @@ export function detectPickle(probe: Probe): Match {
   return NO_MATCH
 }
 
-const LOCAL_HEADER = 0x04034b50
-
-/** Member names from the zip local headers found in `head` (stops at the first one it cannot follow). */
-export function zipNamesInHead(head: Uint8Array): string[] {
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength)
-  const names: string[] = []
-  let at = 0
-  while (at + 30 <= head.length && dv.getUint32(at, true) === LOCAL_HEADER) {
-    const flags = dv.getUint16(at + 6, true)
-    let size = dv.getUint32(at + 18, true)
-    const nameLength = dv.getUint16(at + 26, true)
-    const extraLength = dv.getUint16(at + 28, true)
-    if (at + 30 + nameLength > head.length) break
-    names.push(new TextDecoder().decode(head.subarray(at + 30, at + 30 + nameLength)))
-    if (size === 0xffffffff) size = zip64Size(dv, at + 30 + nameLength, extraLength) ?? -1
-    if (flags & 0x08 || size < 0) break
-    at += 30 + nameLength + extraLength + size
-  }
-  return names
-}
-
-function zip64Size(dv: DataView, extraStart: number, extraLength: number): number | undefined {
-  let at = extraStart
-  while (at + 4 <= extraStart + extraLength && at + 4 <= dv.byteLength) {
-    const id = dv.getUint16(at, true)
-    const len = dv.getUint16(at + 2, true)
-    if (id === 0x0001 && len >= 16 && at + 20 <= dv.byteLength) {
-      const compressed = dv.getBigUint64(at + 12, true)
-      return compressed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(compressed) : undefined
-    }
-    at += 4 + len
-  }
-  return undefined
-}
-
 /**
  * SpikeLab sorted .npz detection: a zip whose members include units.npy and fs.npy. The local
  * headers in the probe's head are read first; when they stop early (a large units.npy), the
@@ -82,8 +48,8 @@ function zip64Size(dv: DataView, extraStart: number, extraLength: number): numbe
 export async function detectSpikelabNpz(probe: Probe): Promise<Match> {
   if (probe.kind !== 'file') return NO_MATCH
   const head = probe.head
-  if (head.length < 4 || new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== LOCAL_HEADER) return NO_MATCH
-  let names = zipNamesInHead(head)
+  if (!isZipHead(head)) return NO_MATCH
+  let names = zipMemberNames(head)
   if (!(names.includes('units.npy') && names.includes('fs.npy')) && probe.size > head.length) {
     names = (await centralDirectoryNames(probe.source).catch(() => undefined)) ?? names
   }

@@ -76,16 +76,7 @@ export async function loadSpikeDataFromSpikeInterface(sorting: SortingExtractorL
   if (!rawIds || typeof (rawIds as ArrayLike<unknown>).length !== 'number') throw new InvalidDataError('sorting.getUnitIds() did not return an array of unit ids.', {})
   const available = Array.from(rawIds as ArrayLike<unknown>, (id) => normalizeId(id, 'sorting.getUnitIds()'))
 
-  let ids: ExtractorUnitId[] = available
-  if (requested !== null) {
-    const wanted = Array.from(requested as ArrayLike<unknown>, (id) => normalizeId(id, 'unitIds'))
-    const missing = wanted.filter((id) => !available.some((a) => sameId(a, id)))
-    if (missing.length) {
-      const show = (list: ExtractorUnitId[]) => list.slice(0, 50).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ') + (list.length > 50 ? ', ...' : '')
-      throw new InvalidArgumentError('unitIds', show(missing), `ids present in the sorting (available: ${show(available)})`)
-    }
-    ids = wanted
-  }
+  const ids = requested === null ? available : selectUnits(available, requested as ArrayLike<unknown>)
 
   await checkSegments(sorting, segmentIndex, options.segmentIndex !== undefined, warnings, 'sorting')
 
@@ -136,4 +127,15 @@ export async function loadSpikeDataFromSpikeInterface(sorting: SortingExtractorL
     metadata: { source_format: 'SpikeInterface', unit_ids: ids, fs_Hz: fs },
     warnings: warnings.warnings,
   })
+}
+
+/** The requested unit ids, each of which must be in the sorting. */
+function selectUnits(available: ExtractorUnitId[], requested: ArrayLike<unknown>): ExtractorUnitId[] {
+  const wanted = Array.from(requested, (id) => normalizeId(id, 'unitIds'))
+  const missing = wanted.filter((id) => !available.some((a) => sameId(a, id)))
+  if (missing.length) {
+    const show = (list: ExtractorUnitId[]) => list.slice(0, 50).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ') + (list.length > 50 ? ', ...' : '')
+    throw new InvalidArgumentError('unitIds', show(missing), `ids present in the sorting (available: ${show(available)})`)
+  }
+  return wanted
 }

@@ -35,89 +35,133 @@ function tuple(items: PyLiteral[]): PyTuple {
 
 /** Parses one literal expression; `end` is the index just after it (trailing text allowed with `allowTrailing`). */
 export function parsePyLiteral(text: string, options: { allowTrailing?: boolean; maxDepth?: number } = {}): { value: PyLiteral; end: number } {
-  const maxDepth = options.maxDepth ?? 64
-  let i = 0
+  const reader = new LiteralReader(text, options.maxDepth ?? 64)
+  const value = reader.value(0)
+  const end = reader.i
+  reader.skip()
+  if (!options.allowTrailing && reader.i < text.length) reader.fail('unexpected text after the value')
+  return { value, end }
+}
 
-  const fail = (what: string): never => {
-    throw new PyLiteralError(`${what} at character ${i}`, i)
+const NOT_A_WORD = Symbol('not a word')
+const STRING_START = /^[rRbBuU]{1,2}['"]/
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '' }
+
+/** One pass over the text: `i` is the read position, each method reads one construct from it. */
+class LiteralReader {
+  i = 0
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  fail(what: string): never {
+    throw new PyLiteralError(`${what} at character ${this.i}`, this.i)
   }
-  const skip = (): void => {
-    while (i < text.length) {
-      const c = text[i]
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\\') i++
+
+  /** Skips blanks, line continuations and comments. */
+  skip(): void {
+    const { text } = this
+    while (this.i < text.length) {
+      const c = text[this.i]
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\\') this.i++
       else if (c === '#') {
-        while (i < text.length && text[i] !== '\n') i++
+        while (this.i < text.length && text[this.i] !== '\n') this.i++
       } else break
     }
   }
 
-  const parseString = (): string => {
-    // String prefixes: r, b, u (any case), possibly combined (rb, br).
-    let raw = false
-    while (/[rRbBuU]/.test(text[i] ?? '')) {
-      if (text[i] === 'r' || text[i] === 'R') raw = true
-      i++
+  value(depth: number): PyLiteral {
+    if (depth > this.maxDepth) this.fail('nesting too deep')
+    this.skip()
+    const c = this.text[this.i]
+    if (c === undefined) return this.fail('unexpected end')
+    if (c === "'" || c === '"' || (/[rRbBuU]/.test(c) && STRING_START.test(this.text.slice(this.i, this.i + 3)))) return this.strings()
+    if (c === '(') return this.tupleOrGroup(depth)
+    if (c === '[') {
+      this.i++
+      return this.sequence(']', depth)
     }
-    const q = text[i]
-    if (q !== "'" && q !== '"') return fail('expected a quote')
-    const triple = text.startsWith(q.repeat(3), i)
-    const close = triple ? q.repeat(3) : q
-    i += close.length
-    let out = ''
+    if (c === '{') return this.dict(depth)
+    const word = this.word()
+    return word === NOT_A_WORD ? this.number() : word
+  }
+
+  /** One string literal, or several adjacent ones (they concatenate). */
+  private strings(): string {
+    let s = this.string()
     for (;;) {
-      if (i >= text.length) fail('unterminated string')
-      if (text.startsWith(close, i)) {
-        i += close.length
-        return out
+      const save = this.i
+      this.skip()
+      const c = this.text[this.i]
+      if (c === "'" || c === '"' || STRING_START.test(this.text.slice(this.i, this.i + 3))) s += this.string()
+      else {
+        this.i = save
+        return s
       }
-      const c = text[i]
-      if (!triple && c === '\n') fail('newline in a string')
-      if (c === '\\' && !raw) {
-        const n = text[i + 1]
-        i += 2
-        switch (n) {
-          case 'n': out += '\n'; break
-          case 't': out += '\t'; break
-          case 'r': out += '\r'; break
-          case '0': out += '\0'; break
-          case '\\': out += '\\'; break
-          case "'": out += "'"; break
-          case '"': out += '"'; break
-          case '\n': break
-          case 'x': {
-            const h = text.slice(i, i + 2)
-            if (!/^[0-9a-fA-F]{2}$/.test(h)) fail('bad \\x escape')
-            out += String.fromCharCode(parseInt(h, 16))
-            i += 2
-            break
-          }
-          case 'u':
-          case 'U': {
-            const len = n === 'u' ? 4 : 8
-            const h = text.slice(i, i + len)
-            if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(h)) fail('bad unicode escape')
-            const cp = parseInt(h, 16)
-            if (cp > 0x10ffff) fail('bad unicode escape')
-            out += String.fromCodePoint(cp)
-            i += len
-            break
-          }
-          default:
-            out += '\\' + (n ?? '')
-        }
-        continue
-      }
-      out += c
-      i++
     }
   }
 
-  const parseNumber = (): number => {
-    const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[lLjJ]?/.exec(text.slice(i, i + 400))
-    if (!m) return fail('expected a number')
-    i += m[0].length
+  private string(): string {
+    const { text } = this
+    // String prefixes: r, b, u (any case), possibly combined (rb, br).
+    let raw = false
+    while (/[rRbBuU]/.test(text[this.i] ?? '')) {
+      if (text[this.i] === 'r' || text[this.i] === 'R') raw = true
+      this.i++
+    }
+    const q = text[this.i]
+    if (q !== "'" && q !== '"') return this.fail('expected a quote')
+    const triple = text.startsWith(q.repeat(3), this.i)
+    const close = triple ? q.repeat(3) : q
+    this.i += close.length
+    let out = ''
+    for (;;) {
+      if (this.i >= text.length) this.fail('unterminated string')
+      if (text.startsWith(close, this.i)) {
+        this.i += close.length
+        return out
+      }
+      const c = text[this.i]
+      if (!triple && c === '\n') this.fail('newline in a string')
+      if (c === '\\' && !raw) out += this.escape()
+      else {
+        out += c
+        this.i++
+      }
+    }
+  }
+
+  /** The character(s) of one backslash escape; unknown escapes stay as written, as in Python. */
+  private escape(): string {
+    const n = this.text[this.i + 1]
+    this.i += 2
+    if (n !== undefined && Object.hasOwn(SIMPLE_ESCAPES, n)) return SIMPLE_ESCAPES[n]
+    if (n === 'x') {
+      const h = this.text.slice(this.i, this.i + 2)
+      if (!/^[0-9a-fA-F]{2}$/.test(h)) this.fail('bad \\x escape')
+      this.i += 2
+      return String.fromCharCode(parseInt(h, 16))
+    }
+    if (n === 'u' || n === 'U') {
+      const len = n === 'u' ? 4 : 8
+      const h = this.text.slice(this.i, this.i + len)
+      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(h)) this.fail('bad unicode escape')
+      const cp = parseInt(h, 16)
+      if (cp > 0x10ffff) this.fail('bad unicode escape')
+      this.i += len
+      return String.fromCodePoint(cp)
+    }
+    return '\\' + (n ?? '')
+  }
+
+  private number(): number {
+    const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[lLjJ]?/.exec(this.text.slice(this.i, this.i + 400))
+    if (!m) return this.fail('expected a number')
+    this.i += m[0].length
     let s = m[0].replace(/_/g, '')
-    if (/[jJ]$/.test(s)) fail('complex numbers are not supported')
+    if (/[jJ]$/.test(s)) this.fail('complex numbers are not supported')
     s = s.replace(/[lL]$/, '')
     const neg = s.startsWith('-')
     const body = s.replace(/^[+-]/, '')
@@ -126,102 +170,73 @@ export function parsePyLiteral(text: string, options: { allowTrailing?: boolean;
     else if (/^0[oO]/.test(body)) v = parseInt(body.slice(2), 8)
     else if (/^0[bB]/.test(body)) v = parseInt(body.slice(2), 2)
     else v = Number(body)
-    if (Number.isNaN(v)) fail('bad number')
+    if (Number.isNaN(v)) this.fail('bad number')
     return neg ? -v : v
   }
 
-  const parseSeq = (closeCh: string, depth: number): PyLiteral[] => {
+  /** True, False, None, inf, nan; NOT_A_WORD when no word starts here; any other name fails. */
+  private word(): PyLiteral | typeof NOT_A_WORD {
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.i, this.i + 64))?.[0]
+    if (!word) return NOT_A_WORD
+    const constants: Record<string, PyLiteral> = { True: true, False: false, None: null, inf: Infinity, nan: NaN }
+    if (!Object.hasOwn(constants, word)) this.fail(`'${word}' is not a literal`)
+    this.i += word.length
+    return constants[word]
+  }
+
+  /** Items up to `closeCh` (the opening bracket already read), with an optional trailing comma. */
+  private sequence(closeCh: string, depth: number): PyLiteral[] {
     const items: PyLiteral[] = []
     for (;;) {
-      skip()
-      if (text[i] === closeCh) {
-        i++
+      this.skip()
+      if (this.text[this.i] === closeCh) {
+        this.i++
         return items
       }
-      items.push(parseValue(depth + 1))
-      skip()
-      if (text[i] === ',') i++
-      else if (text[i] !== closeCh) fail(`expected ',' or '${closeCh}'`)
+      items.push(this.value(depth + 1))
+      this.skip()
+      if (this.text[this.i] === ',') this.i++
+      else if (this.text[this.i] !== closeCh) this.fail(`expected ',' or '${closeCh}'`)
     }
   }
 
-  const parseValue = (depth: number): PyLiteral => {
-    if (depth > maxDepth) fail('nesting too deep')
-    skip()
-    const c = text[i]
-    if (c === undefined) return fail('unexpected end')
-    if (c === "'" || c === '"' || (/[rRbBuU]/.test(c) && /^[rRbBuU]{1,2}['"]/.test(text.slice(i, i + 3)))) {
-      let s = parseString()
-      // Adjacent string literals concatenate.
-      for (;;) {
-        const save = i
-        skip()
-        if (text[i] === "'" || text[i] === '"' || /^[rRbBuU]{1,2}['"]/.test(text.slice(i, i + 3))) s += parseString()
-        else {
-          i = save
-          break
-        }
-      }
-      return s
+  /** `()`, `(x,)`, `(x, y)` are tuples; `(x)` is x. */
+  private tupleOrGroup(depth: number): PyLiteral {
+    this.i++
+    this.skip()
+    if (this.text[this.i] === ')') {
+      this.i++
+      return tuple([])
     }
-    if (c === '(') {
-      i++
-      skip()
-      if (text[i] === ')') {
-        i++
-        return tuple([])
-      }
-      const first = parseValue(depth + 1)
-      skip()
-      if (text[i] === ')') {
-        i++
-        return first // parenthesised expression
-      }
-      if (text[i] !== ',') fail("expected ',' or ')'")
-      i++
-      return tuple([first, ...parseSeq(')', depth)])
+    const first = this.value(depth + 1)
+    this.skip()
+    if (this.text[this.i] === ')') {
+      this.i++
+      return first // parenthesised expression
     }
-    if (c === '[') {
-      i++
-      return parseSeq(']', depth)
-    }
-    if (c === '{') {
-      i++
-      const map: PyDict = new Map()
-      for (;;) {
-        skip()
-        if (text[i] === '}') {
-          i++
-          return map
-        }
-        const key = parseValue(depth + 1)
-        if (typeof key !== 'string' && typeof key !== 'number') fail('dict keys must be strings or numbers')
-        skip()
-        if (text[i] !== ':') fail("expected ':'")
-        i++
-        map.set(key as string | number, parseValue(depth + 1))
-        skip()
-        if (text[i] === ',') i++
-        else if (text[i] !== '}') fail("expected ',' or '}'")
-      }
-    }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, i + 64))?.[0]
-    if (word === 'True' || word === 'False' || word === 'None') {
-      i += word.length
-      return word === 'True' ? true : word === 'False' ? false : null
-    }
-    if (word === 'inf' || word === 'nan') {
-      i += word.length
-      return word === 'inf' ? Infinity : NaN
-    }
-    if (word) fail(`'${word}' is not a literal`)
-    const v = parseNumber()
-    return v
+    if (this.text[this.i] !== ',') this.fail("expected ',' or ')'")
+    this.i++
+    return tuple([first, ...this.sequence(')', depth)])
   }
 
-  const value = parseValue(0)
-  const end = i
-  skip()
-  if (!options.allowTrailing && i < text.length) fail('unexpected text after the value')
-  return { value, end }
+  private dict(depth: number): PyDict {
+    this.i++
+    const map: PyDict = new Map()
+    for (;;) {
+      this.skip()
+      if (this.text[this.i] === '}') {
+        this.i++
+        return map
+      }
+      const key = this.value(depth + 1)
+      if (typeof key !== 'string' && typeof key !== 'number') this.fail('dict keys must be strings or numbers')
+      this.skip()
+      if (this.text[this.i] !== ':') this.fail("expected ':'")
+      this.i++
+      map.set(key as string | number, this.value(depth + 1))
+      this.skip()
+      if (this.text[this.i] === ',') this.i++
+      else if (this.text[this.i] !== '}') this.fail("expected ',' or '}'")
+    }
+  }
 }

@@ -82,31 +82,15 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     const flags = dv.getUint16(p + 8, true)
     const method = dv.getUint16(p + 10, true)
     const crc32 = dv.getUint32(p + 16, true)
-    let compressedSize = dv.getUint32(p + 20, true)
-    let uncompressed = dv.getUint32(p + 24, true)
     const nameLength = dv.getUint16(p + 28, true)
     const extraLength = dv.getUint16(p + 30, true)
     const commentLength = dv.getUint16(p + 32, true)
-    let localOffset = dv.getUint32(p + 42, true)
     const end = p + 46 + nameLength + extraLength + commentLength
     if (end > cd.length) throw notZip(`central directory entry ${i} runs past the directory`)
     const rawName = cd.subarray(p + 46, p + 46 + nameLength)
     const fileName = flags & 0x800 ? utf8.decode(rawName) : cp437ish(rawName)
-    // zip64 extra field: only the values that overflowed are present, in this order.
-    let e = p + 46 + nameLength
-    const extraEnd = e + extraLength
-    while (e + 4 <= extraEnd) {
-      const id = dv.getUint16(e, true)
-      const len = dv.getUint16(e + 2, true)
-      if (id === 0x0001) {
-        let q = e + 4
-        if (uncompressed === 0xffffffff && q + 8 <= e + 4 + len) (uncompressed = u64(dv, q, name)), (q += 8)
-        if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q, name)), (q += 8)
-        if (localOffset === 0xffffffff && q + 8 <= e + 4 + len) (localOffset = u64(dv, q, name)), (q += 8)
-      }
-      e += 4 + len
-    }
-    out.push({ fileName, method, compressedSize, size: uncompressed, crc32, localOffset, encrypted: (flags & 1) !== 0 })
+    const sizes = zip64Sizes(dv, p + 46 + nameLength, extraLength, { size: dv.getUint32(p + 24, true), compressedSize: dv.getUint32(p + 20, true), localOffset: dv.getUint32(p + 42, true) }, name)
+    out.push({ fileName, method, ...sizes, crc32, encrypted: (flags & 1) !== 0 })
     p = end
   }
   if (p !== cd.length) throw notZip(`the central directory holds ${cd.length - p} bytes after its ${entries} entries`)
@@ -114,6 +98,26 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
   const first = out.reduce((min, e) => Math.min(min, e.localOffset), Infinity)
   if (out.length > 0 && first !== 0) throw notZip(`its first member starts at byte ${first}, not 0; the bytes before it are not part of this directory's archive (an appended or forged directory)`)
   return out
+}
+
+/** A central directory entry's sizes and offset, the overflowed ones (0xffffffff) taken from its zip64 extra field. */
+function zip64Sizes(dv: DataView, start: number, length: number, sizes: { size: number; compressedSize: number; localOffset: number }, name: string): { size: number; compressedSize: number; localOffset: number } {
+  let { size, compressedSize, localOffset } = sizes
+  // zip64 extra field: only the values that overflowed are present, in this order.
+  let e = start
+  const extraEnd = start + length
+  while (e + 4 <= extraEnd) {
+    const id = dv.getUint16(e, true)
+    const len = dv.getUint16(e + 2, true)
+    if (id === 0x0001) {
+      let q = e + 4
+      if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(dv, q, name)), (q += 8)
+      if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q, name)), (q += 8)
+      if (localOffset === 0xffffffff && q + 8 <= e + 4 + len) (localOffset = u64(dv, q, name)), (q += 8)
+    }
+    e += 4 + len
+  }
+  return { size, compressedSize, localOffset }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { NO_MATCH, type Match, type Probe } from '@spikes/core'
+import { isZipHead, zipMemberNames } from '@spikes/core/loader-utils'
 
 /** Folder detection from the probe's listing alone (README "Detection rules"). */
 export function detectSpikeinterfaceFolder(probe: Probe): Match {
@@ -14,28 +15,6 @@ export function detectSpikeinterfaceFolder(probe: Probe): Match {
   return NO_MATCH
 }
 
-const LOCAL_HEADER = 0x04034b50
-
-/** Names of the zip members whose local headers lie inside `head`, in file order. */
-export function zipMemberNames(head: Uint8Array): string[] {
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
-  const names: string[] = []
-  const decoder = new TextDecoder()
-  let at = 0
-  while (at + 30 <= head.length && view.getUint32(at, true) === LOCAL_HEADER) {
-    const flags = view.getUint16(at + 6, true)
-    const compressed = view.getUint32(at + 18, true)
-    const nameLength = view.getUint16(at + 26, true)
-    const extraLength = view.getUint16(at + 28, true)
-    if (at + 30 + nameLength > head.length) break
-    names.push(decoder.decode(head.subarray(at + 30, at + 30 + nameLength)))
-    // A data descriptor (sizes after the data) or a zip64 size: the next header cannot be found from here.
-    if (flags & 0x08 || compressed === 0xffffffff) break
-    at += 30 + nameLength + extraLength + compressed
-  }
-  return names
-}
-
 /**
  * NpzSortingExtractor detection: a zip whose first members are numpy.savez's unit_ids, num_segment,
  * sampling_frequency and spike_indexes_seg0 (+ spike_labels_seg0 when its header is within the probe).
@@ -43,7 +22,7 @@ export function zipMemberNames(head: Uint8Array): string[] {
 export function detectSpikeinterfaceNpz(probe: Probe): Match {
   if (probe.kind !== 'file') return NO_MATCH
   const head = probe.head
-  if (head.length < 4 || new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== LOCAL_HEADER) return NO_MATCH
+  if (!isZipHead(head)) return NO_MATCH
   const names = new Set(zipMemberNames(head))
   const core = ['unit_ids.npy', 'num_segment.npy', 'sampling_frequency.npy'].every((n) => names.has(n))
   if (core && names.has('spike_indexes_seg0.npy') && names.has('spike_labels_seg0.npy')) {
