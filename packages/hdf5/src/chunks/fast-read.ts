@@ -8,7 +8,7 @@ import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
 import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
-import { badChunk, platformInflater, type Inflate } from './inflate.js'
+import { badChunk, InflateOverflow, platformInflater, type Inflate } from './inflate.js'
 
 /**
  * Random access to the file's bytes (a local file, a Blob, HTTP Range reads): `length` bytes from `offset`,
@@ -120,9 +120,11 @@ async function decodeInto(req: FastReadRequest, entry: StoredChunk, first: numbe
         at += piece.length
       }, chunkBytes)
     } catch (error) {
-      throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error)
+      // A bomb is named with the chunk's declared size and how far it grew before it was stopped.
+      const sizes = error instanceof InflateOverflow ? { expected: error.limit, actual: error.reached } : undefined
+      throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error, sizes)
     }
-    if (produced !== chunkBytes) throw badChunk(req.file, req.path, address, `${produced} bytes where the chunk holds ${chunkBytes}`)
+    if (produced !== chunkBytes) throw badChunk(req.file, req.path, address, `${produced} bytes where the chunk holds ${chunkBytes}`, undefined, { expected: chunkBytes, actual: produced })
   }
   const View = VIEWS[`${req.dtype.class}${size}` as keyof typeof VIEWS]
   if (active.length === 1 && active[0] === DEFLATE && req.out instanceof View) {

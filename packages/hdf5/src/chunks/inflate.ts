@@ -5,6 +5,16 @@
 import { CorruptFileError } from '@spikes/core'
 import { isNode, nodeImport } from '../runtime.js'
 
+/** An inflate stopped because its output passed the chunk's size: a corrupt chunk or a decompression bomb. */
+export class InflateOverflow extends RangeError {
+  constructor(
+    readonly limit: number,
+    readonly reached: number,
+  ) {
+    super(`inflates to more than ${limit} bytes (stopped at ${reached})`)
+  }
+}
+
 /**
  * Inflates `bytes`, handing the output to `sink` piece by piece (in order); more than `maxBytes` of output
  * is a corrupt chunk. Resolves with the number of bytes produced.
@@ -39,7 +49,7 @@ async function nodeInflater(): Promise<Inflater> {
       let produced = 0
       stream.on('data', (piece: Buffer) => {
         produced += piece.length
-        if (produced > maxBytes) return stream.destroy(new RangeError(`inflates to more than ${maxBytes} bytes`))
+        if (produced > maxBytes) return stream.destroy(new InflateOverflow(maxBytes, produced))
         sink(piece)
       })
       stream.on('error', reject)
@@ -60,7 +70,7 @@ function streamInflater(): Inflater | null {
       produced += value.length
       if (produced > maxBytes) {
         await reader.cancel()
-        throw new RangeError(`inflates to more than ${maxBytes} bytes`)
+        throw new InflateOverflow(maxBytes, produced)
       }
       sink(value)
     }
@@ -71,6 +81,6 @@ function streamInflater(): Inflater | null {
 }
 
 /** A typed error for a chunk that does not inflate to its size. */
-export function badChunk(file: string, dataset: string, address: number, reason: string, cause?: unknown): CorruptFileError {
-  return new CorruptFileError(`The chunk of ${dataset} at byte ${address} of ${file} does not decompress (${reason}). The file is truncated or corrupt.`, { file, dataset, address, reason }, cause ? { cause } : undefined)
+export function badChunk(file: string, dataset: string, address: number, reason: string, cause?: unknown, sizes?: { expected: number; actual: number }): CorruptFileError {
+  return new CorruptFileError(`The chunk of ${dataset} at byte ${address} of ${file} does not decompress (${reason}). The file is truncated or corrupt.`, { file, dataset, address, reason, ...sizes }, cause ? { cause } : undefined)
 }
