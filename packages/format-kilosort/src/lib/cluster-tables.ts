@@ -72,19 +72,23 @@ export interface ClusterTables {
   rowIds: Map<string, number[]>
 }
 
+/** Phy writes cluster_group.tsv for the clusters a user labelled only: a missing row there means unlabelled. */
+const SPARSE_TABLES = /^cluster_group\.tsv$/i
+
 /**
- * Phy's cluster tables hold one row per cluster: a table that repeats an id, or lacks clusters that have spikes,
- * gets a SPIKES_WARN_TSV_ROWS warning naming the table, the numbers and a few of the ids (a repeated id's later
- * row wins; clusters without a row get no attributes from it).
+ * Per-cluster tables hold one row per cluster: a table that repeats an id, or (except the sparse
+ * cluster_group.tsv) lacks clusters that have spikes, gets a SPIKES_WARN_TSV_ROWS warning naming the table, the
+ * numbers and a few of the ids (a repeated id's later row wins; clusters without a row get no attributes from it).
  */
 export function warnTableRows(tables: ClusterTables, clusterIds: readonly number[], context: LoadContext): void {
   for (const [file, ids] of tables.rowIds) {
     const rows = new Set(ids)
     const repeated = ids.length - rows.size
-    const missing = clusterIds.filter((id) => !rows.has(id))
+    const missing = SPARSE_TABLES.test(file) ? [] : clusterIds.filter((id) => !rows.has(id))
     if (repeated === 0 && missing.length === 0) continue
     const parts = [repeated ? `${repeated} repeated cluster id${repeated === 1 ? '' : 's'}` : '', missing.length ? `no row for ${missing.length} of the ${clusterIds.length} clusters with spikes (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})` : ''].filter(Boolean)
-    context.warn('SPIKES_WARN_TSV_ROWS', `${file} has ${ids.length} rows for ${clusterIds.length} clusters: ${parts.join('; ')}. Phy writes one row per cluster; the rows present are matched by cluster id.`, { file, rows: ids.length, clusters: clusterIds.length, repeated, missing: missing.length })
+    const why = missing.length ? ' (clusters made by merging or splitting in Phy have no row in the tables KiloSort wrote)' : ''
+    context.warn('SPIKES_WARN_TSV_ROWS', `${file} has ${ids.length} rows for ${clusterIds.length} clusters: ${parts.join('; ')}. The rows present are matched by cluster id${why}.`, { file, rows: ids.length, clusters: clusterIds.length, repeated, missing: missing.length })
   }
 }
 

@@ -171,7 +171,7 @@ export const HOSTILE_CASES = [
   { id: 'params-rate-1e308', klass: 'shapes', format: 'kilosort', auto: true, build: async (d) => ({ input: kilosort(d, { 'params.py': 'sample_rate = 1e308\n' }) }), error: { code: 'SPIKES_INVALID_DATA', fields: { field: 'sample_rate', found: 1e308 } } },
   { id: 'params-rate-zero', klass: 'shapes', format: 'kilosort', auto: true, build: async (d) => ({ input: kilosort(d, { 'params.py': 'sample_rate = 0\n' }) }), error: { code: 'SPIKES_INVALID_DATA', fields: { field: 'sample_rate', found: 0 } } },
   { id: 'params-rate-negative', klass: 'shapes', format: 'kilosort', auto: true, build: async (d) => ({ input: kilosort(d, { 'params.py': 'sample_rate = -30000\n' }) }), error: { code: 'SPIKES_INVALID_DATA', fields: { field: 'sample_rate', found: -30000 } } },
-  { id: 'phy-tsv-rows', klass: 'shapes', format: 'kilosort', auto: true, build: async (d) => ({ input: kilosort(d, { 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n1\tgood\n' }) }), loads: { N: 5, warnings: ['SPIKES_WARN_TSV_ROWS'] } },
+  { id: 'phy-tsv-rows', klass: 'shapes', format: 'kilosort', auto: true, build: async (d) => ({ input: kilosort(d, { 'cluster_KSLabel.tsv': 'cluster_id\tKSLabel\n0\tgood\n1\tgood\n1\tmua\n' }) }), loads: { N: 5, warnings: ['SPIKES_WARN_TSV_ROWS'] } },
   { id: 'alf-clusters-rows', klass: 'shapes', format: 'alf', auto: true, build: async (d) => ({ input: alf(d, { 'alf/probe00/clusters.depths.npy': npy('<f8', '(3,)', f8([1, 2, 3])), 'alf/probe00/clusters.channels.npy': npy('<i8', '(2,)', i8([4, 5])) }) }), loads: { N: 289, warnings: ['SPIKES_WARN_ALF_CLUSTER_ROWS', 'SPIKES_WARN_ALF_CLUSTER_ROWS'] } },
   {
     id: 'si-sampling-frequency-1e308', klass: 'shapes', format: 'spikeinterface-npz', auto: true,
