@@ -1,9 +1,8 @@
-import { InvalidDataError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { CorruptFileError, InvalidDataError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
 import { decodeMda, type MdaHeader } from './mda-header.js'
 import { LabelTable } from './label-table.js'
 
 const CHUNK_BYTES = 8 * 1024 * 1024
-
 
 /**
  * Reads the events in chunks (rows: channel, time in samples, label, then metrics; column-major, so
@@ -15,21 +14,44 @@ export async function readFirings(source: ByteSource, header: MdaHeader, file: s
   const table = new LabelTable(rows - 3)
   const eventBytes = rows * header.bytesPerValue
   const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / eventBytes))
-  const fetch = (start: number) => {
-    const read = readExactly(source, header.dataOffset + start * eventBytes, Math.min(perChunk, events - start) * eventBytes)
-    read.catch(() => {}) // a read still in flight when a bad event or an abort ends the loop must not surface as unhandled
-    return read
-  }
-  let pending = events > 0 ? fetch(0) : undefined
+  const fetch = chunkReader(source, header.dataOffset, eventBytes, Math.min(perChunk, events))
+  let pending = events > 0 ? fetch(0, Math.min(perChunk, events)) : undefined
   for (let start = 0; start < events; start += perChunk) {
     throwIfAborted(context.signal, `Reading ${file}`)
     const bytes = await pending!
-    if (start + perChunk < events) pending = fetch(start + perChunk)
+    const next = start + perChunk
+    if (next < events) pending = fetch(next, Math.min(perChunk, events - next))
     const count = bytes.length / eventBytes
     scanChunk(decodeMda(bytes, header.typeCode), count, rows, start, fsHz, table, file)
     context.progress({ phase: 'events', loaded: start + count, total: events, unit: 'spikes' })
   }
   return table
+}
+
+/**
+ * Reads `count` events from event `start`. With `readInto`, into two buffers allocated once and used in
+ * turn (a chunk is decoded while the next is read into the other one), so a 1.2 GB file allocates 16 MB,
+ * not 1.2 GB of fresh chunks; otherwise through `read`.
+ */
+function chunkReader(source: ByteSource, dataOffset: number, eventBytes: number, maxEvents: number): (start: number, count: number) => Promise<Uint8Array> {
+  const buffers = source.readInto ? [new Uint8Array(maxEvents * eventBytes), new Uint8Array(maxEvents * eventBytes)] : undefined
+  let turn = 0
+  return (start, count) => {
+    const offset = dataOffset + start * eventBytes
+    const length = count * eventBytes
+    let read: Promise<Uint8Array>
+    if (buffers) {
+      const target = buffers[turn++ % 2].subarray(0, length)
+      read = source.readInto!(offset, target).then((n) => {
+        if (n < length) throw new CorruptFileError(`${source.name} ends after ${offset + n} bytes, but ${offset + length} were needed. The file is truncated.`, { file: source.name, needed: offset + length, available: offset + n })
+        return target
+      })
+    } else {
+      read = readExactly(source, offset, length)
+    }
+    read.catch(() => {}) // a read still in flight when a bad event or an abort ends the loop must not surface as unhandled
+    return read
+  }
 }
 
 // The per-event loop: a dense label lookup, a count, the channel vote and the time into its unit's
