@@ -22,6 +22,9 @@ export class LabelTable {
   /** Each unit's block being filled, and how far. */
   readonly current: Float64Array[] = []
   fill = new Int32Array(16)
+  /** Each unit's latest time in ms, and whether every train so far is non-decreasing. */
+  last = new Float64Array(16)
+  sorted = true
   private readonly full: Float64Array[][] = []
   /** label -> slot + 1 for labels below 2^20 (0: not seen yet). */
   dense = new Int32Array(0)
@@ -101,6 +104,7 @@ export class LabelTable {
       this.first = grown(this.first, n)
       this.metricSums = grown(this.metricSums, n * this.extraRows)
       this.fill = grown(this.fill, n)
+      this.last = grown(this.last, n)
     }
     this.current.push(new Float64Array(FIRST_BLOCK))
     this.full.push([])
