@@ -1,3 +1,5 @@
+import { isIndex } from './event-checks.js'
+
 const DENSE_LIMIT = 1 << 20
 const FIRST_BLOCK = 16
 const MAX_BLOCK = 1 << 16
@@ -53,6 +55,13 @@ export class LabelTable {
     const slot = this.create(label, channel)
     this.sparse.set(label, slot)
     return slot
+  }
+
+  /** The slot of a label already seen, or -1. */
+  find(label: number): number {
+    if (!isIndex(label)) return -1
+    if (label < DENSE_LIMIT) return label < this.dense.length ? this.dense[label] - 1 : -1
+    return this.sparse.get(label) ?? -1
   }
 
   /** Records an event on a channel other than the slot's current candidate (the vote's slow path). */

@@ -2,7 +2,7 @@ import { InvalidArgumentError, InvalidDataError, MissingFileError, SpikeData, ty
 import { vouchSortedTrains } from '@spikes/core/loader-utils'
 import type { ResolvedMountainsortOptions } from '../options.js'
 import { readMdaHeader, type MdaHeader } from './mda-header.js'
-import { readFirings } from './read-firings.js'
+import { readFirings, type Firings } from './read-firings.js'
 import type { LabelTable } from './label-table.js'
 import { paramsRate, readSidecars, type Sidecars } from './sidecars.js'
 
@@ -14,7 +14,7 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
 
   const source = await folder.open(firingsFile)
   let header: MdaHeader
-  let table: LabelTable
+  let firings: Firings
   try {
     header = await readMdaHeader(source, firingsFile)
     checkFiringsShape(header, firingsFile)
@@ -22,16 +22,12 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
     if (size > header.dataEnd) {
       context.warn('SPIKES_WARN_TRAILING_BYTES', `${firingsFile} has ${size - header.dataEnd} bytes after its ${header.dims.join(' x ')} array; they are ignored.`, { file: firingsFile, extra: size - header.dataEnd })
     }
-    table = await readFirings(source, header, firingsFile, fsHz, context)
+    firings = await readFirings(source, header, firingsFile, fsHz, context)
   } finally {
     await source.close()
   }
 
-  // Units in ascending label order; their blocks of times are copied one after the other into one array.
-  const order = table.labels.map((_, slot) => slot).sort((a, b) => table.labels[a] - table.labels[b])
-  const offsets = new Float64Array(order.length + 1)
-  order.forEach((slot, u) => (offsets[u + 1] = offsets[u] + table.counts[slot]))
-  const times = table.concat(order, offsets[order.length])
+  const { table, order, offsets, times } = firings
   // The scan compared every time with the previous one of its unit, so SpikeData need not check again.
   if (table.sorted) vouchSortedTrains(times)
 

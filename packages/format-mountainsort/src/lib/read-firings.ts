@@ -1,31 +1,70 @@
-import { CorruptFileError, InvalidDataError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { CorruptFileError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
 import { decodeMda, type MdaHeader } from './mda-header.js'
 import { LabelTable } from './label-table.js'
+import { countChunk, scatterChunk } from './two-pass.js'
+import { badEvent, isIndex } from './event-checks.js'
 
 const CHUNK_BYTES = 8 * 1024 * 1024
+
+/** The units of a firings file and their spike times in ascending label order. */
+export interface Firings {
+  table: LabelTable
+  /** Slots in ascending label order. */
+  order: number[]
+  offsets: Float64Array
+  times: Float64Array
+}
 
 /**
  * Reads the events in chunks (rows: channel, time in samples, label, then metrics; column-major, so
  * each event's rows are adjacent), checks each value, and converts times to ms as samples / fs * 1000.
  * The next chunk is requested before the current one is decoded, so reading overlaps the work.
+ * A source with `readInto` (a local file) is read twice: once to count each unit's events, then to
+ * scatter each time straight into the one output array (a second pass from the page cache into reused
+ * buffers costs less than filing times in per-unit blocks and copying them out). Other sources (HTTP,
+ * memory) are read once, their times filed in per-unit blocks.
  */
-export async function readFirings(source: ByteSource, header: MdaHeader, file: string, fsHz: number, context: LoadContext): Promise<LabelTable> {
-  const [rows, events] = header.dims
+export async function readFirings(source: ByteSource, header: MdaHeader, file: string, fsHz: number, context: LoadContext): Promise<Firings> {
+  const rows = header.dims[0]
   const table = new LabelTable(rows - 3)
+  const twice = source.readInto !== undefined
+  const reader = chunkReader(source, header, file, context)
+  await reader.each((values, count, start) => (twice ? countChunk(values, count, rows, start, table, file) : scanChunk(values, count, rows, start, fsHz, table, file)), 'events')
+  const order = table.labels.map((_, slot) => slot).sort((a, b) => table.labels[a] - table.labels[b])
+  const offsets = new Float64Array(order.length + 1)
+  order.forEach((slot, u) => (offsets[u + 1] = offsets[u] + table.counts[slot]))
+  const total = offsets[order.length]
+  if (!twice) return { table, order, offsets, times: table.concat(order, total) }
+  const times = new Float64Array(total)
+  const cursor = new Float64Array(table.size)
+  const end = new Float64Array(table.size)
+  order.forEach((slot, u) => ((cursor[slot] = offsets[u]), (end[slot] = offsets[u + 1])))
+  await reader.each((values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times, file), 'times')
+  return { table, order, offsets, times }
+}
+
+type ChunkVisitor = (values: ArrayLike<number>, count: number, start: number) => void
+
+/** Calls `visit` on the decoded events, chunk by chunk, the next chunk being read while one is visited. */
+function chunkReader(source: ByteSource, header: MdaHeader, file: string, context: LoadContext): { each(visit: ChunkVisitor, phase: string): Promise<void> } {
+  const [rows, events] = header.dims
   const eventBytes = rows * header.bytesPerValue
   const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / eventBytes))
-  const fetch = chunkReader(source, header.dataOffset, eventBytes, Math.min(perChunk, events))
-  let pending = events > 0 ? fetch(0, Math.min(perChunk, events)) : undefined
-  for (let start = 0; start < events; start += perChunk) {
-    throwIfAborted(context.signal, `Reading ${file}`)
-    const bytes = await pending!
-    const next = start + perChunk
-    if (next < events) pending = fetch(next, Math.min(perChunk, events - next))
-    const count = bytes.length / eventBytes
-    scanChunk(decodeMda(bytes, header.typeCode), count, rows, start, fsHz, table, file)
-    context.progress({ phase: 'events', loaded: start + count, total: events, unit: 'spikes' })
+  const fetch = chunkFetcher(source, header.dataOffset, eventBytes, Math.min(perChunk, events))
+  return {
+    async each(visit, phase) {
+      let pending = events > 0 ? fetch(0, Math.min(perChunk, events)) : undefined
+      for (let start = 0; start < events; start += perChunk) {
+        throwIfAborted(context.signal, `Reading ${file}`)
+        const bytes = await pending!
+        const next = start + perChunk
+        if (next < events) pending = fetch(next, Math.min(perChunk, events - next))
+        const count = bytes.length / eventBytes
+        visit(decodeMda(bytes, header.typeCode), count, start)
+        context.progress({ phase, loaded: start + count, total: events, unit: 'spikes' })
+      }
+    },
   }
-  return table
 }
 
 /**
@@ -33,7 +72,7 @@ export async function readFirings(source: ByteSource, header: MdaHeader, file: s
  * turn (a chunk is decoded while the next is read into the other one), so a 1.2 GB file allocates 16 MB,
  * not 1.2 GB of fresh chunks; otherwise through `read`.
  */
-function chunkReader(source: ByteSource, dataOffset: number, eventBytes: number, maxEvents: number): (start: number, count: number) => Promise<Uint8Array> {
+function chunkFetcher(source: ByteSource, dataOffset: number, eventBytes: number, maxEvents: number): (start: number, count: number) => Promise<Uint8Array> {
   const buffers = source.readInto ? [new Uint8Array(maxEvents * eventBytes), new Uint8Array(maxEvents * eventBytes)] : undefined
   let turn = 0
   return (start, count) => {
@@ -130,15 +169,3 @@ function scanPlain(values: Float64Array, count: number, start: number, fsHz: num
   table.sorted = sorted
 }
 
-/** A non-negative integer (the fast test covers every value below 2^32). */
-function isIndex(value: number): boolean {
-  return (value >>> 0) === value || (Number.isInteger(value) && value >= 0)
-}
-
-function badEvent(file: string, event: number, channel: number, time: number, label: number): InvalidDataError {
-  const what = !(Number.isInteger(label) && label >= 0) ? `label ${label}` : !(Number.isInteger(channel) && channel >= 0) ? `channel ${channel}` : `time ${time}`
-  return new InvalidDataError(
-    `${file}: event ${event} has ${what}. A firings file holds a non-negative integer channel (row 1), a non-negative finite time in samples (row 2) and a non-negative integer label (row 3) per event; this looks like another kind of MDA array.`,
-    { file, event, channel, time, label },
-  )
-}

@@ -1,0 +1,64 @@
+import { CorruptFileError } from '@spikes/core'
+import { badEvent, isIndex } from './event-checks.js'
+import type { LabelTable } from './label-table.js'
+
+/**
+ * The first of two passes: checks each event, makes a slot per label and counts its events, its
+ * channel vote and its metric sums; no time is stored yet.
+ */
+export function countChunk(values: ArrayLike<number>, count: number, rows: number, start: number, table: LabelTable, file: string): void {
+  let { dense, counts, candidate, votes } = table
+  const extra = rows - 3
+  for (let e = 0, at = 0; e < count; e++, at += rows) {
+    const channel = values[at]
+    const time = values[at + 1]
+    const label = values[at + 2]
+    if (!(time >= 0 && time < Infinity) || ((channel >>> 0) !== channel && !isIndex(channel))) throw badEvent(file, start + e, channel, time, label)
+    let slot = (label >>> 0) === label && label < dense.length ? dense[label] - 1 : -1
+    if (slot < 0) {
+      if (!isIndex(label)) throw badEvent(file, start + e, channel, time, label)
+      slot = table.slotOf(label, channel)
+      ;({ dense, counts, candidate, votes } = table)
+    }
+    counts[slot]++
+    if (channel === candidate[slot]) votes[slot]++
+    else table.voteOther(slot, channel)
+    for (let k = 0; k < extra; k++) table.metricSums[slot * extra + k] += values[at + 3 + k]
+  }
+}
+
+/**
+ * The second pass: each time, in ms, to its unit's next place in `times` (`cursor[slot]` up to
+ * `end[slot]`), noting whether every train is in order. A label the first pass did not see, or more
+ * events than it counted, means the file changed between the passes.
+ */
+export function scatterChunk(
+  values: ArrayLike<number>,
+  count: number,
+  rows: number,
+  start: number,
+  fsHz: number,
+  table: LabelTable,
+  cursor: Float64Array,
+  end: Float64Array,
+  times: Float64Array,
+  file: string,
+): void {
+  const { dense, last } = table
+  let sorted = table.sorted
+  for (let e = 0, at = 0; e < count; e++, at += rows) {
+    const time = values[at + 1]
+    const label = values[at + 2]
+    const slot = (label >>> 0) === label && label < dense.length ? dense[label] - 1 : table.find(label)
+    if (slot < 0 || cursor[slot] === end[slot] || !(time >= 0 && time < Infinity)) throw changed(file, start + e)
+    const ms = (time / fsHz) * 1e3
+    if (ms < last[slot]) sorted = false
+    last[slot] = ms
+    times[cursor[slot]++] = ms
+  }
+  table.sorted = sorted
+}
+
+function changed(file: string, event: number): CorruptFileError {
+  return new CorruptFileError(`${file} changed while it was being read (event ${event} differs between the two passes over the file). Load it again once nothing is writing to it.`, { file, event })
+}
