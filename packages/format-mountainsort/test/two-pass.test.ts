@@ -116,4 +116,17 @@ describe('mountainsort two-pass read', () => {
     })
     await expect(load(moreEvents)).rejects.toThrow(/changed while it was being read \(event 2/)
   })
+
+  it('checks the order of the times it wrote, not of the ones it counted', async () => {
+    const bytes = mdaFile('float64', [3, 3], [1, 30, 2, 1, 60, 2, 1, 90, 2])
+    // second pass: the same label, the times now backwards
+    const reversed = withReadInto(memoryFolder({ 'firings.mda': bytes }, 'ms'), (call, _offset, data) => {
+      if (call !== 1) return
+      const view = new DataView(data.buffer, data.byteOffset)
+      view.setFloat64(1 * 8, 90, true)
+      view.setFloat64(7 * 8, 30, true)
+    })
+    const sd = await load(reversed)
+    expect(Array.from(sd.train(0))).toEqual([1, 2, 3])
+  })
 })

@@ -36,8 +36,9 @@ export async function readFirings(source: ByteSource, header: MdaHeader, file: s
   const total = offsets[order.length]
   if (!twice) return { table, order, offsets, times: table.concat(order, total) }
   const times = new Float64Array(total)
-  const cursor = new Float64Array(table.size)
-  const end = new Float64Array(table.size)
+  // Integer cursors index faster; more than 2^32 - 1 spikes would need a 32 GiB output.
+  const cursor = total <= 0xffffffff ? new Uint32Array(table.size) : new Float64Array(table.size)
+  const end = total <= 0xffffffff ? new Uint32Array(table.size) : new Float64Array(table.size)
   order.forEach((slot, u) => ((cursor[slot] = offsets[u]), (end[slot] = offsets[u + 1])))
   await reader.each((values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times, file), 'times')
   return { table, order, offsets, times }

@@ -23,13 +23,14 @@ export function countChunk(values: ArrayLike<number>, count: number, rows: numbe
     counts[slot]++
     if (channel === candidate[slot]) votes[slot]++
     else table.voteOther(slot, channel)
-    for (let k = 0; k < extra; k++) table.metricSums[slot * extra + k] += values[at + 3 + k]
+    if (extra > 0) for (let k = 0; k < extra; k++) table.metricSums[slot * extra + k] += values[at + 3 + k]
   }
 }
 
 /**
  * The second pass: each time, in ms, to its unit's next place in `times` (`cursor[slot]` up to
- * `end[slot]`), noting whether every train is in order. A label the first pass did not see, or more
+ * `end[slot]`), noting whether every train is in order (here, not in the first pass: the claim must
+ * hold for the times written, even if the file changed in between). A label the first pass did not see, or more
  * events than it counted, means the file changed between the passes.
  */
 export function scatterChunk(
@@ -39,8 +40,8 @@ export function scatterChunk(
   start: number,
   fsHz: number,
   table: LabelTable,
-  cursor: Float64Array,
-  end: Float64Array,
+  cursor: Uint32Array | Float64Array,
+  end: Uint32Array | Float64Array,
   times: Float64Array,
   file: string,
 ): void {
