@@ -2,7 +2,7 @@ import { CorruptFileError, readExactly, throwIfAborted, type ByteSource, type Lo
 import { SpikeCollector } from './collector.js'
 
 const BLOCK_HEADER_BYTES = 16
-const READ_CHUNK = 1024 * 1024
+const READ_CHUNK = 4 * 1024 * 1024
 /** PL_DataBlockHeader.Type: 1 spike, 4 event, 5 continuous (slow channel) sample block. */
 const SPIKE = 1
 const EVENT = 4
@@ -45,9 +45,28 @@ interface Chunk {
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
-async function readChunk(source: ByteSource, start: number, size: number): Promise<Chunk> {
-  const bytes = await readExactly(source, start, Math.min(READ_CHUNK, size - start))
-  return { start, bytes, words: wordsOf(bytes) }
+/**
+ * Reads the piece of the file from `start`. With `readInto`, into two buffers allocated once and used in
+ * turn (one is scanned while the next piece is read into the other), so a 480 MB file allocates 8 MiB,
+ * not 480 MB of fresh pieces; otherwise through `read`.
+ */
+function pieceReader(source: ByteSource, size: number, dataStart: number): (start: number) => Promise<Chunk> {
+  const capacity = Math.min(READ_CHUNK, size - dataStart)
+  const buffers = source.readInto ? [new Uint8Array(capacity), new Uint8Array(capacity)] : undefined
+  const views = buffers?.map(wordsOf)
+  let turn = 0
+  return async (start) => {
+    const length = Math.min(READ_CHUNK, size - start)
+    if (!buffers || !views) {
+      const bytes = await readExactly(source, start, length)
+      return { start, bytes, words: wordsOf(bytes) }
+    }
+    const which = turn++ % 2
+    const bytes = buffers[which].subarray(0, length)
+    const n = await source.readInto!(start, bytes)
+    if (n < length) throw truncated(source.name, start, start + n, `a piece of ${length} bytes`)
+    return { start, bytes, words: views[which] }
+  }
 }
 
 /** 16-bit little-endian words of `bytes` (copied when they are not 2-byte aligned or the platform is big-endian). */
@@ -60,14 +79,15 @@ function wordsOf(bytes: Uint8Array): Uint16Array {
 }
 
 /**
- * One pass over the data blocks, read in 1 MiB pieces (the next piece is read while this one is scanned):
+ * One pass over the data blocks, read in 4 MiB pieces (the next piece is read while this one is scanned):
  * spike blocks are collected, waveforms and other blocks skipped without being looked at. Every block's
  * extent is checked against the file size. Pieces overlap by one block header, so a header that straddles
  * two pieces is read whole from the second.
  */
-export async function scanPlxBlocks(source: ByteSource, size: number, dataStart: number, context: LoadContext): Promise<PlxSpikes> {
+export async function scanPlxBlocks(source: ByteSource, size: number, dataStart: number, frequency: number, context: LoadContext): Promise<PlxSpikes> {
   const file = source.name
-  const state: ScanState = { table: new SlotTable(), collector: new SpikeCollector(), eventCount: 0, lastTicks: 0 }
+  const state: ScanState = { table: new SlotTable(), collector: new SpikeCollector(frequency), eventCount: 0, lastTicks: 0 }
+  const readPiece = pieceReader(source, size, dataStart)
   let chunk: Chunk = { start: dataStart, bytes: new Uint8Array(0), words: new Uint16Array(0) }
   let ahead: Promise<Chunk> | undefined
   let pos = dataStart
@@ -78,10 +98,10 @@ export async function scanPlxBlocks(source: ByteSource, size: number, dataStart:
       context.progress({ phase: 'blocks', loaded: pos, total: size, unit: 'bytes' })
       const next = ahead && (await ahead)
       ahead = undefined
-      chunk = next && next.start <= pos && pos + BLOCK_HEADER_BYTES <= next.start + next.bytes.length ? next : await readChunk(source, pos, size)
+      chunk = next && next.start <= pos && pos + BLOCK_HEADER_BYTES <= next.start + next.bytes.length ? next : await readPiece(pos)
       const end = chunk.start + chunk.bytes.length
       if (end < size) {
-        ahead = readChunk(source, end - BLOCK_HEADER_BYTES, size)
+        ahead = readPiece(end - BLOCK_HEADER_BYTES)
         ahead.catch(() => {}) // awaited (and its error thrown) on the next refill; never an unhandled rejection
       }
     }
