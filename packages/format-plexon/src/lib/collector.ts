@@ -1,84 +1,121 @@
 const FIRST_CHUNK = 16
 const MAX_CHUNK = 1 << 16
+const NARROW_LIMIT = 4294967296
 
 /**
- * Spike times in ms, kept per slot in chunks that double from 16 up to 64 Ki entries: growing never
+ * Spike timestamps (ticks) per slot, kept in chunks that double from 16 up to 64 Ki entries: growing never
  * copies, memory follows the spikes actually found (not a header's claim, and a few hundred bytes at most
- * per slot a hostile file invents), and building the output is one sequential copy per slot. Each
- * slot's times are compared with its previous one as they arrive, so the output can be vouched sorted.
+ * per slot a hostile file invents), and building the output is one sequential pass per slot. Ticks are
+ * kept as uint32 while they fit (half the fresh memory, which costs more than the scan itself) and as
+ * float64 from the first one that does not. Each slot's ticks are compared with its previous one as
+ * they arrive, so the output can be vouched sorted.
  */
 export class SpikeCollector {
-  private readonly chunks: Float64Array[][] = []
-  /** Per slot: its current chunk and how much of it is filled. */
-  private current: Float64Array[] = []
+  private readonly chunks: (Uint32Array | Float64Array)[][] = []
+  /** Per slot: its current chunk (uint32 while `narrow`, float64 after) and how much of it is filled. */
+  private current: Uint32Array[] = []
+  private current64: Float64Array[] = []
   private fill = new Int32Array(64)
-  private last = new Float64Array(64)
-  private counts = new Float64Array(64)
-  /** False once some slot's time came before its previous one. */
+  private narrow = true
+  /** False once some slot's ticks came before its previous ones. */
   sorted = true
-  count = 0
 
-  constructor(private readonly frequency: number) {}
-
-  /** Adds a spike at `ticks` (converted with SpikeLab's operation order, ticks / fs * 1e3) to `slot`. */
+  /** Adds a spike at `ticks` (a non-negative integer below 2^53) to `slot`. */
   push(slot: number, ticks: number): void {
-    const ms = (ticks / this.frequency) * 1e3
-    if (slot >= this.current.length) this.addSlots(slot)
-    let chunk = this.current[slot]
+    if (slot >= this.chunks.length) this.addSlots(slot)
+    if (ticks >= NARROW_LIMIT && this.narrow) this.widen()
     let at = this.fill[slot]
-    if (at === chunk.length) {
-      chunk = this.grow(slot, chunk.length)
-      at = 0
+    if (this.narrow) {
+      let chunk = this.current[slot]
+      if (at === chunk.length) {
+        chunk = this.grow(slot, ticks, Uint32Array, chunk.length) as Uint32Array
+        this.current[slot] = chunk
+        at = 0
+      } else if (at > 0 && ticks < chunk[at - 1]) this.sorted = false
+      chunk[at] = ticks
+    } else {
+      let chunk = this.current64[slot]
+      if (at === chunk.length) {
+        chunk = this.grow(slot, ticks, Float64Array, chunk.length) as Float64Array
+        this.current64[slot] = chunk
+        at = 0
+      } else if (at > 0 && ticks < chunk[at - 1]) this.sorted = false
+      chunk[at] = ticks
     }
-    chunk[at] = ms
     this.fill[slot] = at + 1
-    if (ms < this.last[slot]) this.sorted = false
-    this.last[slot] = ms
-    this.counts[slot]++
-    this.count++
   }
 
   private addSlots(slot: number): void {
-    while (this.current.length <= slot) {
+    while (this.chunks.length <= slot) {
       this.chunks.push([])
-      this.current.push(new Float64Array(0))
+      this.current.push(new Uint32Array(0))
+      this.current64.push(new Float64Array(0))
     }
     if (slot >= this.fill.length) {
-      const length = Math.max(slot + 1, this.fill.length * 2)
-      this.fill = grown(this.fill, new Int32Array(length))
-      this.last = grown(this.last, new Float64Array(length))
-      this.counts = grown(this.counts, new Float64Array(length))
+      const fill = new Int32Array(Math.max(slot + 1, this.fill.length * 2))
+      fill.set(this.fill)
+      this.fill = fill
     }
   }
 
-  private grow(slot: number, previous: number): Float64Array {
-    const chunk = new Float64Array(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, previous * 2)))
-    this.chunks[slot].push(chunk)
-    this.current[slot] = chunk
+  /** From now on, float64 chunks: every slot's uint32 chunk is closed at its fill, followed by an empty float64 one. */
+  private widen(): void {
+    this.narrow = false
+    this.chunks.forEach((list, slot) => {
+      if (list.length === 0) return
+      list[list.length - 1] = list[list.length - 1].subarray(0, this.fill[slot])
+      const empty = new Float64Array(0)
+      list.push(empty)
+      this.current64[slot] = empty
+      this.fill[slot] = 0
+    })
+  }
+
+  /** A new chunk for `slot`, whose first entry `ticks` must not precede the slot's last one. */
+  private grow(slot: number, ticks: number, kind: Uint32ArrayConstructor | Float64ArrayConstructor, previous: number): Uint32Array | Float64Array {
+    const list = this.chunks[slot]
+    const last = list.findLast((chunk) => chunk.length > 0)
+    if (last && ticks < last[last.length - 1]) this.sorted = false
+    const chunk = new kind(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, previous * 2)))
+    list.push(chunk)
     this.fill[slot] = 0
     return chunk
   }
 
-  /** Concatenates the slots' times in the order `order` gives (order[k] = the slot of output unit k; slots not listed are dropped). */
-  build(order: readonly number[]): { times: Float64Array; offsets: Float64Array } {
+  /** The filled part of each chunk of `slot`. */
+  private filled(slot: number): (Uint32Array | Float64Array)[] {
+    const list = this.chunks[slot] ?? []
+    return list.map((chunk, k) => (k === list.length - 1 ? chunk.subarray(0, this.fill[slot]) : chunk))
+  }
+
+  /**
+   * Concatenates the slots' spikes in the order `order` gives (order[k] = the slot of output unit k;
+   * slots not listed are dropped), converting ticks to ms with SpikeLab's operation order (ticks / fs * 1e3).
+   */
+  build(order: readonly number[], frequency: number): { times: Float64Array; offsets: Float64Array } {
+    const parts = order.map((slot) => this.filled(slot))
     const offsets = new Float64Array(order.length + 1)
-    order.forEach((slot, k) => {
-      offsets[k + 1] = offsets[k] + (slot < this.current.length ? this.counts[slot] : 0)
+    parts.forEach((list, k) => {
+      offsets[k + 1] = offsets[k] + list.reduce((n, chunk) => n + chunk.length, 0)
     })
     const times = new Float64Array(offsets[order.length])
-    order.forEach((slot, k) => {
-      let at = offsets[k]
-      for (const chunk of this.chunks[slot] ?? []) {
-        const n = chunk === this.current[slot] ? this.fill[slot] : chunk.length
-        times.set(n === chunk.length ? chunk : chunk.subarray(0, n), at)
-        at += n
+    let at = 0
+    for (const list of parts) {
+      for (const chunk of list) {
+        at = chunk instanceof Uint32Array ? narrowToMs(chunk, times, at, frequency) : wideToMs(chunk, times, at, frequency)
       }
-    })
+    }
     return { times, offsets }
   }
 }
 
-function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from)
-  return to
+// Two copies of one loop, so that each stays monomorphic.
+function narrowToMs(ticks: Uint32Array, times: Float64Array, at: number, frequency: number): number {
+  for (let i = 0; i < ticks.length; i++) times[at + i] = (ticks[i] / frequency) * 1e3
+  return at + ticks.length
+}
+
+function wideToMs(ticks: Float64Array, times: Float64Array, at: number, frequency: number): number {
+  for (let i = 0; i < ticks.length; i++) times[at + i] = (ticks[i] / frequency) * 1e3
+  return at + ticks.length
 }

@@ -13,13 +13,13 @@ function unitLetter(unit: number): string {
 /** A .plx file: one unit per (channel, unit) with spikes, ordered by channel then unit. */
 export async function loadPlx(source: ByteSource, size: number, options: ResolvedPlexonOptions, context: LoadContext): Promise<SpikeData> {
   const header = await readPlxHeader(source, size)
-  const scan = await scanPlxBlocks(source, size, header.dataStart, header.frequency, context)
+  const scan = await scanPlxBlocks(source, size, header.dataStart, context)
   const names = new Map(header.spikeChannels.map((c) => [c.channel, c.name]))
   const order = scan.slots
     .map((s, slot) => ({ ...s, slot }))
     .filter((s) => options.includeUnsorted || s.unit !== 0)
     .sort((a, b) => a.channel - b.channel || a.unit - b.unit)
-  const { times, offsets } = scan.collector.build(order.map((s) => s.slot))
+  const { times, offsets } = scan.collector.build(order.map((s) => s.slot), header.frequency)
   if (scan.collector.sorted) vouchSortedTrains(times)
   const neuronAttributes = order.map((s, i) => {
     const channelName = names.get(s.channel) ?? `sig${String(s.channel).padStart(3, '0')}`

@@ -21,7 +21,7 @@ export interface PlxSpikes {
 /** Slot numbers of (channel, unit) pairs: a dense table for the usual ranges, a Map beyond. */
 class SlotTable {
   readonly slots: { channel: number; unit: number }[] = []
-  private readonly dense = new Int32Array(DENSE_CHANNELS * DENSE_UNITS).fill(-1)
+  readonly dense = new Int32Array(DENSE_CHANNELS * DENSE_UNITS).fill(-1)
   private readonly sparse = new Map<number, number>()
 
   slotOf(channel: number, unit: number): number {
@@ -84,9 +84,9 @@ function wordsOf(bytes: Uint8Array): Uint16Array {
  * extent is checked against the file size. Pieces overlap by one block header, so a header that straddles
  * two pieces is read whole from the second.
  */
-export async function scanPlxBlocks(source: ByteSource, size: number, dataStart: number, frequency: number, context: LoadContext): Promise<PlxSpikes> {
+export async function scanPlxBlocks(source: ByteSource, size: number, dataStart: number, context: LoadContext): Promise<PlxSpikes> {
   const file = source.name
-  const state: ScanState = { table: new SlotTable(), collector: new SpikeCollector(frequency), eventCount: 0, lastTicks: 0 }
+  const state: ScanState = { table: new SlotTable(), collector: new SpikeCollector(), eventCount: 0, lastTicks: 0 }
   const readPiece = pieceReader(source, size, dataStart)
   let chunk: Chunk = { start: dataStart, bytes: new Uint8Array(0), words: new Uint16Array(0) }
   let ahead: Promise<Chunk> | undefined
@@ -123,6 +123,7 @@ function scanChunk(chunk: Chunk, pos: number, size: number, state: ScanState, fi
   const start = chunk.start
   const limit = start + chunk.bytes.length - BLOCK_HEADER_BYTES
   const { table, collector } = state
+  const dense = table.dense
   // Block headers are 8 little-endian 16-bit words at even offsets (every .plx size is even).
   const w = chunk.words
   let lastTicks = state.lastTicks
@@ -137,7 +138,10 @@ function scanChunk(chunk: Chunk, pos: number, size: number, state: ScanState, fi
     if (next > size) throw truncated(file, pos, size, `a block of ${waves * words} waveform samples`)
     if (type === SPIKE) {
       const ticks = w[i + 1] * 4294967296 + w[i + 3] * 65536 + w[i + 2]
-      collector.push(table.slotOf(w[i + 4] << 16 >> 16, w[i + 5] << 16 >> 16), ticks)
+      const channel = w[i + 4] << 16 >> 16
+      const unit = w[i + 5] << 16 >> 16
+      const known = channel >= 0 && channel < DENSE_CHANNELS && unit >= 0 && unit < DENSE_UNITS ? dense[channel * DENSE_UNITS + unit] : -1
+      collector.push(known >= 0 ? known : table.slotOf(channel, unit), ticks)
       if (ticks > lastTicks) lastTicks = ticks
     } else if (type === EVENT) events++
     pos = next
