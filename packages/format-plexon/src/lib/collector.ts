@@ -1,9 +1,12 @@
-const FIRST_CHUNK = 16
+const FIRST_CHUNK = 8
 const MAX_CHUNK = 1 << 16
 const NARROW_LIMIT = 4294967296
+// Shared placeholders for slots without a chunk yet: a hostile file may invent a slot per 16-byte block.
+const NO_TICKS32 = new Uint32Array(0)
+const NO_TICKS64 = new Float64Array(0)
 
 /**
- * Spike timestamps (ticks) per slot, kept in chunks that double from 16 up to 64 Ki entries: growing never
+ * Spike timestamps (ticks) per slot, kept in chunks that double from 8 up to 64 Ki entries: growing never
  * copies, memory follows the spikes actually found (not a header's claim, and a few hundred bytes at most
  * per slot a hostile file invents), and building the output is one sequential pass per slot. Ticks are
  * kept as uint32 while they fit (half the fresh memory, which costs more than the scan itself) and as
@@ -11,7 +14,8 @@ const NARROW_LIMIT = 4294967296
  * they arrive, so the output can be vouched sorted.
  */
 export class SpikeCollector {
-  private readonly chunks: (Uint32Array | Float64Array)[][] = []
+  /** Per slot: its chunks, once it has one (a list literal then, sized for one: a hostile file may invent a slot per block). */
+  private readonly chunks: ((Uint32Array | Float64Array)[] | undefined)[] = []
   /** Per slot: its current chunk (uint32 while `narrow`, float64 after) and how much of it is filled. */
   private current: Uint32Array[] = []
   private current64: Float64Array[] = []
@@ -47,9 +51,9 @@ export class SpikeCollector {
 
   private addSlots(slot: number): void {
     while (this.chunks.length <= slot) {
-      this.chunks.push([])
-      this.current.push(new Uint32Array(0))
-      this.current64.push(new Float64Array(0))
+      this.chunks.push(undefined)
+      this.current.push(NO_TICKS32)
+      this.current64.push(NO_TICKS64)
     }
     if (slot >= this.fill.length) {
       const fill = new Int32Array(Math.max(slot + 1, this.fill.length * 2))
@@ -62,7 +66,7 @@ export class SpikeCollector {
   private widen(): void {
     this.narrow = false
     this.chunks.forEach((list, slot) => {
-      if (list.length === 0) return
+      if (!list) return
       list[list.length - 1] = list[list.length - 1].subarray(0, this.fill[slot])
       const empty = new Float64Array(0)
       list.push(empty)
@@ -74,18 +78,21 @@ export class SpikeCollector {
   /** A new chunk for `slot`, whose first entry `ticks` must not precede the slot's last one. */
   private grow(slot: number, ticks: number, kind: Uint32ArrayConstructor | Float64ArrayConstructor, previous: number): Uint32Array | Float64Array {
     const list = this.chunks[slot]
-    const last = list.findLast((chunk) => chunk.length > 0)
+    const last = list?.findLast((chunk) => chunk.length > 0)
     if (last && ticks < last[last.length - 1]) this.sorted = false
     const chunk = new kind(Math.min(MAX_CHUNK, Math.max(FIRST_CHUNK, previous * 2)))
-    list.push(chunk)
+    if (list) list.push(chunk)
+    else this.chunks[slot] = [chunk]
     this.fill[slot] = 0
     return chunk
   }
 
-  /** The filled part of each chunk of `slot`. */
-  private filled(slot: number): (Uint32Array | Float64Array)[] {
+  /** The number of spikes of `slot`. */
+  private countOf(slot: number): number {
     const list = this.chunks[slot] ?? []
-    return list.map((chunk, k) => (k === list.length - 1 ? chunk.subarray(0, this.fill[slot]) : chunk))
+    let n = 0
+    for (let k = 0; k < list.length; k++) n += k === list.length - 1 ? this.fill[slot] : list[k].length
+    return n
   }
 
   /**
@@ -93,16 +100,18 @@ export class SpikeCollector {
    * slots not listed are dropped), converting ticks to ms with SpikeLab's operation order (ticks / fs * 1e3).
    */
   build(order: readonly number[], frequency: number): { times: Float64Array; offsets: Float64Array } {
-    const parts = order.map((slot) => this.filled(slot))
     const offsets = new Float64Array(order.length + 1)
-    parts.forEach((list, k) => {
-      offsets[k + 1] = offsets[k] + list.reduce((n, chunk) => n + chunk.length, 0)
+    order.forEach((slot, k) => {
+      offsets[k + 1] = offsets[k] + this.countOf(slot)
     })
     const times = new Float64Array(offsets[order.length])
     let at = 0
-    for (const list of parts) {
-      for (const chunk of list) {
-        at = chunk instanceof Uint32Array ? narrowToMs(chunk, times, at, frequency) : wideToMs(chunk, times, at, frequency)
+    for (const slot of order) {
+      const list = this.chunks[slot] ?? []
+      for (let k = 0; k < list.length; k++) {
+        const chunk = list[k]
+        const n = k === list.length - 1 ? this.fill[slot] : chunk.length
+        at = chunk instanceof Uint32Array ? narrowToMs(chunk, n, times, at, frequency) : wideToMs(chunk, n, times, at, frequency)
       }
     }
     return { times, offsets }
@@ -110,12 +119,12 @@ export class SpikeCollector {
 }
 
 // Two copies of one loop, so that each stays monomorphic.
-function narrowToMs(ticks: Uint32Array, times: Float64Array, at: number, frequency: number): number {
-  for (let i = 0; i < ticks.length; i++) times[at + i] = (ticks[i] / frequency) * 1e3
-  return at + ticks.length
+function narrowToMs(ticks: Uint32Array, n: number, times: Float64Array, at: number, frequency: number): number {
+  for (let i = 0; i < n; i++) times[at + i] = (ticks[i] / frequency) * 1e3
+  return at + n
 }
 
-function wideToMs(ticks: Float64Array, times: Float64Array, at: number, frequency: number): number {
-  for (let i = 0; i < ticks.length; i++) times[at + i] = (ticks[i] / frequency) * 1e3
-  return at + ticks.length
+function wideToMs(ticks: Float64Array, n: number, times: Float64Array, at: number, frequency: number): number {
+  for (let i = 0; i < n; i++) times[at + i] = (ticks[i] / frequency) * 1e3
+  return at + n
 }
