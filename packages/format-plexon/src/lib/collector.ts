@@ -24,9 +24,8 @@ export class SpikeCollector {
   /** False once some slot's ticks came before its previous ones. */
   sorted = true
 
-  /** Adds a spike at `ticks` (a non-negative integer below 2^53) to `slot`. */
+  /** Adds a spike at `ticks` (a non-negative integer below 2^53) to `slot`, which {@link addSlots} made room for. */
   push(slot: number, ticks: number): void {
-    if (slot >= this.chunks.length) this.addSlots(slot)
     if (ticks >= NARROW_LIMIT && this.narrow) this.widen()
     let at = this.fill[slot]
     if (this.narrow) {
@@ -49,7 +48,8 @@ export class SpikeCollector {
     this.fill[slot] = at + 1
   }
 
-  private addSlots(slot: number): void {
+  /** Makes room for slots up to `slot` (kept out of push, which runs once per spike). */
+  addSlots(slot: number): void {
     while (this.chunks.length <= slot) {
       this.chunks.push(undefined)
       this.current.push(NO_TICKS32)

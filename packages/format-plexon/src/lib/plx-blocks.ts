@@ -141,7 +141,12 @@ function scanChunk(chunk: Chunk, pos: number, size: number, state: ScanState, fi
       const channel = w[i + 4] << 16 >> 16
       const unit = w[i + 5] << 16 >> 16
       const known = channel >= 0 && channel < DENSE_CHANNELS && unit >= 0 && unit < DENSE_UNITS ? dense[channel * DENSE_UNITS + unit] : -1
-      collector.push(known >= 0 ? known : table.slotOf(channel, unit), ticks)
+      let slot = known
+      if (slot < 0) {
+        slot = table.slotOf(channel, unit)
+        collector.addSlots(slot)
+      }
+      collector.push(slot, ticks)
       if (ticks > lastTicks) lastTicks = ticks
     } else if (type === EVENT) events++
     pos = next
