@@ -16,19 +16,19 @@ const NO_TICKS64 = new Float64Array(0)
 export class SpikeCollector {
   /** Per slot: its chunks, once it has one (a list literal then, sized for one: a hostile file may invent a slot per block). */
   private readonly chunks: ((Uint32Array | Float64Array)[] | undefined)[] = []
-  /** Per slot: its current chunk (uint32 while `narrow`, float64 after) and how much of it is filled. */
+  /** Per slot: its current chunk (uint32 while ticks fit, float64 after) and how much of it is filled. */
   private current: Uint32Array[] = []
   private current64: Float64Array[] = []
   private fill = new Int32Array(64)
-  private narrow = true
+  /** Ticks below this go to uint32 chunks: 2^32 until the first tick that does not fit, then -1 (everything float64). */
+  private narrowBelow = NARROW_LIMIT
   /** False once some slot's ticks came before its previous ones. */
   sorted = true
 
   /** Adds a spike at `ticks` (a non-negative integer below 2^53) to `slot`, which {@link addSlots} made room for. */
   push(slot: number, ticks: number): void {
-    if (ticks >= NARROW_LIMIT && this.narrow) this.widen()
     let at = this.fill[slot]
-    if (this.narrow) {
+    if (ticks < this.narrowBelow) {
       let chunk = this.current[slot]
       if (at === chunk.length) {
         chunk = this.grow(slot, ticks, Uint32Array, chunk.length) as Uint32Array
@@ -37,6 +37,7 @@ export class SpikeCollector {
       } else if (at > 0 && ticks < chunk[at - 1]) this.sorted = false
       chunk[at] = ticks
     } else {
+      if (this.narrowBelow > 0) at = this.widen(slot)
       let chunk = this.current64[slot]
       if (at === chunk.length) {
         chunk = this.grow(slot, ticks, Float64Array, chunk.length) as Float64Array
@@ -62,17 +63,21 @@ export class SpikeCollector {
     }
   }
 
-  /** From now on, float64 chunks: every slot's uint32 chunk is closed at its fill, followed by an empty float64 one. */
-  private widen(): void {
-    this.narrow = false
-    this.chunks.forEach((list, slot) => {
+  /**
+   * From now on, float64 chunks: every slot's uint32 chunk is closed at its fill, followed by an empty
+   * float64 one. Returns the new fill of `slot` (0).
+   */
+  private widen(slot: number): number {
+    this.narrowBelow = -1
+    this.chunks.forEach((list, k) => {
       if (!list) return
-      list[list.length - 1] = list[list.length - 1].subarray(0, this.fill[slot])
+      list[list.length - 1] = list[list.length - 1].subarray(0, this.fill[k])
       const empty = new Float64Array(0)
       list.push(empty)
-      this.current64[slot] = empty
-      this.fill[slot] = 0
+      this.current64[k] = empty
+      this.fill[k] = 0
     })
+    return this.fill[slot]
   }
 
   /** A new chunk for `slot`, whose first entry `ticks` must not precede the slot's last one. */
