@@ -116,6 +116,12 @@ describe('plexon .plx', () => {
     expect([nex5.N, nex5.totalSpikes]).toEqual([0, 0])
   })
 
+  it('a file naming more (channel, unit) pairs than any recording has is refused, not given a unit per block', async () => {
+    const spikes = Array.from({ length: 65_537 }, (_, i) => ({ channel: 1 + (i % 4000), unit: Math.floor(i / 4000), ticks: i }))
+    const error = await expectCode(load(writePlx({ frequency: 40000, channels: ['a'], spikes, pointsPerWave: 1 }), 'forged.plx'), 'SPIKES_LIMIT_EXCEEDED')
+    expect(error.details).toMatchObject({ limit: 65_536, what: 'units', file: 'forged.plx' })
+  })
+
   it('refuses a bad option before reading', async () => {
     await expectCode(load(PLX, 'rec.plx', { includeUnsortd: true }), 'SPIKES_INVALID_ARGUMENT')
   })

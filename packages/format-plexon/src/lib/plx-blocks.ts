@@ -1,4 +1,4 @@
-import { CorruptFileError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { CorruptFileError, LimitExceededError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
 import { SpikeCollector } from './collector.js'
 
 const BLOCK_HEADER_BYTES = 16
@@ -9,6 +9,9 @@ const EVENT = 4
 const SLOW = 5
 const DENSE_CHANNELS = 4096
 const DENSE_UNITS = 32
+// Plexon systems sort at most 26 units (plus unsorted) on each of a few hundred channels: far more distinct
+// pairs is a forged file that would make a unit per 16-byte block (each unit costs far more memory than that).
+const MAX_UNITS = 65_536
 
 /** The (channel, unit) pairs in order of first appearance, and the spikes as (slot, ticks). */
 export interface PlxSpikes {
@@ -24,11 +27,16 @@ class SlotTable {
   readonly dense = new Int32Array(DENSE_CHANNELS * DENSE_UNITS).fill(-1)
   private readonly sparse = new Map<number, number>()
 
+  constructor(private readonly file: string) {}
+
   slotOf(channel: number, unit: number): number {
     const denseIndex = channel >= 0 && channel < DENSE_CHANNELS && unit >= 0 && unit < DENSE_UNITS ? channel * DENSE_UNITS + unit : -1
     const found = denseIndex >= 0 ? this.dense[denseIndex] : (this.sparse.get(channel * 65536 + unit) ?? -1)
     if (found >= 0) return found
     const slot = this.slots.length
+    if (slot === MAX_UNITS) {
+      throw new LimitExceededError(`${this.file} names more than ${MAX_UNITS} distinct (channel, unit) pairs in its spike blocks; a Plexon recording has a few thousand at most, so the file is corrupt or forged.`, { limit: MAX_UNITS, actual: MAX_UNITS + 1, what: 'units', file: this.file })
+    }
     this.slots.push({ channel, unit })
     if (denseIndex >= 0) this.dense[denseIndex] = slot
     else this.sparse.set(channel * 65536 + unit, slot)
@@ -86,7 +94,7 @@ function wordsOf(bytes: Uint8Array): Uint16Array {
  */
 export async function scanPlxBlocks(source: ByteSource, size: number, dataStart: number, context: LoadContext): Promise<PlxSpikes> {
   const file = source.name
-  const state: ScanState = { table: new SlotTable(), collector: new SpikeCollector(), eventCount: 0, lastTicks: 0 }
+  const state: ScanState = { table: new SlotTable(source.name), collector: new SpikeCollector(), eventCount: 0, lastTicks: 0 }
   const readPiece = pieceReader(source, size, dataStart)
   let chunk: Chunk = { start: dataStart, bytes: new Uint8Array(0), words: new Uint16Array(0) }
   let ahead: Promise<Chunk> | undefined
