@@ -97,7 +97,7 @@ async function bundleLoaders(repo, out) {
         const file = typeof target === 'string' ? target : target?.['@spikes/source'] ?? target?.default
         return file ? { path: join(dir, file) } : undefined
       })
-      b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@spikes/') ? undefined : { path: args.path, external: true }))
+      b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@spikes/') || args.path.startsWith('#') ? undefined : { path: args.path, external: true }))
     },
   }
   await build({ stdin: { contents: entry, resolveDir: REPO, loader: 'js' }, bundle: true, platform: 'node', format: 'esm', outfile: out, plugins: [spikesSource], logLevel: 'error', conditions: ['@spikes/source'] })

@@ -1,4 +1,4 @@
-import { container, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
+import { container, FORMAT_PACKAGES, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
 import '@spikes/core/node'
 import { registerRemoteHdf5 } from '@spikes/hdf5/register-remote'
@@ -6,20 +6,7 @@ import { registerRemote } from '@spikes/remote/register'
 import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
 
 /** The format plugins the CLI knows about; each one found installed is registered through its ./register entry. */
-export const PLUGIN_PACKAGES = [
-  '@spikes/format-nwb',
-  '@spikes/format-hdf5',
-  '@spikes/format-kilosort',
-  '@spikes/format-pickle',
-  '@spikes/format-spikeinterface',
-  '@spikes/format-ibl',
-  '@spikes/format-dandi',
-  '@spikes/format-cellexplorer',
-  '@spikes/format-plexon',
-  '@spikes/format-mountainsort',
-  '@spikes/format-neuroscope',
-  '@spikes/format-openephys',
-] as const
+export const PLUGIN_PACKAGES: readonly string[] = FORMAT_PACKAGES
 
 let loaded: Promise<{ container: DependencyContainer; warnings: SpikesWarning[] }> | undefined
 

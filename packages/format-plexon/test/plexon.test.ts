@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bytesSource, container, loadSpikeData, LoaderRegistry, probeSource, type DependencyContainer, type SpikesError } from '@spikes/core'
+import { bytesSource, container, type ByteSource, loadSpikeData, LoaderRegistry, probeSource, type DependencyContainer, type SpikesError } from '@spikes/core'
 import { writeNex, writeNex5, writePlx, type PlxSpike } from '@spikes/testing'
 import { detectPlexon, plexonLoader, registerPlexon } from '../src/index.js'
 
@@ -22,6 +22,18 @@ const SPIKES: PlxSpike[] = [
 ]
 const PLX = writePlx({ frequency: 40000, channels: ['sig001', 'sig002'], spikes: SPIKES, events: [1200, 3_000_000] })
 const ms = (ticks: number) => (ticks / 40000) * 1e3
+
+/** `bytes` as a source with readInto, as file sources have (bytesSource has read only). */
+function readIntoSource(bytes: Uint8Array, name: string): ByteSource {
+  return {
+    ...bytesSource(bytes, name),
+    readInto: async (offset, target) => {
+      const part = bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + target.length, bytes.length))
+      target.set(part)
+      return part.length
+    },
+  }
+}
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<SpikesError> {
   const error = (await promise.then(
@@ -49,20 +61,45 @@ describe('plexon .plx', () => {
     expect(sd.startTimeMs).toBe(0)
   })
 
-  it('a file of several read pieces: headers across piece boundaries, unaligned bytes, same trains', async () => {
-    // 50,000 36-byte blocks (1.8 MB) cross the scanner's 1 MiB pieces; 2^20 mod 36 = 4, so a header straddles the first edge.
+  it('a file of several read pieces: headers across piece boundaries, unaligned bytes, reused readInto buffers, same trains', async () => {
+    // 50,000 98-byte blocks (4.9 MB) cross the scanner's 4 MiB pieces; the first piece (2^22 bytes from the data start)
+    // ends 2 bytes into a block header, which straddles the edge.
     const many: PlxSpike[] = Array.from({ length: 50_000 }, (_, k) => ({ channel: 1 + (k % 5), unit: (k * 7) % 3, ticks: 3 * k + (k % 2) }))
-    const bytes = writePlx({ frequency: 30000, channels: ['a', 'b', 'c', 'd', 'e'], spikes: many, pointsPerWave: 10 })
+    const bytes = writePlx({ frequency: 30000, channels: ['a', 'b', 'c', 'd', 'e'], spikes: many, pointsPerWave: 41 })
+    expect((2 ** 22) % 98).toBe(2)
     const expected = new Map<string, number[]>()
-    for (const s of many) expected.set(`${s.channel}/${s.unit}`, [...(expected.get(`${s.channel}/${s.unit}`) ?? []), (s.ticks / 30000) * 1e3])
+    for (const s of many) {
+      const key = `${s.channel}/${s.unit}`
+      if (!expected.has(key)) expected.set(key, [])
+      expected.get(key)!.push((s.ticks / 30000) * 1e3)
+    }
     const odd = new Uint8Array(bytes.length + 1)
     odd.set(bytes, 1)
-    for (const input of [bytes, odd.subarray(1)]) {
-      const sd = await load(input, 'many.plx')
+    for (const source of [bytesSource(bytes, 'many.plx'), bytesSource(odd.subarray(1), 'many.plx'), readIntoSource(bytes, 'many.plx')]) {
+      const sd = await loadSpikeData(source, { container: c })
       expect(sd.N).toBe(15)
       expect(sd.times.length).toBe(50_000)
       sd.neuronAttributes!.forEach((a, i) => expect(Array.from(sd.train(i)), `${a.name}`).toEqual(expected.get(`${a.channel}/${a.plexon_unit}`)))
     }
+  })
+
+  it('a source whose readInto comes up short is a typed error, not a short train', async () => {
+    const many: PlxSpike[] = Array.from({ length: 50_000 }, (_, k) => ({ channel: 1, unit: 1, ticks: k }))
+    const bytes = writePlx({ frequency: 30000, channels: ['a'], spikes: many, pointsPerWave: 41 })
+    const source = readIntoSource(bytes, 'short.plx')
+    const error = await expectCode(loadSpikeData({ ...source, readInto: async (offset, target) => Math.max(0, (await source.readInto!(offset, target)) - 2) }, { container: c }), 'SPIKES_CORRUPT_FILE')
+    expect(error.message).toContain('truncated')
+  })
+
+  it('trains over 2^32 ticks and over many storage chunks, in order or not, come out sorted and exact', async () => {
+    // Unit a: 60,000 spikes, the last 20,000 beyond 2^32 ticks (uint32 storage, then float64); unit b: times descending in the file.
+    const a: PlxSpike[] = Array.from({ length: 60_000 }, (_, k) => ({ channel: 1, unit: 1, ticks: k < 40_000 ? 2 ** 32 - 40_000 + k : 2 ** 32 + 5 * k }))
+    const b: PlxSpike[] = Array.from({ length: 3_000 }, (_, k) => ({ channel: 2, unit: 1, ticks: 3 * (3_000 - k) }))
+    const spikes = a.flatMap((s, k) => (k < b.length ? [s, b[k]] : [s]))
+    const sd = await loadSpikeData(readIntoSource(writePlx({ frequency: 40000, channels: ['x', 'y'], spikes }), 'wide.plx'), { container: c })
+    expect(sd.N).toBe(2)
+    expect(Array.from(sd.train(0))).toEqual(a.map((s) => ms(s.ticks)))
+    expect(Array.from(sd.train(1))).toEqual(b.map((s) => ms(s.ticks)).reverse())
   })
 
   it('includeUnsorted: false drops unit 0 (snake_case too)', async () => {
@@ -77,6 +114,12 @@ describe('plexon .plx', () => {
     expect([nex.N, nex.totalSpikes]).toEqual([0, 0])
     const nex5 = await load(writeNex5({ frequency: 40000, endTicks: 400, variables: [{ type: 1, name: 'Event001', ticks: [4, 8] }] }), 'empty.nex5')
     expect([nex5.N, nex5.totalSpikes]).toEqual([0, 0])
+  })
+
+  it('a file naming more (channel, unit) pairs than any recording has is refused, not given a unit per block', async () => {
+    const spikes = Array.from({ length: 65_537 }, (_, i) => ({ channel: 1 + (i % 4000), unit: Math.floor(i / 4000), ticks: i }))
+    const error = await expectCode(load(writePlx({ frequency: 40000, channels: ['a'], spikes, pointsPerWave: 1 }), 'forged.plx'), 'SPIKES_LIMIT_EXCEEDED')
+    expect(error.details).toMatchObject({ limit: 65_536, what: 'units', file: 'forged.plx' })
   })
 
   it('refuses a bad option before reading', async () => {

@@ -1,3 +1,4 @@
+import { concatBytes } from '@spikes/core/loader-utils'
 import { Unzlib } from 'fflate'
 import { HEADER_BYTES, matHeaderKind } from './read-mat.js'
 import { bytesOf, MI, readName, readTag } from './v5-elements.js'
@@ -44,11 +45,5 @@ function inflateStart(compressed: Uint8Array): Uint8Array {
     total += chunk.length
   }
   for (let at = 0; at < compressed.length && total < WANT; at += 1024) stream.push(compressed.subarray(at, Math.min(compressed.length, at + 1024)), false)
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes(parts, total)
 }

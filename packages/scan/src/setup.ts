@@ -1,18 +1,7 @@
-import { container, type DependencyContainer } from '@spikes/core'
+import { container, FORMAT_PACKAGES, type DependencyContainer } from '@spikes/core'
 
-/** The format plugins the default setup registers when they are installed. */
-export const DEFAULT_PLUGINS = [
-  '@spikes/format-nwb',
-  '@spikes/format-hdf5',
-  '@spikes/format-kilosort',
-  '@spikes/format-pickle',
-  '@spikes/format-spikeinterface',
-  '@spikes/format-ibl',
-  '@spikes/format-dandi',
-  '@spikes/format-mountainsort',
-  '@spikes/format-neuroscope',
-  '@spikes/format-openephys',
-] as const
+/** The format plugins the default setup registers when they are installed (the same list as the CLI's). */
+export const DEFAULT_PLUGINS: readonly string[] = FORMAT_PACKAGES
 
 /**
  * What `scan()` and each worker call to get the container to load with, when no `setup` module is given: local

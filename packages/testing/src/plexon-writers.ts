@@ -86,7 +86,10 @@ export function plxBlock(type: number, channel: number, unit: number, ticks: num
 /** A whole .plx file in memory (small files: tests and fuzz seeds). */
 export function writePlx(file: PlxFile): Uint8Array {
   const points = file.pointsPerWave ?? 32
-  const last = Math.max(0, ...file.spikes.map((s) => s.ticks), ...(file.events ?? []))
+  // A loop, not Math.max(...spread): a spread of 100k+ arguments overflows the call stack.
+  let last = 0
+  for (const s of file.spikes) if (s.ticks > last) last = s.ticks
+  for (const e of file.events ?? []) if (e > last) last = e
   const parts = [plxHeader(file, last)]
   const events = [...(file.events ?? [])]
   for (const s of file.spikes) {

@@ -15,6 +15,11 @@ export const KNOWN_FORMATS: Readonly<Record<string, string>> = Object.fromEntrie
   Object.entries(FORMATS_BY_PACKAGE).flatMap(([pkg, ids]) => ids.map((id) => [id, `@spikes/${pkg}`])),
 )
 
+/** Every format plugin package of this project (`@spikes/format-*`): what the CLI and `spikes scan` register when installed. */
+export const FORMAT_PACKAGES: readonly string[] = Object.keys(FORMATS_BY_PACKAGE)
+  .filter((pkg) => pkg !== 'core')
+  .map((pkg) => `@spikes/${pkg}`)
+
 /** The `npm i` command for the package that provides `formatId` (a placeholder for ids this project does not know). */
 export function installHint(formatId: string): string {
   const pkg = KNOWN_FORMATS[formatId]

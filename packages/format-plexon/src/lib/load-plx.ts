@@ -1,5 +1,5 @@
 import { SpikeData, type ByteSource, type LoadContext } from '@spikes/core'
-import { spacing } from '@spikes/core/loader-utils'
+import { spacing, vouchSortedTrains } from '@spikes/core/loader-utils'
 import type { ResolvedPlexonOptions } from '../options.js'
 import { scanPlxBlocks } from './plx-blocks.js'
 import { readPlxHeader } from './plx-header.js'
@@ -19,11 +19,8 @@ export async function loadPlx(source: ByteSource, size: number, options: Resolve
     .map((s, slot) => ({ ...s, slot }))
     .filter((s) => options.includeUnsorted || s.unit !== 0)
     .sort((a, b) => a.channel - b.channel || a.unit - b.unit)
-  const { times, offsets } = scan.collector.build(
-    order.map((s) => s.slot),
-    scan.slots.length,
-    header.frequency,
-  )
+  const { times, offsets } = scan.collector.build(order.map((s) => s.slot), header.frequency)
+  if (scan.collector.sorted) vouchSortedTrains(times)
   const neuronAttributes = order.map((s, i) => {
     const channelName = names.get(s.channel) ?? `sig${String(s.channel).padStart(3, '0')}`
     return {
