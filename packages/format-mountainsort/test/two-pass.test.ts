@@ -60,6 +60,11 @@ function events(n: number, units: number): Float64Array {
   return values
 }
 
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) return i
+  return -1
+}
+
 const load = (input: FolderSource) => loadSpikeData(input, { container: makeContainer(), options: { fsHz: 30000 } })
 
 describe('mountainsort two-pass read', () => {
@@ -73,7 +78,8 @@ describe('mountainsort two-pass read', () => {
     expect(twice.N).toBe(37)
     expect(twice.spikeCounts()).toEqual(once.spikeCounts())
     expect(twice.spikeCounts().reduce((a, b) => a + b, 0)).toBe(n)
-    expect(Array.from(twice.times)).toEqual(Array.from(once.times))
+    expect(twice.times.length).toBe(n)
+    expect(firstDifference(twice.times, once.times)).toBe(-1) // not toEqual: a diff of 400,000 values takes minutes
     expect(twice.neuronAttributes).toEqual(once.neuronAttributes)
     expect(twice.warnings.map((w) => w.code)).toEqual(once.warnings.map((w) => w.code))
     expect(twice.warnings.map((w) => w.code)).toContain('SPIKES_WARN_MIXED_CHANNELS')
