@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blobSource, bytesSource, filesFolder, memoryFolder, readAll, readExactly, readText } from '../src/index.js'
 import { directorySource, fileSource } from '../src/node.js'
+import { readExactlyInto } from '../src/loader-utils.js'
 
 let dir = ''
 beforeAll(async () => {
@@ -64,6 +65,21 @@ describe('byte sources', () => {
     await src.close()
     await expect(fileSource(join(dir, 'nope.bin'))).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE', file: 'nope.bin' })
     await expect(fileSource(dir)).rejects.toMatchObject({ code: 'SPIKES_INVALID_SOURCE' })
+  })
+
+  it('readExactlyInto fills the caller\'s buffer through readInto (else read), and a short read is the error readExactly gives', async () => {
+    const src = await fileSource(join(dir, 'a.bin'))
+    const scratch = new Uint8Array(4)
+    expect(await readExactlyInto(src, 1, scratch)).toBe(scratch)
+    expect(Array.from(scratch)).toEqual([2, 3, 4, 5])
+    const short = { code: 'SPIKES_CORRUPT_FILE', needed: 6, available: 5 }
+    await expect(readExactlyInto(src, 2, scratch)).rejects.toMatchObject(short)
+    await expect(readExactly(src, 2, 4)).rejects.toMatchObject(short)
+    await src.close()
+    const plain = bytesSource(Uint8Array.from([7, 8, 9]), 'b.bin')
+    expect(plain.readInto).toBeUndefined()
+    expect(Array.from(await readExactlyInto(plain, 0, new Uint8Array(3)))).toEqual([7, 8, 9])
+    await expect(readExactlyInto(plain, 1, new Uint8Array(3))).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 4, available: 3 })
   })
 
   it('local file readInto fills a reused buffer, fewer bytes only at the end', async () => {

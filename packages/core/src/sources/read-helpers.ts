@@ -1,5 +1,6 @@
-import { CorruptFileError, InvalidArgumentError, LimitExceededError } from '../errors.js'
+import { InvalidArgumentError, LimitExceededError } from '../errors.js'
 import type { ByteSource } from './source.js'
+import { truncated } from './truncated.js'
 
 /** Reads a whole source, refusing sources larger than `maxBytes` with LimitExceededError (nothing is allocated first). */
 export async function readAll(source: ByteSource, maxBytes = 512 * 1024 * 1024): Promise<Uint8Array> {
@@ -11,9 +12,7 @@ export async function readAll(source: ByteSource, maxBytes = 512 * 1024 * 1024):
 /** Exactly `length` bytes or a CorruptFileError naming what was missing. */
 export async function readExactly(source: ByteSource, offset: number, length: number): Promise<Uint8Array> {
   const bytes = await source.read(offset, length)
-  if (bytes.length < length) {
-    throw new CorruptFileError(`${source.name} ends after ${offset + bytes.length} bytes, but ${offset + length} were needed. The file is truncated.`, { file: source.name, needed: offset + length, available: offset + bytes.length })
-  }
+  if (bytes.length < length) throw truncated(source, offset, length, bytes.length)
   return bytes
 }
 

@@ -1,4 +1,5 @@
-import { CorruptFileError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { readExactlyInto } from '@spikes/core/loader-utils'
 import { decodeMda, type MdaHeader } from './mda-header.js'
 import { LabelTable } from './label-table.js'
 import { countChunk, scatterChunk } from './two-pass.js'
@@ -79,16 +80,7 @@ function chunkFetcher(source: ByteSource, dataOffset: number, eventBytes: number
   return (start, count) => {
     const offset = dataOffset + start * eventBytes
     const length = count * eventBytes
-    let read: Promise<Uint8Array>
-    if (buffers) {
-      const target = buffers[turn++ % 2].subarray(0, length)
-      read = source.readInto!(offset, target).then((n) => {
-        if (n < length) throw new CorruptFileError(`${source.name} ends after ${offset + n} bytes, but ${offset + length} were needed. The file is truncated.`, { file: source.name, needed: offset + length, available: offset + n })
-        return target
-      })
-    } else {
-      read = readExactly(source, offset, length)
-    }
+    const read = buffers ? readExactlyInto(source, offset, buffers[turn++ % 2].subarray(0, length)) : readExactly(source, offset, length)
     read.catch(() => {}) // a read still in flight when a bad event or an abort ends the loop must not surface as unhandled
     return read
   }

@@ -1,4 +1,5 @@
 import { CorruptFileError, LimitExceededError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { readExactlyInto } from '@spikes/core/loader-utils'
 import { SpikeCollector } from './collector.js'
 
 const BLOCK_HEADER_BYTES = 16
@@ -70,10 +71,7 @@ function pieceReader(source: ByteSource, size: number, dataStart: number): (star
       return { start, bytes, words: wordsOf(bytes) }
     }
     const which = turn++ % 2
-    const bytes = buffers[which].subarray(0, length)
-    const n = await source.readInto!(start, bytes)
-    if (n < length) throw truncated(source.name, start, start + n, `a piece of ${length} bytes`)
-    return { start, bytes, words: views[which] }
+    return { start, bytes: await readExactlyInto(source, start, buffers[which].subarray(0, length)), words: views[which] }
   }
 }
 
