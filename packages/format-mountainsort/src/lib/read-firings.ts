@@ -87,53 +87,15 @@ function chunkFetcher(source: ByteSource, dataOffset: number, eventBytes: number
 }
 
 // The per-event loop: a dense label lookup, a count, the channel vote and the time into its unit's
-// block, noting whether the unit's train is still in order. The table's arrays are held in locals and
-// refreshed only after a new label may grow them.
+// block, noting whether the unit's train is still in order. Labels and channels below 2^32 pass with one
+// integer test; only a new label, a vote for another channel or a full block leave the loop body. The
+// table's arrays are held in locals and refreshed only after a new label may grow them.
 function scanChunk(values: ArrayLike<number>, count: number, rows: number, start: number, fsHz: number, table: LabelTable, file: string): void {
-  if (rows === 3 && values instanceof Float64Array) return scanPlain(values, count, start, fsHz, table, file)
   let { dense, counts, candidate, votes, fill, last } = table
   const current = table.current
+  const extra = rows - 3
   let sorted = table.sorted
-  for (let e = 0; e < count; e++) {
-    const at = e * rows
-    const channel = values[at]
-    const time = values[at + 1]
-    const label = values[at + 2]
-    if (!(time >= 0 && time < Infinity) || !isIndex(label) || !isIndex(channel)) throw badEvent(file, start + e, channel, time, label)
-    let slot = label < dense.length ? dense[label] - 1 : -1
-    if (slot < 0) {
-      slot = table.slotOf(label, channel)
-      ;({ dense, counts, candidate, votes, fill, last } = table)
-    }
-    counts[slot]++
-    if (channel === candidate[slot]) votes[slot]++
-    else table.voteOther(slot, channel)
-    let block = current[slot]
-    let f = fill[slot]
-    if (f === block.length) {
-      block = table.nextBlock(slot)
-      f = 0
-    }
-    const ms = (time / fsHz) * 1e3
-    if (ms < last[slot]) sorted = false
-    last[slot] = ms
-    block[f] = ms
-    fill[slot] = f + 1
-    for (let k = 3; k < rows; k++) table.metricSums[slot * (rows - 3) + k - 3] += values[at + k]
-  }
-  table.sorted = sorted
-}
-
-/**
- * scanChunk for the common case (float64, 3 rows, no metrics), kept monomorphic: every read is from a
- * Float64Array, labels and channels below 2^32 pass with one integer test, and only a new label, a
- * vote for another channel or a full block leave the loop body.
- */
-function scanPlain(values: Float64Array, count: number, start: number, fsHz: number, table: LabelTable, file: string): void {
-  let { dense, counts, candidate, votes, fill, last } = table
-  const current = table.current
-  let sorted = table.sorted
-  for (let e = 0, at = 0; e < count; e++, at += 3) {
+  for (let e = 0, at = 0; e < count; e++, at += rows) {
     const channel = values[at]
     const time = values[at + 1]
     const label = values[at + 2]
@@ -158,7 +120,7 @@ function scanPlain(values: Float64Array, count: number, start: number, fsHz: num
     last[slot] = ms
     block[f] = ms
     fill[slot] = f + 1
+    if (extra > 0) for (let k = 0; k < extra; k++) table.metricSums[slot * extra + k] += values[at + 3 + k]
   }
   table.sorted = sorted
 }
-
