@@ -1,5 +1,5 @@
 import { corruptMat } from './errors.js'
-import type { MatNumericClass, MatNumbers } from './values.js'
+import { MAT_CLASS_ARRAYS, type MatNumericClass, type MatNumbers } from './values.js'
 
 // Facts from MathWorks' "MAT-File Format" (Level 5): data element tags, the small element format, the
 // miXXX data types and the mxXXX array classes.
@@ -55,19 +55,6 @@ export function expectTag(b: Bytes, at: number, end: number, what: string, types
   return tag
 }
 
-const CLASS_ARRAYS: Record<MatNumericClass, new (n: number) => MatNumbers> = {
-  double: Float64Array,
-  single: Float32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: Float64Array,
-  uint64: Float64Array,
-}
-
 /** Numbers of a data element (any numeric miXXX type) converted to the array's class; count checked first. */
 export function readNumbers(b: Bytes, tag: Tag, cls: MatNumericClass, expected: number): MatNumbers {
   const width = MI_SIZE[tag.type]
@@ -79,7 +66,7 @@ export function readNumbers(b: Bytes, tag: Tag, cls: MatNumericClass, expected: 
     new Uint8Array(copy.buffer).set(b.bytes.subarray(tag.start, tag.start + tag.size))
     return copy
   }
-  const out = new CLASS_ARRAYS[cls](count)
+  const out = new MAT_CLASS_ARRAYS[cls](count)
   const { view, little: le } = b
   const read = reader(tag.type)
   for (let i = 0; i < count; i++) out[i] = read(view, tag.start + i * width, le)

@@ -2,7 +2,7 @@ import { InvalidDataError, LimitExceededError, type ByteSource } from '@spikes/c
 import { withHdf5, type Hdf5Dataset, type Hdf5File } from '@spikes/hdf5'
 import { corruptMat } from './errors.js'
 import { DEFAULT_MAX_BYTES, type ReadMatOptions } from './read-mat.js'
-import { elementCount, type MatNumericClass, type MatNumbers, type MatValue } from './values.js'
+import { elementCount, MAT_CLASS_ARRAYS, type MatNumericClass, type MatNumbers, type MatValue } from './values.js'
 
 // MATLAB v7.3 MAT-files are HDF5 files (a 512-byte user block holds the MAT header): each variable is a
 // root member with a MATLAB_class attribute; dimensions are the HDF5 shape reversed (so the stored C-order
@@ -123,22 +123,9 @@ function emptyValue(ds: Hdf5Dataset, cls: string | undefined): MatValue {
   return { kind: 'numeric', class: cls && NUMERIC.has(cls) ? (cls as MatNumericClass) : 'double', dims, data: new Float64Array(0), logical: cls === 'logical' }
 }
 
-const ARRAYS: Record<MatNumericClass, (new (n: number) => MatNumbers) & { BYTES_PER_ELEMENT: number }> = {
-  double: Float64Array,
-  single: Float32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: Float64Array,
-  uint64: Float64Array,
-}
-
 function numbers(reader: Reader, ds: Hdf5Dataset, cls: MatNumericClass): MatNumbers {
   if (!ds.isNumeric()) throw new InvalidDataError(`${ds.path} is marked MATLAB class '${cls}' but holds ${ds.dtype.numpy}.`, { dataset: ds.path, dtype: ds.dtype.numpy })
-  const Out = ARRAYS[cls]
+  const Out = MAT_CLASS_ARRAYS[cls]
   spend(reader, ds, ds.size * Out.BYTES_PER_ELEMENT)
   const out = new Out(ds.size)
   return ds.readNumeric({ out }) as MatNumbers

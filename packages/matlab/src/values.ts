@@ -4,6 +4,20 @@ export type MatNumericClass = 'double' | 'single' | 'int8' | 'uint8' | 'int16' |
 /** Numbers of a numeric or logical array, column-major (MATLAB's order). int64/uint64 are read as numbers. */
 export type MatNumbers = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
 
+/** The array each numeric class is read into (int64/uint64 as numbers: exact below 2^53). */
+export const MAT_CLASS_ARRAYS: Readonly<Record<MatNumericClass, (new (n: number) => MatNumbers) & { BYTES_PER_ELEMENT: number }>> = {
+  double: Float64Array,
+  single: Float32Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: Float64Array,
+  uint64: Float64Array,
+}
+
 /** A numeric or logical array (mxDOUBLE_CLASS … mxUINT64_CLASS, logical flag). */
 export interface MatNumeric {
   kind: 'numeric'
