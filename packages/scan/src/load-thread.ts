@@ -1,6 +1,6 @@
 // Entry of a load thread (worker_threads) inside a scan worker process: one recording at a time. A worker runs
-// several of these so that recordings read in place overlap their network waits (an in-place HDF5 read blocks
-// its thread until its bytes arrive).
+// several of these (thread-runner.ts) so that recordings read in place overlap their network waits (an in-place
+// h5wasm read blocks its thread until its bytes arrive).
 import { parentPort } from 'node:worker_threads'
 import type { DependencyContainer } from '@spikes/core'
 import type { ScanItem } from './items.js'
@@ -8,7 +8,7 @@ import type { LedgerEntry } from './ledger.js'
 import { loadOne } from './load-one.js'
 import { loadSetup } from './setup.js'
 
-export type ToThread = { type: 'init'; setup?: string } | { type: 'load'; id: number; item: ScanItem }
+export type ToThread = { type: 'init'; setup?: string; formats?: readonly string[] } | { type: 'load'; id: number; item: ScanItem }
 export type FromThread = { type: 'ready' } | { type: 'failed'; code: string; message: string } | { type: 'result'; id: number; entry: LedgerEntry }
 
 let container: DependencyContainer | undefined
@@ -22,7 +22,7 @@ port.on('message', (message: ToThread) => {
 
 async function handle(message: ToThread): Promise<void> {
   if (message.type === 'init') {
-    container = await loadSetup(message.setup)
+    container = await loadSetup(message.setup, message.formats)
     port.postMessage({ type: 'ready' } satisfies FromThread)
     return
   }

@@ -4,13 +4,16 @@ import { SpikesError } from '@spikes/core'
 import type { ScanItem } from './items.js'
 import type { LedgerEntry } from './ledger.js'
 import { errorRow } from './summarize.js'
-import type { FromWorker, ToWorker } from './worker.js'
+import type { LoadIn } from './runner.js'
+import type { FromWorker, ToWorker, WorkerUsage } from './worker.js'
 
 export interface PoolOptions {
   /** Worker processes. */
   readonly jobs: number
-  /** Recordings in flight per worker (each in a load thread; each in-place reader has one request batch out at a time). */
+  /** Recordings in flight per worker (each in-place reader has one request batch out at a time). */
   readonly concurrency: number
+  /** Where a worker runs its loads: one load thread per recording in flight, or its own event loop. */
+  readonly loadIn: LoadIn
   /** Setup module each load thread imports (see loadSetup). */
   readonly setup?: string
   /** V8 heap limit of a worker process (--max-old-space-size), MB. */
@@ -27,12 +30,18 @@ export interface WorkerStats {
   cpuSeconds: number
   recordings: number
   restarts: number
+  /** The most recordings one of its processes had in flight at once (at most the pool's concurrency). */
+  peakLoads: number
+  /** The most load threads one of its processes had alive at once (0 when loading on the event loop). */
+  peakThreads: number
 }
 
 const DEV = import.meta.url.endsWith('.ts')
 const WORKER = new URL(DEV ? './worker.ts' : './worker.js', import.meta.url)
 // Running from TypeScript sources (tests, a checkout without a build): workers need the same module hooks.
 const DEV_HOOKS = new URL('../../../tools/ts-run/register.mjs', import.meta.url)
+/** Node flags for every worker from SPIKES_SCAN_NODE_ARGS (space-separated), e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
+const extraNodeArgs = () => (process.env.SPIKES_SCAN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 /** Bytes of a worker's stderr kept (native libraries print diagnostics there; only a crash report needs them). */
 const STDERR_TAIL = 4096
 
@@ -45,11 +54,13 @@ export async function runPool(items: readonly ScanItem[], options: PoolOptions, 
   let next = 0
   const take = () => (next < items.length && !options.signal?.aborted ? items[next++] : undefined)
   const slots = Math.max(1, Math.min(options.jobs, Math.ceil(items.length / options.concurrency)))
-  return Promise.all(Array.from({ length: slots }, () => runSlot(take, options, onEntry)))
+  // When every item names its loader, workers import only those loaders' plugins.
+  const formats = items.every((i) => i.format) ? [...new Set(items.map((i) => i.format!))] : undefined
+  return Promise.all(Array.from({ length: slots }, () => runSlot(take, options, formats, onEntry)))
 }
 
-async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, onEntry: (entry: LedgerEntry) => void): Promise<WorkerStats> {
-  const stats: WorkerStats = { peakRssBytes: 0, cpuSeconds: 0, recordings: 0, restarts: 0 }
+async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, formats: readonly string[] | undefined, onEntry: (entry: LedgerEntry) => void): Promise<WorkerStats> {
+  const stats: WorkerStats = { peakRssBytes: 0, cpuSeconds: 0, recordings: 0, restarts: 0, peakLoads: 0, peakThreads: 0 }
   // Each process reports its own cumulative CPU time; a retired one may still report while its successor runs.
   const cpuByWorker = new Map<Worker, number>()
   let worker: Worker | undefined
@@ -60,6 +71,8 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
       stats.recordings++
       if (outcome.kind === 'result') {
         stats.peakRssBytes = Math.max(stats.peakRssBytes, outcome.maxRss, outcome.rss)
+        stats.peakLoads = Math.max(stats.peakLoads, outcome.peakLoads)
+        stats.peakThreads = Math.max(stats.peakThreads, outcome.peakThreads)
         cpuByWorker.set(w, Math.max(cpuByWorker.get(w) ?? 0, outcome.cpuSeconds))
         stats.cpuSeconds = [...cpuByWorker.values()].reduce((sum, seconds) => sum + seconds, 0)
         onEntry(outcome.entry)
@@ -82,7 +95,7 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
   }
   try {
     for (let item = take(); item; item = take()) {
-      worker ??= await Worker.start(options)
+      worker ??= await Worker.start(options, formats)
       startOne(item, worker)
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight)
     }
@@ -93,7 +106,7 @@ async function runSlot(take: () => ScanItem | undefined, options: PoolOptions, o
   return stats
 }
 
-type Outcome = { kind: 'result'; entry: LedgerEntry; rss: number; maxRss: number; cpuSeconds: number } | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
+type Outcome = ({ kind: 'result'; entry: LedgerEntry } & WorkerUsage) | { kind: 'exit'; code: number | null; signal: string | null; stderr: string }
 
 class Worker {
   #nextId = 1
@@ -108,7 +121,8 @@ class Worker {
       if (message.type !== 'result') return
       const settle = this.#pending.get(message.id)
       this.#pending.delete(message.id)
-      settle?.({ kind: 'result', entry: message.entry, rss: message.rss, maxRss: message.maxRss, cpuSeconds: message.cpuSeconds })
+      const { type: _, id: __, ...result } = message
+      settle?.({ ...result, kind: 'result' })
       if (this.#stopping && this.#pending.size === 0) this.#stop()
     })
     child.on('exit', (code, signal) => {
@@ -117,8 +131,8 @@ class Worker {
     })
   }
 
-  static async start(options: PoolOptions): Promise<Worker> {
-    const execArgv = [`--max-old-space-size=${options.heapMb}`, ...(DEV ? ['--import', DEV_HOOKS.href] : [])]
+  static async start(options: PoolOptions, formats: readonly string[] | undefined): Promise<Worker> {
+    const execArgv = [`--max-old-space-size=${options.heapMb}`, ...(DEV ? ['--import', DEV_HOOKS.href] : []), ...extraNodeArgs()]
     const child = fork(fileURLToPath(WORKER), [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
     const worker = new Worker(child)
     const onAbort = () => child.kill('SIGKILL')
@@ -130,7 +144,7 @@ class Worker {
         else if (message.type === 'failed') reject(new SpikesError(message.code, `A scan worker could not start: ${message.message}`))
       })
       child.once('exit', (code) => reject(new SpikesError('SPIKES_SCAN_WORKER_EXITED', `A scan worker exited while starting (exit code ${code}). ${worker.#stderr.trim().split('\n').slice(-3).join(' | ')}`)))
-      child.send({ type: 'init', setup: options.setup, concurrency: options.concurrency } satisfies ToWorker)
+      child.send({ type: 'init', loadIn: options.loadIn, setup: options.setup, formats, concurrency: options.concurrency } satisfies ToWorker)
     })
     return worker
   }

@@ -8,6 +8,7 @@ import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
 import { RECORDINGS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
+import type { LoadIn } from './runner.js'
 import { loadSetup } from './setup.js'
 import { assignShards, listDigest, shardFolderName, shardFromEnvironment, type Shard } from './shard.js'
 import { expandSources } from './sources/expand.js'
@@ -35,10 +36,17 @@ export interface ScanOptions {
   /** Module exporting scanSetup() that workers import to register loaders (default: every installed `@spikes` plugin). */
   setup?: string
   /**
-   * Recordings in flight per worker (default 2), each in a load thread of its own: the per-worker cap on
-   * concurrent requests, as each in-place reader has one request batch out at a time.
+   * Recordings in flight per worker (default 2): the per-worker cap on concurrent requests, as each in-place
+   * reader has one request batch out at a time.
    */
   maxRequests?: number
+  /**
+   * Where each worker runs its recordings in flight (default 'threads'): 'threads', one load thread per
+   * recording in flight, for loaders whose reads block their thread (in-place h5wasm reads of remote HDF5);
+   * 'loop', all on the worker's own event loop, for loaders that read asynchronously (local files, NWB through
+   * the asynchronous HDF5 tree): no thread start-up, one copy of each module and of h5wasm per worker.
+   */
+  loadIn?: LoadIn
   /** Heap limit per worker in MB (default 1024). */
   heapMb?: number
   /** A worker above this resident size after a recording is replaced (MB, default 1024). */
@@ -86,6 +94,8 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now()
   const jobs = checkCount(options.jobs ?? availableParallelism(), 'jobs', 256)
   const maxRequests = checkCount(options.maxRequests ?? 2, 'maxRequests', 64)
+  const loadIn = options.loadIn ?? 'threads'
+  if (loadIn !== 'threads' && loadIn !== 'loop') throw new InvalidArgumentError('loadIn', loadIn, "'threads' or 'loop'")
   if (typeof options.out !== 'string' || !options.out) throw new InvalidArgumentError('out', options.out, 'an output folder (-o <dir>)')
   const shard = shardFromEnvironment(options.env ?? process.env, options.shard, options.shards) ?? null
   const container = await loadSetup(options.setup)
@@ -111,7 +121,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const ledger = new Ledger(ledgerPath)
   let workers: WorkerStats[]
   try {
-    workers = await runPool(todo, { jobs, setup: options.setup, concurrency: maxRequests, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
+    workers = await runPool(todo, { jobs, setup: options.setup, concurrency: maxRequests, loadIn, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
       ledger.append(entry)
       progress.done++
       if (entry.recording.status === 'error') progress.failed++

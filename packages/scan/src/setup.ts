@@ -1,4 +1,4 @@
-import { container, FORMAT_PACKAGES, type DependencyContainer } from '@spikes/core'
+import { container, FORMAT_PACKAGES, KNOWN_FORMATS, type DependencyContainer } from '@spikes/core'
 
 /** The format plugins the default setup registers when they are installed (the same list as the CLI's). */
 export const DEFAULT_PLUGINS: readonly string[] = FORMAT_PACKAGES
@@ -7,14 +7,15 @@ export const DEFAULT_PLUGINS: readonly string[] = FORMAT_PACKAGES
  * What `scan()` and each worker call to get the container to load with, when no `setup` module is given: local
  * paths, core's own loaders, http(s)/s3 inputs and HDF5 read in place over them (@spikes/remote, @spikes/hdf5),
  * and every installed plugin of {@link DEFAULT_PLUGINS} plus those named in SPIKES_PLUGINS (a plugin that is not
- * installed is left out).
+ * installed is left out). Given `formats` (the loader ids every recording names, e.g. 'dandi' for DANDI assets),
+ * only the plugins of those formats are imported: a worker then starts without the others' modules.
  */
-export async function scanSetup(): Promise<DependencyContainer> {
+export async function scanSetup(formats?: readonly string[]): Promise<DependencyContainer> {
   await import('@spikes/core/node')
   const { registerCoreOnce } = await import('@spikes/core/json')
   registerCoreOnce()
   const extra = (process.env.SPIKES_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  for (const name of [...DEFAULT_PLUGINS, ...extra]) {
+  for (const name of [...pluginsFor(formats), ...extra]) {
     try {
       await import(`${name}/register`)
     } catch (error) {
@@ -28,6 +29,12 @@ export async function scanSetup(): Promise<DependencyContainer> {
   return container
 }
 
+/** The plugin packages of `formats` when this project knows them all, else every default plugin. */
+function pluginsFor(formats: readonly string[] | undefined): readonly string[] {
+  if (!formats || formats.length === 0 || formats.some((f) => !KNOWN_FORMATS[f])) return DEFAULT_PLUGINS
+  return [...new Set(formats.map((f) => KNOWN_FORMATS[f]))].filter((name) => DEFAULT_PLUGINS.includes(name))
+}
+
 async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
   try {
     return await load()
@@ -37,9 +44,9 @@ async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Imports a setup module (a path or package exporting `scanSetup()`), or uses the default one. */
-export async function loadSetup(setup: string | undefined): Promise<DependencyContainer> {
-  if (!setup) return scanSetup()
+/** Imports a setup module (a path or package exporting `scanSetup()`), or uses the default one (for `formats`, see scanSetup). */
+export async function loadSetup(setup: string | undefined, formats?: readonly string[]): Promise<DependencyContainer> {
+  if (!setup) return scanSetup(formats)
   const mod = (await import(setup)) as { scanSetup?: () => Promise<DependencyContainer> }
   if (typeof mod.scanSetup !== 'function') {
     const { InvalidArgumentError } = await import('@spikes/core')

@@ -107,7 +107,7 @@ describe.skipIf(!REAL_PRESENT)('scan of a local tree', () => {
     await expect(scan({ sources: [join(root, 'data')], out, jobs: 1 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'out' })
     const again = await scan({ sources: [join(root, 'data')], out, jobs: 1, resume: true })
     expect(again).toMatchObject({ recordings: 5, resumed: 5, ok: 4, failed: 1 })
-    expect(again.workers).toEqual([{ peakRssBytes: 0, cpuSeconds: 0, recordings: 0, restarts: 0 }])
+    expect(again.workers).toEqual([{ peakRssBytes: 0, cpuSeconds: 0, peakLoads: 0, peakThreads: 0, recordings: 0, restarts: 0 }])
     expect(await readRows(join(out, 'recordings.parquet'))).toEqual(recordings)
   })
 })

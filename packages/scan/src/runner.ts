@@ -1,0 +1,30 @@
+import type { ScanItem } from './items.js'
+import type { LedgerEntry } from './ledger.js'
+
+/** Where a worker process runs its loads (ScanOptions.loadIn). */
+export type LoadIn = 'threads' | 'loop'
+
+/** One recording handed to a worker by the pool. */
+export interface LoadJob {
+  id: number
+  item: ScanItem
+}
+
+/** How a worker process runs its loads: in load threads, or on its own event loop. */
+export interface Runner {
+  /** Starts (or queues) a load; its entry is reported through the runner's callback. */
+  load(job: LoadJob): void
+  /** Loads in flight now, the most at once so far, and the most load threads alive at once so far. */
+  counts(): { active: number; peakActive: number; peakThreads: number }
+}
+
+/** What a runner calls as each load finishes (never with an exception: a failure is an error row). */
+export type Report = (id: number, entry: LedgerEntry) => void
+
+/** What a runner needs to start: the setup module, the formats the worker will load, and its load cap. */
+export interface RunnerOptions {
+  setup: string | undefined
+  /** Format ids every item of the scan names (undefined when some need detection): the plugins to import. */
+  formats: readonly string[] | undefined
+  concurrency: number
+}
