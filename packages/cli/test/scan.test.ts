@@ -36,6 +36,16 @@ describe('spikes scan', () => {
     expect(again.out).toMatch(/^scanned 2 recordings in [\d.]+ s: 2 ok, 0 failed, 2 already done\n4 units;/)
   })
 
+  it("--load-in loop loads on the workers' event loops (no load thread) with the same result; another place is refused", async () => {
+    const r = await run('scan', join(dir, 'data'), '-o', join(dir, 'out-loop'), '--jobs', '1', '--fsHz', '30000', '--load-in', 'loop', '--json')
+    expect(r.err).toBe('')
+    const summary = JSON.parse(r.out)
+    expect(summary).toMatchObject({ recordings: 2, ok: 2, failed: 0, units: 4 })
+    expect(summary.workers[0]).toMatchObject({ recordings: 2, peakThreads: 0 })
+    const bad = await run('scan', join(dir, 'data'), '-o', join(dir, 'out-bad'), '--load-in', 'fibers')
+    expect(bad).toMatchObject({ code: 1, err: expect.stringContaining('Invalid loadIn: got "fibers"') })
+  })
+
   it('without -o, lists the recordings it would scan (one a line, for @list.txt) and loads nothing', async () => {
     await writeFile(join(dir, 'data', 'notes.txt'), 'not a recording\n')
     const r = await run('scan', join(dir, 'data'))

@@ -147,6 +147,27 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     expect(readdirSync(tmp)).toEqual(['keep'])
   })
 
+  it('asyncReads: the same SpikeData through the asynchronous Range source, its traffic counted', async () => {
+    for (const path of ['sub-4/sub-4_ses-4_ecephys.nwb', 'gen/chunked.nwb']) {
+      const blocking = await loadSpikeDataFromDandi(id(path), api)
+      const viaAsync = await loadSpikeDataFromDandi(id(path), { ...api, asyncReads: true })
+      expect(comparable(viaAsync)).toEqual(comparable(blocking))
+      const t = viaAsync.metadata.dandi_transfer as { mode: string; bytes_fetched: number; requests: number; asset_size: number }
+      expect(t).toMatchObject({ mode: 'range', asset_size: emu.asset(path).size })
+      expect(t.bytes_fetched).toBeGreaterThan(0)
+      expect(t.requests).toBeGreaterThanOrEqual(2)
+    }
+    expect(readdirSync(tmp)).toEqual([])
+  })
+
+  it('asyncReads: downloads when the server ignores Range, with a warning', async () => {
+    const warnings: SpikesWarning[] = []
+    const sd = await loadSpikeDataFromDandi(id('bad/no-range.nwb'), { ...api, asyncReads: true, onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_DANDI_NO_RANGE'])
+    expect(sd.metadata.dandi_transfer).toMatchObject({ mode: 'download', fallback: 'range-unsupported' })
+    expect(sd.totalSpikes).toBe(21354)
+  })
+
   it('downloads when the server ignores Range, with a warning', async () => {
     const warnings: SpikesWarning[] = []
     const sd = await loadSpikeDataFromDandi(id('bad/no-range.nwb'), { ...api, onWarning: (w) => warnings.push(w) })

@@ -28,3 +28,12 @@ export interface RunnerOptions {
   formats: readonly string[] | undefined
   concurrency: number
 }
+
+/**
+ * The item as a worker loading on its event loop should load it: a DANDI asset is read through the dandi
+ * loader's asynchronous Range source (asyncReads), unless its options say otherwise; other items unchanged.
+ */
+export function forLoop(item: ScanItem): ScanItem {
+  if (item.format !== 'dandi' || item.options?.asyncReads !== undefined) return item
+  return { ...item, options: { ...item.options, asyncReads: true } }
+}

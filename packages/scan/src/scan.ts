@@ -8,7 +8,7 @@ import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
 import { RECORDINGS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
-import type { LoadIn } from './runner.js'
+import { forLoop, type LoadIn } from './runner.js'
 import { loadSetup } from './setup.js'
 import { assignShards, listDigest, shardFolderName, shardFromEnvironment, type Shard } from './shard.js'
 import { expandSources } from './sources/expand.js'
@@ -115,7 +115,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const wanted = new Set(items.map((i) => i.source))
   const done = new Set<string>()
   readLedgerLines(ledgerPath, (line) => wanted.has(line.source) && done.add(line.source))
-  const todo: ScanItem[] = items.filter((i) => !done.has(i.source))
+  const todo: ScanItem[] = items.filter((i) => !done.has(i.source)).map((i) => (loadIn === 'loop' ? forLoop(i) : i))
   const progress: ScanProgress = { done: done.size, total: items.length, failed: 0, bytes: 0, elapsedSeconds: 0, etaSeconds: null }
   options.onProgress?.({ ...progress })
   const ledger = new Ledger(ledgerPath)

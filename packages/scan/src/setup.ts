@@ -47,10 +47,10 @@ async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
 /** Imports a setup module (a path or package exporting `scanSetup()`), or uses the default one (for `formats`, see scanSetup). */
 export async function loadSetup(setup: string | undefined, formats?: readonly string[]): Promise<DependencyContainer> {
   if (!setup) return scanSetup(formats)
-  const mod = (await import(setup)) as { scanSetup?: () => Promise<DependencyContainer> }
+  const mod = (await import(setup)) as { scanSetup?: (formats?: readonly string[]) => Promise<DependencyContainer> }
   if (typeof mod.scanSetup !== 'function') {
     const { InvalidArgumentError } = await import('@spikes/core')
     throw new InvalidArgumentError('setup', setup, 'a module exporting scanSetup(): Promise<DependencyContainer>')
   }
-  return mod.scanSetup()
+  return mod.scanSetup(formats)
 }

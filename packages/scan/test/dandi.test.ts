@@ -50,6 +50,18 @@ describe('scan of a dandiset (DANDI API emulator on 127.0.0.1)', () => {
     expect(units.filter((u) => u.source === rows[1].source)).toHaveLength(11)
   })
 
+  it("loads the same rows with loadIn 'loop' (DANDI assets through the asynchronous Range source), no load thread", async () => {
+    const threads = join(root, 'out-all')
+    const out = join(root, 'out-loop')
+    const summary = await scan({ sources: ['dandi://000123'], out, jobs: 1, maxRequests: 3, loadIn: 'loop', apiBase: emulator.apiBase })
+    expect(summary).toMatchObject({ recordings: 4, ok: 3, failed: 1 })
+    expect(summary.workers[0]).toMatchObject({ recordings: 4, peakThreads: 0 })
+    expect(summary.workers[0].peakLoads).toBeLessThanOrEqual(3)
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ seconds: _, bytes_read: __, requests: ___, ...rest }) => rest)
+    expect(strip(await readRows(join(out, 'recordings.parquet')))).toEqual(strip(await readRows(join(threads, 'recordings.parquet'))))
+    expect(await readRows(join(out, 'units.parquet'))).toEqual(await readRows(join(threads, 'units.parquet')))
+  })
+
   it('narrows with --glob and finds the archive through DANDI_API_URL', async () => {
     const out = join(root, 'out-glob')
     const summary = await scan({ sources: ['dandi://000123/draft'], out, jobs: 1, glob: 'sub-01/*', env: { DANDI_API_URL: emulator.apiBase } })

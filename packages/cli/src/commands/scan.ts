@@ -3,6 +3,7 @@ import type { CommandBuilder } from '../main.js'
 import { examples } from '../program.js'
 import { InvalidArgumentError } from '@spikes/core'
 import type { CliContext } from '../context.js'
+import type { ScanOptions } from '@spikes/scan'
 import { mergeLoaderOptions } from '../loader-flags.js'
 import { scanOptions, wholeNumber, withScanFlags, type ScanFlags } from '../scan/flags.js'
 import { submitCommand } from './scan-submit.js'
@@ -19,6 +20,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
     .option('--shards <n>', 'the shard count for JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), or to override the engine\'s')
     .option('--resume', 'skip the recordings already in the output folder (a killed scan continues where it stopped)')
     .option('--max-requests <n>', 'recordings in flight per worker, each with one request batch out at a time (default 2)')
+    .option('--load-in <where>', "where a worker runs its recordings in flight: 'threads' (one load thread each: readers that block, h5wasm) or 'loop' (its own event loop: asynchronous readers; DANDI assets through an asynchronous Range source) (default threads)")
     .addHelpText(
       'after',
       examples([
@@ -32,7 +34,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
         ['spikes scan submit /data/lab -o survey/ --slurm --shards 10 --wait', 'a Slurm job array and its merge job'],
       ]) + '\nOn a terminal a progress bar shows recordings done/total, failures, bytes and the ETA; in a log (a Slurm\ntask\'s output) a progress line is written at each tenth of the work and at least every 30 s.\n',
     )
-    .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean; maxRequests?: string }) => {
+    .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean; maxRequests?: string; loadIn?: string }) => {
       if (!flags.out) return listRecordings(sources, flags, context)
       // Both import @spikes/scan (and its parquet writer): only when a scan runs, not for every command.
       const [{ scan, formatSummary, parseShard }, { scanProgressWriter }] = await Promise.all([import('@spikes/scan'), import('../scan/scan-progress.js')])
@@ -44,6 +46,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
           shards: wholeNumber('--shards', flags.shards),
           resume: flags.resume === true,
           maxRequests: wholeNumber('--max-requests', flags.maxRequests),
+          loadIn: flags.loadIn as ScanOptions['loadIn'],
           onProgress: flags.json ? undefined : progress.onProgress,
         })
         progress.done()

@@ -8,6 +8,7 @@ import { sourceReference } from './reference.js'
 import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
 import { openRemoteAsset } from './open-remote-asset.js'
+import { openAsyncAsset } from './open-async-asset.js'
 import { loadZarrAsset } from './load-zarr-asset.js'
 
 export interface TransferReport {
@@ -57,7 +58,20 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
 
   let data: SpikeData | undefined
   let downloadedPath: string | undefined
-  if (!options.download) {
+  if (!options.download && options.asyncReads) {
+    const remote = await openAsyncAsset(asset, clientForAsset, transfer, context.warn, context.signal)
+    if (!remote) transfer.fallback = 'range-unsupported'
+    else {
+      try {
+        data = await loadRemote(remote, nwbLoader, nwbOptions, context)
+      } finally {
+        transfer.requests += remote.stats.requests
+        transfer.bytes_fetched += remote.stats.bytes
+        transfer.asset_size ??= await remote.size()
+        await remote.close()
+      }
+    }
+  } else if (!options.download) {
     const remote = await openRemoteAsset(asset, clientForAsset, transfer, context.warn, {
       signal: context.signal,
       onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
@@ -137,7 +151,7 @@ async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: 
   return { data: await load(bytesSource(result.data, name)), path: undefined, requests: result.requests, bytes: result.bytes }
 }
 
-async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
+async function loadRemote(remote: RemoteFile | ByteSource, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
   // The NWB loader opens the RemoteFile through the mounters of its context's container: add the
   // Range-read one on a child container, so nothing global changes.
   const withMounter = (context.container ?? container).createChildContainer()
@@ -145,7 +159,7 @@ async function loadRemote(remote: RemoteFile, nwbLoader: typeof import('@spikes/
   try {
     return await nwbLoader.load(remote, nwbOptions as never, { ...context, container: withMounter })
   } catch (error) {
-    if (remote.lastError) throw remote.lastError
+    if ('lastError' in remote && remote.lastError) throw remote.lastError
     if (context.signal?.aborted) throw new AbortedError('Loading from DANDI')
     throw error
   }

@@ -1,0 +1,57 @@
+import { NetworkError } from '@spikes/core'
+import { HttpSource, type HttpSourceOptions } from '@spikes/remote'
+import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
+import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
+import { safeFileName } from './safe-name.js'
+
+/** Bytes of the first read (superblock and root metadata), as RemoteFile's first request. */
+const FIRST_READ_BYTES = 512 * 1024
+
+/**
+ * The asset as an asynchronous Range source (asyncReads): reads return promises and never block the thread,
+ * so a reader that reads asynchronously (the NWB loader's HDF5 tree) can have several assets loading on one
+ * event loop. The archive's redirect is resolved once (its requests added to `transfer`) and the first bytes
+ * are read at once; null with SPIKES_WARN_DANDI_NO_RANGE when the storage ignores Range (the caller downloads).
+ */
+export async function openAsyncAsset(
+  asset: ResolvedAsset,
+  client: DandiClientOptions,
+  transfer: { requests: number },
+  warn: (code: string, message: string, details?: Record<string, unknown>) => void,
+  signal: AbortSignal | undefined,
+): Promise<HttpSource | null> {
+  const r = resolveClientOptions(client)
+  const target = await resolveRedirects(asset.downloadUrl, client)
+  transfer.requests += target.requests
+  const source = new AssetSource(target.url, safeFileName(asset.path, asset.assetId), {
+    headers: authHeaders(r, target.url),
+    ...(asset.size ? { size: asset.size } : {}),
+    // A server that ignores Range would send the whole asset: refuse it, the caller downloads instead.
+    maxWholeFileBytes: 0,
+    timeoutMs: r.http.timeoutMs,
+    retries: r.http.retries,
+    backoffMs: r.http.backoffMs,
+    signal,
+    ...(client.fetch ? { fetch: client.fetch } : {}),
+  })
+  try {
+    await source.read(0, Math.min(FIRST_READ_BYTES, await source.size()))
+    return source
+  } catch (error) {
+    await source.close()
+    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
+      warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
+      return null
+    }
+    throw error
+  }
+}
+
+/** An HttpSource named by the asset's path (messages name the file, not the storage's blob key). */
+class AssetSource extends HttpSource {
+  override readonly name: string
+  constructor(url: string, name: string, options: HttpSourceOptions) {
+    super(url, options)
+    this.name = name
+  }
+}
