@@ -4,14 +4,14 @@ import { authHeaders, resolveClientOptions, type DandiClientOptions } from './cl
 import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
 import { safeFileName } from './safe-name.js'
 
-/** Bytes of the first read (superblock and root metadata), as RemoteFile's first request. */
-const FIRST_READ_BYTES = 512 * 1024
+/** Bytes of the first read: one block (the superblock), enough to learn that the storage honours Range. */
+const FIRST_READ_BYTES = 64 * 1024
 
 /**
  * The asset as an asynchronous Range source (asyncReads): reads return promises and never block the thread,
  * so a reader that reads asynchronously (the NWB loader's HDF5 tree) can have several assets loading on one
  * event loop. The archive's redirect is resolved once (its requests added to `transfer`) and the first bytes
- * are read at once; null with SPIKES_WARN_DANDI_NO_RANGE when the storage ignores Range (the caller downloads).
+ * are read at once (one block); null with SPIKES_WARN_DANDI_NO_RANGE when the storage ignores Range (the caller downloads).
  */
 export async function openAsyncAsset(
   asset: ResolvedAsset,
