@@ -62,11 +62,13 @@ export function unitRow(source: string, index: number, train: Float64Array, dura
   const isis = n - 1
   const mean = isis > 0 ? sum / isis : 0
   const variance = isis > 0 ? Math.max(0, sumSq / isis - mean * mean) : 0
-  const position = positionOf(attrs)
+  // One lower-case index of the unit's attribute names for every lookup below (not one per lookup).
+  const found = attributeLookup(attrs)
+  const position = positionOf(found)
   return {
     source,
     unit_index: index,
-    unit_id: textOf(pick(attrs, ['unit_id', 'cluster_id', 'id', 'unit_name'])),
+    unit_id: textOf(found(['unit_id', 'cluster_id', 'id', 'unit_name'])),
     n_spikes: n,
     rate_hz: durationS > 0 ? n / durationS : null,
     first_spike_s: n > 0 ? train[0] / 1000 : null,
@@ -74,31 +76,35 @@ export function unitRow(source: string, index: number, train: Float64Array, dura
     isi_violation_fraction: isis > 0 ? violations / isis : null,
     // Population SD over mean of the ISIs; undefined for fewer than two ISIs or a zero mean.
     isi_cv: isis >= 2 && mean > 0 ? Math.sqrt(variance) / mean : null,
-    electrode: integerOf(pick(attrs, ['electrode', 'channel', 'ch', 'peak_channel', 'max_channel', 'channel_index', 'electrodes'])),
+    electrode: integerOf(found(['electrode', 'channel', 'ch', 'peak_channel', 'max_channel', 'channel_index', 'electrodes'])),
     x_um: position[0],
     y_um: position[1],
     z_um: position[2],
-    region: textOf(pick(attrs, ['region', 'brain_region', 'location_label', 'acronym', 'brain_area', 'location'])),
-    quality: textOf(pick(attrs, ['quality', 'KSLabel', 'group', 'label'])),
+    region: textOf(found(['region', 'brain_region', 'location_label', 'acronym', 'brain_area', 'location'])),
+    quality: textOf(found(['quality', 'KSLabel', 'group', 'label'])),
   }
 }
 
-/** The first present value among `keys` (case-insensitive). */
-function pick(attrs: Attributes | null, keys: readonly string[]): unknown {
-  if (!attrs) return undefined
+/** Finds the first present value among `keys` (case-insensitive) in a unit's attributes. */
+type Lookup = (keys: readonly string[]) => unknown
+
+function attributeLookup(attrs: Attributes | null): Lookup {
+  if (!attrs) return () => undefined
   const lower = new Map(Object.keys(attrs).map((k) => [k.toLowerCase(), k]))
-  for (const key of keys) {
-    const found = lower.get(key.toLowerCase())
-    if (found !== undefined && attrs[found] !== null && attrs[found] !== undefined) return attrs[found]
+  return (keys) => {
+    for (const key of keys) {
+      const name = lower.get(key.toLowerCase())
+      if (name !== undefined && attrs[name] !== null && attrs[name] !== undefined) return attrs[name]
+    }
+    return undefined
   }
-  return undefined
 }
 
 /** x, y, z in µm from `x`/`y`/`z` (or `x_um`...) or a `position`/`location`/`mlapdv` array. */
-function positionOf(attrs: Attributes | null): [number | null, number | null, number | null] {
-  const fromArray = pick(attrs, ['position', 'location', 'xyz', 'mlapdv', 'coordinates'])
+function positionOf(found: Lookup): [number | null, number | null, number | null] {
+  const fromArray = found(['position', 'location', 'xyz', 'mlapdv', 'coordinates'])
   const array = Array.isArray(fromArray) || ArrayBuffer.isView(fromArray) ? Array.from(fromArray as ArrayLike<unknown>) : null
-  const axis = (i: number, name: string) => numberOf(pick(attrs, [`${name}_um`, name])) ?? (array ? numberOf(array[i]) : null)
+  const axis = (i: number, name: string) => numberOf(found([`${name}_um`, name])) ?? (array ? numberOf(array[i]) : null)
   return [axis(0, 'x'), axis(1, 'y'), axis(2, 'z')]
 }
 
