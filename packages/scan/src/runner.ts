@@ -4,6 +4,21 @@ import type { LedgerEntry } from './ledger.js'
 /** Where a worker process runs its loads (ScanOptions.loadIn). */
 export type LoadIn = 'threads' | 'loop'
 
+/**
+ * 'auto' (the default): 'loop' when the installed @spikes/hdf5 has the asynchronous HDF5 tree reader (openTree),
+ * through which the NWB loader reads without blocking; else 'threads', as h5wasm's in-place reads block.
+ */
+export async function resolveLoadIn(loadIn: LoadIn | 'auto'): Promise<LoadIn> {
+  if (loadIn !== 'auto') return loadIn
+  try {
+    const hdf5 = (await import('@spikes/hdf5' as string)) as { openTree?: unknown }
+    return typeof hdf5.openTree === 'function' ? 'loop' : 'threads'
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw error
+    return 'threads'
+  }
+}
+
 /** One recording handed to a worker by the pool. */
 export interface LoadJob {
   id: number

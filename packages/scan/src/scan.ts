@@ -8,7 +8,7 @@ import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
 import { RECORDINGS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
-import { forLoop, type LoadIn } from './runner.js'
+import { forLoop, resolveLoadIn, type LoadIn } from './runner.js'
 import { loadSetup } from './setup.js'
 import { assignShards, listDigest, shardFolderName, shardFromEnvironment, type Shard } from './shard.js'
 import { expandSources } from './sources/expand.js'
@@ -41,12 +41,13 @@ export interface ScanOptions {
    */
   maxRequests?: number
   /**
-   * Where each worker runs its recordings in flight (default 'threads'): 'threads', one load thread per
+   * Where each worker runs its recordings in flight (default 'auto': 'loop' when the installed @spikes/hdf5 has
+   * the asynchronous HDF5 tree reader, else 'threads'): 'threads', one load thread per
    * recording in flight, for loaders whose reads block their thread (in-place h5wasm reads of remote HDF5);
    * 'loop', all on the worker's own event loop, for loaders that read asynchronously (local files, NWB through
    * the asynchronous HDF5 tree): no thread start-up, one copy of each module and of h5wasm per worker.
    */
-  loadIn?: LoadIn
+  loadIn?: LoadIn | 'auto'
   /** Heap limit per worker in MB (default 1024). */
   heapMb?: number
   /** A worker above this resident size after a recording is replaced (MB, default 1024). */
@@ -82,6 +83,8 @@ export interface ScanSummary {
   skipped: Skipped[]
   bytes: number
   seconds: number
+  /** Where the workers ran their loads ('auto' resolved). */
+  loadIn: LoadIn
   workers: WorkerStats[]
 }
 
@@ -94,8 +97,8 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now()
   const jobs = checkCount(options.jobs ?? availableParallelism(), 'jobs', 256)
   const maxRequests = checkCount(options.maxRequests ?? 2, 'maxRequests', 64)
-  const loadIn = options.loadIn ?? 'threads'
-  if (loadIn !== 'threads' && loadIn !== 'loop') throw new InvalidArgumentError('loadIn', loadIn, "'threads' or 'loop'")
+  if (options.loadIn !== undefined && !['auto', 'threads', 'loop'].includes(options.loadIn)) throw new InvalidArgumentError('loadIn', options.loadIn, "'auto', 'threads' or 'loop'")
+  const loadIn = await resolveLoadIn(options.loadIn ?? 'auto')
   if (typeof options.out !== 'string' || !options.out) throw new InvalidArgumentError('out', options.out, 'an output folder (-o <dir>)')
   const shard = shardFromEnvironment(options.env ?? process.env, options.shard, options.shards) ?? null
   const container = await loadSetup(options.setup)
@@ -141,7 +144,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   writeManifest(folder, { ...manifest, complete: true, ok: written.ok, failed: written.failed, units: written.units })
   return {
     folder, shard, recordings: items.length, resumed: done.size, ok: written.ok, failed: written.failed, units: written.units,
-    skipped: expansion.skipped, bytes: progress.bytes, seconds: (performance.now() - started) / 1000, workers,
+    skipped: expansion.skipped, bytes: progress.bytes, seconds: (performance.now() - started) / 1000, loadIn, workers,
   }
 }
 

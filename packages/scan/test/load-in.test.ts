@@ -44,6 +44,16 @@ describe('where a worker runs its loads (loadIn)', () => {
     expect(rows.map((r) => r.n_spikes)).toEqual(Array.from({ length: 9 }, (_, i) => BigInt(i + 1)))
   })
 
+  it("'auto' (the default) is 'loop' where @spikes/hdf5 reads NWB without blocking (its tree reader), else 'threads'", async () => {
+    const hdf5 = (await import('@spikes/hdf5')) as { openTree?: unknown }
+    const expected = typeof hdf5.openTree === 'function' ? 'loop' : 'threads'
+    const out = join(root, 'out-auto')
+    const summary = await scan({ sources: sources.slice(0, 2), out, jobs: 1, maxRequests: 2, setup })
+    expect(summary.loadIn).toBe(expected)
+    if (expected === 'loop') expect(summary.workers[0].peakThreads).toBe(0)
+    else expect(summary.workers[0].peakThreads).toBeGreaterThanOrEqual(1)
+  })
+
   it('refuses an unknown loadIn with a typed error naming it', async () => {
     await expect(scan({ sources, out: join(root, 'out-bad'), loadIn: 'fibers' as never })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', message: expect.stringContaining('loadIn') })
   })

@@ -20,7 +20,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
     .option('--shards <n>', 'the shard count for JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), or to override the engine\'s')
     .option('--resume', 'skip the recordings already in the output folder (a killed scan continues where it stopped)')
     .option('--max-requests <n>', 'recordings in flight per worker, each with one request batch out at a time (default 2)')
-    .option('--load-in <where>', "where a worker runs its recordings in flight: 'threads' (one load thread each: readers that block, h5wasm) or 'loop' (its own event loop: asynchronous readers; DANDI assets through an asynchronous Range source) (default threads)")
+    .option('--load-in <where>', "where a worker runs its recordings in flight: 'threads' (one load thread each: readers that block, h5wasm) or 'loop' (its own event loop: asynchronous readers; DANDI assets through an asynchronous Range source); default auto: loop when @spikes/hdf5 has its asynchronous tree reader, else threads")
     .addHelpText(
       'after',
       examples([
