@@ -4,6 +4,7 @@
 import type { ScanItem } from './items.js'
 import type { LedgerEntry } from './ledger.js'
 import { startLoopRunner } from './loop-runner.js'
+import { peakResidentBytes } from './memory.js'
 import type { LoadIn, LoadJob, Runner, RunnerOptions } from './runner.js'
 import { startThreadRunner } from './thread-runner.js'
 
@@ -50,7 +51,7 @@ function usage(): WorkerUsage {
   const counts = runner?.counts()
   return {
     rss: process.memoryUsage().rss,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    maxRss: peakResidentBytes(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakLoads: counts?.peakActive ?? 0,
     peakThreads: counts?.peakThreads ?? 0,
