@@ -58,36 +58,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
 
   let data: SpikeData | undefined
   let downloadedPath: string | undefined
-  if (!options.download && options.asyncReads) {
-    const remote = await openAsyncAsset(asset, clientForAsset, transfer, context.warn, context.signal)
-    if (!remote) transfer.fallback = 'range-unsupported'
-    else {
-      try {
-        data = await loadRemote(remote, nwbLoader, nwbOptions, context)
-      } finally {
-        transfer.requests += remote.stats.requests
-        transfer.bytes_fetched += remote.stats.bytes
-        transfer.asset_size ??= await remote.size()
-        await remote.close()
-      }
-    }
-  } else if (!options.download) {
-    const remote = await openRemoteAsset(asset, clientForAsset, transfer, context.warn, {
-      signal: context.signal,
-      onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
-    })
-    if (!remote) transfer.fallback = 'range-unsupported'
-    else {
-      try {
-        data = await loadRemote(remote, nwbLoader, nwbOptions, context)
-      } finally {
-        transfer.requests += remote.stats.requests
-        transfer.bytes_fetched += remote.stats.bytes
-        transfer.asset_size ??= remote.totalSize
-        remote.closeSync()
-      }
-    }
-  }
+  if (!options.download) data = await readInPlace(asset, options.asyncReads, clientForAsset, transfer, nwbLoader, nwbOptions, context)
   if (!data) {
     transfer.mode = 'download'
     const r = resolveClientOptions(clientForAsset)
@@ -149,6 +120,39 @@ async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: 
   const result = await downloadToMemory(asset.downloadUrl, how)
   const name = safeFileName(asset.path, asset.assetId)
   return { data: await load(bytesSource(result.data, name)), path: undefined, requests: result.requests, bytes: result.bytes }
+}
+
+/**
+ * Reads the asset in place with Range requests, through the blocking RemoteFile (h5wasm reads it as a file) or,
+ * with asyncReads, an asynchronous source; undefined when the storage ignores Range (transfer.fallback says so).
+ */
+async function readInPlace(
+  asset: ResolvedAsset,
+  asyncReads: boolean,
+  client: Parameters<typeof openRemoteAsset>[1],
+  transfer: TransferReport,
+  nwbLoader: typeof import('@spikes/format-nwb').nwbLoader,
+  nwbOptions: unknown,
+  context: LoadContext,
+): Promise<SpikeData | undefined> {
+  const remote = asyncReads
+    ? await openAsyncAsset(asset, client, transfer, context.warn, context.signal)
+    : await openRemoteAsset(asset, client, transfer, context.warn, {
+        signal: context.signal,
+        onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
+      })
+  if (!remote) {
+    transfer.fallback = 'range-unsupported'
+    return undefined
+  }
+  try {
+    return await loadRemote(remote, nwbLoader, nwbOptions, context)
+  } finally {
+    transfer.requests += remote.stats.requests
+    transfer.bytes_fetched += remote.stats.bytes
+    transfer.asset_size ??= await remote.size()
+    await remote.close()
+  }
 }
 
 async function loadRemote(remote: RemoteFile | ByteSource, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
