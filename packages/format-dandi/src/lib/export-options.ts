@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Progress, type SpikesWarning } from '@spikes/core'
-import { resolveClientOptions, type DandiClientOptions } from './client-options.js'
+import { flagOption, integerOption, parseOptions, positiveOption, textOption } from '@spikes/core/loader-utils'
+import { boolean, custom, maxValue, minValue, number, object, optional, picklist, pipe, regex, safeInteger, string } from 'valibot'
+import { dandiClientEntries, resolveClientOptions, type DandiClientOptions } from './client-options.js'
 
 /** Options of `exportRecordingFromDandi`: asset lookup, transfer, Zarr layout and callbacks. */
 export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal' | 'fetch'> {
@@ -44,10 +46,35 @@ export interface ExportRecordingOptions extends Omit<DandiClientOptions, 'signal
   fetch?: typeof fetch
 }
 
-const KNOWN = new Set([
-  'dandisetId', 'version', 'electricalSeriesPath', 'overwrite', 'download', 'downloadDir', 'keepNwb', 'downloadTimeoutSeconds', 'verifyDigest', 'chunkSamples', 'compression', 'compressionLevel', 'traces',
-  'apiBase', 'apiToken', 'requestTimeoutSeconds', 'retries', 'backoffMs', 'signal', 'onProgress', 'onWarning', 'fetch',
-])
+const DANDISET = "a six-digit dandiset id such as '000006'"
+const VERSION = "'draft' or a published version"
+const LEVEL = 'a whole number from 1 to 9'
+const isFunction = (value: unknown) => typeof value === 'function'
+
+/**
+ * The export's options as a schema (their meaning: {@link ExportRecordingOptions}), checked the way loader
+ * options are: unknown names with the closest known one, SpikeLab's snake_case names, null as not given.
+ */
+const exportOptions = object({
+  dandisetId: optional(pipe(string(DANDISET), regex(/^\d{6}$/, DANDISET))),
+  version: optional(pipe(string(VERSION), regex(/^(draft|\d+\.\d+\.\d+)$/, VERSION)), 'draft'),
+  electricalSeriesPath: textOption(undefined, "an HDF5 path such as 'acquisition/ElectricalSeries'", 'The ElectricalSeries to convert.'),
+  overwrite: flagOption(false, 'Replace an existing zarrDest.'),
+  download: optional(boolean('true or false')),
+  downloadDir: textOption(undefined, 'a folder path', 'Where a downloaded NWB file goes.'),
+  keepNwb: flagOption(false, 'Keep the downloaded NWB file.'),
+  downloadTimeoutSeconds: positiveOption(600, 'a positive number of seconds', 'Stall timeout of a download.'),
+  verifyDigest: flagOption(true, 'Check the SHA-256 digest the API gives.'),
+  chunkSamples: integerOption(undefined, 1, 'a whole number of samples >= 1', 'Samples per Zarr chunk.'),
+  compression: optional(picklist(['zlib', 'none'], "'zlib' or 'none'"), 'zlib'),
+  compressionLevel: optional(pipe(number(LEVEL), safeInteger(LEVEL), minValue(1, LEVEL), maxValue(9, LEVEL)), 1),
+  traces: optional(picklist(['raw', 'scaled'], "'raw' or 'scaled'"), 'raw'),
+  ...dandiClientEntries,
+  signal: optional(custom<AbortSignal>((value) => value instanceof AbortSignal, 'an AbortSignal')),
+  onProgress: optional(custom<(progress: Progress) => void>(isFunction, 'a function')),
+  onWarning: optional(custom<(warning: SpikesWarning) => void>(isFunction, 'a function')),
+  fetch: optional(custom<typeof fetch>(isFunction, 'a function')),
+})
 
 /** {@link ExportRecordingOptions} checked, with defaults filled in. */
 export interface CheckedExport {
@@ -67,51 +94,23 @@ export interface CheckedExport {
 
 /** Checks every export option before any I/O. */
 export function checkExportOptions(options: ExportRecordingOptions): CheckedExport {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('options', options, 'an object of export options')
-  const o = options as Record<string, unknown>
-  for (const key of Object.keys(o)) if (!KNOWN.has(key)) throw new InvalidArgumentError(key, key === 'apiToken' ? '(hidden)' : o[key], `a known option (${[...KNOWN].join(', ')})`)
-  const bool = (key: string, fallback: boolean): boolean => {
-    const v = o[key] ?? fallback
-    if (typeof v !== 'boolean') throw new InvalidArgumentError(key, v, 'true or false')
-    return v
-  }
-  const dandisetId = (o.dandisetId ?? null) as string | null
-  if (dandisetId !== null && !(typeof dandisetId === 'string' && /^\d{6}$/.test(dandisetId))) throw new InvalidArgumentError('dandisetId', dandisetId, "a six-digit dandiset id such as '000006'")
-  const version = o.version ?? 'draft'
-  if (!(typeof version === 'string' && /^(draft|\d+\.\d+\.\d+)$/.test(version))) throw new InvalidArgumentError('version', version, "'draft' or a published version")
-  const esPath = o.electricalSeriesPath ?? null
-  if (esPath !== null && !(typeof esPath === 'string' && esPath.length > 0)) throw new InvalidArgumentError('electricalSeriesPath', esPath, "an HDF5 path such as 'acquisition/ElectricalSeries'")
+  const o = parseOptions('exportRecordingFromDandi', exportOptions, options)
   const downloadDir = o.downloadDir ?? null
-  if (downloadDir !== null && !(typeof downloadDir === 'string' && downloadDir.length > 0)) throw new InvalidArgumentError('downloadDir', downloadDir, 'a folder path')
-  const keepNwb = bool('keepNwb', false)
-  const download = bool('download', keepNwb || downloadDir !== null)
-  if (!download && (keepNwb || downloadDir !== null)) throw new InvalidArgumentError('download', false, 'true (or omitted) with keepNwb or downloadDir')
-  const seconds = o.downloadTimeoutSeconds ?? 600
-  if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) throw new InvalidArgumentError('downloadTimeoutSeconds', seconds, 'a positive number of seconds')
-  const chunkSamples = o.chunkSamples ?? null
-  if (chunkSamples !== null && !(Number.isSafeInteger(chunkSamples) && (chunkSamples as number) >= 1)) throw new InvalidArgumentError('chunkSamples', chunkSamples, 'a whole number of samples >= 1')
-  const compression = o.compression ?? 'zlib'
-  if (compression !== 'zlib' && compression !== 'none') throw new InvalidArgumentError('compression', compression, "'zlib' or 'none'")
-  const level = o.compressionLevel ?? 1
-  if (!(Number.isInteger(level) && (level as number) >= 1 && (level as number) <= 9)) throw new InvalidArgumentError('compressionLevel', level, 'a whole number from 1 to 9')
-  const traces = o.traces ?? 'raw'
-  if (traces !== 'raw' && traces !== 'scaled') throw new InvalidArgumentError('traces', traces, "'raw' or 'scaled'")
-  for (const key of ['signal', 'onProgress', 'onWarning', 'fetch']) {
-    if (key === 'signal' ? o.signal !== undefined && !(o.signal instanceof AbortSignal) : o[key] !== undefined && typeof o[key] !== 'function') throw new InvalidArgumentError(key, o[key], key === 'signal' ? 'an AbortSignal' : 'a function')
-  }
-  resolveClientOptions({ apiBase: options.apiBase, apiToken: options.apiToken, requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs })
+  const download = o.download ?? (o.keepNwb || downloadDir !== null)
+  if (!download && (o.keepNwb || downloadDir !== null)) throw new InvalidArgumentError('download', false, 'true (or omitted) with keepNwb or downloadDir')
+  resolveClientOptions(o) // the DANDI_API_TOKEN environment variable, which the schema did not see
   return {
-    dandisetId,
-    version,
-    electricalSeriesPath: esPath as string | null,
-    overwrite: bool('overwrite', false),
+    dandisetId: o.dandisetId ?? null,
+    version: o.version,
+    electricalSeriesPath: o.electricalSeriesPath ?? null,
+    overwrite: o.overwrite,
     download,
-    downloadDir: downloadDir as string | null,
-    keepNwb,
-    stallTimeoutMs: seconds * 1000,
-    verifyDigest: bool('verifyDigest', true),
-    chunkSamples: chunkSamples as number | null,
-    zlibLevel: compression === 'zlib' ? (level as number) : 0,
-    traces,
+    downloadDir,
+    keepNwb: o.keepNwb,
+    stallTimeoutMs: o.downloadTimeoutSeconds * 1000,
+    verifyDigest: o.verifyDigest,
+    chunkSamples: o.chunkSamples ?? null,
+    zlibLevel: o.compression === 'zlib' ? o.compressionLevel : 0,
+    traces: o.traces,
   }
 }
