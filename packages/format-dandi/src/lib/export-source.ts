@@ -2,7 +2,8 @@
 // asked, or when the server ignores Range), and how it is closed again.
 import type { Progress } from '@spikes/core'
 import { openHdf5, remoteFileMounter, type Hdf5File, type RemoteFile } from '@spikes/hdf5'
-import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
+import { assetTransfer } from './asset-transfer.js'
+import type { DandiClientOptions } from './client-options.js'
 import { downloadFile } from './download.js'
 import type { CheckedExport } from './export-options.js'
 import type { NodeDeps } from './node-deps.js'
@@ -51,20 +52,7 @@ export async function openExportSource(source: ExportSource, c: OpenContext): Pr
   else source.cleanups.push(() => rm(folder, { recursive: true, force: true }))
   const nwbPath = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
   source.nwbPath = nwbPath
-  const r = resolveClientOptions(c.client)
-  const result = await downloadFile(asset.downloadUrl, {
-    dest: nwbPath,
-    headers: authHeaders(r, asset.downloadUrl),
-    expectedSize: asset.size,
-    sha256: o.verifyDigest ? asset.sha256 : undefined,
-    dandiEtag: o.verifyDigest ? asset.dandiEtag : undefined,
-    stallTimeoutMs: o.stallTimeoutMs,
-    retries: r.http.retries,
-    backoffMs: r.http.backoffMs,
-    signal,
-    fetch: c.client.fetch,
-    onProgress: (loaded, total) => c.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
-  })
+  const result = await downloadFile(asset.downloadUrl, { dest: nwbPath, ...assetTransfer(asset, c.client, o, c.progress) })
   c.transfer.requests += result.requests
   c.transfer.bytes_fetched += result.bytes
   if (!o.keepNwb) source.cleanups.unshift(() => rm(nwbPath, { force: true }))
