@@ -5,15 +5,22 @@ describe("exportRecordingFromDandi's options, checked by their schema before any
   afterEach(() => vi.unstubAllEnvs())
 
   it('fills in the defaults; download follows keepNwb and downloadDir; zlib level 0 means no compression', () => {
+    vi.stubEnv('DANDI_API_TOKEN', '')
     expect(checkExportOptions({})).toEqual({
       dandisetId: null, version: 'draft', electricalSeriesPath: null, overwrite: false, download: false, downloadDir: null, keepNwb: false,
       stallTimeoutMs: 600_000, verifyDigest: true, chunkSamples: null, zlibLevel: 1, traces: 'raw',
+      client: { apiBase: undefined, apiToken: undefined, requestTimeoutSeconds: undefined, retries: undefined, backoffMs: undefined, signal: undefined, fetch: undefined },
+      onProgress: undefined, onWarning: undefined,
     })
     expect(checkExportOptions({ keepNwb: true })).toMatchObject({ download: true, keepNwb: true })
     expect(checkExportOptions({ downloadDir: '/tmp/x', compression: 'none', compressionLevel: 9 })).toMatchObject({ download: true, downloadDir: '/tmp/x', zlibLevel: 0 })
     expect(checkExportOptions({ dandisetId: '000006', version: '0.230629.1955', chunkSamples: 3000, compressionLevel: 6, traces: 'scaled', downloadTimeoutSeconds: 2 })).toMatchObject({ dandisetId: '000006', version: '0.230629.1955', chunkSamples: 3000, zlibLevel: 6, traces: 'scaled', stallTimeoutMs: 2000 })
     // SpikeLab's snake_case names are aliases, null is "not given", as for loader options.
     expect(checkExportOptions({ electrical_series_path: 'acquisition/ES', dandisetId: null } as never)).toMatchObject({ electricalSeriesPath: 'acquisition/ES', dandisetId: null })
+    // What reaches the transfer is the checked value, whichever spelling it came under.
+    const signal = new AbortController().signal
+    const onProgress = () => {}
+    expect(checkExportOptions({ api_base: 'http://127.0.0.1:9/api/', request_timeout_seconds: 2, signal, on_progress: onProgress } as never)).toMatchObject({ client: { apiBase: 'http://127.0.0.1:9/api', requestTimeoutSeconds: 2, signal }, onProgress })
   })
 
   it('says what each option takes', () => {

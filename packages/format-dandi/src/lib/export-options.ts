@@ -90,6 +90,10 @@ export interface CheckedExport {
   chunkSamples: number | null
   zlibLevel: number
   traces: 'raw' | 'scaled'
+  /** The connection settings, the signal and fetch as checked (under whichever spelling they were given). */
+  client: DandiClientOptions
+  onProgress?: (progress: Progress) => void
+  onWarning?: (warning: SpikesWarning) => void
 }
 
 /** Checks every export option before any I/O. */
@@ -98,7 +102,8 @@ export function checkExportOptions(options: ExportRecordingOptions): CheckedExpo
   const downloadDir = o.downloadDir ?? null
   const download = o.download ?? (o.keepNwb || downloadDir !== null)
   if (!download && (o.keepNwb || downloadDir !== null)) throw new InvalidArgumentError('download', false, 'true (or omitted) with keepNwb or downloadDir')
-  resolveClientOptions(o) // the DANDI_API_TOKEN environment variable, which the schema did not see
+  const client: DandiClientOptions = { apiBase: o.apiBase, apiToken: o.apiToken, requestTimeoutSeconds: o.requestTimeoutSeconds, retries: o.retries, backoffMs: o.backoffMs, signal: o.signal, fetch: o.fetch }
+  resolveClientOptions(client) // the DANDI_API_TOKEN environment variable, which the schema did not see
   return {
     dandisetId: o.dandisetId ?? null,
     version: o.version,
@@ -112,5 +117,8 @@ export function checkExportOptions(options: ExportRecordingOptions): CheckedExpo
     chunkSamples: o.chunkSamples ?? null,
     zlibLevel: o.compression === 'zlib' ? o.compressionLevel : 0,
     traces: o.traces,
+    client,
+    onProgress: o.onProgress,
+    onWarning: o.onWarning,
   }
 }

@@ -1,6 +1,5 @@
 import { AbortedError, InvalidArgumentError, UnsupportedError, WarningCollector, throwIfAborted, type Progress, type SpikesWarning } from '@spikes/core'
 import type { Hdf5File } from '@spikes/hdf5'
-import type { DandiClientOptions } from './client-options.js'
 import { describeElectricalSeries, type ElectricalSeriesInfo } from './electrical-series.js'
 import { checkExportOptions, type ExportRecordingOptions } from './export-options.js'
 import { closeExportSource, guardRemote, openExportSource, type ExportSource } from './export-source.js'
@@ -51,10 +50,11 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   const dest = deps.path.resolve(zarrDest)
   const exists = await deps.fs.stat(dest).then(() => true, () => false)
   if (exists && !o.overwrite) throw new InvalidArgumentError('zarrDest', dest, 'a path that does not exist yet, or overwrite: true to replace it')
-  throwIfAborted(options.signal, 'Exporting a recording')
-  const collector = new WarningCollector(options.onWarning)
-  const progress = (p: Progress) => options.onProgress?.(p)
-  const client: DandiClientOptions = { apiBase: options.apiBase, apiToken: options.apiToken, requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs, signal: options.signal, fetch: options.fetch }
+  const { client } = o
+  const signal = client.signal
+  throwIfAborted(signal, 'Exporting a recording')
+  const collector = new WarningCollector(o.onWarning)
+  const progress = (p: Progress) => o.onProgress?.(p)
   const info = await resolveAsset(asset, { dandisetId: o.dandisetId, version: o.version, client })
   if (info.zarr) {
     throw new UnsupportedError(
@@ -67,11 +67,11 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   const stage = await stageExport(dest, deps)
   const source: ExportSource = { file: null, remote: null, cleanups: [] }
   try {
-    const context = { asset: info, client: { ...client, apiBase: info.apiBase }, o, dest, transfer, warn: collector.warn, progress, signal: options.signal, deps }
+    const context = { asset: info, client: { ...client, apiBase: info.apiBase }, o, dest, transfer, warn: collector.warn, progress, signal, deps }
     const h5 = await openExportSource(source, context)
     const series = await guardRemote(source.remote, () => describeElectricalSeries(h5, o.electricalSeriesPath))
     const nwbMetadata = await readNwbMetadata(h5, collector)
-    const shape = await guardRemote(source.remote, () => writeStore(h5, series, stage.path, o, progress, deps, options.signal))
+    const shape = await guardRemote(source.remote, () => writeStore(h5, series, stage.path, o, progress, deps, signal))
     const sidecar = sidecarOf(info, series, shape.dtype, o.traces, nwbMetadata)
     await deps.fs.writeFile(deps.path.join(stage.path, 'recording_metadata.json'), JSON.stringify(sidecar, jsonSafe, 2))
     await closeExportSource(source)
@@ -86,7 +86,7 @@ export async function exportRecordingFromDandi(asset: string, zarrDest: string, 
   } catch (error) {
     await stage.remove()
     if (source.nwbPath && o.keepNwb) await deps.fs.rm(source.nwbPath, { force: true }).catch(() => {})
-    if (options.signal?.aborted && !(error instanceof AbortedError)) throw new AbortedError('Exporting a recording')
+    if (signal?.aborted && !(error instanceof AbortedError)) throw new AbortedError('Exporting a recording')
     throw source.remote?.lastError ?? deps.core.fsWriteError(error)
   } finally {
     stage.release()
