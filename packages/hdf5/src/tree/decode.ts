@@ -38,7 +38,11 @@ export function typedElements(dtype: TreeDtype, bytes: Uint8Array, count: number
 export function numbers(dtype: TreeDtype, bytes: Uint8Array, count: number): Float64Array {
   const typed = typedElements(dtype, bytes, count)
   if (typed instanceof Float64Array) return typed
-  if (typed instanceof BigInt64Array || typed instanceof BigUint64Array) return Float64Array.from(typed as unknown as ArrayLike<bigint>, (v) => Number(v))
+  if (typed instanceof BigInt64Array || typed instanceof BigUint64Array) {
+    // Beyond 2^53 Hdf5Dataset.readNumeric refuses with its own error: h5wasm gives it.
+    if ((typed as BigInt64Array).some((v) => v > 2n ** 53n || v < -(2n ** 53n))) throw new TreeUnsupported('64-bit integers beyond 2^53')
+    return Float64Array.from(typed as unknown as ArrayLike<bigint>, (v) => Number(v))
+  }
   return Float64Array.from(typed as ArrayLike<number>)
 }
 
