@@ -1,6 +1,8 @@
 // A group's members: old-style groups (symbol table: v1 B-tree of SNOD nodes, names in a local heap) and
-// new-style compact groups (link messages in the header). Dense groups (fractal heap) are TreeUnsupported.
+// new-style groups: compact (link messages in the header) and dense (link messages in a fractal heap).
 import { LayoutUnreadable, readExact, uint, type RawFile } from '../layout/raw-file.js'
+import { btree2Records } from './btree2.js'
+import { heapObject, readFractalHeap } from './fractal-heap.js'
 
 /** One member of a group: a hard link (header address), a soft link (path), or something not followed. */
 export type Link = { name: string; address: number } | { name: string; soft: string } | { name: string; unsupported: string }
@@ -106,10 +108,14 @@ function localHeap(file: RawFile, address: number): (offset: number) => string {
   }
 }
 
-/** Dense link storage (link info message with a fractal heap) is not read here. */
-export function linkInfoIsDense(file: RawFile, view: DataView): boolean {
-  const flags = view.getUint8(1)
-  const heap = uint(view, 2 + (flags & 1 ? 8 : 0), file.offsetSize)
-  return heap !== undefined
+/** The members of a dense group: link messages in a fractal heap, found through the name index (v2 B-tree type 5). */
+export function denseLinks(file: RawFile, linkInfo: DataView): Link[] {
+  const flags = linkInfo.getUint8(1)
+  const at = 2 + (flags & 1 ? 8 : 0)
+  const heapAddress = uint(linkInfo, at, file.offsetSize)
+  const index = uint(linkInfo, at + file.offsetSize, file.offsetSize)
+  if (heapAddress === undefined) return []
+  if (index === undefined) throw new LayoutUnreadable('a dense group without a name index')
+  const heap = readFractalHeap(file, heapAddress)
+  return btree2Records(file, index, 5).map((record) => parseLinkMessage(file, heapObject(file, heap, record, 4)))
 }
-

@@ -5,7 +5,9 @@ import { LayoutUnreadable, uint } from '../layout/raw-file.js'
 import type { TreeContext } from './context.js'
 import { parseDataspace, parseDatatype, type TreeDtype } from './datatype.js'
 import { attributeValue } from './decode.js'
-import { linkInfoIsDense, parseLinkMessage, symbolTableLinks, type Link } from './links.js'
+import { btree2Records } from './btree2.js'
+import { heapObject, readFractalHeap } from './fractal-heap.js'
+import { denseLinks, parseLinkMessage, symbolTableLinks, type Link } from './links.js'
 import { readMessages, type HeaderMessage } from './messages.js'
 import { TreeUnsupported } from './signals.js'
 
@@ -54,22 +56,42 @@ export function readObject(ctx: TreeContext, address: number): ObjectInfo {
   const attrs = new Map<string, TreeAttr>()
   for (const m of messages) if (m.type === MSG_ATTRIBUTE) readAttribute(ctx, m, attrs)
   const info = first(MSG_ATTRIBUTE_INFO)
-  const attrsUnsupported = info && denseAttributes(ctx, info.body) ? 'dense attribute storage' : undefined
+  let attrsUnsupported: string | undefined
+  if (info) {
+    try {
+      for (const body of denseAttributes(ctx, info.body)) readAttribute(ctx, { type: MSG_ATTRIBUTE, flags: 0, body }, attrs)
+    } catch (error) {
+      if (!(error instanceof TreeUnsupported)) throw error
+      attrsUnsupported = error.feature
+    }
+  }
   if (first(MSG_LAYOUT)) return { address, kind: 'dataset', attrs, attrsUnsupported, dataset: datasetInfo(ctx, messages) }
   const symbols = first(MSG_SYMBOL_TABLE)
   if (symbols) return { address, kind: 'group', attrs, attrsUnsupported, links: symbolTableLinks(ctx.file, symbols.body) }
   const linkInfo = first(MSG_LINK_INFO)
   if (linkInfo || first(MSG_GROUP_INFO) || first(MSG_LINK)) {
-    if (linkInfo && linkInfoIsDense(ctx.file, linkInfo.body)) return { address, kind: 'group', attrs, attrsUnsupported, links: [], linksUnsupported: 'dense link storage' }
-    return { address, kind: 'group', attrs, attrsUnsupported, links: messages.filter((m) => m.type === MSG_LINK).map((m) => parseLinkMessage(ctx.file, m.body)) }
+    const compact = messages.filter((m) => m.type === MSG_LINK).map((m) => parseLinkMessage(ctx.file, m.body))
+    try {
+      return { address, kind: 'group', attrs, attrsUnsupported, links: [...compact, ...(linkInfo ? denseLinks(ctx.file, linkInfo.body) : [])] }
+    } catch (error) {
+      if (!(error instanceof TreeUnsupported)) throw error
+      return { address, kind: 'group', attrs, attrsUnsupported, links: [], linksUnsupported: error.feature }
+    }
   }
   if (first(MSG_DATATYPE)) return { address, kind: 'datatype', attrs, attrsUnsupported }
   throw new LayoutUnreadable(`the object at ${address} is neither a group nor a dataset`)
 }
 
-function denseAttributes(ctx: TreeContext, view: DataView): boolean {
-  const flags = view.getUint8(1)
-  return uint(view, 2 + (flags & 1 ? 2 : 0), ctx.file.offsetSize) !== undefined
+/** The attribute messages of dense attribute storage (fractal heap, name index: v2 B-tree type 8). */
+function denseAttributes(ctx: TreeContext, view: DataView): DataView[] {
+  const O = ctx.file.offsetSize
+  const at = 2 + (view.getUint8(1) & 1 ? 2 : 0)
+  const heapAddress = uint(view, at, O)
+  const index = uint(view, at + O, O)
+  if (heapAddress === undefined) return []
+  if (index === undefined) throw new LayoutUnreadable('dense attributes without a name index')
+  const heap = readFractalHeap(ctx.file, heapAddress)
+  return btree2Records(ctx.file, index, 8).map((record) => heapObject(ctx.file, heap, record, 0))
 }
 
 function datasetInfo(ctx: TreeContext, messages: HeaderMessage[]): DatasetInfo {

@@ -14,9 +14,9 @@ export function readSuperblock(read: RawFile['read'], signatureAt: number, size:
     root = uint(readExact(file, signatureAt + 12 + 3 * O, O), 0, O)
   }
   if (root === undefined) throw new LayoutUnreadable('undefined root group address')
-  // The end-of-file address: a shorter file is truncated (h5wasm reports it as such).
+  // The end-of-file address (as writers store it, counted from the file's start): a shorter file is truncated.
   const eofAt = version === 0 || version === 1 ? signatureAt + (version === 0 ? 24 : 28) + 2 * O : signatureAt + 12 + 2 * O
   const eof = uint(readExact(file, eofAt, O), 0, O)
-  if (eof === undefined || file.base + eof > size) throw new LayoutUnreadable(`the file is ${size} bytes, its superblock says ${eof === undefined ? 'undefined' : file.base + eof}`)
+  if (eof === undefined || eof > size) throw new LayoutUnreadable(`the file is ${size} bytes, its superblock says ${eof ?? 'undefined'}`)
   return { file, root }
 }
