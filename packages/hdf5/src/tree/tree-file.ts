@@ -40,6 +40,7 @@ const MAX_SOFT_LINKS = 16
 export class Hdf5TreeFile implements DatasetHost {
   fallbackReason: string | null = null
   readonly #root: TreeNode
+  #pathByAddress: Map<number, string> | undefined
 
   private constructor(
     readonly name: string,
@@ -195,9 +196,13 @@ export class Hdf5TreeFile implements DatasetHost {
   resolveReference(ref: Hdf5Reference): { kind: 'object' | 'region'; path: string; target: 'group' | 'dataset' | null } {
     if (ref.kind !== 'object') this.unsupported('region references')
     if (ref.bytes.every((b) => b === 0)) throw new InvalidDataError(`A null (unset) ${ref.kind} reference in ${this.name} points nowhere.`, { file: this.name })
-    const address = referenceAddress(ref)
-    for (const [path, node] of this.#paths()) if (node.info.address === address) return { kind: 'object', path, target: this.kind(path) }
-    return this.unsupported('a reference to an object outside the walked tree')
+    if (!this.#pathByAddress) {
+      this.#pathByAddress = new Map()
+      for (const [path, node] of this.#paths()) this.#pathByAddress.set(node.info.address, path)
+    }
+    const path = this.#pathByAddress.get(referenceAddress(ref))
+    if (path === undefined) return this.unsupported('a reference to an object outside the walked tree')
+    return { kind: 'object', path, target: this.kind(path) }
   }
 
   readRegion(): never {
