@@ -20,6 +20,10 @@ export interface OpenTreeOptions {
   signatureAt?: number
   /** Subtrees not walked at all (e.g. /specifications). */
   skip?: readonly string[]
+  /** Levels below the root walked (default: all), e.g. 2 to look at a file's root markers only. */
+  maxDepth?: number
+  /** Read small datasets ahead (default true); false: metadata only. */
+  readAhead?: boolean
   /** Subtrees of raw data: headers walked, only their scalars read ahead. */
   raw?: readonly string[]
   /** Groups whose every dataset is read ahead (e.g. NWB Units tables), by their attributes and path. */
@@ -65,8 +69,9 @@ export class Hdf5TreeFile implements DatasetHost {
     const signatureAt = options.signatureAt ?? 0
     const { file, root: rootAddress } = await settle(cache, () => readSuperblock(cache.read, signatureAt, size))
     const ctx: TreeContext = { file, cache, name: options.name, heaps: new Map() }
-    const { root } = await walkTree(ctx, rootAddress, { skip: new Set(options.skip ?? []), signal: options.signal })
+    const { root } = await walkTree(ctx, rootAddress, { skip: new Set(options.skip ?? []), maxDepth: options.maxDepth, signal: options.signal })
     const tree = new Hdf5TreeFile(options.name, ctx, counted, root, readStats)
+    if (options.readAhead === false) return tree
     const all = [...tree.#paths()]
     const parents = new Map<TreeNode, TreeNode>()
     const aheadGroups = new Set<TreeNode>()

@@ -26,6 +26,8 @@ const MAX_NODES = 200_000
 export interface WalkOptions {
   /** Subtrees not walked (their paths; reading in them falls back to h5wasm). */
   skip: ReadonlySet<string>
+  /** Levels below the root walked (default: all); members deeper are not read (reading them falls back). */
+  maxDepth?: number
   signal?: AbortSignal
 }
 
@@ -39,7 +41,7 @@ export async function walkTree(ctx: TreeContext, rootAddress: number, options: W
   const root: TreeNode = { info: rootInfo, path: '/' }
   const nodes = new Map<number, TreeNode>([[rootAddress, root]])
   let level: TreeNode[] = [root]
-  while (level.length) {
+  for (let depth = 0; level.length; depth++) {
     throwIfAborted(options.signal, `Reading ${ctx.name}`)
     const wanted: { group: TreeNode; link: Link & { address: number }; path: string }[] = []
     for (const group of level) {
@@ -49,7 +51,7 @@ export async function walkTree(ctx: TreeContext, rootAddress: number, options: W
         const path = join(group.path, link.name)
         if ('soft' in link) group.children.set(link.name, { soft: link.soft })
         else if ('unsupported' in link) group.children.set(link.name, { unread: link.unsupported })
-        else if (options.skip.has(path)) group.children.set(link.name, { unread: `${path}, which is not walked` })
+        else if (options.skip.has(path) || depth >= (options.maxDepth ?? Infinity)) group.children.set(link.name, { unread: `${path}, which is not walked` })
         else if (nodes.has(link.address)) group.children.set(link.name, { node: nodes.get(link.address)! })
         else wanted.push({ group, link, path })
       }
