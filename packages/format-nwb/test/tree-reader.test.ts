@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { bytesSource, container, loadSpikeData, SpikeData, type ByteSource } from '@spikes/core'
+import { blobSource, bytesSource, container, loadSpikeData, SpikeData, type ByteSource } from '@spikes/core'
 import { httpSource } from '@spikes/remote'
 import { CORPUS_DIR, realdata, serveFolder, sharedAvailable } from '@spikes/testing'
 import { exportNwb, registerNwb } from '../src/index.js'
@@ -106,6 +106,15 @@ describe('tree reader fallback', () => {
   })
 })
 
+describe('tree reader over a Blob', () => {
+  it('reads a Blob (as a browser file input gives) with the tree, as h5wasm does', async () => {
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'tree-plain.nwb')))
+    const o = await agree(() => blobSource(new Blob([bytes]), 'plain.nwb'))
+    expect(reader(o)).toBe('tree')
+    expect([...(o as { data: SpikeData }).data.times]).toEqual([100, 200, 300, 400, 500, 600])
+  })
+})
+
 describe('tree reader over HTTP Range requests', () => {
   it('reads a remote NWB file in few requests, several in flight', async () => {
     const times = Float64Array.from({ length: 200_000 }, (_, i) => i * 0.125)
@@ -152,4 +161,3 @@ describe('tree reader over HTTP Range requests', () => {
   })
 })
 
-void readFileSync
