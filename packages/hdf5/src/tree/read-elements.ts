@@ -2,7 +2,7 @@
 // contiguous data in one read, chunks read, inflated and unshuffled several at once, each placed at its spot.
 import { throwIfAborted } from '@spikes/core'
 import type { ReadBytes } from '../chunks/fast-read.js'
-import { badChunk, platformInflater } from '../chunks/inflate.js'
+import { badChunk, InflateOverflow, platformInflater } from '../chunks/inflate.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
 import { LayoutUnreadable } from '../layout/raw-file.js'
 import type { DatasetInfo } from './object.js'
@@ -72,7 +72,9 @@ async function inflateChunk(req: ElementRead, bytes: Uint8Array, chunkBytes: num
       at += piece.length
     }, chunkBytes)
   } catch (error) {
-    throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error)
+    // A bomb is named with the chunk's declared size and how far it grew before it was stopped.
+    const sizes = error instanceof InflateOverflow ? { expected: error.limit, actual: error.reached } : undefined
+    throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error, sizes)
   }
   return out.subarray(0, at)
 }
