@@ -62,7 +62,7 @@ const CORPUS = nwbFiles(CORPUS_DIR)
 const REAL = nwbFiles(realdata('nwb'))
 
 /** Files the tree reader reads itself (all of pynwb's and our writer's); the others fall back to h5wasm. */
-const TREE_READ = /corpus\/|pynwb-back_compat\/(1\.1\.2|1\.5\.1|2\.1\.0)|dandi-nwb_test_data|pynapple-phy|dandi-000009/
+const TREE_READ = /corpus\/|pynwb-back_compat\/(1\.1\.2|1\.5\.1|2\.1\.0)|dandi-nwb_test_data|pynapple-phy|dandi-000009|aqnwb/
 
 describe.skipIf(!CORPUS.length && !REAL.length)('tree reader vs h5wasm on real and corpus files', () => {
   it.each([...CORPUS, ...REAL].map((f) => [f.replace(/.*\/(corpus|realdata)\//, '$1/'), f]))('%s', async (name, file) => {

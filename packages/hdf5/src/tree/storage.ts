@@ -3,6 +3,7 @@
 import { storedChunks, type StoredChunk } from '../layout/chunk-index.js'
 import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
 import { LayoutUnreadable, uint } from '../layout/raw-file.js'
+import { v4Chunks } from './chunk-index-v4.js'
 import type { TreeContext } from './context.js'
 import type { DatasetInfo } from './object.js'
 import { TreeUnsupported } from './signals.js'
@@ -46,7 +47,8 @@ export function planStorage(ctx: TreeContext, info: DatasetInfo): StoragePlan {
   }
   if (cls !== 2 || !info.chunks) throw new TreeUnsupported(`storage layout class ${cls}`)
   const chunkShape = info.chunks
-  const chunks = storedChunks(ctx.file, layout, info.shape, info.filters.length > 0)
+  const filtered = info.filters.length > 0
+  const chunks = storedChunks(ctx.file, layout, info.shape, filtered) ?? v4Chunks(ctx.file, layout, info.shape, info.dtype.bytes, filtered)
   if (!chunks) throw new TreeUnsupported('this chunk index')
   const chunkBytes = chunkShape.reduce((a, b) => a * b, info.dtype.bytes)
   if (chunkBytes > MAX_FILTERED_CHUNK_BYTES) throw new TreeUnsupported('chunks over 1 GiB')
