@@ -11,6 +11,8 @@ const MAX_CACHED_BYTES = 256 * 1024 * 1024
 export interface CacheStats {
   requests: number
   bytes: number
+  /** Rounds of metadata fetching (each a batch of reads in flight together); not counted for data reads. */
+  rounds?: number
 }
 
 /**
@@ -19,7 +21,7 @@ export interface CacheStats {
  * once). A parse that failed on a miss is simply run again.
  */
 export class BlockCache {
-  readonly stats: CacheStats = { requests: 0, bytes: 0 }
+  readonly stats: CacheStats = { requests: 0, bytes: 0, rounds: 0 }
   readonly #blocks = new Map<number, Uint8Array>()
   #cached = 0
 
@@ -63,6 +65,7 @@ export class BlockCache {
       else runs.push([b, b])
     }
     const bytes = wanted.length * BLOCK_BYTES
+    this.stats.rounds!++
     if (this.#cached + bytes > MAX_CACHED_BYTES) throw new TreeUnsupported(`more than ${MAX_CACHED_BYTES >> 20} MiB of metadata`)
     await Promise.all(
       runs.map(async ([from, to]) => {

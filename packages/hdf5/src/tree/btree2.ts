@@ -1,6 +1,7 @@
 // Version 2 B-trees (HDF5 spec III.A.2): the records of a dense group's name index (type 5) or a dense attribute
 // index (type 8), in order. Field widths inside internal nodes follow from the node size, as HDF5 computes them.
 import { LayoutUnreadable, readExact, uint, type RawFile } from '../layout/raw-file.js'
+import { gatherMisses } from './signals.js'
 
 /** Records read at most from one tree. */
 const MAX_RECORDS = 1_000_000
@@ -18,7 +19,7 @@ interface Level {
   cumulativeBytes: number
 }
 
-/** Every record of the v2 B-tree whose header is at `address` (relative to the base), as views of `recordSize` bytes. */
+/** Every record of the v2 B-tree whose header is at `address` (relative to the base), as views of `recordSize` bytes (in no particular order). */
 export function btree2Records(file: RawFile, address: number, type: number): DataView[] {
   const O = file.offsetSize
   const head = readExact(file, file.base + address, 16 + O + 2 + file.lengthSize)
@@ -55,15 +56,15 @@ export function btree2Records(file: RawFile, address: number, type: number): Dat
     }
     const below = levels[d - 1]
     const pointer = O + below.countBytes + (d > 1 ? below.cumulativeBytes : 0)
-    let p = 6 + count * recordSize
-    for (let i = 0; i <= count; i++) {
+    const children: [number, number][] = []
+    for (let i = 0, p = 6 + count * recordSize; i <= count; i++, p += pointer) {
       const child = uint(node, p, O)
-      const childCount = uint(node, p + O, below.countBytes) ?? 0
       if (child === undefined) throw new LayoutUnreadable('undefined v2 B-tree child')
-      visit(child, childCount, d - 1)
-      if (i < count) out.push(records(i))
-      p += pointer
+      children.push([child, uint(node, p + O, below.countBytes) ?? 0])
     }
+    // All children of a node are read before a miss is reported (one round per level); records need no order here.
+    gatherMisses(children, ([child, childCount]) => visit(child, childCount, d - 1))
+    for (let i = 0; i < count; i++) out.push(records(i))
   }
   visit(root, rootCount, depth)
   return out

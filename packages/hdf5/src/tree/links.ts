@@ -3,6 +3,7 @@
 import { LayoutUnreadable, readExact, uint, type RawFile } from '../layout/raw-file.js'
 import { btree2Records } from './btree2.js'
 import { heapObject, readFractalHeap } from './fractal-heap.js'
+import { gatherMisses } from './signals.js'
 
 /** One member of a group: a hard link (header address), a soft link (path), or something not followed. */
 export type Link = { name: string; address: number } | { name: string; soft: string } | { name: string; unsupported: string }
@@ -55,12 +56,13 @@ export function symbolTableLinks(file: RawFile, message: DataView): Link[] {
     const entries = head.getUint16(6, true)
     const L = file.lengthSize
     const body = readExact(file, file.base + address + 8 + 2 * O, entries * (L + O) + L)
+    const children: number[] = []
     for (let i = 0; i < entries; i++) {
       const child = uint(body, i * (L + O) + L, O)
       if (child === undefined) throw new LayoutUnreadable('undefined B-tree child')
-      if (level > 0) visit(child, depth + 1)
-      else symbolNode(file, child, names, out)
+      children.push(child)
     }
+    gatherMisses(children, (child) => (level > 0 ? visit(child, depth + 1) : symbolNode(file, child, names, out)))
   }
   visit(btree, 0)
   return out

@@ -21,3 +21,20 @@ export class TreeUnsupported extends Error {
 export function isFallbackSignal(error: unknown): error is TreeUnsupported | LayoutUnreadable {
   return error instanceof TreeUnsupported || error instanceof LayoutUnreadable
 }
+
+/**
+ * Runs `fn` on every item, even after one needs bytes, and then throws one NeedBytes for the blocks all of them
+ * missed: the siblings of a B-tree level are then fetched in one round instead of one round each.
+ */
+export function gatherMisses<T>(items: readonly T[], fn: (item: T) => void): void {
+  let missing: number[] | undefined
+  for (const item of items) {
+    try {
+      fn(item)
+    } catch (error) {
+      if (!(error instanceof NeedBytes)) throw error
+      ;(missing ??= []).push(...error.blocks)
+    }
+  }
+  if (missing) throw new NeedBytes(missing)
+}

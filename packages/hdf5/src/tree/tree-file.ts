@@ -107,7 +107,7 @@ export class Hdf5TreeFile implements DatasetHost {
 
   /** Requests and bytes read from the source so far (metadata blocks, read-ahead values, async reads). */
   get stats(): CacheStats {
-    return { ...this.readStats }
+    return { ...this.readStats, rounds: this.ctx.cache.stats.rounds }
   }
 
   unsupported(feature: string): never {
