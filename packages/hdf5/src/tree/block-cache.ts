@@ -4,6 +4,8 @@ import { NeedBytes, TreeUnsupported } from './signals.js'
 
 /** Bytes of one cached block: one HTTP Range request fetches at least this much. */
 export const BLOCK_BYTES = 64 * 1024
+/** Reads of one round in flight at once. */
+const IN_FLIGHT = 16
 /** Bytes of metadata blocks kept at most: more means a hostile or unusual file (h5wasm then reads it). */
 const MAX_CACHED_BYTES = 256 * 1024 * 1024
 
@@ -54,30 +56,37 @@ export class BlockCache {
     return out
   }
 
-  /** Loads the blocks (deduplicated), consecutive ones in one read, every read in flight at once. */
+  /**
+   * Loads the blocks (deduplicated): runs of blocks at most one block apart as one read (the gap is read too),
+   * up to 16 reads in flight at once.
+   */
   async fetch(blocks: readonly number[]): Promise<void> {
     const wanted = [...new Set(blocks)].filter((b) => !this.#blocks.has(b)).sort((a, b) => a - b)
     if (!wanted.length) return
     const runs: [number, number][] = []
     for (const b of wanted) {
       const run = runs[runs.length - 1]
-      if (run && run[1] === b - 1) run[1] = b
+      if (run && b - run[1] <= 2) run[1] = b
       else runs.push([b, b])
     }
-    const bytes = wanted.length * BLOCK_BYTES
     this.stats.rounds!++
+    const bytes = runs.reduce((n, [from, to]) => n + (to - from + 1) * BLOCK_BYTES, 0)
     if (this.#cached + bytes > MAX_CACHED_BYTES) throw new TreeUnsupported(`more than ${MAX_CACHED_BYTES >> 20} MiB of metadata`)
-    await Promise.all(
-      runs.map(async ([from, to]) => {
-        const offset = from * BLOCK_BYTES
-        const length = Math.min((to + 1) * BLOCK_BYTES, this.size) - offset
-        const data = await this.source(offset, length)
-        this.stats.requests++
-        this.stats.bytes += data.length
-        if (data.length < length) throw new LayoutUnreadable(`the file ends before ${offset + length}`)
-        for (let b = from; b <= to; b++) this.#blocks.set(b, data.subarray((b - from) * BLOCK_BYTES, Math.min((b - from + 1) * BLOCK_BYTES, data.length)))
-      }),
-    )
     this.#cached += bytes
+    let next = 0
+    const lane = async () => {
+      while (next < runs.length) await this.#load(...runs[next++])
+    }
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, runs.length) }, lane))
+  }
+
+  async #load(from: number, to: number): Promise<void> {
+    const offset = from * BLOCK_BYTES
+    const length = Math.min((to + 1) * BLOCK_BYTES, this.size) - offset
+    const data = await this.source(offset, length)
+    this.stats.requests++
+    this.stats.bytes += data.length
+    if (data.length < length) throw new LayoutUnreadable(`the file ends before ${offset + length}`)
+    for (let b = from; b <= to; b++) if (!this.#blocks.has(b)) this.#blocks.set(b, data.subarray((b - from) * BLOCK_BYTES, Math.min((b - from + 1) * BLOCK_BYTES, data.length)))
   }
 }
