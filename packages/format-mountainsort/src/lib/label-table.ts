@@ -27,9 +27,6 @@ export class LabelTable {
   /** Each unit's latest time in ms, and whether every train so far is non-decreasing. */
   last = new Float64Array(16)
   sorted = true
-  /** Whether the file's times so far are non-decreasing in file order, and the latest of them (the two-pass read's first pass). */
-  inFileOrder = true
-  lastInFile = -Infinity
   private readonly full: Float64Array[][] = []
   /** label -> slot + 1 for labels below 2^20 (0: not seen yet). */
   dense = new Int32Array(0)

@@ -28,47 +28,31 @@ export interface Firings {
 export async function readFirings(source: ByteSource, header: MdaHeader, file: string, fsHz: number, context: LoadContext): Promise<Firings> {
   const rows = header.dims[0]
   const table = new LabelTable(rows - 3)
-  if (source.readInto === undefined) {
-    await chunkReader(source, header, file, context).each((values, count, start) => scanChunk(values, count, rows, start, fsHz, table, file), 'events')
-    const { order, offsets, total } = unitOrder(table)
-    return { table, order, offsets, times: table.concat(order, total) }
-  }
-  // One time per event: the output's size is known from the header (checked against the file's size).
-  // The first pass reads its chunks into the output's own memory, in turn, so the page faults of a
-  // fresh 400 MB array are taken by the read (on the I/O thread, beside the count) rather than by the
-  // scatter. The second pass overwrites every place: each of the header's events fills one place or
-  // throws, and no unit takes more places than it was counted.
-  const times = new Float64Array(header.dims[1])
-  await chunkReader(source, header, file, context, times.buffer).each((values, count, start) => countChunk(values, count, rows, start, table, file), 'events')
-  const { order, offsets, total } = unitOrder(table)
+  const twice = source.readInto !== undefined
+  const reader = chunkReader(source, header, file, context)
+  await reader.each((values, count, start) => (twice ? countChunk(values, count, rows, start, table, file) : scanChunk(values, count, rows, start, fsHz, table, file)), 'events')
+  const order = table.labels.map((_, slot) => slot).sort((a, b) => table.labels[a] - table.labels[b])
+  const offsets = new Float64Array(order.length + 1)
+  order.forEach((slot, u) => (offsets[u + 1] = offsets[u] + table.counts[slot]))
+  const total = offsets[order.length]
+  if (!twice) return { table, order, offsets, times: table.concat(order, total) }
+  const times = new Float64Array(total)
   // Integer cursors index faster; more than 2^32 - 1 spikes would need a 32 GiB output.
   const cursor = total <= 0xffffffff ? new Uint32Array(table.size) : new Float64Array(table.size)
   const end = total <= 0xffffffff ? new Uint32Array(table.size) : new Float64Array(table.size)
   order.forEach((slot, u) => ((cursor[slot] = offsets[u]), (end[slot] = offsets[u + 1])))
-  table.lastInFile = -Infinity
-  await chunkReader(source, header, file, context).each((values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times, file), 'times')
+  await reader.each((values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times, file), 'times')
   return { table, order, offsets, times }
-}
-
-/** Slots in ascending label order, their offsets in the output and the number of events. */
-function unitOrder(table: LabelTable): { order: number[]; offsets: Float64Array; total: number } {
-  const order = table.labels.map((_, slot) => slot).sort((a, b) => table.labels[a] - table.labels[b])
-  const offsets = new Float64Array(order.length + 1)
-  order.forEach((slot, u) => (offsets[u + 1] = offsets[u] + table.counts[slot]))
-  return { order, offsets, total: offsets[order.length] }
 }
 
 type ChunkVisitor = (values: ArrayLike<number>, count: number, start: number) => void
 
-/**
- * Calls `visit` on the decoded events, chunk by chunk, the next chunk being read while one is visited;
- * with `readInto`, into slices of `ring` used in turn when it holds at least two chunks.
- */
-function chunkReader(source: ByteSource, header: MdaHeader, file: string, context: LoadContext, ring?: ArrayBuffer): { each(visit: ChunkVisitor, phase: string): Promise<void> } {
+/** Calls `visit` on the decoded events, chunk by chunk, the next chunk being read while one is visited. */
+function chunkReader(source: ByteSource, header: MdaHeader, file: string, context: LoadContext): { each(visit: ChunkVisitor, phase: string): Promise<void> } {
   const [rows, events] = header.dims
   const eventBytes = rows * header.bytesPerValue
   const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / eventBytes))
-  const fetch = chunkFetcher(source, header.dataOffset, eventBytes, Math.min(perChunk, events), ring)
+  const fetch = chunkFetcher(source, header.dataOffset, eventBytes, Math.min(perChunk, events))
   return {
     async each(visit, phase) {
       let pending = events > 0 ? fetch(0, Math.min(perChunk, events)) : undefined
@@ -86,28 +70,20 @@ function chunkReader(source: ByteSource, header: MdaHeader, file: string, contex
 }
 
 /**
- * Reads `count` events from event `start`. With `readInto`, into buffers used in turn (a chunk is decoded
- * while the next is read into another one), so a 1.2 GB file allocates 16 MB, not 1.2 GB of fresh chunks:
- * two of its own, or the slices of `ring`; otherwise through `read`.
+ * Reads `count` events from event `start`. With `readInto`, into two buffers allocated once and used in
+ * turn (a chunk is decoded while the next is read into the other one), so a 1.2 GB file allocates 16 MB,
+ * not 1.2 GB of fresh chunks; otherwise through `read`.
  */
-function chunkFetcher(source: ByteSource, dataOffset: number, eventBytes: number, maxEvents: number, ring?: ArrayBuffer): (start: number, count: number) => Promise<Uint8Array> {
-  const buffers = source.readInto ? readBuffers(maxEvents * eventBytes, ring) : undefined
+function chunkFetcher(source: ByteSource, dataOffset: number, eventBytes: number, maxEvents: number): (start: number, count: number) => Promise<Uint8Array> {
+  const buffers = source.readInto ? [new Uint8Array(maxEvents * eventBytes), new Uint8Array(maxEvents * eventBytes)] : undefined
   let turn = 0
   return (start, count) => {
     const offset = dataOffset + start * eventBytes
     const length = count * eventBytes
-    const read = buffers ? readExactlyInto(source, offset, buffers[turn++ % buffers.length].subarray(0, length)) : readExactly(source, offset, length)
+    const read = buffers ? readExactlyInto(source, offset, buffers[turn++ % 2].subarray(0, length)) : readExactly(source, offset, length)
     read.catch(() => {}) // a read still in flight when a bad event or an abort ends the loop must not surface as unhandled
     return read
   }
-}
-
-/** Slices of `ring` of `bytes` each (rounded up to 8 for aligned typed views) when it holds two or more, else two buffers of their own. */
-function readBuffers(bytes: number, ring?: ArrayBuffer): Uint8Array[] {
-  const stride = Math.ceil(bytes / 8) * 8
-  const slices = ring && stride > 0 ? Math.floor(ring.byteLength / stride) : 0
-  if (slices < 2) return [new Uint8Array(bytes), new Uint8Array(bytes)]
-  return Array.from({ length: slices }, (_, k) => new Uint8Array(ring!, k * stride, bytes))
 }
 
 // The per-event loop: a dense label lookup, a count, the channel vote and the time into its unit's
