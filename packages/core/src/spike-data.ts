@@ -4,6 +4,7 @@ import { layoutFromIdcesTimes, layoutFromTrains } from './train-layout.js'
 import { rasterCounts, type Raster } from './raster.js'
 import { mergeByTime } from './merge-by-time.js'
 import { takeVouchedTrains } from './checked-times.js'
+import { lowerBound } from './lower-bound.js'
 import type { SpikesWarning } from './warnings.js'
 
 /** A free-form record: `metadata`, and one per unit in `neuronAttributes` (SpikeLab's dicts). */
@@ -332,17 +333,6 @@ function sortAndCheck(times: Float64Array, a: number, b: number, unit: number): 
   }
   if (!sorted) times.subarray(a, b).sort()
   return true
-}
-
-function lowerBound(sorted: Float64Array, value: number): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid] < value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 function toDenseRaster(raster: Raster | ArrayLike<ArrayLike<number>>): { counts: ArrayLike<number>; units: number; bins: number } {

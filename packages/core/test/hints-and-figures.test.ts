@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { codeHint, InvalidArgumentError, jsLiteral, SpikeData, type Hint } from '../src/index.js'
-import { formatDuration, formatNumber, niceTicks, orderUnits, unitTable } from '../src/figures.js'
+import { formatDuration, formatNumber, lowerBound, niceTicks, orderUnits, unitTable } from '../src/figures.js'
 
 describe('structured hints', () => {
   it('write each kind as code in the library message and survive JSON', () => {
@@ -61,5 +61,13 @@ describe('figure helpers', () => {
     expect(formatDuration(5_204_000)).toBe('1.45 h (5,204 s)')
     expect(formatNumber(0.30000000000000004)).toBe('0.3')
     expect(niceTicks(0, 60, 6)).toEqual([0, 10, 20, 30, 40, 50, 60])
+  })
+})
+
+describe('lowerBound', () => {
+  it('finds the first index not below the value, in a sorted train with repeats', () => {
+    const t = Float64Array.of(1, 2, 2, 2, 5)
+    expect([0, 1, 2, 3, 5, 6].map((v) => lowerBound(t, v))).toEqual([0, 0, 1, 4, 4, 5])
+    expect(lowerBound(new Float64Array(0), 3)).toBe(0)
   })
 })

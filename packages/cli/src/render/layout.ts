@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidDataError, type SpikeData } from '@spikes/core'
-import { formatNumber, niceStep, niceTicks, orderUnits, unitTable, type UnitOrder } from '@spikes/core/figures'
+import { formatNumber, lowerBound, niceStep, niceTicks, orderUnits, unitTable, type UnitOrder } from '@spikes/core/figures'
 
 /** What a raster shows: the unit order, a time window (absolute ms), the rate bin, the width. */
 export interface RasterOptions {
@@ -103,15 +103,4 @@ export function rasterWindow(sd: SpikeData, options: Pick<RasterOptions, 'fromMs
   if (!Number.isFinite(startMs) || startMs < sd.startTimeMs || startMs >= end) throw new InvalidArgumentError('fromMs', options.fromMs, `a time in the recording's window, ${formatNumber(sd.startTimeMs)} to ${formatNumber(end)} ms`)
   if (!Number.isFinite(endMs) || endMs <= startMs || endMs > end) throw new InvalidArgumentError('toMs', options.toMs, `a time after ${formatNumber(startMs)} ms and at most the recording's end, ${formatNumber(end)} ms`)
   return { startMs, endMs }
-}
-
-function lowerBound(sorted: Float64Array, value: number): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid] < value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
