@@ -103,4 +103,5 @@ for (let r = 1; r <= runs; r++) {
   ratios.push(load.ms / raw.ms)
 }
 const met = ratios.filter((x) => x <= 2).length
-console.log(`  target                 time within 2x of the raw read: ${met === runs ? 'met' : 'NOT met'}${runs > 1 ? ` in ${met} of ${runs} runs (ratios ${ratios.map((x) => x.toFixed(2)).join(', ')})` : ''}`)
+const median = ratios.slice().sort((a, b) => a - b)[Math.floor((runs - 1) / 2)]
+console.log(`  target                 time within 2x of the raw read: ${met === runs ? 'met' : 'NOT met'}${runs > 1 ? ` in ${met} of ${runs} runs (ratios ${ratios.map((x) => x.toFixed(2)).join(', ')}; median ${median.toFixed(2)})` : ''}`)
