@@ -50,13 +50,23 @@ export function isSpikesError(value: unknown): value is SpikesError {
   return value instanceof SpikesError || (typeof value === 'object' && value !== null && typeof (value as SpikesError).code === 'string' && String((value as SpikesError).code).startsWith('SPIKES_'))
 }
 
+/**
+ * What an {@link InvalidArgumentError} takes besides the argument: `problem` replaces the standard
+ * "Invalid x: got ...; expected ..." sentence where a subclass says it better, and `details` adds fields
+ * after `argument`, `received` and `expected`.
+ */
+export interface InvalidArgumentOptions extends ErrorOptions {
+  problem?: string
+  details?: Details
+}
+
 /** A public function was called with an argument it does not accept. */
 export class InvalidArgumentError extends SpikesError {
   override readonly name = 'InvalidArgumentError'
   declare readonly argument: string
-  constructor(argument: string, received: unknown, expected: string, options?: ErrorOptions) {
-    const problem = received === undefined ? `Missing ${argument}: expected ${expected}.` : `Invalid ${argument}: got ${describe(received)}; expected ${expected}.`
-    super('SPIKES_INVALID_ARGUMENT', problem, { argument, received: jsonSafe(received), expected }, options)
+  constructor(argument: string, received: unknown, expected: string, options?: InvalidArgumentOptions) {
+    const problem = options?.problem ?? (received === undefined ? `Missing ${argument}: expected ${expected}.` : `Invalid ${argument}: got ${describe(received)}; expected ${expected}.`)
+    super('SPIKES_INVALID_ARGUMENT', problem, { argument, received: jsonSafe(received), expected, ...options?.details }, options)
   }
 }
 

@@ -9,7 +9,8 @@ export { fileSource } from './node/file-source.js'
 export { directorySource } from './node/directory-source.js'
 export { localPathResolver } from './node/resolve-path.js'
 export { WriteError, writeError, fsWriteError, asWriteFailure, checkOutputFile, ensureWritableFolder } from './node/write-error.js'
-export { OutputExistsError, OutputIsInputError, checkOutputTarget, writeFileSafely, writeBytesSafely, temporaryPathFor, type SafeWriteOptions } from './node/safe-write.js'
+export { OutputExistsError, OutputIsInputError, checkOutputTarget, writeFileSafely, writeBytesSafely, temporaryPathFor, sweepTemporaryLeftovers, type SafeWriteOptions } from './node/safe-write.js'
+export { watchTemporaryFile, type TemporaryFileWatcher } from './node/temp-reaper.js'
 
 /**
  * Registers localPathResolver on `c`, so string paths resolve to local files and directories.

@@ -48,6 +48,10 @@ describe('defineLoader: options from the schema', () => {
     const error = catchError(() => folderLoader.parseOptions({ scale: 1, fsHZ: 3 }))
     expect(error).toBeInstanceOf(InvalidArgumentError)
     expect(error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHZ', suggestion: 'fsHz', details: { formatId: 'demo-folder', suggestion: 'fsHz' } })
+    const known = Object.keys(options.entries).join(', ')
+    expect(error).toMatchObject({ formatId: 'demo-folder', message: `The demo-folder loader has no option 'fsHZ'; did you mean 'fsHz'? Its options: ${known}.` })
+    expect((error as InvalidArgumentError).problem).toBe((error as InvalidArgumentError).message)
+    expect((error as InvalidArgumentError).details).toEqual({ argument: 'fsHZ', received: 3, expected: `'fsHz' (did you mean it?); the demo-folder options are ${known}`, formatId: 'demo-folder', known: Object.keys(options.entries), suggestion: 'fsHz' })
     expect(catchError(() => folderLoader.parseOptions({ scale: 1, zzz: 3 }))).toMatchObject({ argument: 'zzz', suggestion: undefined, known: Object.keys(options.entries) })
   })
   it('refuses the same option under two spellings', () => {

@@ -1,11 +1,10 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { flagOption, httpUrlOption, positiveOption, secretOption, textOption } from '@spikes/core/loader-utils'
+import { flagOption, positiveOption, textOption } from '@spikes/core/loader-utils'
 import { nwbOptions } from '@spikes/format-nwb/options'
-import { boolean, description, finite, maxValue, minValue, number, object, optional, pipe, regex, safeInteger, string, type InferInput, type InferOutput } from 'valibot'
-import { resolveClientOptions, type DandiClientOptions } from './lib/client-options.js'
+import { boolean, description, object, optional, pipe, regex, string, type InferInput, type InferOutput } from 'valibot'
+import { dandiClientEntries, resolveClientOptions, type DandiClientOptions } from './lib/client-options.js'
 
 const { lengthMs, startTimeMs, allowNoUnits, unitsTable, columns, preferPynwb } = nwbOptions.entries
-const RETRIES = 'a whole number from 0 to 20'
 const NWB_KEYS = ['allowNoUnits', 'lengthMs', 'startTimeMs', 'unitsTable', 'columns'] as const
 
 /**
@@ -19,11 +18,7 @@ export const dandiOptions = object({
   downloadDir: textOption(undefined, 'a folder path', 'Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. Node only.'),
   downloadTimeoutSeconds: positiveOption(600, 'a positive number of seconds', "With download: no byte for this many seconds aborts an attempt, which is then resumed (SpikeLab's 600)."),
   verifyDigest: flagOption(true, 'Check the SHA-256 digest the API gives.'),
-  apiToken: secretOption('a non-empty token string', 'Personal access token for embargoed dandisets; default: the DANDI_API_TOKEN environment variable.'),
-  apiBase: httpUrlOption(undefined, 'API root (default https://api.dandiarchive.org/api): staging or self-hosted archives.', 'an http(s) URL such as https://api.dandiarchive.org/api'),
-  requestTimeoutSeconds: positiveOption(undefined, 'a positive number of seconds', 'Per-request timeout in seconds (default 30).'),
-  retries: optional(pipe(number(RETRIES), safeInteger(RETRIES), minValue(0, RETRIES), maxValue(20, RETRIES), description('Retries on network errors, 429 and 5xx, with backoff honouring Retry-After (default 4).'))),
-  backoffMs: optional(pipe(number('a non-negative number of milliseconds'), finite('a non-negative number of milliseconds'), minValue(0, 'a non-negative number of milliseconds'), description('First backoff in ms (default 250), doubled per attempt.'))),
+  ...dandiClientEntries,
   allowNoUnits,
   lengthMs,
   startTimeMs,
@@ -57,7 +52,7 @@ export function resolveDandiOptions(o: InferOutput<typeof dandiOptions>): Checke
   const download = o.download ?? downloadDir !== null
   if (download === false && downloadDir !== null) throw new InvalidArgumentError('download', download, 'true (or omitted) when downloadDir is given')
   const client: DandiClientOptions = { apiBase: o.apiBase, apiToken: o.apiToken, requestTimeoutSeconds: o.requestTimeoutSeconds, retries: o.retries, backoffMs: o.backoffMs }
-  resolveClientOptions(client)
+  resolveClientOptions(client) // the DANDI_API_TOKEN environment variable, which the schema did not see
   const nwb: CheckedDandiOptions['nwb'] = {}
   for (const key of NWB_KEYS) if (o[key] !== undefined) (nwb as Record<string, unknown>)[key] = o[key]
   return { dandisetId: o.dandisetId ?? null, version: o.version, download, downloadDir, stallTimeoutMs: o.downloadTimeoutSeconds * 1000, verifyDigest: o.verifyDigest, client, nwb }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -154,6 +154,43 @@ describe.runIf(REAL || IN_CI)('exportRecordingFromDandi: ElectricalSeries to a S
     await emu.setFaults([])
     await expect(exportRecordingFromDandi(id('units-only.nwb'), dest, api)).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'ElectricalSeries' })
     expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('aborted mid-export, removes its staging folder and leaves an existing destination as it was', async () => {
+    const dest = join(dir, 'rec.zarr')
+    mkdirSync(dest)
+    writeFileSync(join(dest, 'old.txt'), 'old')
+    const controller = new AbortController()
+    const phases: string[] = []
+    const onProgress = (p: { phase: string }) => {
+      phases.push(p.phase)
+      if (p.phase === 'export') {
+        // The staging folder exists while the store is written, beside the destination.
+        expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([expect.stringMatching(new RegExp(`^\\.rec\\.zarr\\.spikes-${process.pid}-[0-9a-f]{12}\\.partial$`))])
+        controller.abort()
+      }
+    }
+    const options = { ...api, overwrite: true, chunkSamples: 3000, signal: controller.signal, onProgress }
+    await expect(exportRecordingFromDandi(id('sub-001/sub-001_ses-1_ecephys.nwb'), dest, options)).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
+    expect(phases.filter((p) => p === 'export')).toEqual(['export'])
+    expect(readdirSync(dir)).toEqual(['rec.zarr'])
+    expect(readdirSync(dest)).toEqual(['old.txt'])
+    expect(readFileSync(join(dest, 'old.txt'), 'utf8')).toBe('old')
+  })
+
+  it("removes the staging folders of a killed export to the same destination, not a running one's", async () => {
+    const dest = join(dir, 'rec.zarr')
+    // 999999999 is above Linux's largest process id: no process runs under it.
+    const stale = ['.rec.zarr.spikes-999999999-0123456789ab.partial']
+    // A running export's folder, another destination's, and an old store moved aside (maybe the only copy).
+    const kept = [`.rec.zarr.spikes-${process.pid}-0123456789ab.partial`, '.other.zarr.spikes-999999999-0123456789ab.partial', '.rec.zarr.spikes-999999999-0123456789ab.partial.old']
+    for (const name of [...stale, ...kept]) {
+      mkdirSync(join(dir, name, 'traces_seg0'), { recursive: true })
+      writeFileSync(join(dir, name, 'traces_seg0', '0.0'), 'x')
+    }
+    await exportRecordingFromDandi(id('gen/raw-cc.nwb'), dest, api)
+    expect(readdirSync(dir).sort()).toEqual([...kept, 'rec.zarr'].sort())
+    expect(existsSync(join(dest, 'traces_seg0', '.zarray'))).toBe(true)
   })
 
   it('validates options before any request', async () => {

@@ -1,13 +1,10 @@
 // The Brain-Wide Map unit table as brainwidemap.bwm_units builds it from the release aggregates, and the
 // bundled Allen -> Beryl / Cosmos mapping checked against iblatlas's own remap.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer, type SpikesWarning } from '@spikes/core'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
-import { brainboxClusters, iblWorld, RELEASE_CLUSTERS, RELEASE_PROBES, releaseClusterIds, S1, startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { brainboxClusters, RELEASE_CLUSTERS, RELEASE_PROBES, releaseClusterIds, S1, useAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
 import { atlasRegions, queryIblProbes, registerIbl } from '../src/index.js'
 
 const ATLAS = realdata('ibl_atlas', 'allen_to_beryl_cosmos.csv')
@@ -35,17 +32,7 @@ describe.skipIf(!atlasPresent)('the bundled Allen -> Beryl / Cosmos mapping', ()
 describe.skipIf(!present || !atlasPresent)('bwm_units over the release aggregates', () => {
   let emu: AlyxEmulator
   let cacheDir: string
-  beforeAll(async () => {
-    emu = await startAlyxEmulator(iblWorld())
-  })
-  afterAll(async () => {
-    await emu?.close()
-  })
-  beforeEach(async () => {
-    emu.faults = []
-    cacheDir = await mkdtemp(join(tmpdir(), 'spikes-bwm-'))
-    return () => rm(cacheDir, { recursive: true, force: true })
-  })
+  useAlyxEmulator('spikes-bwm-', (bed) => ({ emu, cacheDir } = bed))
   const clusters = () => emu.bucketUrl + RELEASE_CLUSTERS
   const q = (o: Record<string, unknown> = {}) => queryIblProbes({ unitsTable: clusters(), cacheDir, retries: 0, ...o })
   const { E1, E2, E3, E4, E5 } = RELEASE_PROBES

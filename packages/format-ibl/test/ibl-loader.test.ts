@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer, type SpikesWarning } from '@spikes/core'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { candidateCollections, iblLoader, iblSource, registerIbl } from '../src/index.js'
-import { startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
-import { iblWorld, S1, S2, S4, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from '@spikes/testing/ibl'
+import { useAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { S1, S2, S4, s1Units, brainboxClusters, trialsColumns, UNITS_PATH, S2_SPIKES, N_CHANNELS } from '@spikes/testing/ibl'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf')) && sharedAvailable(realdata('ibl_alf', 'ONE-test-fixtures'))
 
@@ -32,18 +32,7 @@ describe('candidate collections (the IBL loaders\' order)', () => {
 describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', () => {
   let emu: AlyxEmulator
   let cacheDir: string
-  beforeAll(async () => {
-    emu = await startAlyxEmulator(iblWorld())
-  })
-  afterAll(async () => {
-    await emu?.close()
-  })
-  beforeEach(async () => {
-    emu.faults = []
-    emu.pageSize = 250
-    cacheDir = await mkdtemp(join(tmpdir(), 'spikes-ibl-'))
-    return () => rm(cacheDir, { recursive: true, force: true })
-  })
+  useAlyxEmulator('spikes-ibl-', (bed) => ({ emu, cacheDir } = bed))
   const opts = (extra: Record<string, unknown> = {}) => ({ baseUrl: emu.url, dataServer: emu.dataServer, unitsTable: emu.bucketUrl + UNITS_PATH, cacheDir, timeoutMs: 2000, retries: 1, ...extra })
   const load = (eid: string, pid: string, extra: Record<string, unknown> = {}, warnings: SpikesWarning[] = []) =>
     loadSpikeData(`ibl://${eid}/${pid}`, { container: registry(), options: opts(extra), onWarning: (w) => warnings.push(w) })

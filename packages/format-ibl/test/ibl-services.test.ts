@@ -1,12 +1,12 @@
 // The ibl loader against an Alyx that requires login, a separate file server and a bucket that refuses
 // foreign credentials (@spikes/testing/ibl): the failures the real services would show the old client.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { mkdtemp, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { container, loadSpikeData, type DependencyContainer } from '@spikes/core'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
-import { iblWorld, S1, S2, S3, S3_SPIKES, UNITS_PATH, startAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
+import { S1, S2, S3, S3_SPIKES, UNITS_PATH, useAlyxEmulator, type AlyxEmulator } from '@spikes/testing/ibl'
 import { registerIbl } from '../src/index.js'
 
 const present = sharedAvailable(realdata('ibl_alf', 'brainbox-alf')) && sharedAvailable(realdata('ibl_alf', 'ONE-test-fixtures'))
@@ -21,18 +21,7 @@ function registry(): DependencyContainer {
 describe.skipIf(!present)('ibl loader against services that answer as the real ones', () => {
   let emu: AlyxEmulator
   let cacheDir: string
-  beforeAll(async () => {
-    emu = await startAlyxEmulator(iblWorld())
-  })
-  afterAll(async () => {
-    await emu?.close()
-  })
-  beforeEach(async () => {
-    emu.faults = []
-    emu.log.length = 0
-    cacheDir = await mkdtemp(join(tmpdir(), 'spikes-ibl-svc-'))
-    return () => rm(cacheDir, { recursive: true, force: true })
-  })
+  useAlyxEmulator('spikes-ibl-svc-', (bed) => ({ emu, cacheDir } = bed))
   const opts = (extra: Record<string, unknown> = {}) => ({ baseUrl: emu.url, dataServer: emu.dataServer, unitsTable: emu.bucketUrl + UNITS_PATH, cacheDir, timeoutMs: 2000, retries: 0, ...extra })
   const load = (eid: string, pid: string, extra: Record<string, unknown> = {}) => loadSpikeData(`ibl://${eid}/${pid}`, { container: registry(), options: opts(extra) })
   const alyx = () => emu.log.filter((r) => r.server === 'alyx')

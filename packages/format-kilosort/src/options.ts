@@ -1,5 +1,5 @@
-import { durationMsOption, folderFileOption, rateHzOption, timeUnitOption, type TimeUnit } from '@spikes/core/loader-utils'
-import { boolean, check, description, object, optional, picklist, pipe, string, type InferInput, type InferOutput } from 'valibot'
+import { durationMsOption, folderFileOption, rateHzOption, textOption, timeUnitOption, type TimeUnit } from '@spikes/core/loader-utils'
+import { boolean, description, object, optional, picklist, pipe, string, type InferInput, type InferOutput } from 'valibot'
 
 /** How each unit's electrode is found; see the channelLookup option. */
 export type ChannelLookup = 'auto' | 'evidence' | 'legacy'
@@ -10,12 +10,10 @@ export const kilosortOptions = object({
   fsHz: rateHzOption('Sampling rate in Hz. Optional when params.py gives `sample_rate` (or when timeUnit is not samples).'),
   spikeTimesFile: folderFileOption('spike_times.npy', 'Spike times, relative to the folder.'),
   spikeClustersFile: folderFileOption(undefined, 'Cluster of each spike (default spike_clusters.npy; when that is absent, spike_templates.npy is used with a warning).'),
-  clusterInfoTsv: optional(
-    pipe(
-      string("a TSV file name relative to the folder, or 'auto'"),
-      check((name) => name.trim() !== '', "a TSV file name relative to the folder, or 'auto'"),
-      description("A cluster table (cluster_id/id and group/KSLabel) that keeps good, mua and 'mua good' clusters, as SpikeLab does. 'auto' takes each cluster's label from cluster_group.tsv, then cluster_info.tsv, then KSLabel. Absent: every cluster is kept."),
-    ),
+  clusterInfoTsv: textOption(
+    undefined,
+    "a TSV file name relative to the folder, or 'auto'",
+    "A cluster table (cluster_id/id and group/KSLabel) that keeps good, mua and 'mua good' clusters, as SpikeLab does. 'auto' takes each cluster's label from cluster_group.tsv, then cluster_info.tsv, then KSLabel. Absent: every cluster is kept.",
   ),
   timeUnit: timeUnitOption('samples', "Unit of the spike times: 'samples', 's' or 'ms'."),
   includeNoise: optional(

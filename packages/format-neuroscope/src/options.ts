@@ -1,16 +1,10 @@
-import { durationMsOption, flagOption, rateHzOption } from '@spikes/core/loader-utils'
-import { array, check, description, integer, minValue, number, object, optional, pipe, string, type InferInput, type InferOutput } from 'valibot'
+import { durationMsOption, flagOption, rateHzOption, textOption } from '@spikes/core/loader-utils'
+import { array, description, integer, minValue, number, object, optional, pipe, type InferInput, type InferOutput } from 'valibot'
 
 /** Options of the Neuroscope / Klusters loader, as a schema (snake_case aliases are accepted). */
 export const neuroscopeOptions = object({
   fsHz: rateHzOption('Sampling rate in Hz of the .res times. Optional when the session .xml gives acquisitionSystem/samplingRate.'),
-  session: optional(
-    pipe(
-      string('a session base name'),
-      check((s) => s.trim() !== '', 'a session base name'),
-      description('Session base name (the part before .res.N) when the folder holds several sessions.'),
-    ),
-  ),
+  session: textOption(undefined, 'a session base name', 'Session base name (the part before .res.N) when the folder holds several sessions.'),
   shanks: optional(
     pipe(
       array(pipe(number('a shank number'), integer('a whole shank number'), minValue(0, 'a shank number >= 0')), 'a list of shank numbers'),

@@ -1,16 +1,10 @@
-import { durationMsOption, rateHzOption } from '@spikes/core/loader-utils'
-import { check, description, integer, minValue, number, object, optional, pipe, string, type InferInput, type InferOutput } from 'valibot'
+import { durationMsOption, rateHzOption, textOption } from '@spikes/core/loader-utils'
+import { description, integer, minValue, number, object, optional, pipe, type InferInput, type InferOutput } from 'valibot'
 
 /** Options of the Open Ephys loader, as a schema (snake_case aliases are accepted). */
 export const openephysOptions = object({
   fsHz: rateHzOption('Sampling rate in Hz. Optional: structure.oebin and the .spikes headers give it.'),
-  recording: optional(
-    pipe(
-      string("a recording path such as 'experiment1/recording2'"),
-      check((s) => s.trim() !== '', "a recording path such as 'experiment1/recording2'"),
-      description('Record Node folder of the Binary format: which experimentN/recordingM to read (default: the only one).'),
-    ),
-  ),
+  recording: textOption(undefined, "a recording path such as 'experiment1/recording2'", 'Record Node folder of the Binary format: which experimentN/recordingM to read (default: the only one).'),
   recordingNumber: optional(
     pipe(
       number('a recording number'),

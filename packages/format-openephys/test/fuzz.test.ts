@@ -2,8 +2,8 @@
 // SpikeData or a SpikesError, quickly, and no allocation follows a damaged header's claims.
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { container, isSpikesError, loadSpikeData, memoryFolder } from '@spikes/core'
-import { filesOf, mutations, npyFile, openEphysSpikesFile, realdata } from '@spikes/testing'
+import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { filesOf, fuzzFolders, npyFile, openEphysSpikesFile, realdata } from '@spikes/testing'
 import { registerOpenephys } from '../src/index.js'
 
 const c = container.createChildContainer()
@@ -30,35 +30,12 @@ const LEGACY = realdata('openephys', 'legacy-spikes-0.6.7', 'Record Node 105')
 if (existsSync(BINARY)) seeds.realBinary = Object.fromEntries(Object.entries(filesOf(BINARY)).filter(([k]) => !k.endsWith('waveforms.npy') && !/Stereotrode [3-8]/.test(k)))
 if (existsSync(LEGACY)) seeds.realLegacy = Object.fromEntries(Object.entries(filesOf(LEGACY)).filter(([k]) => /Stereotrode[12]_|settings/.test(k)))
 
-async function outcome(files: Record<string, Uint8Array | string>, format?: string): Promise<'value' | 'error'> {
-  try {
-    await loadSpikeData(memoryFolder(files, 'fuzz'), { container: c, format, options: {} })
-    return 'value'
-  } catch (error) {
-    if (!isSpikesError(error)) throw error
-    return 'error'
-  }
-}
-
 describe('fuzz: mutated Open Ephys recordings give a SpikeData or a SpikesError', () => {
   it('mutates every file of every seed (about 1,500 loads, half forced)', async () => {
-    const counts = { value: 0, error: 0 }
-    let i = 0
-    for (const [name, files] of Object.entries(seeds)) {
-      for (const [path, content] of Object.entries(files)) {
-        if (path.endsWith('settings.xml')) continue
-        const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content
-        for (const m of mutations(bytes, name.startsWith('real') ? 40 : 100, ++i)) {
-          const t0 = performance.now()
-          const format = i++ % 2 ? 'openephys' : undefined
-          const result = await outcome({ ...files, [path]: m.bytes }, format).catch((error: unknown) => {
-            throw new Error(`${name}/${path} (${m.kind}): ${(error as Error)?.stack ?? error}`)
-          })
-          counts[result]++
-          expect(performance.now() - t0, `${name}/${path} (${m.kind}) took too long`).toBeLessThan(2000)
-        }
-      }
-    }
+    const counts = await fuzzFolders(seeds, (files, { forced }) => loadSpikeData(memoryFolder(files, 'fuzz'), { container: c, format: forced ? 'openephys' : undefined, options: {} }), {
+      count: (seed) => (seed.startsWith('real') ? 40 : 100),
+      skip: (path) => path.endsWith('settings.xml'),
+    })
     expect(counts.error).toBeGreaterThan(100)
     expect(counts.value).toBeGreaterThan(100)
   }, 120_000)

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { bytesSource, container, loadSpikeData, probeSource, type DependencyContainer } from '@spikes/core'
 import '@spikes/core/node'
-import { spacing } from '@spikes/core/loader-utils'
+import { concatBytes, spacing } from '@spikes/core/loader-utils'
 import { IN_CI, realdata, sharedAvailable } from '@spikes/testing'
 import { pickleLoader, registerPickle, spikelabNpzLoader } from '../src/index.js'
 
@@ -176,12 +176,5 @@ function storedZip(members: [string, Uint8Array][]): Uint8Array {
   ev.setUint16(10, members.length, true)
   ev.setUint32(12, cdSize, true)
   ev.setUint32(16, offset, true)
-  const all = [...parts, ...central, eocd]
-  const out = new Uint8Array(all.reduce((a, p) => a + p.length, 0))
-  let at = 0
-  for (const p of all) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes([...parts, ...central, eocd])
 }

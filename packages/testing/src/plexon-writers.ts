@@ -2,6 +2,7 @@
 // "Plexon.h" structures: a 7,504-byte file header, 1,020-byte spike channel headers, 296-byte event and
 // slow channel headers, 16-byte data block headers; NeuroExplorer's NEX1 544/208-byte and NEX5
 // 356/244-byte headers). Little endian throughout. For tests, fuzz seeds and benchmarks.
+import { concatBytes } from '@spikes/core/loader-utils'
 
 /** One spike of a .plx file: 1-based channel, unit (0 = unsorted), 40-bit timestamp in ticks. */
 export interface PlxSpike {
@@ -97,7 +98,7 @@ export function writePlx(file: PlxFile): Uint8Array {
     parts.push(plxBlock(1, s.channel, s.unit, s.ticks, points))
   }
   for (const e of events) parts.push(plxBlock(4, 257, 0, e, points))
-  return joinBytes(parts)
+  return concatBytes(parts)
 }
 
 /** A NeuroExplorer variable: neurons (type 0) and events (type 1) hold timestamps in ticks. */
@@ -176,14 +177,4 @@ export function writeNex5(file: NexFile & { int32Timestamps?: boolean }): Uint8A
     data += width * variable.ticks.length
   })
   return bytes
-}
-
-function joinBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }

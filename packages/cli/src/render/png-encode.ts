@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib'
+import { concatBytes } from '@spikes/core/loader-utils'
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256)
@@ -36,11 +37,5 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
   hv.setUint32(4, height)
   header.set([8, 2, 0, 0, 0], 8)
   const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))]
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return concatBytes(parts)
 }

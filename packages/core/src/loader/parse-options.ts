@@ -10,14 +10,15 @@ export type OptionsSchema = ObjectSchema<ObjectEntries, ErrorMessage<ObjectIssue
 export class UnknownOptionError extends InvalidArgumentError {
   declare readonly suggestion?: string
   declare readonly known: readonly string[]
+  declare readonly formatId: string
   constructor(formatId: string, option: string, received: unknown, known: readonly string[], suggestion?: string) {
+    const list = known.join(', ') || '(none)'
     const closest = suggestion ? `'${suggestion}' (did you mean it?); the ${formatId} options are ` : `one of the ${formatId} options: `
-    super(option, received, `${closest}${known.join(', ') || '(none)'}`)
     // Said as what it is: the option is unknown to this loader (its value may be fine for another one).
-    const problem = `The ${formatId} loader has no option '${option}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} Its options: ${known.join(', ') || '(none)'}.`
-    Object.assign(this, { message: problem, problem })
-    Object.assign(this.details, { formatId, known, ...(suggestion ? { suggestion } : {}) })
-    Object.assign(this, { formatId, known, suggestion })
+    const problem = `The ${formatId} loader has no option '${option}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} Its options: ${list}.`
+    super(option, received, `${closest}${list}`, { problem, details: { formatId, known, ...(suggestion ? { suggestion } : {}) } })
+    // An own property even when there is no suggestion, so callers can read `error.suggestion` as undefined.
+    this.suggestion = suggestion
   }
 }
 

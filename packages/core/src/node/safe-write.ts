@@ -78,12 +78,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Removes temporary files of `name` left in `folder` by writers that no longer run. */
-async function sweepLeftovers(folder: string, name: string): Promise<void> {
+/**
+ * Removes the temporary files or folders ({@link temporaryPathFor}) of the output `absolute` left by
+ * writers that no longer run (killed before their watcher could act); those of running writers stay.
+ */
+export async function sweepTemporaryLeftovers(absolute: string): Promise<void> {
+  const folder = dirname(absolute)
   const entries = await readdir(folder).catch(() => [] as string[])
   for (const entry of entries) {
     const m = PARTIAL.exec(entry)
-    if (m && m[1] === name && !processAlive(Number(m[2]))) await rm(join(folder, entry), { force: true }).catch(() => {})
+    if (m && m[1] === basename(absolute) && !processAlive(Number(m[2]))) await rm(join(folder, entry), { recursive: true, force: true }).catch(() => {})
   }
 }
 
@@ -99,7 +103,7 @@ export function temporaryPathFor(absolute: string): string {
  */
 export async function writeFileSafely<T>(path: string, write: (temporaryPath: string) => Promise<T>, options: SafeWriteOptions = {}): Promise<T> {
   const absolute = await checkOutputTarget(path, options)
-  await sweepLeftovers(dirname(absolute), basename(absolute))
+  await sweepTemporaryLeftovers(absolute)
   const temporary = temporaryPathFor(absolute)
   const watcher = watchTemporaryFile(temporary)
   try {

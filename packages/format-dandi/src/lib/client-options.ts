@@ -1,6 +1,7 @@
-// The DANDI client's connection settings and their check; light (no HTTP code), so the dandi loader's option
+// The DANDI client's connection settings and their schema; light (no HTTP code), so the dandi loader's option
 // checks import it without loading the client.
-import { InvalidArgumentError } from '@spikes/core'
+import { httpUrlOption, parseOptions, positiveOption } from '@spikes/core/loader-utils'
+import { check, custom, description, finite, maxValue, metadata, minValue, number, object, optional, pipe, safeInteger, string } from 'valibot'
 
 /** The DANDI Archive's public API root, the default `apiBase`. */
 export const DANDI_API_BASE = 'https://api.dandiarchive.org/api'
@@ -29,20 +30,38 @@ export interface ResolvedClient {
   http: { retries: number; timeoutMs: number; backoffMs: number; signal?: AbortSignal; fetch?: typeof fetch }
 }
 
-/** Validates connection options (before any I/O) and fills in the defaults. */
+const RETRIES = 'a whole number from 0 to 20'
+const BACKOFF = 'a non-negative number of milliseconds'
+const TOKEN = 'a non-empty token string'
+
+/**
+ * The connection settings as loader options, shared by the dandi loader's schema (in this order in its
+ * options table). No defaults here: they are filled in per request by {@link resolveClientOptions}.
+ */
+export const dandiClientEntries = {
+  // A token goes into an Authorization header: a line break in it would end the header.
+  apiToken: optional(pipe(string(TOKEN), check((token) => token !== '' && !/[\r\n]/.test(token), TOKEN), description('Personal access token for embargoed dandisets; default: the DANDI_API_TOKEN environment variable.'), metadata({ secret: true }))),
+  apiBase: httpUrlOption(undefined, 'API root (default https://api.dandiarchive.org/api): staging or self-hosted archives.', 'an http(s) URL such as https://api.dandiarchive.org/api'),
+  requestTimeoutSeconds: positiveOption(undefined, 'a positive number of seconds', 'Per-request timeout in seconds (default 30).'),
+  retries: optional(pipe(number(RETRIES), safeInteger(RETRIES), minValue(0, RETRIES), maxValue(20, RETRIES), description('Retries on network errors, 429 and 5xx, with backoff honouring Retry-After (default 4).'))),
+  backoffMs: optional(pipe(number(BACKOFF), finite(BACKOFF), minValue(0, BACKOFF), description('First backoff in ms (default 250), doubled per attempt.'))),
+}
+
+const clientSchema = object({
+  ...dandiClientEntries,
+  fetch: optional(custom<typeof fetch>((value) => typeof value === 'function', 'a fetch function')),
+})
+
+/**
+ * Validates connection options (before any I/O) against {@link dandiClientEntries}, the token from the
+ * environment included, and fills in the defaults. Other keys of `options` (a listing's pageSize) are not its
+ * concern and are left to their caller.
+ */
 export function resolveClientOptions(options: DandiClientOptions = {}): ResolvedClient {
-  const apiBase = options.apiBase ?? DANDI_API_BASE
-  if (typeof apiBase !== 'string' || !/^https?:\/\/[^/]/i.test(apiBase)) throw new InvalidArgumentError('apiBase', apiBase, 'an http(s) URL such as https://api.dandiarchive.org/api')
-  const token = options.apiToken ?? envToken()
-  if (token !== undefined && (typeof token !== 'string' || token.length === 0 || /[\r\n]/.test(token))) throw new InvalidArgumentError('apiToken', '(hidden)', 'a non-empty token string')
-  const seconds = options.requestTimeoutSeconds ?? 30
-  if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) throw new InvalidArgumentError('requestTimeoutSeconds', seconds, 'a positive number of seconds')
-  const retries = options.retries ?? 4
-  if (!(Number.isInteger(retries) && retries >= 0 && retries <= 20)) throw new InvalidArgumentError('retries', retries, 'a whole number from 0 to 20')
-  const backoffMs = options.backoffMs ?? 250
-  if (!(typeof backoffMs === 'number' && Number.isFinite(backoffMs) && backoffMs >= 0)) throw new InvalidArgumentError('backoffMs', backoffMs, 'a non-negative number of milliseconds')
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new InvalidArgumentError('fetch', options.fetch, 'a fetch function')
-  return { apiBase: apiBase.replace(/\/+$/, ''), token, http: { retries, timeoutMs: seconds * 1000, backoffMs, signal: options.signal, fetch: options.fetch } }
+  const given = { apiBase: options.apiBase, apiToken: options.apiToken ?? envToken(), requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs, fetch: options.fetch }
+  const o = parseOptions('dandi', clientSchema, Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)))
+  const http = { retries: o.retries ?? 4, timeoutMs: (o.requestTimeoutSeconds ?? 30) * 1000, backoffMs: o.backoffMs ?? 250, signal: options.signal, fetch: o.fetch }
+  return { apiBase: o.apiBase ?? DANDI_API_BASE, token: o.apiToken, http }
 }
 
 function envToken(): string | undefined {

@@ -1,7 +1,7 @@
 import { AbortedError, container, UnsupportedError, bytesSource, throwIfAborted, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
 import { RemoteFile, canReadRemoteInPlace, registerRemoteHdf5 } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
-import { authHeaders, resolveClientOptions } from './client.js'
+import { assetTransfer } from './asset-transfer.js'
 import { downloadFile, downloadToMemory, type TransferOptions } from './download.js'
 import { hasFileSystem, nodeDeps } from './node-deps.js'
 import { sourceReference } from './reference.js'
@@ -76,19 +76,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   }
   if (!data) {
     transfer.mode = 'download'
-    const r = resolveClientOptions(clientForAsset)
-    const how: TransferOptions = {
-      headers: authHeaders(r, asset.downloadUrl),
-      expectedSize: asset.size,
-      sha256: options.verifyDigest ? asset.sha256 : undefined,
-      dandiEtag: options.verifyDigest ? asset.dandiEtag : undefined,
-      stallTimeoutMs: options.stallTimeoutMs,
-      retries: r.http.retries,
-      backoffMs: r.http.backoffMs,
-      signal: context.signal,
-      fetch: context.fetch,
-      onProgress: (loaded, total) => context.progress({ phase: 'download', loaded, total, unit: 'bytes' }),
-    }
+    const how = assetTransfer(asset, clientForAsset, options, context.progress)
     const load = (source: ByteSource) => nwbLoader.load(source, nwbOptions as never, context)
     const downloaded = hasFileSystem() ? await loadFromDisk(asset, options.downloadDir, how, load) : await loadFromMemory(asset, how, load)
     data = downloaded.data
