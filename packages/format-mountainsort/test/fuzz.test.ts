@@ -2,24 +2,17 @@
 // allocating what a damaged header claims.
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { container, isSpikesError, loadSpikeData, memoryFolder } from '@spikes/core'
-import { filesOf, firingsMda, mdaFile, mutations, realdata } from '@spikes/testing'
+import { container, loadSpikeData, memoryFolder } from '@spikes/core'
+import { filesOf, firingsMda, fuzzFolders, mdaFile, realdata, type FuzzFolder, type FuzzFolderLoad } from '@spikes/testing'
 import { registerMountainsort } from '../src/index.js'
 
 const c = container.createChildContainer()
 registerMountainsort(c)
 
-async function outcome(files: Record<string, Uint8Array | string>, format?: string): Promise<'value' | 'error'> {
-  try {
-    await loadSpikeData(memoryFolder(files, 'fuzz'), { container: c, format, options: format ? { fsHz: 20000 } : {} })
-    return 'value'
-  } catch (error) {
-    if (!isSpikesError(error)) throw error
-    return 'error'
-  }
-}
+const load = (files: FuzzFolder, { forced }: FuzzFolderLoad) =>
+  loadSpikeData(memoryFolder(files, 'fuzz'), { container: c, format: forced ? 'mountainsort' : undefined, options: forced ? { fsHz: 20000 } : {} })
 
-const seeds: Record<string, Record<string, Uint8Array | string>> = {
+const seeds: Record<string, FuzzFolder> = {
   'float64 with sidecars': {
     'firings.mda': firingsMda([[1, 30, 7, -1], [3, 60, 2, -2], [1, 90, 7, -3], [2, 10, 3, 0]]),
     'params.json': '{"samplerate": 30000}',
@@ -34,23 +27,10 @@ if (existsSync(REAL)) seeds.real = filesOf(REAL)
 
 describe('fuzz: mutated MountainSort folders give a SpikeData or a SpikesError', () => {
   it('mutates every file of every seed folder (about 1,500 loads, half forced)', async () => {
-    const counts = { value: 0, error: 0 }
-    let i = 0
-    for (const [name, files] of Object.entries(seeds)) {
-      for (const [path, content] of Object.entries(files)) {
-        if (path === 'PROVENANCE.md') continue
-        const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content
-        for (const m of mutations(bytes, name === 'real' && path === 'firings.mda' ? 120 : 100, ++i)) {
-          const t0 = performance.now()
-          const format = i++ % 2 ? 'mountainsort' : undefined
-          const result = await outcome({ ...files, [path]: m.bytes }, format).catch((error: unknown) => {
-            throw new Error(`${name}/${path} (${m.kind}): ${(error as Error)?.stack ?? error}`)
-          })
-          counts[result]++
-          expect(performance.now() - t0, `${name}/${path} (${m.kind}) took too long`).toBeLessThan(2000)
-        }
-      }
-    }
+    const counts = await fuzzFolders(seeds, load, {
+      count: (seed, path) => (seed === 'real' && path === 'firings.mda' ? 120 : 100),
+      skip: (path) => path === 'PROVENANCE.md',
+    })
     expect(counts.error).toBeGreaterThan(100)
     expect(counts.value).toBeGreaterThan(100)
   }, 120_000)

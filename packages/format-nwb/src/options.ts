@@ -1,5 +1,5 @@
 import { durationMsOption, flagOption, textOption } from '@spikes/core/loader-utils'
-import { array, boolean, check, description, finite, number, object, optional, pipe, string, type InferInput, type InferOutput } from 'valibot'
+import { array, boolean, check, description, finite, number, object, optional, picklist, pipe, string, type InferInput, type InferOutput } from 'valibot'
 
 /** The `nwb` loader's options: SpikeLab's load_spikedata_from_nwb keyword arguments in lowerCamelCase, plus a few of the port's own. */
 export const nwbOptions = object({
@@ -12,6 +12,10 @@ export const nwbOptions = object({
       array(pipe(string('an array of Units-table column names'), check((c) => c.length > 0, 'an array of Units-table column names')), 'an array of Units-table column names'),
       description('Units-table columns copied into neuronAttributes. Default: every column with one scalar value per unit; when given, exactly these, ragged and multi-dimensional ones as arrays.'),
     ),
+  ),
+  hdf5Reader: optional(
+    pipe(picklist(['auto', 'tree', 'h5wasm'], "'auto', 'tree' or 'h5wasm'"), description("Which HDF5 reader reads the file: 'auto' (default) the pure-TypeScript tree reader, h5wasm for what it does not read; 'tree' only it (UnsupportedError otherwise); 'h5wasm' only h5wasm.")),
+    'auto',
   ),
   preferPynwb: optional(pipe(boolean('true or false'), description("SpikeLab's switch between pynwb and h5py; the port has one reader, so it is accepted and ignored."))),
 })
@@ -26,9 +30,10 @@ export interface ResolvedNwbOptions {
   allowNoUnits: boolean
   unitsTable: string | null
   columns: string[] | null
+  hdf5Reader: 'auto' | 'tree' | 'h5wasm'
 }
 
 /** Absent values as null, preferPynwb dropped (it changes nothing here). */
 export function resolveNwbOptions(o: InferOutput<typeof nwbOptions>): ResolvedNwbOptions {
-  return { lengthMs: o.lengthMs ?? null, startTimeMs: o.startTimeMs ?? null, allowNoUnits: o.allowNoUnits, unitsTable: o.unitsTable ?? null, columns: o.columns ?? null }
+  return { lengthMs: o.lengthMs ?? null, startTimeMs: o.startTimeMs ?? null, allowNoUnits: o.allowNoUnits, unitsTable: o.unitsTable ?? null, columns: o.columns ?? null, hdf5Reader: o.hdf5Reader }
 }

@@ -13,16 +13,17 @@ export function countChunk(values: ArrayLike<number>, count: number, rows: numbe
     const channel = values[at]
     const time = values[at + 1]
     const label = values[at + 2]
-    if (!(time >= 0 && time < Infinity) || ((channel >>> 0) !== channel && !isIndex(channel))) throw badEvent(file, start + e, channel, time, label)
     let slot = (label >>> 0) === label && label < dense.length ? dense[label] - 1 : -1
-    if (slot < 0) {
-      if (!isIndex(label)) throw badEvent(file, start + e, channel, time, label)
+    if (slot < 0 || !(time >= 0 && time < Infinity)) {
+      if (!(isIndex(label) && isIndex(channel) && time >= 0 && time < Infinity)) throw badEvent(file, start + e, channel, time, label)
       slot = table.slotOf(label, channel)
       ;({ dense, counts, candidate, votes } = table)
     }
     counts[slot]++
+    // A unit's candidate channel was checked when it became the candidate: only another channel needs the check.
     if (channel === candidate[slot]) votes[slot]++
-    else table.voteOther(slot, channel)
+    else if (isIndex(channel)) table.voteOther(slot, channel)
+    else throw badEvent(file, start + e, channel, time, label)
     if (extra > 0) for (let k = 0; k < extra; k++) table.metricSums[slot * extra + k] += values[at + 3 + k]
   }
 }

@@ -1,4 +1,5 @@
 import { NO_MATCH, type Match, type Probe } from '@spikes/core'
+import type { Hdf5File } from '@spikes/hdf5'
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
 /** Files this small (or local ones) are opened to read the root attributes when the head does not settle it. */
@@ -38,18 +39,28 @@ export async function detectNwb(probe: Probe): Promise<Match> {
   return NO_MATCH
 }
 
+type RootView = Pick<Hdf5File, 'attr' | 'kind'>
+
+function markers(file: RootView): Match | null {
+  const type = file.attr('/', 'neurodata_type')
+  if (type === 'NWBFile') return { confidence: 100, reason: 'HDF5 file with neurodata_type NWBFile' }
+  if (file.attr('/', 'nwb_version') !== undefined || file.kind('/nwb_version') === 'dataset') return { confidence: 100, reason: 'HDF5 file with an nwb_version' }
+  if (file.kind('/units/spike_times') === 'dataset' && file.kind('/units/spike_times_index') === 'dataset') {
+    return { confidence: 80, reason: 'HDF5 file with a units/spike_times_index table (SpikeLab-style NWB)' }
+  }
+  return null
+}
+
+/** The root markers through the tree reader (two levels of headers, no data), else through h5wasm. */
 async function rootMarkers(probe: Probe & { kind: 'file' }): Promise<Match | null> {
+  const hdf5 = await import('@spikes/hdf5')
   try {
-    const { withHdf5 } = await import('@spikes/hdf5')
-    return await withHdf5(probe.source, (file) => {
-      const type = file.attr('/', 'neurodata_type')
-      if (type === 'NWBFile') return { confidence: 100, reason: 'HDF5 file with neurodata_type NWBFile' }
-      if (file.attr('/', 'nwb_version') !== undefined || file.kind('/nwb_version') === 'dataset') return { confidence: 100, reason: 'HDF5 file with an nwb_version' }
-      if (file.kind('/units/spike_times') === 'dataset' && file.kind('/units/spike_times_index') === 'dataset') {
-        return { confidence: 80, reason: 'HDF5 file with a units/spike_times_index table (SpikeLab-style NWB)' }
-      }
-      return null
-    })
+    return markers(await hdf5.openTree(probe.source, { maxDepth: 2, readAhead: false }))
+  } catch (error) {
+    if (!hdf5.isFallbackSignal(error)) return null
+  }
+  try {
+    return await hdf5.withHdf5(probe.source, markers)
   } catch {
     return null
   }

@@ -1,7 +1,7 @@
 import { MissingEntryError, SpikeData, UnsupportedError, type ByteSource, type LoadContext, type Source } from '@spikes/core'
 import { spacing } from '@spikes/core/loader-utils'
 import { fromJsonValue } from '@spikes/core/json'
-import { withHdf5, type Hdf5File } from '@spikes/hdf5'
+import type { Hdf5File } from '@spikes/hdf5'
 import type { ResolvedNwbOptions } from '../options.js'
 import { readTextDataset, safeAttr } from './h5-util.js'
 import { SPIKEDATA_SCRATCH } from './scratch-name.js'
@@ -26,7 +26,15 @@ function numberAttr(file: Hdf5File, name: string): number | undefined {
 /** Reads an NWB 2.x file (the loader template has checked the source kind and the options). */
 export async function loadNwb(source: Source, options: Checked, context: LoadContext): Promise<SpikeData> {
   if (source.type === 'folder') return (await import('./load-nwb-zarr.js')).loadNwbZarr(source, options, context)
-  return withHdf5(source as ByteSource, (file) => readNwb(file, source as ByteSource, options, context), { signal: context.signal, container: context.container })
+  const bytes = source as ByteSource
+  if (options.hdf5Reader !== 'h5wasm') {
+    const tree = await (await import('./load-nwb-tree.js')).loadNwbWithTree(bytes, options, context, readNwb)
+    if (tree) return tree
+  }
+  // h5wasm (a 0.3 s module load) only when the tree reader does not read the file, or when asked for.
+  const { withHdf5 } = await import('@spikes/hdf5')
+  const data = await withHdf5(bytes, (file) => readNwb(file, bytes, options, context), { signal: context.signal, container: context.container })
+  return data.with({ metadata: { ...data.metadata, hdf5_reader: 'h5wasm' } })
 }
 
 /** The NWB reader over an HDF5 file, or an NWB-Zarr store seen through the same interface (zarr-tree.ts). */

@@ -1,3 +1,4 @@
+import { gatherMisses } from '../tree/signals.js'
 import { LayoutUnreadable, readExact, uint, type RawFile } from './raw-file.js'
 
 /** One stored chunk: its first element per dimension, where its (filtered) bytes are, and which filters it skipped. */
@@ -97,14 +98,17 @@ function btreeChunks(file: RawFile, root: number, rank: number): StoredChunk[] {
     const entries = head.getUint16(6, true)
     if (out.length + entries > MAX_CHUNKS) throw new LayoutUnreadable('too many chunks')
     const body = readExact(file, file.base + address + 8 + 2 * O, entries * (keyBytes + O) + keyBytes)
+    if (level > 0) {
+      const children = Array.from({ length: entries }, (_, i) => uint(body, i * (keyBytes + O) + keyBytes, O))
+      if (children.includes(undefined)) throw new LayoutUnreadable('undefined child address')
+      // Every child of a level is read before a miss is reported: the tree reader fetches a level in one round.
+      gatherMisses(children as number[], (child) => visit(child, depth + 1))
+      return
+    }
     for (let i = 0; i < entries; i++) {
       const k = i * (keyBytes + O)
       const child = uint(body, k + keyBytes, O)
       if (child === undefined) throw new LayoutUnreadable('undefined child address')
-      if (level > 0) {
-        visit(child, depth + 1)
-        continue
-      }
       const offsets: number[] = []
       for (let d = 0; d < rank; d++) offsets.push(uint(body, k + 8 + d * 8, 8) ?? 0)
       out.push({ offsets, address: child, size: body.getUint32(k, true), filterMask: body.getUint32(k + 4, true) })

@@ -1,62 +1,13 @@
-import { LayoutUnreadable, readExact, uint, type RawFile } from './raw-file.js'
+import type { RawFile } from './raw-file.js'
+import { readMessages } from '../tree/messages.js'
 
 /** Message types read here (HDF5 file format spec, IV.A.2). */
 export const MSG_LAYOUT = 0x0008
 export const MSG_FILTERS = 0x000b
-const MSG_CONTINUATION = 0x0010
 
-/** Header blocks (the first plus continuations) read at most: real headers have a handful. */
-const MAX_BLOCKS = 256
-/** Largest header block read, in bytes. */
-const MAX_BLOCK_BYTES = 16 * 1024 * 1024
-
-/** The bodies of the messages of `types` in the object header at `address` (relative to the base), by type. */
+/** The bodies of the messages of `types` in the object header at `address` (relative to the base), by type (the first of each). */
 export function readHeaderMessages(file: RawFile, address: number, types: readonly number[]): Map<number, DataView> {
   const found = new Map<number, DataView>()
-  const blocks: { at: number; length: number }[] = []
-  const seen = new Set<number>()
-  const first = readExact(file, file.base + address, 16)
-  const v2 = first.getUint32(0, true) === 0x5244484f // 'OHDR'
-  const queue = (at: number, length: number): void => {
-    if (seen.has(at) || seen.size >= MAX_BLOCKS || length > MAX_BLOCK_BYTES) throw new LayoutUnreadable('object header continuations loop or are too large')
-    seen.add(at)
-    blocks.push({ at, length })
-  }
-  let flags = 0
-  if (v2) {
-    flags = first.getUint8(5)
-    const start = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0)
-    const sizeBytes = 1 << (flags & 3)
-    const prefix = readExact(file, file.base + address + start, sizeBytes)
-    queue(file.base + address + start + sizeBytes, uint(prefix, 0, sizeBytes) ?? 0)
-  } else {
-    if (first.getUint8(0) !== 1) throw new LayoutUnreadable(`object header version ${first.getUint8(0)}`)
-    queue(file.base + address + 16, first.getUint32(8, true))
-  }
-  for (let b = 0; b < blocks.length; b++) {
-    const { at, length } = blocks[b]
-    const view = readExact(file, at, length)
-    const ochk = v2 && b > 0
-    if (ochk && view.getUint32(0, true) !== 0x4b48434f) throw new LayoutUnreadable('continuation block without OCHK')
-    let p = ochk ? 4 : 0
-    const end = ochk ? length - 4 : length // chunk 0 is sized without its checksum; OCHK blocks include theirs
-    const headerBytes = v2 ? 4 + (flags & 0x04 ? 2 : 0) : 8
-    while (p + headerBytes <= end) {
-      const type = v2 ? view.getUint8(p) : view.getUint16(p, true)
-      const size = v2 ? view.getUint16(p + 1, true) : view.getUint16(p + 2, true)
-      const body = p + headerBytes
-      if (body + size > end) throw new LayoutUnreadable('a header message runs past its block')
-      const data = new DataView(view.buffer, view.byteOffset + body, size)
-      if (type === MSG_CONTINUATION) {
-        const offset = uint(data, 0, file.offsetSize)
-        const len = uint(data, file.offsetSize, file.lengthSize)
-        if (offset === undefined || len === undefined) throw new LayoutUnreadable('undefined continuation address')
-        queue(file.base + offset, len)
-      } else if (types.includes(type) && !found.has(type)) {
-        found.set(type, data)
-      }
-      p = body + size
-    }
-  }
+  for (const m of readMessages(file, address)) if (types.includes(m.type) && !found.has(m.type)) found.set(m.type, m.body)
   return found
 }

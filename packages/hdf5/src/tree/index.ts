@@ -1,0 +1,5 @@
+export { Hdf5TreeFile, type OpenTreeOptions } from './tree-file.js'
+export { openTree, sourceReader } from './open-tree.js'
+export { TreeDataset } from './tree-dataset.js'
+export { TreeUnsupported, isFallbackSignal } from './signals.js'
+export type { CacheStats } from './block-cache.js'
