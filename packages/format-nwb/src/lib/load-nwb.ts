@@ -75,19 +75,14 @@ export async function readNwb(file: Hdf5File, source: { path?: string; url?: str
     if (options.allowNoUnits) return metadataOnly(idCount ?? 0)
     throw missingSpikeTimes(file, unitsPath)
   }
-  const { times, offsets, timesName, indexName } = await readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
+  const { times, offsets, maxMs, timesName, indexName } = await readSpikeTimes(file, unitsPath, idCount ?? undefined, context)
   const N = offsets.length - 1
   metadata.unit_count = idCount ?? N
 
   const none = exported.noNeuronAttributes || safeAttr(file, unitsPath, 'spikes_neuron_attributes') === 'none'
   const neuronAttributes = none ? null : readJsonOr(file, unitsPath, N) ?? unitAttributes(file, unitsPath, N, idDs, idCount, new Set([timesName, indexName]), options, context)
 
-  let length = lengthMs
-  if (length === null) {
-    let max = -Infinity
-    for (let i = 0; i < times.length; i++) if (times[i] > max) max = times[i]
-    length = times.length ? max - startTimeMs + spacing(max) : 0
-  }
+  const length = lengthMs ?? (times.length ? maxMs - startTimeMs + spacing(maxMs) : 0)
   return new SpikeData({ times, offsets, N, lengthMs: length, startTimeMs, metadata, neuronAttributes })
 }
 
