@@ -1,4 +1,6 @@
 import { LayoutUnreadable, openRawFile, readExact, uint, type RawFile } from '../layout/raw-file.js'
+import { findHdf5Signature, signatureOffsets } from '../signature.js'
+import { TreeUnsupported } from './signals.js'
 
 /** The file's layout facts and the root group's object header address (relative to the base address). */
 export function readSuperblock(read: RawFile['read'], signatureAt: number, size: number): { file: RawFile; root: number } {
@@ -19,4 +21,13 @@ export function readSuperblock(read: RawFile['read'], signatureAt: number, size:
   const eof = uint(readExact(file, eofAt, O), 0, O)
   if (eof === undefined || eof > size) throw new LayoutUnreadable(`the file is ${size} bytes, its superblock says ${eof ?? 'undefined'}`)
   return { file, root }
+}
+
+/** Where the HDF5 signature is: offset 0, else 512, 1024, 2048, ... (after a user block); none is TreeUnsupported. */
+export function findSignature(read: RawFile['read'], size: number): number {
+  for (const offset of signatureOffsets(size)) {
+    const head = read(offset, 8)
+    if (head.length === 8 && findHdf5Signature(head) === 0) return offset
+  }
+  throw new TreeUnsupported('a file without an HDF5 signature')
 }

@@ -3,13 +3,13 @@ import type { Hdf5AttrValue } from '../attributes.js'
 import type { ReadBytes } from '../chunks/fast-read.js'
 import { normalizePath } from '../context.js'
 import type { Hdf5Reference } from '../reference.js'
-import { BlockCache, type CacheStats } from './block-cache.js'
+import { BLOCK_BYTES, BlockCache, type CacheStats } from './block-cache.js'
 import type { TreeContext } from './context.js'
 import { referenceAddress } from './decode.js'
 import { chooseAhead, preload } from './preload.js'
 import { settle } from './settle.js'
 import { TreeUnsupported } from './signals.js'
-import { readSuperblock } from './superblock.js'
+import { findSignature, readSuperblock } from './superblock.js'
 import { TreeDataset, type DatasetHost } from './tree-dataset.js'
 import { walkTree, type TreeNode } from './walk.js'
 
@@ -66,7 +66,10 @@ export class Hdf5TreeFile implements DatasetHost {
       return bytes
     }
     const cache = new BlockCache(counted, size)
-    const signatureAt = options.signatureAt ?? 0
+    // The first block and the file's last one in the first round: HDF5 libraries write the root group's late
+    // metadata (h5py also the Units table's headers) at the end, so a remote open saves a round trip.
+    if (size > 0) await cache.fetch([Math.floor((options.signatureAt ?? 0) / BLOCK_BYTES), Math.floor((size - 1) / BLOCK_BYTES)])
+    const signatureAt = options.signatureAt ?? (await settle(cache, () => findSignature(cache.read, size)))
     const { file, root: rootAddress } = await settle(cache, () => readSuperblock(cache.read, signatureAt, size))
     const ctx: TreeContext = { file, cache, name: options.name, heaps: new Map() }
     const { root } = await walkTree(ctx, rootAddress, { skip: new Set(options.skip ?? []), maxDepth: options.maxDepth, signal: options.signal })
