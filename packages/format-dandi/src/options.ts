@@ -14,6 +14,7 @@ const NWB_KEYS = ['allowNoUnits', 'lengthMs', 'startTimeMs', 'unitsTable', 'colu
 export const dandiOptions = object({
   dandisetId: optional(pipe(string("a six-digit dandiset id such as '000006'"), regex(/^\d{6}$/, "a six-digit dandiset id such as '000006'"), description('Owning dandiset (e.g. 000006), recorded in the provenance (dandi:// inputs carry it).'))),
   version: optional(pipe(string("'draft' or a published version such as '0.230629.1955'"), regex(/^(draft|\d+\.\d+\.\d+)$/, "'draft' or a published version such as '0.230629.1955'"), description('Dandiset version, recorded in the provenance and the version dandi:// paths are looked up in.')), 'draft'),
+  assetId: optional(pipe(string('an asset id (a UUID)'), regex(/^[\w-]{1,128}$/, 'an asset id (a UUID)'), description("The asset's id when the caller already knows it (a listing, as spikes scan has): a dandi:// path input then skips its lookup; the asset's record must have that path."))),
   asyncReads: flagOption(false, 'Read in place through an asynchronous Range source instead of the blocking one: for NWB files the HDF5 tree reads asynchronously, so several assets can load at once on one thread (spikes scan --load-in loop). Where h5wasm must read the file, it opens a blocking reader of its own on the same URL.'),
   download: optional(pipe(boolean('true or false'), description('Download the whole file instead of reading it with Range requests: to a temporary file under Node, into memory in a browser. Default: false, true when downloadDir is given.'))),
   downloadDir: textOption(undefined, 'a folder path', 'Keep the downloaded file in this folder (created when missing) and record it as metadata.downloaded_path. Implies download. Node only.'),
@@ -35,6 +36,8 @@ export type DandiOptions = InferInput<typeof dandiOptions>
 export interface CheckedDandiOptions {
   dandisetId: string | null
   version: string
+  /** The asset's id, known beforehand (skips a dandi:// path's lookup). */
+  assetId: string | undefined
   /** Read in place through an asynchronous Range source (HttpSource) rather than the blocking RemoteFile. */
   asyncReads: boolean
   /** True when asked for, or when downloadDir is given. */
@@ -58,5 +61,5 @@ export function resolveDandiOptions(o: InferOutput<typeof dandiOptions>): Checke
   resolveClientOptions(client) // the DANDI_API_TOKEN environment variable, which the schema did not see
   const nwb: CheckedDandiOptions['nwb'] = {}
   for (const key of NWB_KEYS) if (o[key] !== undefined) (nwb as Record<string, unknown>)[key] = o[key]
-  return { dandisetId: o.dandisetId ?? null, version: o.version, asyncReads: o.asyncReads, download, downloadDir, stallTimeoutMs: o.downloadTimeoutSeconds * 1000, verifyDigest: o.verifyDigest, client, nwb }
+  return { dandisetId: o.dandisetId ?? null, version: o.version, assetId: o.assetId, asyncReads: o.asyncReads, download, downloadDir, stallTimeoutMs: o.downloadTimeoutSeconds * 1000, verifyDigest: o.verifyDigest, client, nwb }
 }

@@ -160,6 +160,32 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     expect(readdirSync(tmp)).toEqual([])
   })
 
+  it('assetId: a dandi:// path known from a listing is not looked up again, and its redirect is resolved once', async () => {
+    const path = 'gen/chunked.nwb'
+    const input = `dandi://000401/draft/${path}`
+    const looked = await loadSpikeDataFromDandi(input, { ...api, asyncReads: true })
+    const lookedLog = await emu.log()
+    expect(lookedLog.filter((r) => r.kind === 'list')).toHaveLength(1)
+    await emu.clearLog()
+    const known = await loadSpikeDataFromDandi(input, { ...api, asyncReads: true, assetId: id(path) })
+    const log = await emu.log()
+    expect(comparable(known)).toEqual(comparable(looked))
+    expect(log.filter((r) => r.kind === 'list')).toEqual([])
+    expect(log.filter((r) => r.kind === 'asset')).toHaveLength(1)
+    // The redirect asked for beside the asset record is the one the reads use: never a second one.
+    expect(log.filter((r) => r.kind === 'download')).toHaveLength(1)
+    expect((known.metadata.dandi_transfer as { api_requests: number }).api_requests).toBe(1)
+  })
+
+  it('assetId: an id whose record has another path is refused, naming both', async () => {
+    const wrong = id('gen/medium.nwb')
+    await expect(loadSpikeDataFromDandi('dandi://000401/draft/gen/chunked.nwb', { ...api, assetId: wrong })).rejects.toMatchObject({
+      code: 'SPIKES_INVALID_ARGUMENT',
+      argument: 'assetId',
+      message: expect.stringContaining('gen/medium.nwb'),
+    })
+  })
+
   it('asyncReads: downloads when the server ignores Range, with a warning', async () => {
     const warnings: SpikesWarning[] = []
     const sd = await loadSpikeDataFromDandi(id('bad/no-range.nwb'), { ...api, asyncReads: true, onWarning: (w) => warnings.push(w) })

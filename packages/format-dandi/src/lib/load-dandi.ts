@@ -45,7 +45,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   const nwbOptions = options.nwb
   const client = { ...options.client, signal: context.signal, fetch: context.fetch }
   context.progress({ phase: 'resolve', loaded: 0, unit: 'requests' })
-  const asset = await resolveAsset(input, { dandisetId: options.dandisetId, version: options.version, client })
+  const asset = await resolveAsset(input, { dandisetId: options.dandisetId, version: options.version, client, assetId: options.assetId, resolveDownload: !options.download })
   const clientForAsset = { ...client, apiBase: asset.apiBase }
   const transfer: TransferReport = { mode: options.download ? 'download' : 'range', requests: 0, bytes_fetched: 0, api_requests: asset.requests, asset_size: asset.size ?? null }
   if (asset.zarr) {

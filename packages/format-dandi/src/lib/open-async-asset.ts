@@ -4,14 +4,14 @@ import { authHeaders, resolveClientOptions, type DandiClientOptions } from './cl
 import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
 import { safeFileName } from './safe-name.js'
 
-/** Bytes of the first read: one block (the superblock), enough to learn that the storage honours Range. */
+/** Bytes of the first reads: one block at each end (the superblock; late metadata), enough to learn that the storage honours Range. */
 const FIRST_READ_BYTES = 64 * 1024
 
 /**
  * The asset as an asynchronous Range source (asyncReads): reads return promises and never block the thread,
  * so a reader that reads asynchronously (the NWB loader's HDF5 tree) can have several assets loading on one
  * event loop. The archive's redirect is resolved once (its requests added to `transfer`) and the first bytes
- * are read at once (one block); null with SPIKES_WARN_DANDI_NO_RANGE when the storage ignores Range (the caller downloads).
+ * are read at once (a block at each end); null with SPIKES_WARN_DANDI_NO_RANGE when the storage ignores Range (the caller downloads).
  */
 export async function openAsyncAsset(
   asset: ResolvedAsset,
@@ -21,7 +21,7 @@ export async function openAsyncAsset(
   signal: AbortSignal | undefined,
 ): Promise<HttpSource | null> {
   const r = resolveClientOptions(client)
-  const target = await resolveRedirects(asset.downloadUrl, client)
+  const target = asset.download ?? (await resolveRedirects(asset.downloadUrl, client))
   transfer.requests += target.requests
   const source = new AssetSource(target.url, safeFileName(asset.path, asset.assetId), {
     headers: authHeaders(r, target.url),
@@ -35,7 +35,11 @@ export async function openAsyncAsset(
     ...(client.fetch ? { fetch: client.fetch } : {}),
   })
   try {
-    await source.read(0, Math.min(FIRST_READ_BYTES, await source.size()))
+    // The last block with the first: HDF5 writers put late metadata (h5py: the root group's, the Units
+    // table's headers) at the end, where the tree reader's first round would otherwise go alone.
+    const size = await source.size()
+    const tail = Math.floor((size - 1) / FIRST_READ_BYTES) * FIRST_READ_BYTES
+    await Promise.all([source.read(0, Math.min(FIRST_READ_BYTES, size)), tail > 0 ? source.read(tail, size - tail) : undefined])
     return source
   } catch (error) {
     await source.close()

@@ -20,7 +20,7 @@ export async function openRemoteAsset(
   fileOptions: Pick<RemoteFileOptions, 'signal' | 'cacheBytes' | 'onTransfer'>,
 ): Promise<RemoteFile | null> {
   const r = resolveClientOptions(client)
-  const target = await resolveRedirects(asset.downloadUrl, client)
+  const target = asset.download ?? (await resolveRedirects(asset.downloadUrl, client))
   transfer.requests += target.requests
   try {
     return await RemoteFile.open(asset.downloadUrl, {

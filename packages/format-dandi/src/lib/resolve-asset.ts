@@ -1,4 +1,4 @@
-import { AbortedError, MissingEntryError, NetworkError } from '@spikes/core'
+import { AbortedError, InvalidArgumentError, MissingEntryError, NetworkError } from '@spikes/core'
 import { redact, retryDelay, sleep } from '@spikes/remote'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
@@ -23,13 +23,25 @@ export interface ResolvedAsset {
   zarr: ZarrLocation | undefined
   /** API requests made to resolve it. */
   requests: number
+  /** The download redirect, resolved beside the asset record (resolveAsset's resolveDownload). */
+  download?: ResolvedDownload
+}
+
+/** Where an asset's bytes come from after the archive's redirect (see resolveRedirects). */
+export interface ResolvedDownload {
+  url: string
+  headers: Record<string, string>
+  requests: number
 }
 
 /**
  * Turns an asset id, an asset URL or a dandi:// reference into the asset's id, path, size, digest and
  * download URL (the asset-detail call of SpikeLab, plus a listing for dandi:// paths).
  */
-export async function resolveAsset(input: string, base: { dandisetId: string | null; version: string; client: DandiClientOptions }): Promise<ResolvedAsset> {
+export async function resolveAsset(
+  input: string,
+  base: { dandisetId: string | null; version: string; client: DandiClientOptions; assetId?: string; resolveDownload?: boolean },
+): Promise<ResolvedAsset> {
   const target = parseDandiInput(input)
   const client = { ...base.client }
   if ((target.kind === 'asset' || target.kind === 'path') && target.apiBase && base.client.apiBase === undefined) client.apiBase = target.apiBase
@@ -54,7 +66,11 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
   let assetId: string
   let dandisetId = base.dandisetId ?? undefined
   let version = base.version
-  if (target.kind === 'path') {
+  if (target.kind === 'path' && base.assetId) {
+    dandisetId = target.dandisetId
+    version = target.version
+    assetId = base.assetId
+  } else if (target.kind === 'path') {
     dandisetId = target.dandisetId
     version = target.version
     let found: string | undefined
@@ -75,10 +91,22 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
     dandisetId = base.dandisetId ?? target.dandisetId
     version = target.version ?? base.version
   }
-  const detail = await getAsset(assetId, client)
+  // The redirect of the usual download URL is asked for beside the record (one round trip, not two).
+  const guessedUrl = `${r.apiBase}/assets/${encodeURIComponent(assetId)}/download/`
+  let failedRedirects = 0
+  const redirect = () => resolveRedirects(guessedUrl, client).catch(() => void failedRedirects++)
+  // Zarr assets (paths ending .zarr/.ngff) have no download to resolve.
+  const speculate = base.resolveDownload && !(target.kind === 'path' && /\.(zarr|ngff)$/i.test(target.path))
+  const [detail, download] = await Promise.all([getAsset(assetId, client), speculate ? redirect() : undefined])
   requests++
+  if (target.kind === 'path' && detail.path !== target.path) {
+    throw new InvalidArgumentError('assetId', assetId, `the id of ${target.path} (asset ${assetId} is ${detail.path})`)
+  }
   const zarr = detail.zarr ? zarrLocation(assetId, detail.path, detail.contentUrls) : undefined
   const downloadUrl = target.kind === 'asset' && target.downloadUrl ? target.downloadUrl : detail.downloadUrl
+  const useDownload = download && !zarr && downloadUrl === guessedUrl
+  // A redirect resolved for nothing (a Zarr asset, another download URL) still counts as API requests.
+  requests += failedRedirects + (download && !useDownload ? download.requests : 0)
   return {
     assetId,
     dandisetId,
@@ -92,6 +120,7 @@ export async function resolveAsset(input: string, base: { dandisetId: string | n
     apiBase: r.apiBase,
     zarr,
     requests,
+    ...(useDownload ? { download } : {}),
   }
 }
 

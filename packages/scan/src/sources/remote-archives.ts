@@ -30,7 +30,7 @@ export async function expandDandiset(input: string, how: ArchiveOptions): Promis
   for await (const asset of assets) {
     if (!how.glob && !/\.nwb$/i.test(asset.path)) continue
     const path = asset.path.split('/').map(encodeURIComponent).join('/')
-    items.push({ source: `dandi://${dandisetId}/${version}/${path}`, size: asset.size, format: 'dandi', options: { ...options, version } })
+    items.push({ source: `dandi://${dandisetId}/${version}/${path}`, size: asset.size, format: 'dandi', options: { ...options, version, assetId: asset.assetId } })
   }
   return items
 }
