@@ -73,19 +73,9 @@ export async function resolveAsset(
   } else if (target.kind === 'path') {
     dandisetId = target.dandisetId
     version = target.version
-    let found: string | undefined
-    const nearby: string[] = []
-    for await (const a of listAssets(target.dandisetId, { ...client, version, path: target.path, pageSize: 100, onPage: () => requests++ })) {
-      if (a.path === target.path) {
-        found = a.assetId
-        break
-      }
-      if (nearby.length < 20) nearby.push(a.path)
-    }
-    if (!found) {
-      throw new MissingEntryError(target.path, `dandiset ${target.dandisetId} version ${version} at ${r.apiBase}`, nearby, 'Asset paths are case-sensitive; list them with `spikes dandi ls <dandiset>`.')
-    }
-    assetId = found
+    const found = await lookupPath(target.dandisetId, version, target.path, client, r.apiBase)
+    requests += found.requests
+    assetId = found.assetId
   } else {
     assetId = target.assetId
     dandisetId = base.dandisetId ?? target.dandisetId
@@ -173,4 +163,15 @@ export async function resolveRedirects(url: string, client: DandiClientOptions):
     )
   }
   throw new NetworkError(`GET ${redact(url)} failed with HTTP ${response.status}.`, { url: redact(url), status: response.status })
+}
+
+/** The id of the asset at `path` in a dandiset version, from a listing narrowed to that path. */
+async function lookupPath(dandisetId: string, version: string, path: string, client: DandiClientOptions, apiBase: string): Promise<{ assetId: string; requests: number }> {
+  let requests = 0
+  const nearby: string[] = []
+  for await (const a of listAssets(dandisetId, { ...client, version, path, pageSize: 100, onPage: () => requests++ })) {
+    if (a.path === path) return { assetId: a.assetId, requests }
+    if (nearby.length < 20) nearby.push(a.path)
+  }
+  throw new MissingEntryError(path, `dandiset ${dandisetId} version ${version} at ${apiBase}`, nearby, 'Asset paths are case-sensitive; list them with `spikes dandi ls <dandiset>`.')
 }
