@@ -9,4 +9,4 @@ export { loadH5wasm, hdf5Diagnostics, type H5Wasm, type H5Module } from './runti
 export { normalizePath } from './context.js'
 export { hdf5Reason } from './errors.js'
 export * from './remote/index.js'
-export { Hdf5TreeFile, TreeDataset, TreeUnsupported, isFallbackSignal, openTree, sourceReader, type OpenTreeOptions, type CacheStats } from './tree/index.js'
+export { Hdf5TreeFile, TreeDataset, TreeUnsupported, isFallbackSignal, openTree, sourceReader, type OpenTreeOptions, type CacheStats, type TreeDtype, type ReadBytes } from './tree/index.js'

@@ -7,6 +7,7 @@ const WATCHER = "process.stdin.resume();process.stdin.on('end',()=>{try{require(
 
 /** A running watcher of one temporary file; release() lets it finish (call it in a finally block). */
 export interface TemporaryFileWatcher {
+  /** Lets the watcher finish: the file (or folder) stays; call it once the write is done or undone. */
   release(): void
 }
 

@@ -18,7 +18,7 @@ export class TreeUnsupported extends Error {
 }
 
 /** True for the signals that mean "read this file with h5wasm" (unsupported or not understood). */
-export function isFallbackSignal(error: unknown): error is TreeUnsupported | LayoutUnreadable {
+export function isFallbackSignal(error: unknown): error is Error {
   return error instanceof TreeUnsupported || error instanceof LayoutUnreadable
 }
 

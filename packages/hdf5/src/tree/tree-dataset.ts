@@ -13,7 +13,10 @@ import { settle } from './settle.js'
 import { planStorage } from './storage.js'
 import type { TreeNode } from './walk.js'
 
-/** What a dataset needs from its file: reads of the source, and the fallback signal. */
+/**
+ * What a dataset needs from its file: reads of the source, and the fallback signal.
+ * @internal
+ */
 export interface DatasetHost {
   readonly ctx: TreeContext
   readonly source: ReadBytes
@@ -26,13 +29,19 @@ export interface DatasetHost {
  * readNumericAsync for any numeric dataset (chunks read and inflated several at once).
  */
 export class TreeDataset {
+  /** Element type (Hdf5Dtype's fields, plus what the tree decoded). */
   readonly dtype: TreeDtype
+  /** Dimensions; [] for a scalar. */
   readonly shape: number[]
+  /** Chunk shape, or null when the dataset is contiguous or compact. */
   readonly chunks: number[] | null
+  /** Always null: the tree does not read maximum dimensions. */
   readonly maxshape = null
   readonly #info: DatasetInfo
 
+  /** @internal use Hdf5TreeFile.dataset(path). */
   constructor(
+    /** Absolute path. */
     readonly path: string,
     private readonly node: TreeNode,
     private readonly host: DatasetHost,
@@ -63,10 +72,12 @@ export class TreeDataset {
     return this.host.attrsOf(this.node)
   }
 
+  /** True when readNumeric can read this dataset. */
   isNumeric(): boolean {
     return isNumericDtype(this.dtype)
   }
 
+  /** True for integer data, including enums over an integer type. */
   isInteger(): boolean {
     return isIntegerDtype(this.dtype)
   }
@@ -80,6 +91,7 @@ export class TreeDataset {
     if (!this.isNumeric()) throw new InvalidDataError(`Dataset ${this.path} in ${this.host.ctx.name} holds ${this.dtype.numpy}, not numbers.`, { file: this.host.ctx.name, dataset: this.path, dtype: this.dtype.numpy, expected: 'numeric' })
   }
 
+  /** The numbers of a dataset read ahead at open, as float64 (start/count select a range). */
   readNumeric(options: ReadNumericOptions = {}): Float64Array {
     this.#requireNumeric()
     const all = numbers(this.dtype, this.#bytes(), this.size)
@@ -88,6 +100,7 @@ export class TreeDataset {
     return out
   }
 
+  /** The numbers of any numeric dataset, its chunks read and inflated several at once (into `out` when given). */
   async readNumericAsync(options: ReadNumericOptions = {}): Promise<NumericOut> {
     this.#requireNumeric()
     if (this.node.values) return this.readNumeric(options)
@@ -106,26 +119,31 @@ export class TreeDataset {
     return out
   }
 
+  /** The one number of a scalar (or one-element) numeric dataset. */
   readScalar(): number {
     if (this.size !== 1) throw new InvalidDataError(`Dataset ${this.path} in ${this.host.ctx.name} has ${this.size} elements; expected a single value.`, { file: this.host.ctx.name, dataset: this.path, shape: this.shape })
     return this.readNumeric()[0]
   }
 
+  /** The values of a string dataset (fixed or variable length). */
   readStrings(): string[] {
     if (this.dtype.class !== 'string') throw new InvalidDataError(`Dataset ${this.path} in ${this.host.ctx.name} holds ${this.dtype.numpy}, not strings.`, { file: this.host.ctx.name, dataset: this.path, dtype: this.dtype.numpy, expected: 'string' })
     this.#bytes()
     return [...this.node.values!.strings!]
   }
 
+  /** The object references of a reference dataset. */
   readReferences(): Hdf5Reference[] {
     if (this.dtype.class !== 'reference') throw new InvalidDataError(`Dataset ${this.path} in ${this.host.ctx.name} holds ${this.dtype.numpy}, not references.`, { file: this.host.ctx.name, dataset: this.path, dtype: this.dtype.numpy, expected: 'reference' })
     return references(this.dtype, this.#bytes(), this.size)
   }
 
+  /** Compound datasets are not decoded here: always TreeUnsupported (the caller falls back to h5wasm). */
   readCompound(): never {
     return this.host.unsupported('compound datasets')
   }
 
+  /** Untyped reads are not offered here: always TreeUnsupported (the caller falls back to h5wasm). */
   read(): never {
     return this.host.unsupported('generic dataset reads')
   }

@@ -10,9 +10,10 @@ import { chooseAhead, preload } from './preload.js'
 import { settle } from './settle.js'
 import { TreeUnsupported } from './signals.js'
 import { findSignature, readSuperblock } from './superblock.js'
-import { TreeDataset, type DatasetHost } from './tree-dataset.js'
+import { TreeDataset } from './tree-dataset.js'
 import { walkTree, type TreeNode } from './walk.js'
 
+/** How Hdf5TreeFile.open walks and reads ahead. */
 export interface OpenTreeOptions {
   /** Name for messages. */
   name: string
@@ -41,16 +42,21 @@ const MAX_SOFT_LINKS = 16
  * readers use, plus readNumericAsync. Whatever it does not decode raises TreeUnsupported and is remembered in
  * `fallbackReason`, so a caller whose code swallowed the error still knows to read the file with h5wasm.
  */
-export class Hdf5TreeFile implements DatasetHost {
+export class Hdf5TreeFile {
+  /** The first feature the tree could not decode (the caller then reads the file with h5wasm); null while none. */
   fallbackReason: string | null = null
   readonly #root: TreeNode
   #pathByAddress: Map<number, string> | undefined
 
   private constructor(
+    /** File name (or URL) used in messages. */
     readonly name: string,
+    /** @internal */
     readonly ctx: TreeContext,
+    /** @internal */
     readonly source: ReadBytes,
     root: TreeNode,
+    /** @internal */
     readonly readStats: CacheStats,
   ) {
     this.#root = root
@@ -104,6 +110,7 @@ export class Hdf5TreeFile implements DatasetHost {
     }
   }
 
+  /** Size of the file in bytes. */
   get size(): number {
     return this.ctx.cache.size
   }
@@ -113,6 +120,7 @@ export class Hdf5TreeFile implements DatasetHost {
     return { ...this.readStats, rounds: this.ctx.cache.stats.rounds }
   }
 
+  /** @internal Records `feature` as the fallback reason and throws TreeUnsupported. */
   unsupported(feature: string): never {
     this.fallbackReason ??= feature
     throw new TreeUnsupported(feature)
@@ -144,20 +152,24 @@ export class Hdf5TreeFile implements DatasetHost {
     return node
   }
 
+  /** 'group', 'dataset', or null when nothing the tree read is at `path`. */
   kind(path: string): 'group' | 'dataset' | null {
     const node = this.#lookup(path)
     return node && node.info.kind !== 'datatype' ? node.info.kind : null
   }
 
+  /** True when an object is at `path`. */
   has(path: string): boolean {
     return this.kind(path) !== null
   }
 
+  /** The object header address of `path` as a decimal string (the identity of an object with several paths), or null. */
   objectAddress(path: string): string | null {
     const node = this.#lookup(path)
     return node && node.info.kind !== 'datatype' ? String(node.info.address) : null
   }
 
+  /** Names of a group's members, in the file's order. */
   list(group = '/'): string[] {
     const node = this.#lookup(group)
     if (!node || node.info.kind !== 'group') throw new MissingEntryError(normalizePath(group), this.name, [], 'It is not a group of this file.')
@@ -165,6 +177,7 @@ export class Hdf5TreeFile implements DatasetHost {
     return (node.info.links ?? []).map((l) => l.name).sort(byteOrder)
   }
 
+  /** @internal */
   attrsOf(node: TreeNode, strict = true): Record<string, Hdf5AttrValue> {
     if (node.info.attrsUnsupported && strict) this.unsupported(node.info.attrsUnsupported)
     const out: Record<string, Hdf5AttrValue> = {}
@@ -175,10 +188,12 @@ export class Hdf5TreeFile implements DatasetHost {
     return out
   }
 
+  /** Attributes of the object at `path`, one-element arrays unwrapped as Hdf5File.attrs does. */
   attrs(path = '/'): Record<string, Hdf5AttrValue> {
     return this.attrsOf(this.#require(path))
   }
 
+  /** One attribute of the object at `path`, or undefined. */
   attr(path: string, name: string): Hdf5AttrValue | undefined {
     const node = this.#require(path)
     const attr = node.info.attrs.get(name)
@@ -190,6 +205,7 @@ export class Hdf5TreeFile implements DatasetHost {
     return attr.value
   }
 
+  /** The dataset at `path`; MissingEntryError when there is none. */
   dataset(path: string): TreeDataset {
     const node = this.#require(path)
     if (node.info.kind !== 'dataset') throw new InvalidDataError(`${normalizePath(path)} in ${this.name} is a group, not a dataset.`, { kind: 'group', expected: 'dataset' })
@@ -197,10 +213,12 @@ export class Hdf5TreeFile implements DatasetHost {
     return new TreeDataset(normalizePath(path), node, this)
   }
 
+  /** The dataset at `path`, or null. */
   maybeDataset(path: string): TreeDataset | null {
     return this.kind(path) === null ? null : this.dataset(path)
   }
 
+  /** Where an object reference points (region references make the tree fall back). */
   resolveReference(ref: Hdf5Reference): { kind: 'object' | 'region'; path: string; target: 'group' | 'dataset' | null } {
     if (ref.kind !== 'object') this.unsupported('region references')
     if (ref.bytes.every((b) => b === 0)) throw new InvalidDataError(`A null (unset) ${ref.kind} reference in ${this.name} points nowhere.`, { file: this.name })
@@ -213,6 +231,7 @@ export class Hdf5TreeFile implements DatasetHost {
     return { kind: 'object', path, target: this.kind(path) }
   }
 
+  /** Region references are not decoded here: always TreeUnsupported (the caller falls back to h5wasm). */
   readRegion(): never {
     return this.unsupported('region references')
   }
