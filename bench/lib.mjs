@@ -101,6 +101,43 @@ export function reportChild(fields) {
 }
 
 /**
+ * Runs a child's measured work and ends the child with reportChild: `{ ms, cpuMs, check }`, where cpuMs
+ * is this process's CPU time (all threads) over the same span.
+ * @param {() => unknown | Promise<unknown>} work returns the child's check value
+ * @returns {Promise<never>}
+ */
+export async function timedChild(work) {
+  const start = performance.now()
+  const cpu = process.cpuUsage()
+  const check = await work()
+  const used = process.cpuUsage(cpu)
+  return reportChild({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, check })
+}
+
+/**
+ * What a bench prints of a loaded SpikeData: unit and spike counts, length.
+ * @param {{ N: number, times: { length: number }, lengthMs: number }} sd
+ */
+export function describeLoad(sd) {
+  return `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
+}
+
+/**
+ * The median wall time in ms of `repeat` runs of `fn` (awaited).
+ * @param {() => unknown} fn
+ * @param {number} repeat
+ */
+export async function medianMs(fn, repeat) {
+  const times = []
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now()
+    await fn()
+    times.push(performance.now() - t)
+  }
+  return times.sort((a, b) => a - b)[times.length >> 1]
+}
+
+/**
  * An .npy (format 1.0) header for a C-order array, padded so the data starts at a multiple of 64.
  * @param {string} descr numpy dtype string, e.g. '<f8', '<u4'
  * @param {number | number[]} shape a length or a shape, e.g. 1000 or [384, 2]

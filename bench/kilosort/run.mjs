@@ -7,7 +7,7 @@
 // Usage: node bench/kilosort/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-kilosort` first)
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, loadWith, mb, npyHeader, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 50_000_000)
 const units = numberArg('--units', 500)
@@ -58,33 +58,32 @@ function generate() {
 
 if (mode) {
   const files = readdirSync(folder).filter((f) => f !== 'done')
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  let check
-  if (mode === 'raw') {
-    let bytes = 0
-    for (const f of files) bytes += readFileSync(join(folder, f)).length
-    check = bytes
-  } else if (mode === 'floor') {
-    // The floor: every file's bytes read once into one reused buffer, plus the output (one float64 per spike) touched once.
-    const buffer = Buffer.allocUnsafe(8 << 20)
-    let bytes = 0
-    for (const f of files) {
-      const fd = openSync(join(folder, f), 'r')
-      for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) bytes += n
-      closeSync(fd)
+  await timedChild(async () => {
+    let check
+    if (mode === 'raw') {
+      let bytes = 0
+      for (const f of files) bytes += readFileSync(join(folder, f)).length
+      check = bytes
+    } else if (mode === 'floor') {
+      // The floor: every file's bytes read once into one reused buffer, plus the output (one float64 per spike) touched once.
+      const buffer = Buffer.allocUnsafe(8 << 20)
+      let bytes = 0
+      for (const f of files) {
+        const fd = openSync(join(folder, f), 'r')
+        for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) bytes += n
+        closeSync(fd)
+      }
+      const out = new Float64Array(spikes)
+      for (let i = 0; i < spikes; i++) out[i] = i
+      check = bytes
+    } else {
+      const { registerKilosort } = await import('@spikes/format-kilosort')
+      const options = mode === 'load-filtered' ? { clusterInfoTsv: 'cluster_group.tsv' } : {}
+      const sd = await loadWith(folder, 'kilosort', registerKilosort, options)
+      check = describeLoad(sd)
     }
-    const out = new Float64Array(spikes)
-    for (let i = 0; i < spikes; i++) out[i] = i
-    check = bytes
-  } else {
-    const { registerKilosort } = await import('@spikes/format-kilosort')
-    const options = mode === 'load-filtered' ? { clusterInfoTsv: 'cluster_group.tsv' } : {}
-    const sd = await loadWith(folder, 'kilosort', registerKilosort, options)
-    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
-  }
-  const used = process.cpuUsage(cpu)
-  reportChild({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, check })
+    return check
+  })
 }
 
 const t0 = performance.now()

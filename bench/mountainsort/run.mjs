@@ -11,7 +11,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 50_000_000)
 const units = numberArg('--units', 500)
@@ -64,20 +64,19 @@ function floor() {
 }
 
 if (mode) {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  let check
-  if (mode === 'raw') {
-    check = readFileSync(join(folder, 'firings.mda')).length
-  } else if (mode === 'floor') {
-    check = floor()
-  } else {
-    const { registerMountainsort } = await import('@spikes/format-mountainsort')
-    const sd = await loadWith(folder, 'mountainsort', registerMountainsort)
-    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
-  }
-  const used = process.cpuUsage(cpu)
-  reportChild({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, check })
+  await timedChild(async () => {
+    let check
+    if (mode === 'raw') {
+      check = readFileSync(join(folder, 'firings.mda')).length
+    } else if (mode === 'floor') {
+      check = floor()
+    } else {
+      const { registerMountainsort } = await import('@spikes/format-mountainsort')
+      const sd = await loadWith(folder, 'mountainsort', registerMountainsort)
+      check = describeLoad(sd)
+    }
+    return check
+  })
 }
 
 const t0 = performance.now()

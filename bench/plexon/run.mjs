@@ -6,7 +6,7 @@
 // 1,020-byte channel headers, 16-byte data block headers) and reused.
 // Usage: node bench/plexon/run.mjs [--spikes N] [--points N]   (run `npx tsc -b packages/format-plexon` first)
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
-import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 10_000_000)
 const points = numberArg('--points', 16)
@@ -78,17 +78,16 @@ function generate() {
 }
 
 if (mode) {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  let check
-  if (mode === 'raw') check = readFileSync(file).length
-  else {
-    const { registerPlexon } = await import('@spikes/format-plexon')
-    const sd = await loadWith(file, 'plexon', registerPlexon)
-    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
-  }
-  const used = process.cpuUsage(cpu)
-  reportChild({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, check })
+  await timedChild(async () => {
+    let check
+    if (mode === 'raw') check = readFileSync(file).length
+    else {
+      const { registerPlexon } = await import('@spikes/format-plexon')
+      const sd = await loadWith(file, 'plexon', registerPlexon)
+      check = describeLoad(sd)
+    }
+    return check
+  })
 }
 
 const t0 = performance.now()

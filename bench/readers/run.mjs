@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unzipSync } from 'fflate'
-import { numberArg } from '../lib.mjs'
+import { medianMs, numberArg } from '../lib.mjs'
 import { canonical, expectedValues, flattenValue, numpyRegistry } from './numpy-pickle-adapters.mjs'
 
 const argAt = process.argv.indexOf('--cases')
@@ -137,15 +137,7 @@ async function hostileRows() {
 }
 
 // ---- speed -----------------------------------------------------------------------------------------
-async function median(fn) {
-  const times = []
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now()
-    await fn()
-    times.push(performance.now() - t)
-  }
-  return times.sort((a, b) => a - b)[times.length >> 1]
-}
+const median = (fn) => medianMs(fn, repeat)
 
 async function speed() {
   const lines = []

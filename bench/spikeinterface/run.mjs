@@ -6,7 +6,7 @@
 // Usage: node bench/spikeinterface/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-spikeinterface` first)
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, loadWith, mb, npyHeader, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 20_000_000)
 const units = numberArg('--units', 1000)
@@ -61,19 +61,20 @@ function generate() {
 
 if (mode) {
   const files = ['spikes.npy', 'numpysorting_info.json', 'properties/channel.npy']
-  const start = performance.now()
-  let check
-  if (mode === 'raw') {
-    let bytes = 0
-    for (const f of files) bytes += readFileSync(join(folder, f)).length
-    check = bytes
-  } else {
-    const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
-    const options = mode === 'load-subset' ? { unitIds: Array.from({ length: 100 }, (_, i) => i * 10) } : {}
-    const sd = await loadWith(folder, 'spikeinterface', registerSpikeinterface, options)
-    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
-  }
-  reportChild({ ms: performance.now() - start, check })
+  await timedChild(async () => {
+    let check
+    if (mode === 'raw') {
+      let bytes = 0
+      for (const f of files) bytes += readFileSync(join(folder, f)).length
+      check = bytes
+    } else {
+      const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
+      const options = mode === 'load-subset' ? { unitIds: Array.from({ length: 100 }, (_, i) => i * 10) } : {}
+      const sd = await loadWith(folder, 'spikeinterface', registerSpikeinterface, options)
+      check = describeLoad(sd)
+    }
+    return check
+  })
 }
 
 if (!mode) {

@@ -6,7 +6,7 @@
 // Usage: node bench/spikeinterface/zarr.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-spikeinterface` first)
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, loadWith, mb, numberArg, reportChild, runChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 20_000_000)
 const units = numberArg('--units', 1000)
@@ -77,18 +77,19 @@ function storeFiles(dir = store, out = []) {
 }
 
 if (mode) {
-  const start = performance.now()
-  let check
-  if (mode === 'raw') {
-    let bytes = 0
-    for (const f of storeFiles()) bytes += readFileSync(f).length
-    check = bytes
-  } else {
-    const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
-    const sd = await loadWith(store, 'spikeinterface', registerSpikeinterface, {})
-    check = `${sd.N} units, ${sd.times.length} spikes, length ${sd.lengthMs.toFixed(1)} ms`
-  }
-  reportChild({ ms: performance.now() - start, check })
+  await timedChild(async () => {
+    let check
+    if (mode === 'raw') {
+      let bytes = 0
+      for (const f of storeFiles()) bytes += readFileSync(f).length
+      check = bytes
+    } else {
+      const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
+      const sd = await loadWith(store, 'spikeinterface', registerSpikeinterface, {})
+      check = describeLoad(sd)
+    }
+    return check
+  })
 }
 
 if (!mode) {

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { numberArg, tmpPath } from '../lib.mjs'
+import { medianMs, numberArg, tmpPath } from '../lib.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const DATA = join(ROOT, 'packages/zarr/test/data')
@@ -238,15 +238,7 @@ async function testingCases() {
 }
 
 // ---- speed --------------------------------------------------------------------------------------------
-async function median(fn) {
-  const times = []
-  for (let i = 0; i < repeat; i++) {
-    const t = performance.now()
-    await fn()
-    times.push(performance.now() - t)
-  }
-  return times.sort((a, b) => a - b)[times.length >> 1]
-}
+const median = (fn) => medianMs(fn, repeat)
 
 async function speed() {
   const spikes = numberArg('--spikes', 20_000_000)
