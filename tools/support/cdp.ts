@@ -2,14 +2,10 @@
 // fds 3 and 4), for browser tests that need what a page cannot do alone: choose files in a file input as a
 // user would (DOM.setFileInputFiles, also a whole directory for a `webkitdirectory` input) and sample the
 // JS heap of the page and of its workers (Runtime.getHeapUsage) while the page works.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import { bundleScript } from '../browser-bundle.mjs'
-import { CHROMIUM } from './chromium.js'
+import { launchChromium, servePage, type ServedFiles } from './chromium.js'
 
 type Message = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { message: string }; sessionId?: string }
 
@@ -66,29 +62,14 @@ export interface PickRun {
  * paths; a directory path for a `webkitdirectory` input) and samples heaps until the page POSTs /result.
  */
 export async function runWithPickedFiles(html: string, script: string, worker: string, picks: Record<string, string[]>, timeoutMs = 240_000): Promise<PickRun> {
-  const served: Record<string, [string, Uint8Array | string]> = {
+  const served: ServedFiles = {
     '/index.html': ['text/html', html],
     '/bundle.js': ['text/javascript', await bundleScript(script, 'page.js')],
     '/worker.js': ['text/javascript', await bundleScript(worker, 'worker.js')],
   }
-  let report: (body: string) => void = () => {}
-  const reported = new Promise<string>((resolve) => (report = resolve))
-  const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/result') {
-      let body = ''
-      req.on('data', (chunk) => (body += chunk))
-      req.on('end', () => (res.writeHead(204).end(), report(body)))
-      return
-    }
-    const file = served[req.url ?? '']
-    if (!file) return res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': file[0] }).end(file[1])
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html`
-  const profile = mkdtempSync(join(tmpdir(), 'spikes-chromium-'))
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--remote-debugging-pipe', `--user-data-dir=${profile}`, url]
-  const browser = spawn(CHROMIUM!, flags, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true })
+  const site = await servePage(served)
+  const chromium = launchChromium(site.url, { devtoolsPipe: true })
+  const browser = chromium.browser
   let sampling: ReturnType<typeof setInterval> | undefined
   try {
     const cdp = new Cdp(browser.stdio[3] as Writable, browser.stdio[4] as Readable)
@@ -115,21 +96,14 @@ export async function runWithPickedFiles(html: string, script: string, worker: s
       await cdp.send('DOM.setFileInputFiles', { nodeId, files }, page)
     }
     const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the page did not report within ${timeoutMs / 1000} s`)), timeoutMs).unref())
-    const result = JSON.parse(await Promise.race([reported, deadline]))
+    const result = JSON.parse(await Promise.race([site.reported, deadline]))
     clearInterval(sampling)
     await sample()
     return { result, peakHeap, peakRendererRss: peakRss(browser.pid!, '--type=renderer') }
   } finally {
     clearInterval(sampling)
-    const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
-    try {
-      process.kill(-browser.pid!, 'SIGKILL')
-    } catch {
-      browser.kill('SIGKILL')
-    }
-    await exited
-    rmSync(profile, { recursive: true, force: true })
-    await new Promise<void>((r) => server.close(() => r()))
+    await chromium.close()
+    await site.close()
   }
 }
 

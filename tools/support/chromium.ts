@@ -1,7 +1,7 @@
 // Headless Chromium for the browser tests: @spikes packages bundled for browsers (esbuild), served on
 // 127.0.0.1 with the page's own files, the page's result posted back. Debian's chromium package (.ci/run
 // installs it); locally the tests run when it is installed, under CI its absence is a failure.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -39,12 +39,39 @@ export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean
  * worker; a `page()` body reports from there just as well).
  */
 export async function runInChromium(script: string, files: Record<string, Uint8Array>, extra: { worker?: string; routes?: ExtraRoutes } = {}): Promise<unknown> {
-  const served: Record<string, [string, Uint8Array | string]> = {
+  const served: ServedFiles = {
     '/index.html': ['text/html', '<!doctype html><html><body><script type="module" src="bundle.js"></script></body></html>'],
     '/bundle.js': ['text/javascript', await bundleScript(script, 'page.js')],
   }
   if (extra.worker !== undefined) served['/worker.js'] = ['text/javascript', await bundleScript(extra.worker, 'worker.js')]
   for (const [name, content] of Object.entries(files)) served[`/${name}`] = ['application/octet-stream', content]
+  const page = await servePage(served, extra.routes)
+  try {
+    // The page posts its result back; Chromium runs until then (or the deadline) and is killed.
+    const chromium = launchChromium(page.url)
+    try {
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not report within 90 s')), 90_000).unref())
+      return JSON.parse(await Promise.race([page.reported, deadline]))
+    } finally {
+      await chromium.close()
+    }
+  } finally {
+    await page.close()
+  }
+}
+
+/** Files served to a test page: URL path → [content type, content]. */
+export type ServedFiles = Record<string, [string, Uint8Array | string]>
+
+/** A test page's server on 127.0.0.1: the URL of its index.html, the body the page POSTs to /result, close(). */
+export interface ServedPage {
+  url: string
+  reported: Promise<string>
+  close(): Promise<void>
+}
+
+/** Serves `served` (after `routes`) on 127.0.0.1; the page's POST to /result resolves `reported`. */
+export async function servePage(served: ServedFiles, routes?: ExtraRoutes): Promise<ServedPage> {
   let report: (body: string) => void = () => {}
   const reported = new Promise<string>((resolve) => (report = resolve))
   const server = createServer((req, res) => {
@@ -57,35 +84,42 @@ export async function runInChromium(script: string, files: Record<string, Uint8A
       })
       return
     }
-    if (extra.routes?.(req, res)) return
+    if (routes?.(req, res)) return
     const file = served[req.url ?? '']
     if (!file) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': file[0] }).end(file[1])
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html`
+  return { url, reported, close: () => new Promise<void>((r) => server.close(() => r())) }
+}
+
+/** A headless Chromium with a fresh profile; close() kills its whole process group and removes the profile. */
+export interface RunningChromium {
+  browser: ChildProcess
+  close(): Promise<void>
+}
+
+/**
+ * Starts headless Chromium on `url` (its own process group, a temporary profile). With `devtoolsPipe`, the
+ * DevTools protocol is on file descriptors 3 (to Chromium) and 4 (from it).
+ */
+export function launchChromium(url: string, options: { devtoolsPipe?: boolean } = {}): RunningChromium {
   const profile = mkdtempSync(join(tmpdir(), 'spikes-chromium-'))
-  try {
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, url]
-    // The page posts its result back; Chromium runs until then (or the deadline) and is killed.
-    const browser = spawn(CHROMIUM!, flags, { stdio: 'ignore', detached: true })
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.devtoolsPipe ? ['--remote-debugging-pipe'] : []), `--user-data-dir=${profile}`, url]
+  const browser = spawn(CHROMIUM!, flags, { stdio: options.devtoolsPipe ? ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] : 'ignore', detached: true })
+  const close = async () => {
+    // Chromium's renderer and helper processes share its process group: end them all.
+    const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
     try {
-      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not report within 90 s')), 90_000).unref())
-      return JSON.parse(await Promise.race([reported, deadline]))
-    } finally {
-      // Chromium's renderer and helper processes share its process group: end them all.
-      const exited = new Promise((r) => (browser.exitCode !== null ? r(null) : browser.once('exit', r)))
-      try {
-        process.kill(-browser.pid!, 'SIGKILL')
-      } catch {
-        browser.kill('SIGKILL')
-      }
-      await exited
+      process.kill(-browser.pid!, 'SIGKILL')
+    } catch {
+      browser.kill('SIGKILL')
     }
-  } finally {
+    await exited
     rmSync(profile, { recursive: true, force: true })
-    await new Promise<void>((r) => server.close(() => r()))
   }
+  return { browser, close }
 }
 
 /**
