@@ -1,8 +1,8 @@
-import { NetworkError } from '@spikes/core'
 import { HttpSource, type HttpSourceOptions } from '@spikes/remote'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
 import { safeFileName } from './safe-name.js'
+import { warnedNoRange } from './no-range.js'
 
 /** Bytes of the first reads: one block at each end (the superblock; late metadata), enough to learn that the storage honours Range. */
 const FIRST_READ_BYTES = 64 * 1024
@@ -43,10 +43,7 @@ export async function openAsyncAsset(
     return source
   } catch (error) {
     await source.close()
-    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
-      warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
-      return null
-    }
+    if (warnedNoRange(error, asset, warn)) return null
     throw error
   }
 }

@@ -1,8 +1,8 @@
-import { NetworkError } from '@spikes/core'
 import { RemoteFile, type RemoteFileOptions } from '@spikes/hdf5'
 import { authHeaders, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { resolveRedirects, type ResolvedAsset } from './resolve-asset.js'
 import { safeFileName } from './safe-name.js'
+import { warnedNoRange } from './no-range.js'
 
 /**
  * The asset as a remote file read with Range requests, or null with the SPIKES_WARN_DANDI_NO_RANGE warning
@@ -34,10 +34,7 @@ export async function openRemoteAsset(
       ...fileOptions,
     })
   } catch (error) {
-    if (error instanceof NetworkError && (error.details as { rangeUnsupported?: boolean }).rangeUnsupported) {
-      warn('SPIKES_WARN_DANDI_NO_RANGE', `${asset.publicUrl} does not support HTTP Range requests; downloading the whole file instead.`, { url: asset.publicUrl })
-      return null
-    }
+    if (warnedNoRange(error, asset, warn)) return null
     throw error
   }
 }
