@@ -67,6 +67,24 @@ describe.runIf(REAL || IN_CI)('DANDI as the archive answers', async () => {
     expect(log.slice(expired + 2).every((l) => l.kind === 'blob' && l.status === 206)).toBe(true)
   })
 
+  it('asyncReads: Range reads go back to the archive once the presigned URL has expired', async () => {
+    const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
+    await emu.setFaults([{ where: 'blob', kind: 'expire-urls', after: 1 }])
+    const sd = await loadSpikeDataFromDandi(assetId, { ...api, asyncReads: true })
+    expect(sd.N).toBe(medium.units)
+    expect(sd.metadata.dandi_transfer).toMatchObject({ mode: 'range' })
+    const log = await emu.log()
+    const expired = log.findIndex((l) => l.kind === 'blob' && l.status === 403)
+    expect(expired).toBeGreaterThan(0)
+    expect(log.slice(0, expired).filter((l) => l.kind === 'download').length).toBe(1)
+    // Reads run several at once, so a read sent before the expiry may still end after it: what counts is one
+    // fresh redirect after the 403, and every storage read after that succeeding.
+    const after = log.slice(expired + 1)
+    expect(after.filter((l) => l.kind === 'download').map((l) => l.status)).toEqual([302])
+    expect(after.filter((l) => l.kind === 'blob').every((l) => l.status === 206)).toBe(true)
+    expect(log.filter((l) => l.kind === 'blob' && l.status === 403)).toHaveLength(1)
+  })
+
   it("reads with the asset record's size when Content-Range is hidden (the bucket's CORS), checking each body's length", async () => {
     const url = downloadUrl('sub-1/sub-1_ecephys.nwb')
     const located = (await fetch(url, { redirect: 'manual' })).headers.get('location')!

@@ -15,6 +15,10 @@ beforeAll(async () => {
       res.writeHead(429, { 'retry-after': '0' })
       return res.end()
     }
+    if (req.url?.startsWith('/expired')) {
+      res.writeHead(403)
+      return res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
+    }
     if (req.url === '/down') {
       res.writeHead(503)
       return res.end('maintenance')
@@ -139,6 +143,30 @@ describe('HttpSource', () => {
     // A visible Content-Range that disagrees: the object changed since it was listed.
     await expect(new HttpSource(`${base}/file.nwb`, { size: 1234, retries: 0 }).read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', expected: 1234, actual: body.length })
     expect(() => new HttpSource(`${base}/x`, { size: -1 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'size' }))
+  })
+
+  it('with refreshUrl: reads that find the URL expired (403) renew it once and are made again', async () => {
+    let refreshed = 0
+    const src = new HttpSource(`${base}/expired?sig=old`, {
+      size: body.length,
+      blockSize: 65536,
+      refreshUrl: async () => {
+        refreshed++
+        return `${base}/fresh.nwb?sig=new`
+      },
+    })
+    const reads = await Promise.all([src.read(0, 10), src.read(100_000, 10), src.read(200_000, 10)])
+    expect(reads).toEqual([body.subarray(0, 10), body.subarray(100_000, 100_010), body.subarray(200_000, 200_010)])
+    expect(refreshed).toBe(1)
+    // Three expired requests and three made again at the fresh URL.
+    expect(src.stats.requests).toBe(6)
+    expect(Array.from(await src.read(250_000, 4))).toEqual(Array.from(body.subarray(250_000, 250_004)))
+    expect(refreshed).toBe(1)
+  })
+
+  it('without refreshUrl, an expired URL is a NetworkError with the status', async () => {
+    const src = new HttpSource(`${base}/expired?sig=old`, { size: body.length, retries: 0 })
+    await expect(src.read(0, 10)).rejects.toMatchObject({ code: 'SPIKES_NETWORK', status: 403 })
   })
 
   it('reports a body shorter than promised', async () => {

@@ -33,6 +33,12 @@ export async function openAsyncAsset(
     backoffMs: r.http.backoffMs,
     signal,
     ...(client.fetch ? { fetch: client.fetch } : {}),
+    // A presigned storage URL expires: the archive's download URL is asked again for a fresh one.
+    refreshUrl: async () => {
+      const again = await resolveRedirects(asset.downloadUrl, client)
+      transfer.requests += again.requests
+      return again.url
+    },
   })
   try {
     // The last block with the first: HDF5 writers put late metadata (h5py: the root group's, the Units

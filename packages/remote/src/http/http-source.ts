@@ -18,6 +18,11 @@ export interface HttpSourceOptions extends HttpOptions {
    * checked against the bytes asked for.
    */
   size?: number
+  /**
+   * For a signed URL that expires: when a read answers 401 or 403, the URL to read from is asked for again
+   * through this (e.g. the archive's redirect resolved afresh) and the read retried once with it.
+   */
+  refreshUrl?: () => Promise<string>
 }
 
 const DEFAULT_MAX_WHOLE_FILE = 512 * 1024 * 1024
@@ -37,6 +42,9 @@ export class HttpSource implements ByteSource {
   private totalSize: number | undefined
   /** The whole file, when the server ignored Range. */
   private whole: Uint8Array | undefined
+  /** Where reads go: `url`, or what refreshUrl gave after it expired. */
+  private current: string
+  private refreshing: Promise<string> | undefined
 
   constructor(readonly url: string, private readonly options: HttpSourceOptions = {}) {
     this.name = baseName(redact(url))
@@ -48,6 +56,7 @@ export class HttpSource implements ByteSource {
     if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
     if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) throw new InvalidArgumentError('size', options.size, 'a whole number of bytes')
     this.totalSize = options.size
+    this.current = url
   }
 
   /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
@@ -127,7 +136,7 @@ export class HttpSource implements ByteSource {
     const endInclusive = (last + 1) * this.blockSize - 1
     let response: Response
     try {
-      response = await fetchWithRetry(this.url, { headers: { Range: `bytes=${start}-${endInclusive}` } }, this.options)
+      response = await this.fetchRange(start, endInclusive)
     } catch (error) {
       // 416 for a range starting at byte 0: no byte of the file exists, it is empty.
       if (start === 0 && (error as { status?: unknown }).status === 416) {
@@ -169,6 +178,28 @@ export class HttpSource implements ByteSource {
    * The server ignored Range and is sending the whole file: keep it (allocated once when Content-Length
    * is given), unless it is larger than maxWholeFileBytes.
    */
+  /**
+   * One Range request; on 401/403 with refreshUrl, the URL is renewed (once for all the reads in flight that
+   * failed with the same URL) and the request made once more.
+   */
+  private async fetchRange(start: number, endInclusive: number): Promise<Response> {
+    const init = { headers: { Range: `bytes=${start}-${endInclusive}` } }
+    const used = this.current
+    try {
+      return await fetchWithRetry(used, init, this.options)
+    } catch (error) {
+      const status = (error as { status?: unknown }).status
+      const refreshUrl = this.options.refreshUrl
+      if (!refreshUrl || (status !== 401 && status !== 403)) throw error
+      this.stats.requests++
+      if (this.current === used) {
+        this.refreshing ??= refreshUrl().finally(() => (this.refreshing = undefined))
+        this.current = await this.refreshing
+      }
+      return fetchWithRetry(this.current, init, this.options)
+    }
+  }
+
   private async keepWhole(response: Response): Promise<void> {
     const limit = this.options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
     const tooLarge = (size: string) =>
