@@ -147,11 +147,14 @@ async function decodeInto(req: FastReadRequest, entry: StoredChunk, first: numbe
   scatter(bytes, valid, req, first, View)
 }
 
-/** The shuffle filter stores byte k of every element together; put each element's bytes back in place. */
-function unshuffle(bytes: Uint8Array, size: number, target: Uint8Array): Uint8Array {
+/**
+ * The shuffle filter stores byte k of every element together; put each element's bytes back in place (into
+ * `target` when it has the right length, else a new buffer).
+ */
+export function unshuffle(bytes: Uint8Array, size: number, target?: Uint8Array): Uint8Array {
   if (size === 1) return bytes
   const n = Math.floor(bytes.length / size)
-  const out = target.length === bytes.length ? target : new Uint8Array(bytes.length)
+  const out = target?.length === bytes.length ? target : new Uint8Array(bytes.length)
   for (let b = 0; b < size; b++) {
     const plane = b * n
     for (let i = 0; i < n; i++) out[i * size + b] = bytes[plane + i]

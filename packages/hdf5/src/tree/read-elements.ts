@@ -1,7 +1,7 @@
 // A dataset's element bytes in C order, read straight from the source (not through the metadata cache):
 // contiguous data in one read, chunks read, inflated and unshuffled several at once, each placed at its spot.
 import { throwIfAborted } from '@spikes/core'
-import type { ReadBytes } from '../chunks/fast-read.js'
+import { unshuffle, type ReadBytes } from '../chunks/fast-read.js'
 import { badChunk, InflateOverflow, platformInflater } from '../chunks/inflate.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
 import { LayoutUnreadable } from '../layout/raw-file.js'
@@ -77,15 +77,6 @@ async function inflateChunk(req: ElementRead, bytes: Uint8Array, chunkBytes: num
     throw badChunk(req.file, req.path, address, error instanceof Error ? error.message : String(error), error, sizes)
   }
   return out.subarray(0, at)
-}
-
-function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
-  if (size === 1) return bytes
-  const n = Math.floor(bytes.length / size)
-  const out = new Uint8Array(bytes.length)
-  for (let b = 0; b < size; b++) for (let i = 0; i < n; i++) out[i * size + b] = bytes[b * n + i]
-  out.set(bytes.subarray(n * size), n * size)
-  return out
 }
 
 /** Copies the part of a decoded chunk inside the dataset to its place, one innermost-dimension run at a time. */
