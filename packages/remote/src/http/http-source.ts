@@ -1,5 +1,7 @@
 import { baseName, checkRange, InvalidArgumentError, NetworkError, type ByteSource, type TransferStats } from '@spikes/core'
-import { fetchWithRetry, readBodyCapped, redact, type HttpOptions } from './http-fetch.js'
+import { redact, type HttpOptions } from './http-fetch.js'
+import { httpRequest, type HttpRequestInit } from './http-request.js'
+import type { HttpAnswer } from './transport.js'
 
 /** HttpOptions plus the block cache settings of HttpSource. */
 export interface HttpSourceOptions extends HttpOptions {
@@ -38,6 +40,10 @@ export class HttpSource implements ByteSource {
   private readonly blockSize: number
   private readonly cacheBytes: number
   private readonly blocks = new Map<number, Uint8Array>()
+  /** How many cached blocks view each buffer, and the bytes of those buffers: what the cache keeps alive. */
+  private readonly held = new Map<ArrayBufferLike, number>()
+  private heldBytes = 0
+  private readonly maxWhole: number
   private readonly pending = new Map<number, Promise<void>>()
   private totalSize: number | undefined
   /** The whole file, when the server ignored Range. */
@@ -52,6 +58,7 @@ export class HttpSource implements ByteSource {
     this.cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024
     const maxWhole = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
     if (!(Number.isSafeInteger(maxWhole) && maxWhole >= 0)) throw new InvalidArgumentError('maxWholeFileBytes', maxWhole, 'a whole number of bytes')
+    this.maxWhole = maxWhole
     if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
     if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
     if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) throw new InvalidArgumentError('size', options.size, 'a whole number of bytes')
@@ -104,7 +111,7 @@ export class HttpSource implements ByteSource {
 
   /** Drops the block cache; the source stays usable and refetches on the next read. */
   async close(): Promise<void> {
-    this.blocks.clear()
+    this.dropBlocks()
   }
 
   private async ensure(first: number, last: number): Promise<void> {
@@ -134,9 +141,9 @@ export class HttpSource implements ByteSource {
   private async doFetch(first: number, last: number): Promise<void> {
     const start = first * this.blockSize
     const endInclusive = (last + 1) * this.blockSize - 1
-    let response: Response
+    let answer: HttpAnswer
     try {
-      response = await this.fetchRange(start, endInclusive)
+      answer = await this.fetchRange(start, endInclusive)
     } catch (error) {
       // 416 for a range starting at byte 0: no byte of the file exists, it is empty.
       if (start === 0 && (error as { status?: unknown }).status === 416) {
@@ -147,46 +154,44 @@ export class HttpSource implements ByteSource {
       throw error
     }
     this.stats.requests++
-    if (response.status === 200) return this.keepWhole(response)
-    if (response.status !== 206) {
-      await response.body?.cancel().catch(() => {})
-      throw new NetworkError(`${redact(this.url)} answered a Range request with HTTP ${response.status}.`, { url: redact(this.url), status: response.status })
-    }
-    const header = response.headers.get('content-range')
-    const total = /\/(\d+)\s*$/.exec(header ?? '')
-    if (total && this.options.size !== undefined && Number(total[1]) !== this.options.size) {
-      await response.body?.cancel().catch(() => {})
-      throw new NetworkError(`${redact(this.url)} holds ${total[1]} bytes, not the ${this.options.size} its listing gave: it changed while being read.`, { url: redact(this.url), expected: this.options.size, actual: Number(total[1]) })
+    if (answer.status === 200) return this.keepWhole(answer)
+    if (answer.status !== 206) throw new NetworkError(`${redact(this.url)} answered a Range request with HTTP ${answer.status}.`, { url: redact(this.url), status: answer.status })
+    const header = answer.header('content-range')
+    const range = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(header ?? '')
+    const total = range?.[3] ?? /\/(\d+)\s*$/.exec(header ?? '')?.[1]
+    if (total && this.options.size !== undefined && Number(total) !== this.options.size) {
+      throw new NetworkError(`${redact(this.url)} holds ${total} bytes, not the ${this.options.size} its listing gave: it changed while being read.`, { url: redact(this.url), expected: this.options.size, actual: Number(total) })
     }
     if (!total && this.options.size === undefined) throw badContentRange(this.url, header)
-    this.totalSize ??= Number(total![1])
-    const body = new Uint8Array(await response.arrayBuffer())
+    if (range && Number(range[1]) !== start) {
+      throw new NetworkError(`${redact(this.url)} answered a Range request for bytes ${start}-${endInclusive} with bytes ${range[1]}-${range[2]}.`, { url: redact(this.url), contentRange: header, start })
+    }
+    this.totalSize ??= Number(total)
+    const body = answer.body
     this.stats.bytes += body.length
     const expected = Math.max(0, Math.min(endInclusive + 1, this.totalSize) - start)
     if (body.length < expected) {
       throw new NetworkError(`${redact(this.url)} sent ${body.length} of ${expected} bytes for bytes ${start}-${endInclusive}.`, { url: redact(this.url), expected, received: body.length })
     }
+    // The blocks are views of the one body: no copy (the cache counts the bodies they keep alive).
     for (let b = first; b <= last; b++) {
       const from = (b - first) * this.blockSize
       if (from >= body.length) break
-      this.blocks.set(b, body.slice(from, Math.min(from + this.blockSize, body.length)))
+      this.keep(b, body.subarray(from, Math.min(from + this.blockSize, body.length)))
     }
     this.evict()
   }
 
   /**
-   * The server ignored Range and is sending the whole file: keep it (allocated once when Content-Length
-   * is given), unless it is larger than maxWholeFileBytes.
-   */
-  /**
    * One Range request; on 401/403 with refreshUrl, the URL is renewed (once for all the reads in flight that
-   * failed with the same URL) and the request made once more.
+   * failed with the same URL) and the request made once more. A 206 body longer than asked for is refused;
+   * a 200 (Range ignored) body is limited by maxWholeFileBytes.
    */
-  private async fetchRange(start: number, endInclusive: number): Promise<Response> {
-    const init = { headers: { Range: `bytes=${start}-${endInclusive}` } }
+  private async fetchRange(start: number, endInclusive: number): Promise<HttpAnswer> {
+    const init: HttpRequestInit = { headers: { Range: `bytes=${start}-${endInclusive}` }, limit: (status) => (status === 206 ? endInclusive + 1 - start : this.maxWhole), tooLarge: (size, status) => this.tooLarge(size, status, start, endInclusive) }
     const used = this.current
     try {
-      return await fetchWithRetry(used, init, this.options)
+      return await httpRequest(used, init, this.options)
     } catch (error) {
       const status = (error as { status?: unknown }).status
       const refreshUrl = this.options.refreshUrl
@@ -196,37 +201,62 @@ export class HttpSource implements ByteSource {
         this.refreshing ??= refreshUrl().finally(() => (this.refreshing = undefined))
         this.current = await this.refreshing
       }
-      return fetchWithRetry(this.current, init, this.options)
+      return httpRequest(this.current, init, this.options)
     }
   }
 
-  private async keepWhole(response: Response): Promise<void> {
-    const limit = this.options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
-    const tooLarge = (size: string) =>
-      new NetworkError(
-        `${redact(this.url)} does not support HTTP Range requests, and the whole file (${size}) is larger than maxWholeFileBytes (${limit} bytes). Download it and load the file, or raise maxWholeFileBytes.`,
-        { url: redact(this.url), status: 200, rangeUnsupported: true, maxWholeFileBytes: limit },
-      )
-    const declared = Number(response.headers.get('content-length') ?? NaN)
-    const whole = await readBodyCapped(response, limit, tooLarge, this.url)
-    const received = whole.length
-    if (Number.isSafeInteger(declared) && received < declared) {
+  private tooLarge(size: string, status: number, start: number, endInclusive: number): NetworkError {
+    if (status === 206) return new NetworkError(`${redact(this.url)} sent ${size} for a Range request of bytes ${start}-${endInclusive}.`, { url: redact(this.url), expected: endInclusive + 1 - start })
+    return new NetworkError(
+      `${redact(this.url)} does not support HTTP Range requests, and the whole file (${size}) is larger than maxWholeFileBytes (${this.maxWhole} bytes). Download it and load the file, or raise maxWholeFileBytes.`,
+      { url: redact(this.url), status, rangeUnsupported: true, maxWholeFileBytes: this.maxWhole },
+    )
+  }
+
+  /** The server ignored Range and sent the whole file (under maxWholeFileBytes): every read is served from it. */
+  private keepWhole(answer: HttpAnswer): void {
+    const declared = Number(answer.header('content-length') ?? NaN)
+    const received = answer.body.length
+    if (Number.isSafeInteger(declared) && received < declared && answer.header('content-encoding') === null) {
       throw new NetworkError(`${redact(this.url)} sent ${received} of the ${declared} bytes its Content-Length announced.`, { url: redact(this.url), expected: declared, received })
     }
     this.stats.bytes += received
-    this.whole = whole
-    this.totalSize = whole.length
-    this.blocks.clear()
+    this.whole = answer.body
+    this.totalSize = received
+    this.dropBlocks()
   }
 
+  /** Caches block `b`; a small body's blocks are views of it, a large one's copies (so evicting them frees memory). */
+  private keep(b: number, view: Uint8Array): void {
+    const block = view.buffer.byteLength <= this.cacheBytes / 4 ? view : view.slice()
+    const old = this.blocks.get(b)
+    if (old) this.release(old)
+    this.blocks.set(b, block)
+    const count = this.held.get(block.buffer) ?? 0
+    if (count === 0) this.heldBytes += block.buffer.byteLength
+    this.held.set(block.buffer, count + 1)
+  }
+
+  private release(block: Uint8Array): void {
+    const count = (this.held.get(block.buffer) ?? 1) - 1
+    if (count > 0) return void this.held.set(block.buffer, count)
+    this.held.delete(block.buffer)
+    this.heldBytes -= block.buffer.byteLength
+  }
+
+  /** Least recently used blocks go until the buffers the rest keep alive fit in cacheBytes. */
   private evict(): void {
-    let bytes = 0
-    for (const block of this.blocks.values()) bytes += block.length
     for (const [key, block] of this.blocks) {
-      if (bytes <= this.cacheBytes) break
+      if (this.heldBytes <= this.cacheBytes) break
       this.blocks.delete(key)
-      bytes -= block.length
+      this.release(block)
     }
+  }
+
+  private dropBlocks(): void {
+    this.blocks.clear()
+    this.held.clear()
+    this.heldBytes = 0
   }
 }
 

@@ -1,0 +1,149 @@
+import type * as NodeHttp from 'node:http'
+import type * as NodeHttps from 'node:https'
+import type * as NodeZlib from 'node:zlib'
+import { NetworkError } from '@spikes/core'
+import { nodeImport } from '@spikes/core/loader-utils'
+import { redact } from './http-fetch.js'
+import { readAnswerBody, type RawAnswer } from './node-body.js'
+import { TransportFault, type HttpAnswer, type HttpRequestSpec, type HttpTransport } from './transport.js'
+
+/** node:http(s), node:zlib and one keep-alive Agent per protocol, imported on first use (never in a browser bundle). */
+export interface NodeHttpModules {
+  http: typeof NodeHttp
+  https: typeof NodeHttps
+  zlib: typeof NodeZlib
+  agents: { 'http:': NodeHttp.Agent; 'https:': NodeHttps.Agent }
+}
+
+/** Idle connections kept open per host and protocol; busier moments open more, closed when they fall idle. */
+export const KEEP_ALIVE_SOCKETS = 32
+
+const MAX_REDIRECTS = 20
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+/** Headers a redirect to another origin does not carry on (fetch drops the same). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'])
+/** Errors of a kept-alive connection that the server had closed while it sat idle: the request is sent again on a new one. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+
+let loading: Promise<NodeHttpModules> | undefined
+
+/**
+ * Requests made with node:http and node:https rather than fetch: no WHATWG Request, Response or stream per
+ * request, bodies read straight into one buffer of their Content-Length. Same contract as fetchTransport:
+ * redirects followed (credentials dropped across origins), one deadline for the whole request, body included.
+ */
+export function nodeTransport(): HttpTransport {
+  return nodeRequest
+}
+
+async function nodeRequest(url: string, spec: HttpRequestSpec): Promise<HttpAnswer> {
+  const modules = await (loading ??= loadModules())
+  const deadline = Date.now() + spec.timeoutMs
+  let target = httpUrl(url, url)
+  let headers = spec.headers ?? {}
+  let method = spec.method ?? 'GET'
+  for (let hop = 0; ; hop++) {
+    const raw = await sendFresh(modules, target, method, headers, spec, deadline)
+    const location = raw.headers.location
+    if (spec.redirect === 'manual' || !REDIRECT_STATUSES.has(raw.status) || !location) return toAnswer(raw, target.href)
+    if (hop === MAX_REDIRECTS) throw new NetworkError(`${redact(url)} redirected more than ${MAX_REDIRECTS} times.`, { url: redact(url), redirects: hop })
+    const next = httpUrl(location, target.href)
+    if (next.origin !== target.origin) headers = withoutCredentials(headers)
+    if (raw.status === 303) method = 'GET'
+    target = next
+  }
+}
+
+async function loadModules(): Promise<NodeHttpModules> {
+  const [http, https, zlib] = await Promise.all([nodeImport<typeof NodeHttp>('node:http'), nodeImport<typeof NodeHttps>('node:https'), nodeImport<typeof NodeZlib>('node:zlib')])
+  const options = { keepAlive: true, maxFreeSockets: KEEP_ALIVE_SOCKETS, scheduling: 'lifo' as const }
+  return { http, https, zlib, agents: { 'http:': new http.Agent(options), 'https:': new https.Agent(options) } }
+}
+
+function httpUrl(text: string, base: string): URL {
+  let parsed: URL
+  try {
+    parsed = new URL(text, base)
+  } catch {
+    throw new NetworkError(`${redact(base)} led to ${JSON.stringify(redact(text))}, which is not a URL.`, { url: redact(base) })
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new NetworkError(`${redact(base)} led to a ${parsed.protocol} URL; only http and https are followed.`, { url: redact(base) })
+  return parsed
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) kept[name] = value
+  return kept
+}
+
+/** One request; sent once more on a new connection when a kept-alive one turns out closed before any answer. */
+async function sendFresh(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number): Promise<RawAnswer> {
+  try {
+    return await send(modules, target, method, headers, spec, deadline)
+  } catch (error) {
+    if (!(error instanceof TransportFault && (error as StaleFault).stale)) throw error
+    return send(modules, target, method, headers, spec, deadline)
+  }
+}
+
+type StaleFault = TransportFault & { stale?: boolean }
+
+function send(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number): Promise<RawAnswer> {
+  return new Promise<RawAnswer>((resolve, reject) => {
+    if (spec.signal?.aborted) return reject(new TransportFault('aborted', 'aborted before it was sent'))
+    const https = target.protocol === 'https:'
+    const request = (https ? modules.https : modules.http).request({
+      protocol: target.protocol,
+      hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: target.port || undefined,
+      path: target.pathname + target.search,
+      method,
+      headers,
+      agent: modules.agents[target.protocol as 'http:' | 'https:'],
+    })
+    let settled = false
+    let answered = false
+    const settle = (error: Error | undefined, value?: RawAnswer) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      spec.signal?.removeEventListener('abort', onAbort)
+      if (error) reject(error)
+      else resolve(value as RawAnswer)
+    }
+    const fail = (error: Error) => {
+      if (settled) return
+      settle(error)
+      request.destroy()
+    }
+    const timer = setTimeout(() => fail(new TransportFault('timeout', `no complete answer within ${spec.timeoutMs} ms`)), Math.max(0, deadline - Date.now()))
+    const onAbort = () => fail(new TransportFault('aborted', 'aborted'))
+    spec.signal?.addEventListener('abort', onAbort, { once: true })
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const fault: StaleFault = new TransportFault('network', error.message, { cause: error })
+      fault.stale = request.reusedSocket && !answered && STALE_SOCKET_CODES.has(error.code ?? '')
+      fail(fault)
+    })
+    request.on('response', (response) => {
+      answered = true
+      readAnswerBody(response, method, spec, modules.zlib, target.href, settle, fail)
+    })
+    request.end()
+  })
+}
+
+function toAnswer(raw: RawAnswer, url: string): HttpAnswer {
+  const headers = raw.headers
+  return {
+    status: raw.status,
+    statusText: raw.statusText,
+    url,
+    header(name) {
+      const value = headers[name.toLowerCase()]
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+    },
+    body: raw.body,
+    opaqueRedirect: false,
+  }
+}
