@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidDataError, MissingEntryError, NetworkError } from '@spikes/core'
-import { fetchWithRetry, redact } from '@spikes/remote'
+import { httpRequest, redact } from '@spikes/remote'
 import { resolveClientOptions, type DandiClientOptions, type ResolvedClient as Resolved } from './client-options.js'
 
 export { DANDI_API_BASE, resolveClientOptions, type DandiClientOptions } from './client-options.js'
@@ -65,17 +65,17 @@ export function authHeaders(r: Resolved, url: string): Record<string, string> {
 
 /** GET a JSON document from the API with retries; 404 becomes MissingEntryError, 401/403 a NetworkError with a hint. */
 export async function getJson(r: Resolved, url: string, what: { entry: string; container: string }): Promise<unknown> {
-  let response: Response
+  let answer: Awaited<ReturnType<typeof httpRequest>>
   try {
-    response = await fetchWithRetry(url, { headers: { Accept: 'application/json', ...authHeaders(r, url) } }, r.http)
+    answer = await httpRequest(url, { headers: { Accept: 'application/json', ...authHeaders(r, url) } }, r.http)
   } catch (error) {
     throw mapHttpError(error, r, what)
   }
-  const text = await response.text()
+  const text = new TextDecoder().decode(answer.body)
   try {
     return JSON.parse(text)
   } catch {
-    throw new NetworkError(`${redact(url)} did not answer JSON (got ${JSON.stringify(text.slice(0, 80))}).`, { url: redact(url), status: response.status })
+    throw new NetworkError(`${redact(url)} did not answer JSON (got ${JSON.stringify(text.slice(0, 80))}).`, { url: redact(url), status: answer.status })
   }
 }
 

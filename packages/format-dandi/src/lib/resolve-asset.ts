@@ -1,5 +1,5 @@
 import { AbortedError, InvalidArgumentError, MissingEntryError, NetworkError } from '@spikes/core'
-import { redact, retryDelay, sleep } from '@spikes/remote'
+import { httpTransport, redact, retryDelay, sleep, TransportFault, type HttpAnswer } from '@spikes/remote'
 import { authHeaders, getAsset, listAssets, resolveClientOptions, type DandiClientOptions } from './client.js'
 import { parseDandiInput } from './reference.js'
 import { zarrLocation, type ZarrLocation } from './zarr-asset.js'
@@ -121,34 +121,33 @@ export async function resolveAsset(
  */
 export async function resolveRedirects(url: string, client: DandiClientOptions): Promise<{ url: string; headers: Record<string, string>; requests: number }> {
   const r = resolveClientOptions(client)
-  const doFetch = client.fetch ?? globalThis.fetch
+  const transport = httpTransport(client)
   const headers = { ...authHeaders(r, url), Range: 'bytes=0-0' }
   let requests = 0
-  let response: Response
+  let response: HttpAnswer
   for (let attempt = 0; ; attempt++) {
     requests++
     try {
-      response = await doFetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(r.http.timeoutMs), ...(client.signal ? [client.signal] : [])]) })
+      response = await transport(url, { headers, redirect: 'manual', timeoutMs: r.http.timeoutMs, signal: client.signal })
     } catch (error) {
-      if (client.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+      if (client.signal?.aborted || (error as TransportFault).kind === 'aborted') throw new AbortedError(`Request to ${redact(url)}`)
+      if (!(error instanceof TransportFault)) throw error
       if (attempt >= r.http.retries) throw new NetworkError(`Request to ${redact(url)} failed: ${(error as Error)?.message ?? error}.`, { url: redact(url) }, { cause: error })
       await sleep(r.http.backoffMs * 2 ** attempt)
       continue
     }
     if ((response.status === 429 || response.status >= 500) && attempt < r.http.retries) {
-      await response.body?.cancel().catch(() => {})
-      await sleep(retryDelay(response.headers.get('retry-after'), r.http.backoffMs * 2 ** attempt))
+      await sleep(retryDelay(response.header('retry-after'), r.http.backoffMs * 2 ** attempt))
       continue
     }
     break
   }
-  await response.body?.cancel().catch(() => {})
-  if (response.type === 'opaqueredirect') {
+  if (response.opaqueRedirect) {
     // A browser hides a redirect's target from the page: the reader follows it itself (and, with
     // synchronous XHR, learns where it went from responseURL).
     return { url, headers: authHeaders(r, url), requests }
   }
-  const location = response.headers.get('location')
+  const location = response.header('location')
   if (response.status >= 300 && response.status < 400 && location) {
     // The archive answers with a signed storage URL; reads go there (a further hop is followed by the
     // reader itself, without credentials).

@@ -78,10 +78,12 @@ export class HttpSource implements ByteSource {
     const size = await this.size()
     const end = Math.min(offset + length, size)
     if (offset >= end) return new Uint8Array(0)
-    if (this.whole) return this.whole.slice(offset, end)
+    if (this.whole) return this.whole.subarray(offset, end)
     const first = Math.floor(offset / this.blockSize)
     const last = Math.floor((end - 1) / this.blockSize)
     await this.ensure(first, last)
+    const view = this.viewOf(first, last, offset, end)
+    if (view) return view
     const out = new Uint8Array(end - offset)
     for (let b = first; b <= last; b++) {
       let block = this.blocks.get(b)
@@ -98,6 +100,29 @@ export class HttpSource implements ByteSource {
       out.set(block.subarray(from, to), blockStart + from - offset)
     }
     return out
+  }
+
+  /**
+   * The bytes offset..end as a view when blocks first..last are consecutive views of one body (as the blocks
+   * of one request are): no copy. Like bytesSource's reads, the result is not to be written into.
+   */
+  private viewOf(first: number, last: number, offset: number, end: number): Uint8Array | undefined {
+    const head = this.blocks.get(first)
+    if (!head) return undefined
+    let next = head.byteOffset + head.length
+    for (let b = first + 1; b <= last; b++) {
+      const block = this.blocks.get(b)
+      if (!block || block.buffer !== head.buffer || block.byteOffset !== next) return undefined
+      next += block.length
+    }
+    for (let b = first; b <= last; b++) {
+      // Most recently used: moved to the end of the map.
+      const block = this.blocks.get(b) as Uint8Array
+      this.blocks.delete(b)
+      this.blocks.set(b, block)
+    }
+    const from = head.byteOffset + offset - first * this.blockSize
+    return new Uint8Array(head.buffer, from, end - offset)
   }
 
   /**
