@@ -83,13 +83,14 @@ async function sendFresh(modules: NodeHttpModules, target: URL, method: string, 
     return await send(modules, target, method, headers, spec, deadline)
   } catch (error) {
     if (!(error instanceof TransportFault && (error as StaleFault).stale)) throw error
-    return send(modules, target, method, headers, spec, deadline)
+    // On a connection of its own: the agent's other idle ones may have been closed as well.
+    return send(modules, target, method, headers, spec, deadline, false)
   }
 }
 
 type StaleFault = TransportFault & { stale?: boolean }
 
-function send(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number): Promise<RawAnswer> {
+function send(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number, pooled = true): Promise<RawAnswer> {
   return new Promise<RawAnswer>((resolve, reject) => {
     if (spec.signal?.aborted) return reject(new TransportFault('aborted', 'aborted before it was sent'))
     const https = target.protocol === 'https:'
@@ -100,7 +101,7 @@ function send(modules: NodeHttpModules, target: URL, method: string, headers: Re
       path: target.pathname + target.search,
       method,
       headers,
-      agent: modules.agents[target.protocol as 'http:' | 'https:'],
+      agent: pooled ? modules.agents[target.protocol as 'http:' | 'https:'] : false,
     })
     let settled = false
     let answered = false
