@@ -30,7 +30,7 @@ export async function startThreadRunner(options: RunnerOptions, report: Report):
   const startThread = (): Promise<Slot> => {
     threads++
     peakThreads = Math.max(peakThreads, threads)
-    const thread = new Worker(THREAD, { execArgv: process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), stderr: false })
+    const thread = new Worker(THREAD, { execArgv: process.execArgv.filter((a) => !/^--(max|initial)-old-space-size/.test(a)), stderr: false })
     const slot: Slot = { thread, busy: undefined }
     return new Promise<Slot>((resolve, reject) => {
       thread.on('message', (message: FromThread) => {

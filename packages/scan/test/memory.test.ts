@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { peakResidentBytes } from '../src/memory.js'
+import { initialOldSpaceMb } from '../src/pool.js'
+
+describe('initialOldSpaceMb', () => {
+  it("starts a worker's old generation at 128 MB, at most a quarter of its heap limit", () => {
+    expect([initialOldSpaceMb(1024), initialOldSpaceMb(4096), initialOldSpaceMb(200), initialOldSpaceMb(2)]).toEqual([128, 128, 50, 1])
+  })
+})
 
 describe('peakResidentBytes', () => {
   it("reads VmHWM (this process's own high-water mark) from /proc/self/status", () => {
