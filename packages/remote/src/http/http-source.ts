@@ -7,6 +7,11 @@ import type { HttpAnswer } from './transport.js'
 export interface HttpSourceOptions extends HttpOptions {
   /** Reads are rounded to blocks of this size (default 64 KiB); adjacent missing blocks go in one request. */
   blockSize?: number
+  /**
+   * A run of missing blocks larger than this (default 512 KiB) is fetched as several requests of about equal size
+   * made at once (at most 8), since remote stores pace each response on its own.
+   */
+  maxRequestBytes?: number
   /** Most bytes kept in the block cache (default 64 MiB), least recently used evicted first. */
   cacheBytes?: number
   /**
@@ -28,6 +33,8 @@ export interface HttpSourceOptions extends HttpOptions {
 }
 
 const DEFAULT_MAX_WHOLE_FILE = 512 * 1024 * 1024
+/** Most requests one missing run is split into. */
+const MAX_PARALLEL_PIECES = 8
 
 /**
  * An HTTP(S) file read with Range requests: block-aligned, coalesced, cached, counted. A server that
@@ -44,6 +51,7 @@ export class HttpSource implements ByteSource {
   private readonly held = new Map<ArrayBufferLike, number>()
   private heldBytes = 0
   private readonly maxWhole: number
+  private readonly maxRequestBytes: number
   private readonly pending = new Map<number, Promise<void>>()
   private totalSize: number | undefined
   /** The whole file, when the server ignored Range. */
@@ -59,6 +67,8 @@ export class HttpSource implements ByteSource {
     const maxWhole = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE
     if (!(Number.isSafeInteger(maxWhole) && maxWhole >= 0)) throw new InvalidArgumentError('maxWholeFileBytes', maxWhole, 'a whole number of bytes')
     this.maxWhole = maxWhole
+    this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024
+    if (!(Number.isSafeInteger(this.maxRequestBytes) && this.maxRequestBytes > 0)) throw new InvalidArgumentError('maxRequestBytes', this.maxRequestBytes, 'a positive whole number of bytes')
     if (!Number.isSafeInteger(this.blockSize) || this.blockSize < 1) throw new InvalidArgumentError('blockSize', this.blockSize, 'a positive whole number of bytes')
     if (!(this.cacheBytes >= this.blockSize)) throw new InvalidArgumentError('cacheBytes', this.cacheBytes, `at least blockSize (${this.blockSize})`)
     if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) throw new InvalidArgumentError('size', options.size, 'a whole number of bytes')
@@ -147,12 +157,23 @@ export class HttpSource implements ByteSource {
       const missing = b <= last && !this.blocks.has(b) && !this.pending.has(b)
       if (missing && runStart < 0) runStart = b
       if (!missing && runStart >= 0) {
-        waits.push(this.fetchBlocks(runStart, b - 1))
+        this.fetchRun(runStart, b - 1, waits)
         runStart = -1
       }
       if (b <= last && this.pending.has(b)) waits.push(this.pending.get(b) as Promise<void>)
     }
     await Promise.all(waits)
+  }
+
+  /**
+   * Blocks first..last, missing: one request, or for a run over maxRequestBytes several of about equal size
+   * made at once (a remote store paces each response on its own: bench/scan's 2 MB at 40 MB/s took 75 ms in one, 40 in four).
+   */
+  private fetchRun(first: number, last: number, waits: Promise<void>[]): void {
+    const count = last - first + 1
+    const pieces = Math.min(MAX_PARALLEL_PIECES, Math.ceil(count / Math.max(1, Math.floor(this.maxRequestBytes / this.blockSize))))
+    const per = Math.ceil(count / pieces)
+    for (let from = first; from <= last; from += per) waits.push(this.fetchBlocks(from, Math.min(last, from + per - 1)))
   }
 
   private fetchBlocks(first: number, last: number): Promise<void> {
