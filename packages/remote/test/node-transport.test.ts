@@ -46,10 +46,13 @@ describe('node:http transport', () => {
   it('splits a long run of missing blocks into requests of about equal size, made at once', async () => {
     const before = server.seen.length
     const src = new HttpSource(`${server.base}/file.bin?split`, { size: body.length, blockSize: 1000, maxRequestBytes: 50_000 })
-    expect(bytes(await src.read(500, 150_000))).toEqual(bytes(body.subarray(500, 150_500)))
+    const all = await src.read(500, 150_000)
+    expect(bytes(all)).toEqual(bytes(body.subarray(500, 150_500)))
     // Blocks 0..150 (151 blocks of 1000 bytes) in ceil(151 / 50) = 4 requests of 38 or 37 blocks.
     expect(server.seen.slice(before).map((s) => s.range)).toEqual(['bytes=0-37999', 'bytes=38000-75999', 'bytes=76000-113999', 'bytes=114000-150999'])
     expect(src.stats).toEqual({ requests: 4, bytes: 151_000 })
+    // The four bodies were written side by side into one buffer: a read across them is a view, not a copy.
+    expect(all.buffer).toBe((await src.read(30_000, 60_000)).buffer)
     expect(() => new HttpSource(`${server.base}/x`, { maxRequestBytes: 0 })).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxRequestBytes' }))
   })
 

@@ -173,23 +173,27 @@ export class HttpSource implements ByteSource {
     const count = last - first + 1
     const pieces = Math.min(MAX_PARALLEL_PIECES, Math.ceil(count / Math.max(1, Math.floor(this.maxRequestBytes / this.blockSize))))
     const per = Math.ceil(count / pieces)
-    for (let from = first; from <= last; from += per) waits.push(this.fetchBlocks(from, Math.min(last, from + per - 1)))
+    // The pieces' bodies land side by side in one buffer (where the transport can write into it), so a read
+    // across them is still a view.
+    const start = first * this.blockSize
+    const run = pieces > 1 ? allocBytes(Math.min((last + 1) * this.blockSize, this.totalSize ?? Infinity) - start) : undefined
+    for (let from = first; from <= last; from += per) waits.push(this.fetchBlocks(from, Math.min(last, from + per - 1), run?.subarray(from * this.blockSize - start)))
   }
 
-  private fetchBlocks(first: number, last: number): Promise<void> {
-    const job = this.doFetch(first, last).finally(() => {
+  private fetchBlocks(first: number, last: number, into?: Uint8Array): Promise<void> {
+    const job = this.doFetch(first, last, into).finally(() => {
       for (let b = first; b <= last; b++) this.pending.delete(b)
     })
     for (let b = first; b <= last; b++) this.pending.set(b, job)
     return job
   }
 
-  private async doFetch(first: number, last: number): Promise<void> {
+  private async doFetch(first: number, last: number, into?: Uint8Array): Promise<void> {
     const start = first * this.blockSize
     const endInclusive = (last + 1) * this.blockSize - 1
     let answer: HttpAnswer
     try {
-      answer = await this.fetchRange(start, endInclusive)
+      answer = await this.fetchRange(start, endInclusive, into)
     } catch (error) {
       // 416 for a range starting at byte 0: no byte of the file exists, it is empty.
       if (start === 0 && (error as { status?: unknown }).status === 416) {
@@ -233,8 +237,8 @@ export class HttpSource implements ByteSource {
    * failed with the same URL) and the request made once more. A 206 body longer than asked for is refused;
    * a 200 (Range ignored) body is limited by maxWholeFileBytes.
    */
-  private async fetchRange(start: number, endInclusive: number): Promise<HttpAnswer> {
-    const init: HttpRequestInit = { headers: { Range: `bytes=${start}-${endInclusive}` }, limit: (status) => (status === 206 ? endInclusive + 1 - start : this.maxWhole), tooLarge: (size, status) => this.tooLarge(size, status, start, endInclusive) }
+  private async fetchRange(start: number, endInclusive: number, into?: Uint8Array): Promise<HttpAnswer> {
+    const init: HttpRequestInit = { headers: { Range: `bytes=${start}-${endInclusive}` }, into, limit: (status) => (status === 206 ? endInclusive + 1 - start : this.maxWhole), tooLarge: (size, status) => this.tooLarge(size, status, start, endInclusive) }
     const used = this.current
     try {
       return await httpRequest(used, init, this.options)
@@ -304,6 +308,14 @@ export class HttpSource implements ByteSource {
     this.held.clear()
     this.heldBytes = 0
   }
+}
+
+/** `size` bytes, not zeroed where the platform allows (Node's Buffer): every byte is written before it is read. */
+function allocBytes(size: number): Uint8Array {
+  const unsafe = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer
+  if (!unsafe) return new Uint8Array(size)
+  const b = unsafe.allocUnsafeSlow(size)
+  return new Uint8Array(b.buffer, b.byteOffset, size)
 }
 
 /** `new HttpSource(url, options)`: a Range-read ByteSource over an HTTP(S) URL. No request is made until the first size() or read(). */

@@ -42,7 +42,7 @@ export function readAnswerBody(
   const declared = declaredText === undefined ? NaN : Number(declaredText)
   const sized = Number.isSafeInteger(declared) && declared >= 0
   if (success && encoding === 'identity' && sized && declared > limit) return fail(tooLarge(`${declared} bytes`))
-  const buffer = sized && declared <= limit ? uninitialised(declared) : undefined
+  const buffer = !sized || declared > limit ? undefined : success && encoding === 'identity' && spec.into && declared <= spec.into.length ? spec.into.subarray(0, declared) : uninitialised(declared)
   const chunks: Uint8Array[] = []
   let size = 0
   response.on('data', (chunk: Uint8Array) => {

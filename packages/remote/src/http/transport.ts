@@ -14,6 +14,11 @@ export interface HttpRequestSpec {
   limit?: (status: number) => number
   /** The error for a 2xx body over its limit (`size`: '123 bytes' or 'more than N bytes'). */
   tooLarge?: (size: string, status: number) => Error
+  /**
+   * Where a 2xx body may be written when its Content-Length shows it fits (the answer's body is then a view of
+   * it); a transport may ignore it (fetch does). Never written for other statuses.
+   */
+  into?: Uint8Array
   /** Aborts the request: it then fails with a TransportFault of kind 'aborted'. */
   signal?: AbortSignal
   /** The whole request, body included, in ms; past it, a TransportFault of kind 'timeout'. */
