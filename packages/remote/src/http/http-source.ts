@@ -2,6 +2,7 @@ import { baseName, checkRange, InvalidArgumentError, NetworkError, type ByteSour
 import { redact, type HttpOptions } from './http-fetch.js'
 import { httpRequest, type HttpRequestInit } from './http-request.js'
 import type { HttpAnswer } from './transport.js'
+import { BlockCache } from './block-cache.js'
 
 /** HttpOptions plus the block cache settings of HttpSource. */
 export interface HttpSourceOptions extends HttpOptions {
@@ -46,10 +47,7 @@ export class HttpSource implements ByteSource {
   readonly stats: TransferStats = { requests: 0, bytes: 0 }
   private readonly blockSize: number
   private readonly cacheBytes: number
-  private readonly blocks = new Map<number, Uint8Array>()
-  /** How many cached blocks view each buffer, and the bytes of those buffers: what the cache keeps alive. */
-  private readonly held = new Map<ArrayBufferLike, number>()
-  private heldBytes = 0
+  private readonly blocks: BlockCache
   private readonly maxWhole: number
   private readonly maxRequestBytes: number
   private readonly pending = new Map<number, Promise<void>>()
@@ -74,6 +72,7 @@ export class HttpSource implements ByteSource {
     if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) throw new InvalidArgumentError('size', options.size, 'a whole number of bytes')
     this.totalSize = options.size
     this.current = url
+    this.blocks = new BlockCache(this.blockSize, this.cacheBytes)
   }
 
   /** Total size in bytes, from the Content-Range of the first block request (made on first call, block 0 is cached). */
@@ -92,47 +91,22 @@ export class HttpSource implements ByteSource {
     const first = Math.floor(offset / this.blockSize)
     const last = Math.floor((end - 1) / this.blockSize)
     await this.ensure(first, last)
-    const view = this.viewOf(first, last, offset, end)
+    const view = this.blocks.viewOf(first, last, offset, end)
     if (view) return view
     const out = new Uint8Array(end - offset)
     for (let b = first; b <= last; b++) {
-      let block = this.blocks.get(b)
+      let block = this.blocks.use(b)
       if (!block) {
         // A read larger than the cache evicts its own first blocks: fetch them again, one at a time.
         await this.fetchBlocks(b, b)
-        block = this.blocks.get(b) as Uint8Array
+        block = this.blocks.use(b) as Uint8Array
       }
-      this.blocks.delete(b)
-      this.blocks.set(b, block)
       const blockStart = b * this.blockSize
       const from = Math.max(offset, blockStart) - blockStart
       const to = Math.min(end, blockStart + block.length) - blockStart
       out.set(block.subarray(from, to), blockStart + from - offset)
     }
     return out
-  }
-
-  /**
-   * The bytes offset..end as a view when blocks first..last are consecutive views of one body (as the blocks
-   * of one request are): no copy. Like bytesSource's reads, the result is not to be written into.
-   */
-  private viewOf(first: number, last: number, offset: number, end: number): Uint8Array | undefined {
-    const head = this.blocks.get(first)
-    if (!head) return undefined
-    let next = head.byteOffset + head.length
-    for (let b = first + 1; b <= last; b++) {
-      const block = this.blocks.get(b)
-      if (!block || block.buffer !== head.buffer || block.byteOffset !== next) return undefined
-      next += block.length
-    }
-    for (let b = first; b <= last; b++) {
-      // Most recently used: moved to the end of the map.
-      const block = this.blocks.get(b) as Uint8Array
-      this.blocks.delete(b)
-      this.blocks.set(b, block)
-    }
-    const from = head.byteOffset + offset - first * this.blockSize
-    return new Uint8Array(head.buffer, from, end - offset)
   }
 
   /**
@@ -146,7 +120,7 @@ export class HttpSource implements ByteSource {
 
   /** Drops the block cache; the source stays usable and refetches on the next read. */
   async close(): Promise<void> {
-    this.dropBlocks()
+    this.blocks.clear()
   }
 
   private async ensure(first: number, last: number): Promise<void> {
@@ -227,9 +201,9 @@ export class HttpSource implements ByteSource {
     for (let b = first; b <= last; b++) {
       const from = (b - first) * this.blockSize
       if (from >= body.length) break
-      this.keep(b, body.subarray(from, Math.min(from + this.blockSize, body.length)))
+      this.blocks.keep(b, body.subarray(from, Math.min(from + this.blockSize, body.length)))
     }
-    this.evict()
+    this.blocks.evict()
   }
 
   /**
@@ -273,40 +247,7 @@ export class HttpSource implements ByteSource {
     this.stats.bytes += received
     this.whole = answer.body
     this.totalSize = received
-    this.dropBlocks()
-  }
-
-  /** Caches block `b`; a small body's blocks are views of it, a large one's copies (so evicting them frees memory). */
-  private keep(b: number, view: Uint8Array): void {
-    const block = view.buffer.byteLength <= this.cacheBytes / 4 ? view : view.slice()
-    const old = this.blocks.get(b)
-    if (old) this.release(old)
-    this.blocks.set(b, block)
-    const count = this.held.get(block.buffer) ?? 0
-    if (count === 0) this.heldBytes += block.buffer.byteLength
-    this.held.set(block.buffer, count + 1)
-  }
-
-  private release(block: Uint8Array): void {
-    const count = (this.held.get(block.buffer) ?? 1) - 1
-    if (count > 0) return void this.held.set(block.buffer, count)
-    this.held.delete(block.buffer)
-    this.heldBytes -= block.buffer.byteLength
-  }
-
-  /** Least recently used blocks go until the buffers the rest keep alive fit in cacheBytes. */
-  private evict(): void {
-    for (const [key, block] of this.blocks) {
-      if (this.heldBytes <= this.cacheBytes) break
-      this.blocks.delete(key)
-      this.release(block)
-    }
-  }
-
-  private dropBlocks(): void {
     this.blocks.clear()
-    this.held.clear()
-    this.heldBytes = 0
   }
 }
 
