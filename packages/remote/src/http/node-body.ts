@@ -70,6 +70,7 @@ export function readAnswerBody(
       fail((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(`more than ${limit} bytes`) : (error as Error))
     }
   })
+  response.on('error', (error) => fail(new TransportFault('network', `the body of ${redact(url)} was cut off after ${size} bytes: ${error.message}`, { cause: error })))
   response.once('close', () => {
     if (!response.complete) fail(new TransportFault('network', `the body of ${redact(url)} was cut off after ${size} bytes`))
   })
