@@ -1,7 +1,7 @@
 // HttpSource and httpRequest against a server with faults, through both transports: node:http(s) (what Node
 // uses when no fetch is given) and fetch (browsers, or a fetch passed in). Both must behave alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpSource, httpRequest, type HttpOptions } from '../src/index.js'
+import { HttpSource, httpRequest, httpTransport, type HttpOptions } from '../src/index.js'
 import { body, startFaultServer, type FaultServer } from './fault-server.js'
 
 let server: FaultServer
@@ -106,5 +106,9 @@ describe.each(transports)('through %s', (_, via) => {
     expect(JSON.parse(new TextDecoder().decode(json.body))).toEqual({ results: [1, 2, 3] })
     const hop = await httpRequest(`${server.base}/hop1`, { redirect: 'manual' }, via)
     expect([hop.status, hop.header('location')]).toEqual([302, '/hop2'])
+    // headersOnly: a gigabyte answer is not read (it would take minutes to trickle in); its status is the answer.
+    const transport = httpTransport(via)
+    const huge = await transport(`${server.base}/huge-whole`, { headersOnly: true, timeoutMs: 5000 })
+    expect([huge.status, huge.header('content-length'), huge.body.length]).toEqual([200, String(2 ** 30), 0])
   })
 })

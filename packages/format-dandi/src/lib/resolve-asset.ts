@@ -128,7 +128,7 @@ export async function resolveRedirects(url: string, client: DandiClientOptions):
   for (let attempt = 0; ; attempt++) {
     requests++
     try {
-      response = await transport(url, { headers, redirect: 'manual', timeoutMs: r.http.timeoutMs, signal: client.signal })
+      response = await transport(url, { headers, redirect: 'manual', headersOnly: true, timeoutMs: r.http.timeoutMs, signal: client.signal })
     } catch (error) {
       if (client.signal?.aborted || (error as TransportFault).kind === 'aborted') throw new AbortedError(`Request to ${redact(url)}`)
       if (!(error instanceof TransportFault)) throw error

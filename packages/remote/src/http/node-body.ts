@@ -4,6 +4,9 @@ import { NetworkError } from '@spikes/core'
 import { redact } from './http-fetch.js'
 import { bodyTooLarge, DEFAULT_BODY_LIMIT, ERROR_BODY_BYTES, TransportFault, type HttpRequestSpec } from './transport.js'
 
+/** A body of headersOnly answer up to this long is read to its end (keeping the connection), a longer one is not. */
+const DRAINED_BYTES = 64 * 1024
+
 /** A node:http answer with its body read. */
 export interface RawAnswer {
   status: number
@@ -29,18 +32,24 @@ export function readAnswerBody(
 ): void {
   const status = response.statusCode ?? 0
   const done = (body: Uint8Array) => settle(undefined, { status, statusText: response.statusMessage ?? '', headers: response.headers, body })
-  if (method === 'HEAD' || status === 204 || status === 304) {
+  const declaredText = response.headers['content-length']
+  const declared = declaredText === undefined ? NaN : Number(declaredText)
+  const sized = Number.isSafeInteger(declared) && declared >= 0
+  if (method === 'HEAD' || status === 204 || status === 304 || (spec.headersOnly && sized && declared <= DRAINED_BYTES)) {
+    // Read to its end, so that the connection can serve the next request.
     response.resume()
     response.once('end', () => done(new Uint8Array(0)))
+    response.once('close', () => done(new Uint8Array(0)))
     return
+  }
+  if (spec.headersOnly) {
+    done(new Uint8Array(0))
+    return void response.destroy()
   }
   const success = status >= 200 && status < 300
   const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   const limit = success ? (spec.limit?.(status) ?? DEFAULT_BODY_LIMIT) : ERROR_BODY_BYTES
   const tooLarge = (size: string) => spec.tooLarge?.(size, status) ?? bodyTooLarge(url, size, limit)
-  const declaredText = response.headers['content-length']
-  const declared = declaredText === undefined ? NaN : Number(declaredText)
-  const sized = Number.isSafeInteger(declared) && declared >= 0
   if (success && encoding === 'identity' && sized && declared > limit) return fail(tooLarge(`${declared} bytes`))
   const buffer = !sized || declared > limit ? undefined : success && encoding === 'identity' && spec.into && declared <= spec.into.length ? spec.into.subarray(0, declared) : uninitialised(declared)
   const chunks: Uint8Array[] = []

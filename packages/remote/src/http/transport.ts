@@ -19,6 +19,11 @@ export interface HttpRequestSpec {
    * it); a transport may ignore it (fetch does). Never written for other statuses.
    */
   into?: Uint8Array
+  /**
+   * Only the status and headers are wanted (e.g. where a redirect leads): the body is not kept, and one that
+   * is not short is not read at all (the connection is dropped). The answer's body is then empty.
+   */
+  headersOnly?: boolean
   /** Aborts the request: it then fails with a TransportFault of kind 'aborted'. */
   signal?: AbortSignal
   /** The whole request, body included, in ms; past it, a TransportFault of kind 'timeout'. */
@@ -74,7 +79,10 @@ export function fetchTransport(doFetch: typeof fetch): HttpTransport {
     let body: Uint8Array
     let over: Error | undefined
     try {
-      if (status >= 200 && status < 300) {
+      if (spec.headersOnly) {
+        await response.body?.cancel()
+        body = new Uint8Array(0)
+      } else if (status >= 200 && status < 300) {
         const limit = spec.limit?.(status) ?? DEFAULT_BODY_LIMIT
         const tooLarge = (size: string) => (over = spec.tooLarge?.(size, status) ?? bodyTooLarge(url, size, limit))
         body = await readBodyCapped(response, limit, tooLarge, url)
