@@ -40,7 +40,7 @@ async function nodeRequest(url: string, spec: HttpRequestSpec): Promise<HttpAnsw
   const modules = await (loading ??= loadModules())
   const deadline = Date.now() + spec.timeoutMs
   let target = httpUrl(url, url)
-  let headers = spec.headers ?? {}
+  let headers = withDefaults(spec.headers ?? {})
   let method = spec.method ?? 'GET'
   for (let hop = 0; ; hop++) {
     const raw = await sendFresh(modules, target, method, headers, spec, deadline)
@@ -69,6 +69,16 @@ function httpUrl(text: string, base: string): URL {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new NetworkError(`${redact(base)} led to a ${parsed.protocol} URL; only http and https are followed.`, { url: redact(base) })
   return parsed
+}
+
+/** What fetch sends unless told otherwise (some servers refuse a request without them). */
+const DEFAULT_HEADERS: Record<string, string> = { accept: '*/*', 'user-agent': 'node' }
+
+function withDefaults(headers: Record<string, string>): Record<string, string> {
+  const given = new Set(Object.keys(headers).map((name) => name.toLowerCase()))
+  const out = { ...headers }
+  for (const [name, value] of Object.entries(DEFAULT_HEADERS)) if (!given.has(name)) out[name] = value
+  return out
 }
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
