@@ -17,9 +17,16 @@ export class InflateOverflow extends RangeError {
 
 /**
  * Inflates `bytes`, handing the output to `sink` piece by piece (in order); more than `maxBytes` of output
- * is a corrupt chunk. Resolves with the number of bytes produced.
+ * is a corrupt chunk. Resolves with the number of bytes produced. With `into` (exactly `maxBytes` long),
+ * the inflater may write the output straight there: then the pieces it hands over are views of `into` at
+ * their own place (see `inPlace`), which the sink need not copy.
  */
-export type Inflate = (bytes: Uint8Array, sink: (piece: Uint8Array) => void, maxBytes: number) => Promise<number>
+export type Inflate = (bytes: Uint8Array, sink: (piece: Uint8Array) => void, maxBytes: number, into?: Uint8Array) => Promise<number>
+
+/** True when `piece`, handed over at byte `at` of the output, already lies at its place in `into`. */
+export function inPlace(piece: Uint8Array, into: Uint8Array, at: number): boolean {
+  return piece.buffer === into.buffer && piece.byteOffset === into.byteOffset + at
+}
 
 export interface Inflater {
   inflate: Inflate
@@ -39,13 +46,32 @@ export function platformInflater(): Promise<Inflater | null> {
 // chunk would (a first write to fresh memory is slow here); each piece is copied straight to its place.
 const PIECE_BYTES = 256 * 1024
 
+// zlib's smallest output size is 64 bytes; below a few pages the copy costs nothing anyway.
+const MIN_DIRECT_BYTES = 16 * 1024
+
+/**
+ * Lets the zlib stream write its first output buffer straight into `into`: on libuv's pool threads, so the
+ * first writes to the fresh output pages are made there, in parallel, and nothing is copied on the main
+ * thread. Node's zlib streams hold that buffer in `_outBuffer` (Node 12 to 22); when the stream does not
+ * look as expected, it keeps its own buffer and the sink copies, as before.
+ */
+function outputInto(stream: object, into: Uint8Array, NodeBuffer: typeof Buffer): void {
+  const internals = stream as { _outBuffer?: unknown; _outOffset?: unknown; _chunkSize?: unknown }
+  const own = internals._outBuffer
+  if (!(own instanceof Uint8Array) || own.length !== into.length || internals._outOffset !== 0 || internals._chunkSize !== into.length) return
+  internals._outBuffer = NodeBuffer.from(into.buffer, into.byteOffset, into.length)
+}
+
 async function nodeInflater(): Promise<Inflater> {
   const zlib = await nodeImport<typeof import('node:zlib')>('node:zlib')
   const os = await nodeImport<typeof import('node:os')>('node:os')
+  const { Buffer: NodeBuffer } = await nodeImport<typeof import('node:buffer')>('node:buffer')
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
-  const inflate: Inflate = (bytes, sink, maxBytes) =>
+  const inflate: Inflate = (bytes, sink, maxBytes, into) =>
     new Promise((resolve, reject) => {
-      const stream = zlib.createInflate({ chunkSize: PIECE_BYTES })
+      const direct = into !== undefined && into.length === maxBytes && maxBytes >= MIN_DIRECT_BYTES
+      const stream = zlib.createInflate({ chunkSize: direct ? maxBytes : PIECE_BYTES })
+      if (direct) outputInto(stream, into, NodeBuffer)
       let produced = 0
       stream.on('data', (piece: Buffer) => {
         produced += piece.length
