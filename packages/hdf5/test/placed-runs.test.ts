@@ -23,11 +23,12 @@ async function chunkedFile(): Promise<Uint8Array> {
 }
 
 /** Reads `name` with onPlaced checking each run on arrival and doubling its values in place. */
-async function readRuns(read: (options: { onPlaced: (start: number, end: number, values: NumericOut) => void }) => Promise<NumericOut>) {
+async function readRuns(read: (options: { onPlaced: (start: number, end: number, values: NumericOut) => void }) => Promise<NumericOut>): Promise<{ out: Float64Array; runs: [number, number][]; early: number }> {
   const runs: [number, number][] = []
   let early = 0
   const out = await read({
-    onPlaced: (start, end, values) => {
+    onPlaced: (start, end, placed) => {
+      const values = placed as Float64Array
       runs.push([start, end])
       for (let i = start; i < end; i++) {
         if (values[i] !== value(i)) early++
@@ -36,10 +37,10 @@ async function readRuns(read: (options: { onPlaced: (start: number, end: number,
     },
   })
   runs.sort((a, b) => a[0] - b[0])
-  return { out, runs, early }
+  return { out: out as Float64Array, runs, early }
 }
 
-function expectDoubled(out: NumericOut, length: number): void {
+function expectDoubled(out: Float64Array, length: number): void {
   expect(out.length).toBe(length)
   let wrong = 0
   for (let i = 0; i < length; i++) if (out[i] !== 2 * value(i)) wrong++
