@@ -1,6 +1,7 @@
 import { InvalidDataError, MissingEntryError, throwIfAborted, type Hint, type LoadContext } from '@spikes/core'
 import { raggedOffsets, vouchSortedTrains } from '@spikes/core/loader-utils'
-import { isHdf5Reference, type Hdf5File, type Hdf5Reference, type NumericOut } from '@spikes/hdf5'
+import type { Hdf5File, NumericOut } from '@spikes/hdf5'
+import { isHdf5Reference, type Hdf5Reference } from '@spikes/hdf5/tree'
 import { joinPath } from './h5-util.js'
 import { MsPass } from './ms-pass.js'
 
