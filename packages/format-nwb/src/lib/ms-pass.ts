@@ -33,14 +33,15 @@ export class MsPass {
     let sorted = this.sorted
     for (let i = start; i < stop; u++) {
       const trainEnd = Math.min(stop, offsets[u + 1])
+      // `prev` only grows: at the end it is the largest (non-NaN) time of this part of the train.
       let prev = -Infinity
       for (; i < trainEnd; i++) {
         const t = times[i] * 1e3
         times[i] = t
-        if (!(t >= prev)) sorted = false
-        else prev = t
-        if (t > max) max = t
+        if (t >= prev) prev = t
+        else sorted = false
       }
+      if (prev > max) max = prev
     }
     this.maxMs = max
     this.sorted = sorted
