@@ -93,6 +93,18 @@ describe('inflating into the caller’s memory', () => {
     expect([...parent.subarray(0, 32), ...parent.subarray(32 + plain.length)].every((b) => b === 0xee)).toBe(true)
   })
 
+  it('a chunk that inflates short of its size says how much it produced; a damaged one rejects', async () => {
+    const inflater = (await platformInflater())!
+    const into = new Uint8Array(plain.length + 4_096)
+    expect(await inflater.inflate(deflated, () => {}, into.length, into)).toBe(plain.length)
+    expect(Buffer.compare(into.subarray(0, plain.length), plain)).toBe(0)
+    const damaged = deflated.slice()
+    damaged.fill(0xff, 10, 400)
+    const error = await inflater.inflate(damaged, () => {}, plain.length, new Uint8Array(plain.length)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect(error).not.toBeInstanceOf(InflateOverflow)
+  })
+
   it('a chunk that inflates past its size stops with InflateOverflow and writes nothing past the target', async () => {
     const inflater = (await platformInflater())!
     const parent = new Uint8Array(plain.length).fill(0xee)
