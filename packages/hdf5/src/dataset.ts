@@ -40,10 +40,11 @@ export interface ReadNumericOptions {
   onProgress?: (loaded: number, total: number) => void
   /**
    * readNumericAsync only: called once for each run [start, end) of the selection whose values are in
-   * `values`, the array readNumericAsync returns (position p of the selection is at `outOffset + p`), the
-   * runs covering the selection once, in any order. The parallel chunk path calls it as each chunk lands, while other chunks still inflate, so that
-   * a pass over the values (a unit conversion, a sortedness check) runs on memory just written; the other
-   * paths call it once for the whole selection. The values of a run may be changed in place.
+   * `values`, the array readNumericAsync returns (position p of the selection is at `outOffset + p`); the
+   * runs of a read that succeeds cover the selection once, in any order. The parallel chunk path calls it as
+   * each chunk lands, while other chunks still inflate, so that a pass over the values (a unit conversion,
+   * a sortedness check) overlaps the read; the other paths call it once for the whole selection. The values
+   * of a run may be changed in place.
    */
   onPlaced?: (start: number, end: number, values: NumericOut) => void
 }

@@ -51,7 +51,7 @@ const MIN_DIRECT_BYTES = 16 * 1024
 // zlib streams' smallest output buffer (Z_MIN_CHUNK).
 const ZLIB_MIN_CHUNK = 64
 
-/** The fields where Node's zlib streams keep their output buffer (Node 12 to 22), read by processCallback on each write. */
+/** The fields where Node's zlib streams keep their output buffer (lib/zlib.js), read again by its processCallback after each write. */
 interface ZlibOutput {
   _outBuffer?: unknown
   _outOffset?: unknown

@@ -151,13 +151,13 @@ export class TreeDataset {
   }
 }
 
-/** The whole array, or the 1-D slice options.start/count name (other selections are not taken here). */
 /** Tells onPlaced that the whole selection is in place. */
 function placedAtOnce(out: Float64Array, options: ReadNumericOptions): Float64Array {
   options.onPlaced?.(0, out.length, out)
   return out
 }
 
+/** The whole array, or the 1-D slice options.start/count name (other selections are not taken here). */
 function select(all: Float64Array, options: ReadNumericOptions, path: string): Float64Array {
   if (options.start === undefined && options.count === undefined) return all
   const first = (v: number | number[] | undefined) => (Array.isArray(v) ? (v.length === 1 ? v[0] : NaN) : v)
