@@ -7,7 +7,7 @@ import { throwIfAborted } from '@spikes/core'
 import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
+import { MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
 import { badChunk, InflateOverflow, inPlace, platformInflater, type Inflate } from './inflate.js'
 
 /**
