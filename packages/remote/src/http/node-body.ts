@@ -1,8 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type * as NodeZlib from 'node:zlib'
 import { NetworkError } from '@spikes/core'
+import { nodeImport } from '@spikes/core/loader-utils'
 import { redact } from './http-fetch.js'
 import { bodyTooLarge, DEFAULT_BODY_LIMIT, ERROR_BODY_BYTES, TransportFault, type HttpRequestSpec } from './transport.js'
+
+let zlibLoading: Promise<typeof NodeZlib> | undefined
+/** node:zlib, imported when a first encoded body arrives (a server answers Range requests without encoding). */
+const loadZlib = () => (zlibLoading ??= nodeImport<typeof NodeZlib>('node:zlib'))
 
 /** A body of headersOnly answer up to this long is read to its end (keeping the connection), a longer one is not. */
 const DRAINED_BYTES = 64 * 1024
@@ -25,7 +30,6 @@ export function readAnswerBody(
   response: IncomingMessage,
   method: string,
   spec: HttpRequestSpec,
-  zlib: typeof NodeZlib,
   url: string,
   settle: (error: Error | undefined, value?: RawAnswer) => void,
   fail: (error: Error) => void,
@@ -73,11 +77,9 @@ export function readAnswerBody(
     if (sized && size < declared) return fail(new TransportFault('network', `the body of ${redact(url)} ended after ${size} of the ${declared} bytes announced`))
     const body = buffer ? buffer.subarray(0, size) : joined(chunks, size)
     if (!success || encoding === 'identity') return done(body)
-    try {
-      done(decode(zlib, encoding, body, limit, url))
-    } catch (error) {
-      fail((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(`more than ${limit} bytes`) : (error as Error))
-    }
+    loadZlib()
+      .then((zlib) => decode(zlib, encoding, body, limit, url))
+      .then(done, (error: unknown) => fail((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge(`more than ${limit} bytes`) : (error as Error)))
   })
   response.on('error', (error) => fail(new TransportFault('network', `the body of ${redact(url)} was cut off after ${size} bytes: ${error.message}`, { cause: error })))
   response.once('close', () => {

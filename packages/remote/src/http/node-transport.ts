@@ -1,18 +1,15 @@
 import type * as NodeHttp from 'node:http'
 import type * as NodeHttps from 'node:https'
-import type * as NodeZlib from 'node:zlib'
 import { NetworkError } from '@spikes/core'
 import { nodeImport } from '@spikes/core/loader-utils'
 import { redact } from './http-fetch.js'
 import { readAnswerBody, type RawAnswer } from './node-body.js'
 import { TransportFault, type HttpAnswer, type HttpRequestSpec, type HttpTransport } from './transport.js'
 
-/** node:http(s), node:zlib and one keep-alive Agent per protocol, imported on first use (never in a browser bundle). */
-export interface NodeHttpModules {
-  http: typeof NodeHttp
-  https: typeof NodeHttps
-  zlib: typeof NodeZlib
-  agents: { 'http:': NodeHttp.Agent; 'https:': NodeHttps.Agent }
+/** node:http or node:https and its keep-alive Agent, imported on first use (never in a browser bundle). */
+interface Protocol {
+  request: typeof NodeHttp.request
+  agent: NodeHttp.Agent
 }
 
 /** Idle connections kept open per host and protocol; busier moments open more, closed when they fall idle. */
@@ -25,7 +22,8 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorizat
 /** Errors of a kept-alive connection that the server had closed while it sat idle: the request is sent again on a new one. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
-let loading: Promise<NodeHttpModules> | undefined
+/** Each imported when a URL first needs it: node:https (with TLS) costs start-up time a plain-http reader need not pay. */
+const protocols: { 'http:'?: Promise<Protocol>; 'https:'?: Promise<Protocol> } = {}
 
 /**
  * Requests made with node:http and node:https rather than fetch: no WHATWG Request, Response or stream per
@@ -37,13 +35,12 @@ export function nodeTransport(): HttpTransport {
 }
 
 async function nodeRequest(url: string, spec: HttpRequestSpec): Promise<HttpAnswer> {
-  const modules = await (loading ??= loadModules())
   const deadline = Date.now() + spec.timeoutMs
   let target = httpUrl(url, url)
   let headers = withDefaults(spec.headers ?? {})
   let method = spec.method ?? 'GET'
   for (let hop = 0; ; hop++) {
-    const raw = await sendFresh(modules, target, method, headers, spec, deadline)
+    const raw = await sendFresh(await protocolOf(target), target, method, headers, spec, deadline)
     const location = raw.headers.location
     if (spec.redirect === 'manual' || !REDIRECT_STATUSES.has(raw.status) || !location) return toAnswer(raw, target.href)
     if (hop === MAX_REDIRECTS) throw new NetworkError(`${redact(url)} redirected more than ${MAX_REDIRECTS} times.`, { url: redact(url), redirects: hop })
@@ -54,10 +51,17 @@ async function nodeRequest(url: string, spec: HttpRequestSpec): Promise<HttpAnsw
   }
 }
 
-async function loadModules(): Promise<NodeHttpModules> {
-  const [http, https, zlib] = await Promise.all([nodeImport<typeof NodeHttp>('node:http'), nodeImport<typeof NodeHttps>('node:https'), nodeImport<typeof NodeZlib>('node:zlib')])
-  const options = { keepAlive: true, maxFreeSockets: KEEP_ALIVE_SOCKETS, scheduling: 'lifo' as const }
-  return { http, https, zlib, agents: { 'http:': new http.Agent(options), 'https:': new https.Agent(options) } }
+function protocolOf(target: URL): Promise<Protocol> {
+  const scheme = target.protocol as 'http:' | 'https:'
+  return (protocols[scheme] ??= (async () => {
+    const options = { keepAlive: true, maxFreeSockets: KEEP_ALIVE_SOCKETS, scheduling: 'lifo' as const }
+    if (scheme === 'http:') {
+      const http = await nodeImport<typeof NodeHttp>('node:http')
+      return { request: http.request, agent: new http.Agent(options) }
+    }
+    const https = await nodeImport<typeof NodeHttps>('node:https')
+    return { request: https.request, agent: new https.Agent(options) }
+  })())
 }
 
 function httpUrl(text: string, base: string): URL {
@@ -88,30 +92,29 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
 }
 
 /** One request; sent once more on a new connection when a kept-alive one turns out closed before any answer. */
-async function sendFresh(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number): Promise<RawAnswer> {
+async function sendFresh(protocol: Protocol, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number): Promise<RawAnswer> {
   try {
-    return await send(modules, target, method, headers, spec, deadline)
+    return await send(protocol, target, method, headers, spec, deadline)
   } catch (error) {
     if (!(error instanceof TransportFault && (error as StaleFault).stale)) throw error
     // On a connection of its own: the agent's other idle ones may have been closed as well.
-    return send(modules, target, method, headers, spec, deadline, false)
+    return send(protocol, target, method, headers, spec, deadline, false)
   }
 }
 
 type StaleFault = TransportFault & { stale?: boolean }
 
-function send(modules: NodeHttpModules, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number, pooled = true): Promise<RawAnswer> {
+function send(protocol: Protocol, target: URL, method: string, headers: Record<string, string>, spec: HttpRequestSpec, deadline: number, pooled = true): Promise<RawAnswer> {
   return new Promise<RawAnswer>((resolve, reject) => {
     if (spec.signal?.aborted) return reject(new TransportFault('aborted', 'aborted before it was sent'))
-    const https = target.protocol === 'https:'
-    const request = (https ? modules.https : modules.http).request({
+    const request = protocol.request({
       protocol: target.protocol,
       hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: target.port || undefined,
       path: target.pathname + target.search,
       method,
       headers,
-      agent: pooled ? modules.agents[target.protocol as 'http:' | 'https:'] : false,
+      agent: pooled ? protocol.agent : false,
     })
     let settled = false
     let answered = false
@@ -138,7 +141,7 @@ function send(modules: NodeHttpModules, target: URL, method: string, headers: Re
     })
     request.on('response', (response) => {
       answered = true
-      readAnswerBody(response, method, spec, modules.zlib, target.href, settle, fail)
+      readAnswerBody(response, method, spec, target.href, settle, fail)
     })
     request.end()
   })
