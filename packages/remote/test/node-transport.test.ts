@@ -38,6 +38,23 @@ describe('node:http transport', () => {
     await fresh.close()
   })
 
+  it('shares one abort listener among the requests of a signal: no leak warning with many in flight', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.name)
+    process.on('warning', onWarning)
+    const controller = new AbortController()
+    const src = new HttpSource(`${server.base}/file.bin?many`, { size: body.length, blockSize: 1000, signal: controller.signal })
+    const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => src.read(i * 5000, 10)))
+    await new Promise((r) => setImmediate(r))
+    process.off('warning', onWarning)
+    expect(reads.map((r) => r[0])).toEqual(Array.from({ length: 30 }, (_, i) => body[i * 5000]))
+    expect(warnings).toEqual([])
+    const stalled = new HttpSource(`${server.base}/stall`, { size: body.length, signal: controller.signal, blockSize: 1000 })
+    const pending = Promise.all([stalled.read(0, 10), stalled.read(50_000, 10)])
+    setTimeout(() => controller.abort(), 30)
+    await expect(pending).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
+  })
+
   it('refuses redirects to other schemes and bodies over the limit', async () => {
     await expect(httpRequest(`${server.base}/to-ftp`, {}, { retries: 0 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', message: expect.stringContaining('ftp:') })
     await expect(httpRequest(`${server.base}/whole`, { limit: () => 1000 }, { retries: 0 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', limit: 1000 })

@@ -122,7 +122,7 @@ function send(protocol: Protocol, target: URL, method: string, headers: Record<s
       if (settled) return
       settled = true
       clearTimeout(timer)
-      spec.signal?.removeEventListener('abort', onAbort)
+      stopWatching()
       if (error) reject(error)
       else resolve(value as RawAnswer)
     }
@@ -132,8 +132,7 @@ function send(protocol: Protocol, target: URL, method: string, headers: Record<s
       request.destroy()
     }
     const timer = setTimeout(() => fail(new TransportFault('timeout', `no complete answer within ${spec.timeoutMs} ms`)), Math.max(0, deadline - Date.now()))
-    const onAbort = () => fail(new TransportFault('aborted', 'aborted'))
-    spec.signal?.addEventListener('abort', onAbort, { once: true })
+    const stopWatching = spec.signal ? whenAborted(spec.signal, () => fail(new TransportFault('aborted', 'aborted'))) : () => {}
     request.on('error', (error: NodeJS.ErrnoException) => {
       const fault: StaleFault = new TransportFault('network', error.message, { cause: error })
       fault.stale = request.reusedSocket && !answered && STALE_SOCKET_CODES.has(error.code ?? '')
@@ -145,6 +144,20 @@ function send(protocol: Protocol, target: URL, method: string, headers: Record<s
     })
     request.end()
   })
+}
+
+/** The requests in flight on each signal: one listener per signal, however many requests share it (no leak warning). */
+const watchers = new WeakMap<AbortSignal, Set<() => void>>()
+
+function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  let set = watchers.get(signal)
+  if (!set) {
+    const callbacks = new Set<() => void>()
+    signal.addEventListener('abort', () => callbacks.forEach((callback) => callback()), { once: true })
+    watchers.set(signal, (set = callbacks))
+  }
+  set.add(onAbort)
+  return () => set.delete(onAbort)
 }
 
 function toAnswer(raw: RawAnswer, url: string): HttpAnswer {
