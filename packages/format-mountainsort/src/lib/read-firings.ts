@@ -20,6 +20,8 @@ export interface Firings {
   order: number[]
   offsets: Float64Array
   times: Float64Array
+  /** Chunks the helper thread read in the first and second pass (0 and 0 without one). */
+  helperChunks: [number, number]
 }
 
 /** Chunk size and the size from which a helper thread reads part of a local file (tests set both small). */
@@ -54,7 +56,7 @@ async function readEvents(source: ByteSource, header: MdaHeader, file: string, f
   if (source.readInto === undefined) {
     await reader.each(reader.inOrder(), (values, count, start) => scanChunk(values, count, rows, start, fsHz, table), 'events')
     const { order, offsets } = layout(table)
-    return { table, order, offsets, times: table.concat(order, offsets[order.length]) }
+    return { table, order, offsets, times: table.concat(order, offsets[order.length]), helperChunks: [0, 0] }
   }
   const helper =
     events >= (tuning.threadFromEvents ?? THREAD_FROM_EVENTS)
@@ -90,7 +92,7 @@ async function readTwice(reader: ChunkReader, helper: Helper | undefined, table:
     if (back && !(table.last[slot] <= back.earliest[slot])) table.sorted = false
   }
   if (back && !back.sorted) table.sorted = false
-  return { table, order, offsets, times }
+  return { table, order, offsets, times, helperChunks: helper ? [claims.takenFromBack(0), claims.takenFromBack(1)] : [0, 0] }
 }
 
 /** Slots in ascending label order and the offsets of their trains. */
