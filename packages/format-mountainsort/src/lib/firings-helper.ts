@@ -8,10 +8,18 @@ import type { CountSnapshot } from './label-table.js'
 import { faultError } from './event-checks.js'
 import type { EventFault } from './event-faults.js'
 
-const DEV = import.meta.url.endsWith('.ts')
-const THREAD = new URL(DEV ? './firings-thread.ts' : './firings-thread.js', import.meta.url)
-// Run from TypeScript sources (tests): the thread needs the workspace's module hooks to import them.
-const DEV_HOOKS = new URL('../../../../tools/ts-run/register.mjs', import.meta.url)
+/**
+ * The thread's entry and, when run from TypeScript sources (tests), the workspace's module hooks it needs
+ * to import them. Made from variables, not `new URL('literal', import.meta.url)`, which bundlers would
+ * copy into a browser build.
+ */
+function threadFiles(): { entry: URL; execArgv: string[] | undefined } {
+  const here = import.meta.url
+  const dev = here.endsWith('.ts')
+  const entry = dev ? './firings-thread.ts' : './firings-thread.js'
+  const hooks = '../../../../tools/ts-run/register.mjs'
+  return { entry: new URL(entry, here), execArgv: dev ? ['--import', new URL(hooks, here).href] : undefined }
+}
 
 /** What the helper thread is started with (workerData). */
 export interface HelperInit {
@@ -74,7 +82,8 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
   const state = new SharedArrayBuffer(16)
   const inbox: { counted?: CountSnapshot; scattered?: ScatterResult; failure?: Error } = {}
   let wake = () => {}
-  const worker = new Worker(THREAD, { workerData: { ...init, path: init.path, state } satisfies HelperInit, execArgv: DEV ? ['--import', DEV_HOOKS.href] : undefined, stdout: false, stderr: false })
+  const { entry, execArgv } = threadFiles()
+  const worker = new Worker(entry, { workerData: { ...init, path: init.path, state } satisfies HelperInit, execArgv, stdout: false, stderr: false })
   worker.unref()
   worker.on('message', (message: FromHelper) => {
     if (message.type === 'fault') inbox.failure ??= faultError(message, init.file)
