@@ -10,13 +10,13 @@ import { readFirings, type Firings, type ReadTuning } from '../src/lib/read-firi
 
 // A large local file is read by two threads: the main one takes chunks from the front, a helper thread
 // (firings-thread.ts, which opens the file by its path) from the back, in both passes. Here the chunks are
-// 2,400 bytes and the main thread's reads are slowed, so the helper (slow to start from TypeScript sources)
+// 2,400 bytes (the helper reads them in blocks of 1,000 bytes or less) and the main thread's reads are slowed, so the helper (slow to start from TypeScript sources)
 // takes a good part of them; the result must be the one a single thread gives. helperChunks says how many it took.
 
 const dir = mkdtempSync(join(tmpdir(), 'spikes-ms-threads-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const context: LoadContext = { warn: () => {}, progress: () => {} }
-const THREADED: ReadTuning = { chunkBytes: 2400, threadFromEvents: 0 }
+const THREADED: ReadTuning = { chunkBytes: 2400, threadFromEvents: 0, helperBlockBytes: 1000 }
 const ONE_THREAD: ReadTuning = { chunkBytes: 2400, threadFromEvents: Infinity }
 
 /** `n` events over `units` labels, `rows` rows, deterministic; labels 3k+1 run backwards in time, label 2 has two channels. */

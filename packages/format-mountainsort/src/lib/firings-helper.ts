@@ -33,6 +33,8 @@ export interface HelperInit {
   dataOffset: number
   perChunk: number
   chunks: number
+  /** Bytes it reads at a time (a chunk in several blocks). */
+  blockBytes: number
   fsHz: number
   state: SharedArrayBuffer
   /** Whether it counts too (not when the file has metric rows: their sums must not depend on who added what). */

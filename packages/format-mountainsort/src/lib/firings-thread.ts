@@ -16,31 +16,39 @@ const init = workerData as HelperInit
 const port = parentPort!
 const claims = new ChunkClaims(init.chunks, new Int32Array(init.state))
 const eventBytes = init.rows * init.bytesPerValue
-const buffer = new Uint8Array(init.perChunk * eventBytes)
+// A claimed chunk is read in blocks (1 MiB): the loop then reads bytes the read just put in this core's cache.
+const perBlock = Math.max(1, Math.min(init.perChunk, Math.floor(init.blockBytes / eventBytes)))
+const buffer = new Uint8Array(perBlock * eventBytes)
 let fd = -1
 
 const post = (message: FromHelper) => port.postMessage(message)
 const fail = (error: unknown) =>
   post(error instanceof EventFault ? { type: 'fault', kind: error.kind, event: error.event, values: error.values } : { type: 'failed', message: String((error as Error)?.message ?? error) })
 
-/** Chunk `chunk`'s events, decoded, and the index of its first event. */
-function readChunk(chunk: number): { values: ArrayLike<number>; count: number; start: number } {
-  const start = chunk * init.perChunk
-  const count = Math.min(init.perChunk, init.events - start)
+/** The blocks of chunk `chunk` as [first event, events], last block first when `backwards`. */
+function blocksOf(chunk: number, backwards: boolean): [number, number][] {
+  const first = chunk * init.perChunk
+  const end = Math.min(first + init.perChunk, init.events)
+  const blocks: [number, number][] = []
+  for (let start = first; start < end; start += perBlock) blocks.push([start, Math.min(perBlock, end - start)])
+  return backwards ? blocks.reverse() : blocks
+}
+
+/** Events `start` .. `start + count`, decoded. */
+function readBlock(start: number, count: number): ArrayLike<number> {
   const length = count * eventBytes
   for (let done = 0; done < length; ) {
     const n = readSync(fd, buffer, done, length - done, init.dataOffset + start * eventBytes + done)
     if (n === 0) throw changedFault(start)
     done += n
   }
-  return { values: decodeMda(buffer.subarray(0, length), init.typeCode), count, start }
+  return decodeMda(buffer.subarray(0, length), init.typeCode)
 }
 
 function count(): void {
   const table = new LabelTable(init.rows - 3)
   for (let chunk; (chunk = claims.claim(0, true)) !== undefined; claims.done(0)) {
-    const { values, count, start } = readChunk(chunk)
-    countChunk(values, count, init.rows, start, table)
+    for (const [start, count] of blocksOf(chunk, false)) countChunk(readBlock(start, count), count, init.rows, start, table)
   }
   post({ type: 'counted', table: table.snapshot() })
 }
@@ -54,8 +62,9 @@ function scatter(job: ScatterJob): void {
   const earliest = new Float64Array(n).fill(Infinity)
   let sorted = true
   for (let chunk; (chunk = claims.claim(1, true)) !== undefined; claims.done(1)) {
-    const { values, count, start } = readChunk(chunk)
-    if (!scatterChunkBackward(values, count, init.rows, start, init.fsHz, table, cursor, floor, earliest, job.times)) sorted = false
+    for (const [start, count] of blocksOf(chunk, true)) {
+      if (!scatterChunkBackward(readBlock(start, count), count, init.rows, start, init.fsHz, table, cursor, floor, earliest, job.times)) sorted = false
+    }
   }
   post({ type: 'scattered', cursor: Float64Array.from(cursor), earliest, sorted })
 }

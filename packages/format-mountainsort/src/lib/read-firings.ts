@@ -12,6 +12,8 @@ import { startHelper, type Helper } from './firings-helper.js'
 const CHUNK_BYTES = 8 * 1024 * 1024
 /** Smaller files are read by the main thread alone: starting a thread costs about what 2 M events do. */
 const THREAD_FROM_EVENTS = 4_000_000
+/** The helper thread reads its chunks in blocks this size, so its loops read what is in its core's cache. */
+const HELPER_BLOCK_BYTES = 1024 * 1024
 
 /** The units of a firings file and their spike times in ascending label order. */
 export interface Firings {
@@ -24,10 +26,11 @@ export interface Firings {
   helperChunks: [number, number]
 }
 
-/** Chunk size and the size from which a helper thread reads part of a local file (tests set both small). */
+/** Chunk size, the size from which a helper thread reads part of a local file, and its reads' size (tests set them small). */
 export interface ReadTuning {
   chunkBytes?: number
   threadFromEvents?: number
+  helperBlockBytes?: number
 }
 
 /**
@@ -60,7 +63,7 @@ async function readEvents(source: ByteSource, header: MdaHeader, file: string, f
   }
   const helper =
     events >= (tuning.threadFromEvents ?? THREAD_FROM_EVENTS)
-      ? await startHelper({ path: source.path, size: await source.size(), file, rows, events, typeCode: header.typeCode, bytesPerValue: header.bytesPerValue, dataOffset: header.dataOffset, perChunk: reader.perChunk, chunks: reader.chunks, fsHz, count: rows === 3 })
+      ? await startHelper({ path: source.path, size: await source.size(), file, rows, events, typeCode: header.typeCode, bytesPerValue: header.bytesPerValue, dataOffset: header.dataOffset, perChunk: reader.perChunk, chunks: reader.chunks, blockBytes: tuning.helperBlockBytes ?? HELPER_BLOCK_BYTES, fsHz, count: rows === 3 })
       : undefined
   try {
     return await readTwice(reader, helper, table, rows, fsHz)
