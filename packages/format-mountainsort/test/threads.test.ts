@@ -61,9 +61,9 @@ async function slowSource(path: string, delayMs: number, edit?: (call: number, o
   }
 }
 
-async function read(source: ByteSource, tuning: ReadTuning): Promise<Firings> {
+async function read(source: ByteSource, tuning: ReadTuning, within: LoadContext = context): Promise<Firings> {
   try {
-    return await readFirings(source, await readMdaHeader(source, 'firings.mda'), 'firings.mda', 30000, context, tuning)
+    return await readFirings(source, await readMdaHeader(source, 'firings.mda'), 'firings.mda', 30000, within, tuning)
   } finally {
     await source.close()
   }
@@ -139,5 +139,14 @@ describe('mountainsort: a large local file read by two threads', () => {
       if (offset === 20) new DataView(bytes.buffer, bytes.byteOffset).setFloat64(16, first, true)
     })
     expect((await read(consistent, THREADED)).times.length).toBe(n)
+  }, 30_000)
+
+  it('stops both threads when the signal fires', async () => {
+    const path = writeFirings('abort.mda', 3, events(6000, 23, 3))
+    const controller = new AbortController()
+    const phases: string[] = []
+    const within: LoadContext = { ...context, signal: controller.signal, progress: ({ phase }) => (phases.push(phase), phase === 'times' && controller.abort()) }
+    await expect(read(await slowSource(path, 15), THREADED, within)).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
+    expect(phases.filter((p) => p === 'times')).toHaveLength(1)
   }, 30_000)
 })

@@ -1,7 +1,7 @@
 // The main thread's side of readFirings' helper thread (firings-thread.ts): starts it, hands it the second
 // pass's layout, and waits for what it counted and scattered. Node only: node:worker_threads and node:os
 // come through nodeImport, so a browser bundle of this package still builds.
-import { InvalidSourceError } from '@spikes/core'
+import { InvalidSourceError, throwIfAborted } from '@spikes/core'
 import { nodeImport } from '@spikes/core/loader-utils'
 import { ChunkClaims, MAX_SHARED_CHUNKS } from './chunk-claims.js'
 import type { CountSnapshot } from './label-table.js'
@@ -72,9 +72,10 @@ export interface Helper {
 
 /**
  * A helper thread for a local file of `chunks` chunks, or undefined where one cannot help: not Node, one
- * core, a file without a local path, or too many chunks to count in the claims' 16 bits.
+ * core, a file without a local path, or too many chunks to count in the claims' 16 bits. Waiting for it
+ * ends with AbortedError when `signal` fires.
  */
-export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { path: string | undefined }): Promise<Helper | undefined> {
+export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { path: string | undefined }, signal?: AbortSignal): Promise<Helper | undefined> {
   if (init.path === undefined || init.chunks < 2 || init.chunks > MAX_SHARED_CHUNKS || typeof process === 'undefined' || !process.versions?.node) return undefined
   const [{ Worker }, { availableParallelism }] = await Promise.all([
     nodeImport<typeof import('node:worker_threads')>('node:worker_threads'),
@@ -86,7 +87,7 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
   let wake = () => {}
   const { entry, execArgv } = threadFiles()
   const worker = new Worker(entry, { workerData: { ...init, path: init.path, state } satisfies HelperInit, execArgv, stdout: false, stderr: false })
-  worker.unref()
+  // Not unref'd: while the main thread waits for it, the thread is what keeps the process alive (stop() ends it).
   worker.on('message', (message: FromHelper) => {
     if (message.type === 'fault') inbox.failure ??= faultError(message, init.file)
     else if (message.type === 'failed') inbox.failure ??= new InvalidSourceError(`${init.file}: the thread reading part of it failed: ${message.message}`, { file: init.file })
@@ -99,12 +100,14 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
     wake()
   }
   worker.on('error', (error) => gone(error.message))
+  signal?.addEventListener('abort', () => wake(), { once: true })
   worker.on('exit', (code) => gone(`exit code ${code}`))
   const wait = async <K extends 'counted' | 'scattered'>(key: K): Promise<NonNullable<(typeof inbox)[K]>> => {
     for (;;) {
       const value = inbox[key]
       if (value !== undefined) return value as NonNullable<(typeof inbox)[K]>
       if (inbox.failure) throw inbox.failure
+      throwIfAborted(signal, `Reading ${init.file}`)
       await new Promise<void>((resolve) => (wake = resolve))
     }
   }

@@ -63,7 +63,7 @@ async function readEvents(source: ByteSource, header: MdaHeader, file: string, f
   }
   const helper =
     events >= (tuning.threadFromEvents ?? THREAD_FROM_EVENTS)
-      ? await startHelper({ path: source.path, size: await source.size(), file, rows, events, typeCode: header.typeCode, bytesPerValue: header.bytesPerValue, dataOffset: header.dataOffset, perChunk: reader.perChunk, chunks: reader.chunks, blockBytes: tuning.helperBlockBytes ?? HELPER_BLOCK_BYTES, fsHz, count: rows === 3 })
+      ? await startHelper({ path: source.path, size: await source.size(), file, rows, events, typeCode: header.typeCode, bytesPerValue: header.bytesPerValue, dataOffset: header.dataOffset, perChunk: reader.perChunk, chunks: reader.chunks, blockBytes: tuning.helperBlockBytes ?? HELPER_BLOCK_BYTES, fsHz, count: rows === 3 }, context.signal)
       : undefined
   try {
     return await readTwice(reader, helper, table, rows, fsHz)
@@ -156,6 +156,7 @@ function chunkReader(source: ByteSource, header: MdaHeader, file: string, contex
         context.progress({ phase, loaded: claim.loaded(), total: events, unit: 'spikes' })
         chunk = next
       }
+      throwIfAborted(context.signal, `Reading ${file}`)
     },
   }
 }
