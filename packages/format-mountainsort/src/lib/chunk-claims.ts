@@ -10,10 +10,10 @@ export const MAX_SHARED_CHUNKS = 0x7fff
 export type Pass = 0 | 1
 
 export class ChunkClaims {
-  /** A state on a plain buffer when no helper runs (Atomics work on it all the same). */
+  /** `state`: four int32 on a SharedArrayBuffer; `chunks` at most MAX_SHARED_CHUNKS. */
   constructor(
     readonly chunks: number,
-    readonly state: Int32Array = new Int32Array(4),
+    readonly state: Int32Array,
   ) {}
 
   /** The next chunk for this side in `pass`, or undefined once every chunk of the pass is taken. */

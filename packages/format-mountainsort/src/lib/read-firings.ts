@@ -6,7 +6,7 @@ import { LabelTable } from './label-table.js'
 import { countChunk, scatterChunk } from './two-pass.js'
 import { badEventFault, changedFault, EventFault, isIndex } from './event-faults.js'
 import { faultError } from './event-checks.js'
-import { ChunkClaims, type Pass } from './chunk-claims.js'
+import type { ChunkClaims, Pass } from './chunk-claims.js'
 import { startHelper, type Helper } from './firings-helper.js'
 
 const CHUNK_BYTES = 8 * 1024 * 1024
@@ -73,9 +73,12 @@ async function readEvents(source: ByteSource, header: MdaHeader, file: string, f
 }
 
 async function readTwice(reader: ChunkReader, helper: Helper | undefined, table: LabelTable, rows: number, fsHz: number): Promise<Firings> {
-  const claims = helper?.claims ?? new ChunkClaims(reader.chunks)
-  await reader.each(reader.fromFront(claims, 0), (values, count, start) => countChunk(values, count, rows, start, table), 'events')
-  if (helper && claims.takenFromBack(0) > 0) table.merge(await helper.counted())
+  // Alone, the main thread reads every chunk in order (the claims count at most MAX_SHARED_CHUNKS).
+  const claims = helper?.claims
+  const chunksOf = (pass: Pass) => (claims ? reader.fromFront(claims, pass) : reader.inOrder())
+  const fromBack = (pass: Pass) => claims?.takenFromBack(pass) ?? 0
+  await reader.each(chunksOf(0), (values, count, start) => countChunk(values, count, rows, start, table), 'events')
+  if (helper && fromBack(0) > 0) table.merge(await helper.counted())
   const { order, offsets } = layout(table)
   const total = offsets[order.length]
   const times = helper ? new Float64Array(new SharedArrayBuffer(total * 8)) : new Float64Array(total)
@@ -86,8 +89,8 @@ async function readTwice(reader: ChunkReader, helper: Helper | undefined, table:
   // Integer cursors index faster; more than 2^32 - 1 spikes would need a 32 GiB output.
   const cursor = total <= 0xffffffff ? Uint32Array.from(lower) : lower.slice()
   const end = total <= 0xffffffff ? Uint32Array.from(upper) : upper
-  await reader.each(reader.fromFront(claims, 1), (values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times), 'times')
-  const back = helper && claims.takenFromBack(1) > 0 ? await helper.scattered() : undefined
+  await reader.each(chunksOf(1), (values, count, start) => scatterChunk(values, count, rows, start, fsHz, table, cursor, end, times), 'times')
+  const back = helper && fromBack(1) > 0 ? await helper.scattered() : undefined
   // Every train filled exactly: the front stopped where the back did (or at the train's end), and the
   // front's latest time is no later than the back's earliest.
   for (let slot = 0; slot < table.size; slot++) {
@@ -95,7 +98,7 @@ async function readTwice(reader: ChunkReader, helper: Helper | undefined, table:
     if (back && !(table.last[slot] <= back.earliest[slot])) table.sorted = false
   }
   if (back && !back.sorted) table.sorted = false
-  return { table, order, offsets, times, helperChunks: helper ? [claims.takenFromBack(0), claims.takenFromBack(1)] : [0, 0] }
+  return { table, order, offsets, times, helperChunks: [fromBack(0), fromBack(1)] }
 }
 
 /** Slots in ascending label order and the offsets of their trains. */
