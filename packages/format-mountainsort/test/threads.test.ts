@@ -149,4 +149,14 @@ describe('mountainsort: a large local file read by two threads', () => {
     await expect(read(await slowSource(path, 15), THREADED, within)).rejects.toMatchObject({ code: 'SPIKES_ABORTED' })
     expect(phases.filter((p) => p === 'times')).toHaveLength(1)
   }, 30_000)
+
+  it('reads the file alone when the helper cannot open it', async () => {
+    const n = 6000
+    const path = writeFirings('no-helper.mda', 3, events(n, 23, 3))
+    const source = await slowSource(path, 15)
+    const elsewhere: ByteSource = { ...source, path: join(dir, 'not-there.mda') } // the helper opens this path
+    const alone = await read(elsewhere, THREADED)
+    expect(alone.helperChunks).toEqual([0, 0])
+    expectSameFirings(alone, await read(await slowSource(path, 0), ONE_THREAD))
+  }, 30_000)
 })

@@ -86,7 +86,12 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
   const inbox: { counted?: CountSnapshot; scattered?: ScatterResult; failure?: Error } = {}
   let wake = () => {}
   const { entry, execArgv } = threadFiles()
-  const worker = new Worker(entry, { workerData: { ...init, path: init.path, state } satisfies HelperInit, execArgv, stdout: false, stderr: false })
+  let worker: InstanceType<typeof Worker>
+  try {
+    worker = new Worker(entry, { workerData: { ...init, path: init.path, state } satisfies HelperInit, execArgv, stdout: false, stderr: false })
+  } catch {
+    return undefined // threads refused here (a flag, a policy): the main thread reads it all
+  }
   // Not unref'd: while the main thread waits for it, the thread is what keeps the process alive (stop() ends it).
   worker.on('message', (message: FromHelper) => {
     if (message.type === 'fault') inbox.failure ??= faultError(message, init.file)
