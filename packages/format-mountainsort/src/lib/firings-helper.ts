@@ -105,7 +105,8 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
     wake()
   }
   worker.on('error', (error) => gone(error.message))
-  signal?.addEventListener('abort', () => wake(), { once: true })
+  const onAbort = () => wake()
+  signal?.addEventListener('abort', onAbort, { once: true })
   worker.on('exit', (code) => gone(`exit code ${code}`))
   const wait = async <K extends 'counted' | 'scattered'>(key: K): Promise<NonNullable<(typeof inbox)[K]>> => {
     for (;;) {
@@ -121,6 +122,9 @@ export async function startHelper(init: Omit<HelperInit, 'state' | 'path'> & { p
     counted: () => wait('counted'),
     scatter: (job) => worker.postMessage(job),
     scattered: () => wait('scattered'),
-    stop: () => void worker.terminate(),
+    stop() {
+      signal?.removeEventListener('abort', onAbort)
+      void worker.terminate()
+    },
   }
 }
