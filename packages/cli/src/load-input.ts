@@ -1,5 +1,5 @@
 import { InvalidArgumentError, loadSpikeData, UnknownFormatError, type SpikeData } from '@spikes/core'
-import type { Command } from 'commander'
+import type { Command } from './commander.js'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { CliContext } from './context.js'

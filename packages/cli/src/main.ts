@@ -1,5 +1,5 @@
 import { isSpikesError } from '@spikes/core'
-import { CommanderError, type Command } from 'commander'
+import { CommanderError, type Command } from './commander.js'
 import { readFileSync } from 'node:fs'
 import { cliMessage } from './cli-hints.js'
 import { COMMANDS } from './commands/index.js'

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Help } from 'commander'
+import { Command, CommanderError, Help } from './commander.js'
 import { SpikesError } from '@spikes/core'
 import { didYouMean } from '@spikes/core/loader-utils'
 

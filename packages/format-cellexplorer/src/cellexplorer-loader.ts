@@ -23,6 +23,9 @@ export const cellexplorerLoader = defineLoader({
 
 const NAME = /\.(cell_metrics|spikes)\.cellinfo\.mat$/i
 
+/** 'MATLAB': how every MAT-file header starts (matHeaderKind's first check), read here so that other files never load the MAT reader. */
+const MAT_TEXT = [0x4d, 0x41, 0x54, 0x4c, 0x41, 0x42]
+
 function contains(head: Uint8Array, text: string): boolean {
   return indexOfBytes(head, new TextEncoder().encode(text)) >= 0
 }
@@ -38,7 +41,7 @@ function indexOfBytes(head: Uint8Array, needle: Uint8Array): number {
 
 /** See README "Detection rules": a MAT-file header, then the file name or the first variable's name. */
 export async function detectCellexplorer(probe: Probe): Promise<Match> {
-  if (probe.kind !== 'file') return NO_MATCH
+  if (probe.kind !== 'file' || MAT_TEXT.some((byte, i) => probe.head[i] !== byte)) return NO_MATCH
   const { matHeaderKind, peekMatVariableName } = await import('@spikes/matlab')
   const kind = matHeaderKind(probe.head)
   if (!kind) return NO_MATCH

@@ -38,6 +38,15 @@ export interface ReadNumericOptions {
   signal?: AbortSignal
   /** Called after each block with the elements read so far and the elements selected. */
   onProgress?: (loaded: number, total: number) => void
+  /**
+   * readNumericAsync only: called once for each run [start, end) of the selection whose values are in
+   * `values`, the array readNumericAsync returns (position p of the selection is at `outOffset + p`); the
+   * runs of a read that succeeds cover the selection once, in any order. The parallel chunk path calls it as
+   * each chunk lands, while other chunks still inflate, so that a pass over the values (a unit conversion,
+   * a sortedness check) overlaps the read; the other paths call it once for the whole selection. The values
+   * of a run may be changed in place.
+   */
+  onPlaced?: (start: number, end: number, values: NumericOut) => void
 }
 
 /** Options of Hdf5Dataset.readStrings. */
@@ -129,7 +138,11 @@ export class Hdf5Dataset {
   async readNumericAsync(options: ReadNumericOptions & { as: 'native' }): Promise<NativeArray>
   async readNumericAsync(options?: ReadNumericOptions): Promise<Float64Array>
   async readNumericAsync(options: ReadNumericOptions = {}): Promise<NumericOut> {
-    return (await readNumericParallel(this.#ctx, this, options)) ?? this.readNumeric(options)
+    const parallel = await readNumericParallel(this.#ctx, this, options)
+    if (parallel) return parallel
+    const out = this.readNumeric(options)
+    if (options.onPlaced) options.onPlaced(0, this.#selection(options.start, options.count).count.reduce((a, b) => a * b, 1), out)
+    return out
   }
 
   /** Reads numbers (any integer or float width) into a typed array, in blocks of at most blockBytes. */

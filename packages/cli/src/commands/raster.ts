@@ -6,8 +6,6 @@ import { loadInput, printWarnings, withLoadFlags, type LoadFlags } from '../load
 import type { CommandBuilder } from '../main.js'
 import { examples } from '../program.js'
 import type { RasterOptions } from '../render/layout.js'
-import { rasterPng } from '../render/raster-png.js'
-import { rasterSvg } from '../render/raster-svg.js'
 
 interface RasterFlags extends LoadFlags {
   output: string
@@ -54,7 +52,8 @@ export const rasterCommand: CommandBuilder = (program, context) =>
       printWarnings(context, loaded.data)
       checkWindow(loaded.data, options, flags)
       const title = { input: basename(loaded.inputName.replace(/ \(bundled sample\)$/, '')), format: loaded.format }
-      const picture = ext === '.svg' ? rasterSvg(loaded.data, title, options) : rasterPng(loaded.data, title, options)
+      // The renderers (font, PNG encoder) are imported by this command alone, when it draws.
+      const picture = ext === '.svg' ? (await import('../render/raster-svg.js')).rasterSvg(loaded.data, title, options) : (await import('../render/raster-png.js')).rasterPng(loaded.data, title, options)
       await writeBytesSafely(output, picture, safety)
       context.io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
     })

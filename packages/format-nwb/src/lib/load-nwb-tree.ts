@@ -1,5 +1,6 @@
 import { UnsupportedError, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
-import { isFallbackSignal, openTree, type Hdf5File, type Hdf5TreeFile } from '@spikes/hdf5'
+import type { Hdf5File } from '@spikes/hdf5'
+import { isFallbackSignal, openTree, type Hdf5TreeFile } from '@spikes/hdf5/tree'
 import type { Checked } from './load-nwb.js'
 
 /** Subtrees that never hold units or file metadata (cached schemas, stimuli): not walked. */

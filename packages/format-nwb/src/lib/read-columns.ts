@@ -1,6 +1,7 @@
 import { MissingEntryError, type LoadContext } from '@spikes/core'
 import { raggedOffsets } from '@spikes/core/loader-utils'
-import { isHdf5Reference, type Hdf5Dataset, type Hdf5File } from '@spikes/hdf5'
+import type { Hdf5Dataset, Hdf5File } from '@spikes/hdf5'
+import { isHdf5Reference } from '@spikes/hdf5/tree'
 import { attrTextList, baseName, isBoolDataset, joinPath, neurodataType, safeAttr } from './h5-util.js'
 
 /** Columns the loader maps itself, never copied as they are. */

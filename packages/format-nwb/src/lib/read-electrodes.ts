@@ -1,6 +1,7 @@
 import type { LoadContext } from '@spikes/core'
 import { raggedOffsets } from '@spikes/core/loader-utils'
-import { isHdf5Reference, type Hdf5File } from '@spikes/hdf5'
+import type { Hdf5File } from '@spikes/hdf5'
+import { isHdf5Reference } from '@spikes/hdf5/tree'
 import { joinPath, neurodataType, safeAttr } from './h5-util.js'
 
 export const ELECTRODES_TABLE = '/general/extracellular_ephys/electrodes'

@@ -1,7 +1,9 @@
 import { InvalidDataError, MissingEntryError, throwIfAborted, type Hint, type LoadContext } from '@spikes/core'
 import { raggedOffsets, vouchSortedTrains } from '@spikes/core/loader-utils'
-import { isHdf5Reference, type Hdf5File, type Hdf5Reference } from '@spikes/hdf5'
+import type { Hdf5File, NumericOut } from '@spikes/hdf5'
+import { isHdf5Reference, type Hdf5Reference } from '@spikes/hdf5/tree'
 import { joinPath } from './h5-util.js'
+import { MsPass } from './ms-pass.js'
 
 /** The way out when a file has no spike trains: load its metadata alone. */
 export const ALLOW_NO_UNITS_HINT: Hint = { kind: 'option', option: 'allowNoUnits', example: true, why: 'to load only the file metadata' }
@@ -69,36 +71,31 @@ export async function readSpikeTimes(file: Hdf5File, unitsPath: string, nUnits: 
   const offsets = raggedOffsets(index, flatLength, { nUnits, integerDtype: indexDs.isInteger(), name: cols.indexName })
   const total = flatLength
   context.progress({ phase: 'spike_times', loaded: 0, total, unit: 'spikes' })
-  const read = { signal: context.signal, onProgress: (loaded: number) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }) }
+  // Offsets are known before the read: each chunk is converted to ms as it lands, while others still inflate.
+  let pass: MsPass | undefined
+  const read = {
+    signal: context.signal,
+    onProgress: (loaded: number) => context.progress({ phase: 'spike_times', loaded, total, unit: 'spikes' }),
+    onPlaced: (start: number, end: number, values: NumericOut) => {
+      pass ??= new MsPass(values as Float64Array, offsets)
+      pass.run(start, end)
+    },
+  }
   // HDF5 datasets read their chunks in parallel; NWB-Zarr's stand-in (zarr-dataset.ts) has the synchronous read only.
   const times = typeof timesDs.readNumericAsync === 'function' ? await timesDs.readNumericAsync(read) : timesDs.readNumeric(read)
   throwIfAborted(context.signal, 'Loading the NWB file')
+  if (!pass) {
+    pass = new MsPass(times, offsets)
+    pass.run(0, times.length)
+  } else if (pass.times !== times || pass.covered !== times.length) {
+    throw new Error(`internal: the read placed ${pass.covered} of ${times.length} spike times in the array it returned`)
+  }
+  const { maxMs, sorted } = pass.finish()
   const used = offsets[offsets.length - 1]
   // A trailing part of spike_times past the last index entry belongs to no unit; copy so SpikeData owns an exact array.
   const out = used === times.length ? times : times.slice(0, used)
-  const { maxMs, sorted } = toMsInPlace(out, offsets)
   if (sorted) vouchSortedTrains(out)
   return { times: out, offsets, maxMs, timesName: cols.timesName, indexName: cols.indexName }
-}
-
-/**
- * Seconds to ms (SpikeLab's v * 1e3) in the one pass that also finds the largest time and whether every
- * train is non-decreasing without NaN, so that neither the loader nor SpikeData reads 10 M times again.
- */
-function toMsInPlace(times: Float64Array, offsets: Float64Array): { maxMs: number; sorted: boolean } {
-  let max = -Infinity
-  let sorted = true
-  for (let u = 0; u + 1 < offsets.length; u++) {
-    let prev = -Infinity
-    for (let i = offsets[u], end = offsets[u + 1]; i < end; i++) {
-      const t = times[i] * 1e3
-      times[i] = t
-      if (!(t >= prev)) sorted = false
-      else prev = t
-      if (t > max) max = t
-    }
-  }
-  return { maxMs: max, sorted }
 }
 
 function readRegionIndexed(file: Hdf5File, refs: Hdf5Reference[], timesPath: string, indexPath: string, nUnits: number | undefined, cols: { timesName: string; indexName: string }): SpikeTimes {

@@ -7,8 +7,8 @@ import { throwIfAborted } from '@spikes/core'
 import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
-import { badChunk, InflateOverflow, platformInflater, type Inflate } from './inflate.js'
+import { MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
+import { badChunk, InflateOverflow, inPlace, platformInflater, type Inflate } from './inflate.js'
 
 /**
  * Random access to the file's bytes (a local file, a Blob, HTTP Range reads): `length` bytes from `offset`,
@@ -42,6 +42,8 @@ export interface FastReadRequest {
   outOffset: number
   signal?: AbortSignal
   onProgress?: (loaded: number, total: number) => void
+  /** Called with each chunk's run [first, first + valid) of the dataset once its values are in `out`. */
+  onPlaced?: (start: number, end: number, values: NumericOut) => void
 }
 
 /** True when the parallel path can read this dtype into this output (little-endian ints up to 32 bits, floats). */
@@ -70,6 +72,7 @@ export async function readChunkedParallel(req: FastReadRequest): Promise<Numeric
       const first = entry.offsets[0]
       const valid = Math.min(req.chunk, req.length - first)
       await decodeInto(req, entry, first, valid, inflater.inflate, buffers)
+      req.onPlaced?.(first, first + valid, req.out)
       loaded += valid
       req.onProgress?.(loaded, req.length)
     }
@@ -116,9 +119,9 @@ async function decodeInto(req: FastReadRequest, entry: StoredChunk, first: numbe
     let produced: number
     try {
       produced = await inflate(bytes, (piece) => {
-        if (at < limit) target.set(piece.length <= limit - at ? piece : piece.subarray(0, limit - at), at)
+        if (at < limit && !inPlace(piece, target, at)) target.set(piece.length <= limit - at ? piece : piece.subarray(0, limit - at), at)
         at += piece.length
-      }, chunkBytes)
+      }, chunkBytes, target.length === chunkBytes ? target : undefined)
     } catch (error) {
       // A bomb is named with the chunk's declared size and how far it grew before it was stopped.
       const sizes = error instanceof InflateOverflow ? { expected: error.limit, actual: error.reached } : undefined

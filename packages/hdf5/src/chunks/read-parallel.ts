@@ -36,6 +36,7 @@ export async function readNumericParallel(ctx: FileContext, ds: Hdf5Dataset, opt
     outOffset,
     signal: options.signal,
     onProgress: options.onProgress,
+    onPlaced: options.onPlaced,
   })
 }
 

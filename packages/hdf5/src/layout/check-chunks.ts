@@ -6,6 +6,7 @@
 import { CorruptFileError, IntegrityError, LimitExceededError } from '@spikes/core'
 import { Unzlib } from 'fflate'
 import { parseFilters, storedChunks, type PipelineFilter, type StoredChunk } from './chunk-index.js'
+import { MAX_FILTERED_CHUNK_BYTES } from './chunk-limits.js'
 import { MSG_FILTERS, MSG_LAYOUT, readHeaderMessages } from './object-header.js'
 import { LayoutUnreadable, readExact, type RawFile } from './raw-file.js'
 
@@ -17,11 +18,8 @@ const HARMLESS_INFLATE = 64 * 1024 * 1024
 const DEFLATE_MAX_RATIO = 1032
 /** Compressed bytes handed to the inflater at once (at most ~16 MiB of output per step). */
 const INFLATE_STEP = 16 * 1024
-/**
- * Largest decoded chunk of a filtered dataset that HDF5 is asked to read: it holds the whole chunk in the wasm heap
- * (capped near 2 GiB) next to the read buffer.
- */
-export const MAX_FILTERED_CHUNK_BYTES = 1024 * 1024 * 1024
+
+export { MAX_FILTERED_CHUNK_BYTES }
 
 /** What the checks report in errors. */
 export interface ChunkSite {

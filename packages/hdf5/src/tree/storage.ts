@@ -1,7 +1,7 @@
 // Where a dataset's bytes are (compact, contiguous, chunked) and how to get its elements' bytes: a synchronous
 // plan over the block cache (settled like any parse), then asynchronous reads and inflates.
 import { storedChunks, type StoredChunk } from '../layout/chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from '../layout/check-chunks.js'
+import { MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
 import { LayoutUnreadable, uint } from '../layout/raw-file.js'
 import { v4Chunks } from './chunk-index-v4.js'
 import type { TreeContext } from './context.js'

@@ -103,20 +103,22 @@ export class TreeDataset {
   /** The numbers of any numeric dataset, its chunks read and inflated several at once (into `out` when given). */
   async readNumericAsync(options: ReadNumericOptions = {}): Promise<NumericOut> {
     this.#requireNumeric()
-    if (this.node.values) return this.readNumeric(options)
+    if (this.node.values) return placedAtOnce(this.readNumeric(options), options)
     const { ctx, source } = this.host
     const plan = await settle(ctx.cache, () => planStorage(ctx, this.#info))
     const n = this.size
     const ids = this.#info.filters.map((f) => f.id)
     if (plan.kind === 'chunked' && this.rank === 1 && fastReadable(this.dtype, ids)) {
       const out = new Float64Array(n)
-      const request = { bytes: { read: source, size: ctx.cache.size }, chunks: plan.chunks, base: ctx.file.base, file: ctx.name, path: this.path, length: n, chunk: plan.chunkShape[0], dtype: this.dtype, filters: ids, out, outOffset: 0, signal: options.signal, onProgress: options.onProgress }
-      if (await readChunkedParallel(request)) return select(out, options, this.path)
+      // Chunks are placed at their dataset positions: those are the selection's only when it is the whole.
+      const whole = options.start === undefined && options.count === undefined
+      const request = { bytes: { read: source, size: ctx.cache.size }, chunks: plan.chunks, base: ctx.file.base, file: ctx.name, path: this.path, length: n, chunk: plan.chunkShape[0], dtype: this.dtype, filters: ids, out, outOffset: 0, signal: options.signal, onProgress: options.onProgress, onPlaced: whole ? options.onPlaced : undefined }
+      if (await readChunkedParallel(request)) return whole ? out : placedAtOnce(select(out, options, this.path), options)
     }
     const bytes = await readElements({ read: source, base: ctx.file.base, file: ctx.name, path: this.path, signal: options.signal }, this.#info, plan)
     const out = select(numbers(this.dtype, bytes, n), options, this.path)
     options.onProgress?.(out.length, out.length)
-    return out
+    return placedAtOnce(out, options)
   }
 
   /** The one number of a scalar (or one-element) numeric dataset. */
@@ -147,6 +149,12 @@ export class TreeDataset {
   read(): never {
     return this.host.unsupported('generic dataset reads')
   }
+}
+
+/** Tells onPlaced that the whole selection is in place. */
+function placedAtOnce(out: Float64Array, options: ReadNumericOptions): Float64Array {
+  options.onPlaced?.(0, out.length, out)
+  return out
 }
 
 /** The whole array, or the 1-D slice options.start/count name (other selections are not taken here). */
