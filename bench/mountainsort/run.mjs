@@ -6,7 +6,8 @@
 // event, allocated and touched once; the floor is faster than readFileSync, which faults in 1.2 GB). Each
 // measurement runs in its own process so its peak RSS is its own; --runs N repeats the measurements and
 // prints each run's ratios (the machine's load average beside them: other processes on a shared machine
-// move the figures). The folder is generated once under os.tmpdir() and reused.
+// move the figures). The load runs with its helper thread (the default) and, as a second measurement,
+// with helperThread: false. The folder is generated once under os.tmpdir() and reused.
 // Usage: node bench/mountainsort/run.mjs [--spikes N] [--units N] [--runs N]   (run `npx tsc -b packages/format-mountainsort` first)
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -72,7 +73,7 @@ if (mode) {
       check = floor()
     } else {
       const { registerMountainsort } = await import('@spikes/format-mountainsort')
-      const sd = await loadWith(folder, 'mountainsort', registerMountainsort)
+      const sd = await loadWith(folder, 'mountainsort', registerMountainsort, { helperThread: mode === 'load' })
       check = describeLoad(sd)
     }
     return check
@@ -92,13 +93,16 @@ for (let r = 1; r <= runs; r++) {
   const load1 = loadavg()[0]
   const raw = run('raw')
   const load = run('load')
+  const alone = run('load-one-thread')
   const floorRun = run('floor')
   if (runs > 1) console.log(`run ${r} (load average ${load1.toFixed(2)})`)
   console.log(`${line('load', load)}   (${load.check})`)
+  console.log(`${line('load, one thread', alone)}   (helperThread: false)`)
   console.log(`${line('raw read of the file', raw)}   (${raw.check} bytes)`)
   console.log(`${line('floor (issue 23)', floorRun)}   (reused 8 MiB buffer, output touched once)`)
   console.log(`  ratio load / raw read  ${ratio(load, raw)}`)
   console.log(`  ratio load / floor     ${ratio(load, floorRun)}`)
+  console.log(`  one thread / raw read  ${ratio(alone, raw)}`)
   ratios.push(load.ms / raw.ms)
 }
 const met = ratios.filter((x) => x <= 2).length

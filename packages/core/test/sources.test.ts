@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blobSource, bytesSource, filesFolder, memoryFolder, readAll, readExactly, readText } from '../src/index.js'
 import { directorySource, fileSource } from '../src/node.js'
-import { readExactlyInto } from '../src/loader-utils.js'
+import { alternatingReads, readExactlyInto } from '../src/loader-utils.js'
 
 let dir = ''
 beforeAll(async () => {
@@ -80,6 +80,22 @@ describe('byte sources', () => {
     expect(plain.readInto).toBeUndefined()
     expect(Array.from(await readExactlyInto(plain, 0, new Uint8Array(3)))).toEqual([7, 8, 9])
     await expect(readExactlyInto(plain, 1, new Uint8Array(3))).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 4, available: 3 })
+  })
+
+  it('alternatingReads reads into two reused buffers in turn through readInto, fresh arrays through read', async () => {
+    const src = await fileSource(join(dir, 'a.bin'))
+    const read = alternatingReads(src, 3)
+    const [a, b, c] = [await read(0, 3), await read(3, 2), await read(1, 3)]
+    expect(Array.from(b)).toEqual([4, 5])
+    expect(Array.from(c)).toEqual([2, 3, 4])
+    expect(c.buffer).toBe(a.buffer) // the third read reuses the first one's buffer
+    expect(b.buffer).not.toBe(a.buffer)
+    await expect(read(3, 3)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 6, available: 5 })
+    await src.close()
+    const plain = alternatingReads(bytesSource(Uint8Array.from([7, 8, 9]), 'b.bin'), 2)
+    const [x, y] = [await plain(0, 2), await plain(1, 2)]
+    expect([Array.from(x), Array.from(y)]).toEqual([[7, 8], [8, 9]])
+    await expect(plain(2, 2)).rejects.toMatchObject({ code: 'SPIKES_CORRUPT_FILE', needed: 4, available: 3 })
   })
 
   it('local file readInto fills a reused buffer, fewer bytes only at the end', async () => {

@@ -1,4 +1,4 @@
-import { durationMsOption, folderFileOption, rateHzOption } from '@spikes/core/loader-utils'
+import { durationMsOption, flagOption, folderFileOption, rateHzOption } from '@spikes/core/loader-utils'
 import { object, type InferInput, type InferOutput } from 'valibot'
 
 /** Options of the MountainSort loader, as a schema (names in lowerCamelCase; snake_case aliases are accepted). */
@@ -7,6 +7,7 @@ export const mountainsortOptions = object({
   firingsFile: folderFileOption(undefined, 'The firings file, relative to the folder (default firings.mda, else firings_true.mda).'),
   geomFile: folderFileOption('geom.csv', 'Electrode positions, one `x,y[,z]` row per channel, relative to the folder.'),
   lengthMs: durationMsOption('Recording length in ms (default: the last spike time).'),
+  helperThread: flagOption(true, 'Read a local firings file of 4 M events or more with a helper thread beside the main one (Node, two cores or more); false keeps the load on one thread.'),
 })
 
 /** The options as callers write them. */

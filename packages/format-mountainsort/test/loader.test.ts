@@ -91,6 +91,7 @@ describe('mountainsort loader', () => {
     [{ firingsFile: '' }, 'firingsFile'],
     [{ lengthMs: Number.NaN }, 'lengthMs'],
     [{ samplerate: 30000 }, 'samplerate'],
+    [{ helperThread: 'no' }, 'helperThread'],
   ])('refuses options %j before any I/O', async (options, argument) => {
     const f = countingFolder(folder({ 'firings.mda': firingsMda(EVENTS) }))
     await expect(mountainsortLoader.load(f, options as never, { warn() {}, progress() {} })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument })
@@ -98,7 +99,7 @@ describe('mountainsort loader', () => {
   })
 
   it('accepts snake_case option names', async () => {
-    const sd = await load(folder({ 'firings.mda': firingsMda(EVENTS) }), { fs_Hz: 30000, length_ms: 50 })
+    const sd = await load(folder({ 'firings.mda': firingsMda(EVENTS) }), { fs_Hz: 30000, length_ms: 50, helper_thread: false })
     expect(sd.lengthMs).toBe(50)
   })
 

@@ -13,3 +13,22 @@ export async function readExactlyInto(source: ByteSource, offset: number, target
   if (n < target.length) throw truncated(source, offset, target.length, n)
   return target
 }
+
+/**
+ * Reads for a loop that works on one piece of `source` while the next is read (the read-ahead of a
+ * chunked scan): `read(offset, length)` resolves to exactly `length` bytes from `offset`, `length` at most
+ * `capacity`. With `readInto`, into two buffers of `capacity` bytes allocated once and used in turn, so a
+ * piece is valid until the read after the next one starts, and a 1 GB file allocates 2 x `capacity`, not
+ * 1 GB of fresh pieces; otherwise each piece is a fresh array from `read`. Fewer bytes are the
+ * CorruptFileError of {@link readExactly}. A read that fails while nobody awaits it (the loop stopped at a
+ * bad value or an abort) is not reported as an unhandled rejection.
+ */
+export function alternatingReads(source: ByteSource, capacity: number): (offset: number, length: number) => Promise<Uint8Array> {
+  const buffers = source.readInto ? [new Uint8Array(capacity), new Uint8Array(capacity)] : undefined
+  let turn = 0
+  return (offset, length) => {
+    const read = buffers ? readExactlyInto(source, offset, buffers[turn++ % 2].subarray(0, length)) : readExactly(source, offset, length)
+    read.catch(() => {})
+    return read
+  }
+}

@@ -1,8 +1,10 @@
-import { InvalidDataError } from '@spikes/core'
+import { CorruptFileError, InvalidDataError } from '@spikes/core'
+import type { EventFault } from './event-faults.js'
 
-/** A non-negative integer (the fast test covers every value below 2^32). */
-export function isIndex(value: number): boolean {
-  return (value >>> 0) === value || (Number.isInteger(value) && value >= 0)
+/** The typed error of a fault the per-event loops threw (in this thread or the helper thread). */
+export function faultError(fault: Pick<EventFault, 'kind' | 'event' | 'values'>, file: string): InvalidDataError | CorruptFileError {
+  if (fault.kind === 'bad' && fault.event !== undefined && fault.values) return badEvent(file, fault.event, ...fault.values)
+  return changed(file, fault.event)
 }
 
 export function badEvent(file: string, event: number, channel: number, time: number, label: number): InvalidDataError {
@@ -11,4 +13,10 @@ export function badEvent(file: string, event: number, channel: number, time: num
     `${file}: event ${event} has ${what}. A firings file holds a non-negative integer channel (row 1), a non-negative finite time in samples (row 2) and a non-negative integer label (row 3) per event; this looks like another kind of MDA array.`,
     { file, event, channel, time, label },
   )
+}
+
+/** The file's events differ between the two passes (`event` when one event shows it, else the counts do). */
+export function changed(file: string, event?: number): CorruptFileError {
+  const which = event === undefined ? 'its events per label differ' : `event ${event} differs`
+  return new CorruptFileError(`${file} changed while it was being read (${which} between the two passes over the file). Load it again once nothing is writing to it.`, event === undefined ? { file } : { file, event })
 }

@@ -1,4 +1,15 @@
-import { isIndex } from './event-checks.js'
+import { isIndex } from './event-faults.js'
+
+/** What {@link LabelTable.snapshot} returns: one entry per slot. */
+export interface CountSnapshot {
+  labels: number[]
+  counts: Float64Array
+  mixed: Uint8Array
+  candidate: Float64Array
+  votes: Float64Array
+  first: Float64Array
+  metricSums: Float64Array
+}
 
 const DENSE_LIMIT = 1 << 20
 const FIRST_BLOCK = 16
@@ -96,6 +107,34 @@ export class LabelTable {
       at += this.fill[slot]
     }
     return out
+  }
+
+  /** The counting state of every slot (what a helper thread that counted part of the file hands back). */
+  snapshot(): CountSnapshot {
+    const n = this.size
+    const { counts, mixed, candidate, votes, first, metricSums } = this
+    return { labels: [...this.labels], counts: counts.slice(0, n), mixed: mixed.slice(0, n), candidate: candidate.slice(0, n), votes: votes.slice(0, n), first: first.slice(0, n), metricSums: metricSums.slice(0, n * this.extraRows) }
+  }
+
+  /**
+   * Adds the counts of other events of the same file: counts and metric sums add up, a unit is mixed if
+   * either side saw two channels or their first channels differ, and the channel votes combine as
+   * Boyer-Moore summaries do (still exact whenever one channel holds more than half of the unit's events).
+   */
+  merge(other: CountSnapshot): void {
+    const extra = this.extraRows
+    other.labels.forEach((label, i) => {
+      const slot = this.slotOf(label, other.first[i])
+      this.counts[slot] += other.counts[i]
+      if (other.mixed[i] === 1 || this.first[slot] !== other.first[i]) this.mixed[slot] = 1
+      if (this.candidate[slot] === other.candidate[i]) this.votes[slot] += other.votes[i]
+      else if (this.votes[slot] >= other.votes[i]) this.votes[slot] -= other.votes[i]
+      else {
+        this.candidate[slot] = other.candidate[i]
+        this.votes[slot] = other.votes[i] - this.votes[slot]
+      }
+      for (let k = 0; k < extra; k++) this.metricSums[slot * extra + k] += other.metricSums[i * extra + k]
+    })
   }
 
   channelOf(slot: number): number {

@@ -22,7 +22,7 @@ export async function loadMountainsort(folder: FolderSource, opts: ResolvedMount
     if (size > header.dataEnd) {
       context.warn('SPIKES_WARN_TRAILING_BYTES', `${firingsFile} has ${size - header.dataEnd} bytes after its ${header.dims.join(' x ')} array; they are ignored.`, { file: firingsFile, extra: size - header.dataEnd })
     }
-    firings = await readFirings(source, header, firingsFile, fsHz, context)
+    firings = await readFirings(source, header, firingsFile, fsHz, context, opts.helperThread ? {} : { threadFromEvents: Infinity })
   } finally {
     await source.close()
   }

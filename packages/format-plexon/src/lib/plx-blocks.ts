@@ -1,5 +1,5 @@
-import { CorruptFileError, LimitExceededError, readExactly, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
-import { readExactlyInto } from '@spikes/core/loader-utils'
+import { CorruptFileError, LimitExceededError, throwIfAborted, type ByteSource, type LoadContext } from '@spikes/core'
+import { alternatingReads } from '@spikes/core/loader-utils'
 import { SpikeCollector } from './collector.js'
 
 const BLOCK_HEADER_BYTES = 16
@@ -55,23 +55,14 @@ interface Chunk {
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
 /**
- * Reads the piece of the file from `start`. With `readInto`, into two buffers allocated once and used in
- * turn (one is scanned while the next piece is read into the other), so a 480 MB file allocates 8 MiB,
- * not 480 MB of fresh pieces; otherwise through `read`.
+ * Reads the piece of the file from `start`, with `readInto` into two buffers used in turn (one is scanned
+ * while the next piece is read into the other), so a 480 MB file allocates 8 MiB, not 480 MB of fresh pieces.
  */
 function pieceReader(source: ByteSource, size: number, dataStart: number): (start: number) => Promise<Chunk> {
-  const capacity = Math.min(READ_CHUNK, size - dataStart)
-  const buffers = source.readInto ? [new Uint8Array(capacity), new Uint8Array(capacity)] : undefined
-  const views = buffers?.map(wordsOf)
-  let turn = 0
+  const reads = alternatingReads(source, Math.min(READ_CHUNK, size - dataStart))
   return async (start) => {
-    const length = Math.min(READ_CHUNK, size - start)
-    if (!buffers || !views) {
-      const bytes = await readExactly(source, start, length)
-      return { start, bytes, words: wordsOf(bytes) }
-    }
-    const which = turn++ % 2
-    return { start, bytes: await readExactlyInto(source, start, buffers[which].subarray(0, length)), words: views[which] }
+    const bytes = await reads(start, Math.min(READ_CHUNK, size - start))
+    return { start, bytes, words: wordsOf(bytes) }
   }
 }
 
