@@ -9,7 +9,7 @@
 // Build first for figures that match an installed CLI (else workers transpile the sources as they start):
 //   npx nx run-many -t build
 //   node bench/scan/run.mjs [--assets 60] [--mb 33] [--units 100] [--spikes 270000] [--latency 20] [--mbps 40]
-//        [--max-requests 4] [--load-in threads,loop]
+//        [--in-flight 2] [--max-requests 8] [--load-in threads,loop]
 import { execFileSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -31,7 +31,8 @@ const units = numberArg('--units', 100)
 const spikes = numberArg('--spikes', 270_000) // 2.16 MB of float64 spike times
 const latencyMs = numberArg('--latency', 20)
 const mbps = numberArg('--mbps', 40)
-const perWorker = numberArg('--max-requests', 4)
+const inFlight = numberArg('--in-flight', 2)
+const maxRequests = numberArg('--max-requests', 8)
 const loadIns = (process.argv.find((a, i) => process.argv[i - 1] === '--load-in') ?? 'threads,loop').split(',')
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ')
 console.log(`load average at start: ${load()} (2 cores; other agents share them)`)
@@ -66,7 +67,7 @@ async function timedScan(label, dandiset, jobs, loadIn) {
   const out = join(dir, `out-${loadIn}-${label.replace(/\W+/g, '-')}`)
   rmSync(out, { recursive: true, force: true })
   const benchCpu = process.cpuUsage()
-  const summary = await scan({ sources: [`dandi://${dandiset}`], out, jobs, maxRequests: perWorker, loadIn, apiBase: emulator.apiBase })
+  const summary = await scan({ sources: [`dandi://${dandiset}`], out, jobs, inFlight, maxRequests, loadIn, apiBase: emulator.apiBase })
   const emulatorCpu = cpuSeconds(process.cpuUsage(benchCpu))
   const peak = Math.max(...summary.workers.map((w) => w.peakRssBytes))
   const cpu = summary.workers.reduce((sum, w) => sum + w.cpuSeconds, 0)
@@ -108,7 +109,7 @@ for (const loadIn of loadIns) {
 await emulator.close()
 
 for (const { loadIn, few, one, two } of runs) {
-  console.log(`\n--load-in ${loadIn}, ${perWorker} recordings in flight per worker:`)
+  console.log(`\n--load-in ${loadIn}, ${inFlight} recordings in flight and at most ${maxRequests} requests open to a host per worker:`)
   console.log(`  bytes fetched per asset / units stored bytes: ${(two.bytes / two.recordings / unitsBytes).toFixed(2)} (goal <= 1.5)`)
   if (peer) console.log(`  speed vs download whole + h5py over 2 threads: ${(peer.seconds / two.seconds).toFixed(2)}x (goal >= 10)`)
   console.log(`  throughput --jobs 2 / --jobs 1: ${(one.seconds / two.seconds).toFixed(2)} (goal >= 1.7)`)

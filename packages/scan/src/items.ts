@@ -16,3 +16,8 @@ export function sortItems(items: readonly ScanItem[]): ScanItem[] {
   for (const item of items) if (!seen.has(item.source)) seen.set(item.source, item)
   return [...seen.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
 }
+
+/** An item read over the network (a URL: http(s)://, s3://, dandi://, ibl://), not a local path. */
+export function isRemoteItem(item: ScanItem): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(item.source)
+}

@@ -10,8 +10,10 @@ import type { FromWorker, ToWorker, WorkerUsage } from './worker.js'
 export interface PoolOptions {
   /** Worker processes. */
   readonly jobs: number
-  /** Recordings in flight per worker (each in-place reader has one request batch out at a time). */
+  /** Recordings in flight per worker. */
   readonly concurrency: number
+  /** HTTP requests a worker has open at once to one host; null leaves them uncapped (a scan of local files only). */
+  readonly maxRequests: number | null
   /** Where a worker runs its loads: one load thread per recording in flight, or its own event loop. */
   readonly loadIn: LoadIn
   /** Setup module each load thread imports (see loadSetup). */
@@ -153,7 +155,7 @@ class Worker {
         else if (message.type === 'failed') reject(new SpikesError(message.code, `A scan worker could not start: ${message.message}`))
       })
       child.once('exit', (code) => reject(new SpikesError('SPIKES_SCAN_WORKER_EXITED', `A scan worker exited while starting (exit code ${code}). ${worker.#stderr.trim().split('\n').slice(-3).join(' | ')}`)))
-      child.send({ type: 'init', loadIn: options.loadIn, setup: options.setup, formats, concurrency: options.concurrency } satisfies ToWorker)
+      child.send({ type: 'init', loadIn: options.loadIn, setup: options.setup, formats, concurrency: options.concurrency, maxRequests: options.maxRequests } satisfies ToWorker)
     })
     return worker
   }

@@ -42,6 +42,8 @@ export interface RunnerOptions {
   /** Format ids every item of the scan names (undefined when some need detection): the plugins to import. */
   formats: readonly string[] | undefined
   concurrency: number
+  /** HTTP requests this worker process has open at once to one host (null: no remote input, no cap set). */
+  maxRequests: number | null
 }
 
 /**

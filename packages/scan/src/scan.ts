@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { InvalidArgumentError, LoaderRegistry } from '@spikes/core'
-import type { ScanItem } from './items.js'
+import { isRemoteItem, type ScanItem } from './items.js'
 import { LEDGER_FILE, Ledger, latestBySource, readLedgerLines, type LedgerLine } from './ledger.js'
 import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
@@ -35,9 +35,12 @@ export interface ScanOptions {
   resume?: boolean
   /** Module exporting scanSetup() that workers import to register loaders (default: every installed `@spikes` plugin). */
   setup?: string
+  /** Recordings each worker loads at once (default 2). */
+  inFlight?: number
   /**
-   * Recordings in flight per worker (default 2): the per-worker cap on concurrent requests, as each in-place
-   * reader has one request batch out at a time.
+   * HTTP requests each worker has open at once to one host (default 8), over all its recordings in flight:
+   * a remote read larger than 512 KiB goes out as several requests made together, which wait for a free
+   * connection beyond this cap.
    */
   maxRequests?: number
   /**
@@ -96,7 +99,8 @@ export interface ScanSummary {
 export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const started = performance.now()
   const jobs = checkCount(options.jobs ?? availableParallelism(), 'jobs', 256)
-  const maxRequests = checkCount(options.maxRequests ?? 2, 'maxRequests', 64)
+  const inFlight = checkCount(options.inFlight ?? 2, 'inFlight', 64)
+  const maxRequests = checkCount(options.maxRequests ?? 8, 'maxRequests', 256)
   if (options.loadIn !== undefined && !['auto', 'threads', 'loop'].includes(options.loadIn)) throw new InvalidArgumentError('loadIn', options.loadIn, "'auto', 'threads' or 'loop'")
   const loadIn = await resolveLoadIn(options.loadIn ?? 'auto')
   if (typeof options.out !== 'string' || !options.out) throw new InvalidArgumentError('out', options.out, 'an output folder (-o <dir>)')
@@ -122,9 +126,10 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const progress: ScanProgress = { done: done.size, total: items.length, failed: 0, bytes: 0, elapsedSeconds: 0, etaSeconds: null }
   options.onProgress?.({ ...progress })
   const ledger = new Ledger(ledgerPath)
+  const remote = todo.some(isRemoteItem)
   let workers: WorkerStats[]
   try {
-    workers = await runPool(todo, { jobs, setup: options.setup, concurrency: maxRequests, loadIn, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
+    workers = await runPool(todo, { jobs, setup: options.setup, concurrency: loadThreads(loadIn, inFlight, remote ? maxRequests : null), maxRequests: remote ? maxRequests : null, loadIn, heapMb: options.heapMb ?? 1024, recycleRssMb: options.recycleRssMb ?? 1024, signal: options.signal }, (entry) => {
       ledger.append(entry)
       progress.done++
       if (entry.recording.status === 'error') progress.failed++
@@ -153,6 +158,14 @@ function prepareFolder(folder: string, resume: boolean): void {
   const holdsScan = existsSync(join(folder, LEDGER_FILE)) || existsSync(join(folder, RECORDINGS_FILE)) || readManifest(folder) !== undefined
   if (holdsScan && !resume) throw new InvalidArgumentError('out', folder, 'a folder without a scan in it, or --resume to continue the scan already there')
   mkdirSync(folder, { recursive: true })
+}
+
+/**
+ * Recordings in flight per worker. A load thread has a module instance of its own, out of reach of the
+ * worker's request cap, and reads one request at a time: with remote inputs, no more threads than the cap.
+ */
+function loadThreads(loadIn: LoadIn, inFlight: number, maxRequests: number | null): number {
+  return loadIn === 'threads' && maxRequests !== null ? Math.min(inFlight, maxRequests) : inFlight
 }
 
 function checkCount(value: number, name: string, max: number): number {

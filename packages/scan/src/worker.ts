@@ -29,7 +29,9 @@ process.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
     const { loadIn, type: _, ...options } = message
     const start = loadIn === 'loop' ? startLoopRunner : startThreadRunner
-    start(options, (id, entry) => send({ type: 'result', id, entry, ...usage() })).then(
+    capRequests(options.maxRequests)
+      .then(() => start(options, (id, entry) => send({ type: 'result', id, entry, ...usage() })))
+      .then(
       (started) => {
         runner = started
         send({ type: 'ready' })
@@ -44,6 +46,13 @@ process.on('message', (message: ToWorker) => {
   else early.push(job)
 })
 process.on('disconnect', () => process.exit(0))
+
+/** Sets the process-wide cap on requests open at once to one host before any load starts (@spikes/remote, imported only for a scan with remote inputs). */
+async function capRequests(maxRequests: number | null): Promise<void> {
+  if (maxRequests === null) return
+  const { setMaxRequestsPerHost } = await import('@spikes/remote')
+  setMaxRequestsPerHost(maxRequests)
+}
 
 /** This process's resident memory now and at its peak (bytes), the CPU time it used so far (all its threads), and the runner's peaks. */
 function usage(): WorkerUsage {

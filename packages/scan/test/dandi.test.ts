@@ -53,13 +53,28 @@ describe('scan of a dandiset (DANDI API emulator on 127.0.0.1)', () => {
   it("loads the same rows with loadIn 'loop' (DANDI assets through the asynchronous Range source), no load thread", async () => {
     const threads = join(root, 'out-all')
     const out = join(root, 'out-loop')
-    const summary = await scan({ sources: ['dandi://000123'], out, jobs: 1, maxRequests: 3, loadIn: 'loop', apiBase: emulator.apiBase })
+    const summary = await scan({ sources: ['dandi://000123'], out, jobs: 1, inFlight: 3, loadIn: 'loop', apiBase: emulator.apiBase })
     expect(summary).toMatchObject({ recordings: 4, ok: 3, failed: 1 })
     expect(summary.workers[0]).toMatchObject({ recordings: 4, peakThreads: 0 })
     expect(summary.workers[0].peakLoads).toBeLessThanOrEqual(3)
     const strip = (rows: Record<string, unknown>[]) => rows.map(({ seconds: _, bytes_read: __, requests: ___, ...rest }) => rest)
     expect(strip(await readRows(join(out, 'recordings.parquet')))).toEqual(strip(await readRows(join(threads, 'recordings.parquet'))))
     expect(await readRows(join(out, 'units.parquet'))).toEqual(await readRows(join(threads, 'units.parquet')))
+  })
+
+  it('holds a worker at maxRequests requests open to each host, over all its recordings in flight', async () => {
+    const peakOpen = async (maxRequests: number) => {
+      await emulator.clearLog()
+      const summary = await scan({ sources: ['dandi://000123'], out: join(root, `out-cap-${maxRequests}`), jobs: 1, inFlight: 4, maxRequests, loadIn: 'loop', apiBase: emulator.apiBase })
+      expect(summary).toMatchObject({ recordings: 4, ok: 3, failed: 1 })
+      const log = await emulator.log()
+      return { api: Math.max(...log.filter((e) => e.kind !== 'blob').map((e) => e.open)), storage: Math.max(...log.filter((e) => e.kind === 'blob').map((e) => e.open)) }
+    }
+    const uncapped = await peakOpen(64)
+    expect(uncapped.api + uncapped.storage).toBeGreaterThan(2) // four recordings in flight do overlap their requests
+    const capped = await peakOpen(1)
+    expect(capped).toEqual({ api: 1, storage: 1 })
+    await expect(scan({ sources: ['dandi://000123'], out: join(root, 'out-cap-0'), jobs: 1, maxRequests: 0, apiBase: emulator.apiBase })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'maxRequests' })
   })
 
   it('narrows with --glob and finds the archive through DANDI_API_URL', async () => {

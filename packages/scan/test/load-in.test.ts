@@ -13,13 +13,13 @@ describe('where a worker runs its loads (loadIn)', () => {
   const sources = Array.from({ length: 9 }, (_, i) => join(root, `r${i}-${i + 1}.wait`))
   for (const source of sources) writeFileSync(source, 'x')
 
-  async function scanIn(loadIn: 'threads' | 'loop', maxRequests: number) {
-    const out = join(root, `out-${loadIn}-${maxRequests}`)
-    const summary = await scan({ sources, out, jobs: 1, maxRequests, setup, loadIn })
+  async function scanIn(loadIn: 'threads' | 'loop', inFlight: number) {
+    const out = join(root, `out-${loadIn}-${inFlight}`)
+    const summary = await scan({ sources, out, jobs: 1, inFlight, setup, loadIn })
     return { summary, rows: await readRows(join(out, 'recordings.parquet')) }
   }
 
-  it("'loop' keeps maxRequests loads in flight on the worker's own event loop, with no load thread", async () => {
+  it("'loop' keeps inFlight loads in flight on the worker's own event loop, with no load thread", async () => {
     const { summary, rows } = await scanIn('loop', 3)
     expect(summary).toMatchObject({ recordings: 9, ok: 9, failed: 0 })
     expect(summary.workers).toHaveLength(1)
@@ -27,12 +27,12 @@ describe('where a worker runs its loads (loadIn)', () => {
     expect(rows.map((r) => [r.status, r.format, r.n_spikes])).toEqual(Array.from({ length: 9 }, (_, i) => ['ok', 'wait-test', BigInt(i + 1)]))
   })
 
-  it("'loop' with maxRequests 1 runs one load at a time", async () => {
+  it("'loop' with inFlight 1 runs one load at a time", async () => {
     const { summary } = await scanIn('loop', 1)
     expect(summary.workers[0]).toMatchObject({ recordings: 9, peakThreads: 0, peakLoads: 1 })
   })
 
-  it("'threads' runs each load in flight in a load thread, never more threads than maxRequests", async () => {
+  it("'threads' runs each load in flight in a load thread, never more threads than inFlight", async () => {
     const { summary, rows } = await scanIn('threads', 3)
     expect(summary).toMatchObject({ recordings: 9, ok: 9 })
     // Threads start on demand (each imports the loaders), so how many overlap depends on timing: bound them.
@@ -48,7 +48,7 @@ describe('where a worker runs its loads (loadIn)', () => {
     const hdf5 = (await import('@spikes/hdf5')) as { openTree?: unknown }
     const expected = typeof hdf5.openTree === 'function' ? 'loop' : 'threads'
     const out = join(root, 'out-auto')
-    const summary = await scan({ sources: sources.slice(0, 2), out, jobs: 1, maxRequests: 2, setup })
+    const summary = await scan({ sources: sources.slice(0, 2), out, jobs: 1, inFlight: 2, setup })
     expect(summary.loadIn).toBe(expected)
     if (expected === 'loop') expect(summary.workers[0].peakThreads).toBe(0)
     else expect(summary.workers[0].peakThreads).toBeGreaterThanOrEqual(1)

@@ -12,7 +12,7 @@ describe('a worker that dies', () => {
   it('turns its recording into an error row and the scan goes on with a fresh worker', async () => {
     for (const name of ['a.ok', 'b.crash', 'c.ok', 'd.crash', 'e.ok']) writeFileSync(join(root, name), 'x')
     const setup = new URL('./support/crash-setup.ts', import.meta.url).href
-    const summary = await scan({ sources: [join(root, 'a.ok'), join(root, 'b.crash'), join(root, 'c.ok'), join(root, 'd.crash'), join(root, 'e.ok')], out: join(root, 'out'), jobs: 1, maxRequests: 1, setup })
+    const summary = await scan({ sources: [join(root, 'a.ok'), join(root, 'b.crash'), join(root, 'c.ok'), join(root, 'd.crash'), join(root, 'e.ok')], out: join(root, 'out'), jobs: 1, inFlight: 1, setup })
     expect(summary).toMatchObject({ recordings: 5, ok: 3, failed: 2 })
     expect(summary.workers[0]).toMatchObject({ recordings: 5, restarts: 2 })
     const rows = await readRows(join(root, 'out', 'recordings.parquet'))

@@ -1,6 +1,6 @@
 import type * as NodeHttp from 'node:http'
 import type * as NodeHttps from 'node:https'
-import { NetworkError } from '@spikes/core'
+import { InvalidArgumentError, NetworkError } from '@spikes/core'
 import { nodeImport } from '@spikes/core/loader-utils'
 import { redact } from './http-fetch.js'
 import { readAnswerBody, type RawAnswer } from './node-body.js'
@@ -24,6 +24,27 @@ const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 /** Each imported when a URL first needs it: node:https (with TLS) costs start-up time a plain-http reader need not pay. */
 const protocols: { 'http:'?: Promise<Protocol>; 'https:'?: Promise<Protocol> } = {}
+let maxSocketsPerHost = Infinity
+
+/**
+ * Caps the requests this process has open at once to one host through the Node transport (the keep-alive
+ * agents' maxSockets; more wait in the agent's queue, in order). Default: no cap. `spikes scan` sets it in
+ * each worker process from `--max-requests`. Process-wide, as Node's own `http.globalAgent.maxSockets`.
+ */
+export function setMaxRequestsPerHost(limit: number): void {
+  if (!(limit === Infinity || (Number.isSafeInteger(limit) && limit > 0))) throw new InvalidArgumentError('limit', limit, 'a positive whole number of requests, or Infinity')
+  maxSocketsPerHost = limit
+  // New agents from here on: an agent reuses an idle connection without looking at maxSockets, and its idle
+  // ones are closed, so the cap holds at once; requests in flight finish on the old one.
+  for (const scheme of ['http:', 'https:'] as const) {
+    const old = protocols[scheme]
+    if (!old) continue
+    protocols[scheme] = old.then(({ request, agent }) => {
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy()
+      return { request, agent: new (agent.constructor as typeof NodeHttp.Agent)(agentOptions()) }
+    })
+  }
+}
 
 /**
  * Requests made with node:http and node:https rather than fetch: no WHATWG Request, Response or stream per
@@ -54,7 +75,7 @@ async function nodeRequest(url: string, spec: HttpRequestSpec): Promise<HttpAnsw
 function protocolOf(target: URL): Promise<Protocol> {
   const scheme = target.protocol as 'http:' | 'https:'
   return (protocols[scheme] ??= (async () => {
-    const options = { keepAlive: true, maxFreeSockets: KEEP_ALIVE_SOCKETS, scheduling: 'lifo' as const }
+    const options = agentOptions()
     if (scheme === 'http:') {
       const http = await nodeImport<typeof NodeHttp>('node:http')
       return { request: http.request, agent: new http.Agent(options) }
@@ -62,6 +83,10 @@ function protocolOf(target: URL): Promise<Protocol> {
     const https = await nodeImport<typeof NodeHttps>('node:https')
     return { request: https.request, agent: new https.Agent(options) }
   })())
+}
+
+function agentOptions(): NodeHttp.AgentOptions {
+  return { keepAlive: true, maxFreeSockets: KEEP_ALIVE_SOCKETS, maxSockets: maxSocketsPerHost, scheduling: 'lifo' }
 }
 
 function httpUrl(text: string, base: string): URL {

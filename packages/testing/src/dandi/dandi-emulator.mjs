@@ -61,7 +61,10 @@ export async function startEmulator(config) {
   const now = () => Date.now() + clockOffsetMs
   const ttl = config.urlTtlSeconds ?? 6 * 3600
 
+  let open = 0
   const server = createServer((req, res) => {
+    req.openOnArrival = ++open
+    res.on('close', () => open--)
     // CORS as the archive's API answers it, so pages on another origin can read (browser tests).
     res.setHeader('Access-Control-Allow-Origin', '*')
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After')
@@ -79,7 +82,7 @@ export async function startEmulator(config) {
   server.keepAliveTimeout = 2000
 
   function record(req, kind, status, bytes = 0) {
-    log.push({ method: req.method, path: req.url.replace(/\?.*$/, ''), kind, status, range: req.headers.range ?? null, bytes, auth: req.headers.authorization ? 'present' : null })
+    log.push({ method: req.method, path: req.url.replace(/\?.*$/, ''), kind, status, range: req.headers.range ?? null, bytes, auth: req.headers.authorization ? 'present' : null, open: req.openOnArrival })
   }
 
   function takeFault(kind, key) {

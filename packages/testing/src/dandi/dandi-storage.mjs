@@ -58,7 +58,11 @@ function parseAmzDate(text) {
  *   bytesPerSecond? (paces every body) }.
  */
 export async function startStorage(hooks) {
+  let open = 0
   const server = createServer((req, res) => {
+    // Requests open on this server when this one arrived (the log's `open`: a client's concurrency here).
+    req.openOnArrival = ++open
+    res.on('close', () => open--)
     res.setHeader('Access-Control-Allow-Origin', '*')
     res.setHeader('Access-Control-Expose-Headers', 'ETag')
     if (req.method === 'OPTIONS') {

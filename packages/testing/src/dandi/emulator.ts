@@ -37,6 +37,8 @@ export interface LogEntry {
   range: string | null
   bytes: number
   auth: 'present' | null
+  /** Requests open on the server that answered it (API or storage) when it arrived, itself included: their peak is a client's concurrency there. */
+  open: number
 }
 
 export interface EmulatorConfig {
