@@ -1,15 +1,17 @@
 import { AbortedError, container, UnsupportedError, bytesSource, throwIfAborted, type ByteSource, type LoadContext, type SpikeData } from '@spikes/core'
-import { RemoteFile, canReadRemoteInPlace, registerRemoteHdf5 } from '@spikes/hdf5'
+import type { RemoteFile } from '@spikes/hdf5'
 import type { CheckedDandiOptions } from '../options.js'
-import { assetTransfer } from './asset-transfer.js'
-import { downloadFile, downloadToMemory, type TransferOptions } from './download.js'
+import type { TransferOptions } from './download.js'
 import { hasFileSystem, nodeDeps } from './node-deps.js'
 import { sourceReference } from './reference.js'
 import { resolveAsset, type ResolvedAsset } from './resolve-asset.js'
 import { insideFolder, safeFileName } from './safe-name.js'
-import { openRemoteAsset } from './open-remote-asset.js'
 import { openAsyncAsset } from './open-async-asset.js'
-import { loadZarrAsset } from './load-zarr-asset.js'
+
+// What one way of reading needs is imported when that way is taken: a survey worker reading assets through the
+// asynchronous Range source (asyncReads) loads neither h5wasm's blocking readers, the downloads, the Zarr
+// reader, nor the NWB writer (format-nwb's main entry): ~50 modules less at every worker's start.
+const hdf5 = () => import('@spikes/hdf5')
 
 export interface TransferReport {
   /** 'zarr': a Zarr asset, its storage folder listed and its objects read from the bucket. */
@@ -31,7 +33,7 @@ export interface TransferReport {
  */
 export async function loadDandi(input: string, options: CheckedDandiOptions, context: LoadContext): Promise<SpikeData> {
   throwIfAborted(context.signal, 'Loading from DANDI')
-  if (!options.download && !canReadRemoteInPlace()) {
+  if (!options.download && !options.asyncReads && !(await hdf5()).canReadRemoteInPlace()) {
     throw new UnsupportedError(
       'dandi-main-thread',
       "Reading a DANDI asset in place needs blocking reads, which a browser allows only in a Web Worker. Load it from a Web Worker, or pass download: true to fetch the whole asset into memory first.",
@@ -41,7 +43,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   if (options.downloadDir !== null && !hasFileSystem()) {
     throw new UnsupportedError('dandi-download-dir', 'downloadDir needs a file system (Node). In a browser, pass download: true: the asset is then fetched into memory.', { downloadDir: options.downloadDir })
   }
-  const { nwbLoader } = await import('@spikes/format-nwb')
+  const { nwbLoader } = await import('@spikes/format-nwb/loader')
   const nwbOptions = options.nwb
   const client = { ...options.client, signal: context.signal, fetch: context.fetch }
   context.progress({ phase: 'resolve', loaded: 0, unit: 'requests' })
@@ -50,6 +52,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   const transfer: TransferReport = { mode: options.download ? 'download' : 'range', requests: 0, bytes_fetched: 0, api_requests: asset.requests, asset_size: asset.size ?? null }
   if (asset.zarr) {
     // A folder of objects, never one file: read in place whatever `download` says.
+    const { loadZarrAsset } = await import('./load-zarr-asset.js')
     const read = await loadZarrAsset(asset.zarr, nwbLoader, nwbOptions, clientForAsset, context)
     Object.assign(transfer, { mode: 'zarr', requests: read.transfer.requests, bytes_fetched: read.transfer.bytes })
     const metadata = provenance(read.data.metadata, asset, transfer, undefined)
@@ -61,6 +64,7 @@ export async function loadDandi(input: string, options: CheckedDandiOptions, con
   if (!options.download) data = await readInPlace(asset, options.asyncReads, clientForAsset, transfer, nwbLoader, nwbOptions, context)
   if (!data) {
     transfer.mode = 'download'
+    const { assetTransfer } = await import('./asset-transfer.js')
     const how = assetTransfer(asset, clientForAsset, options, context.progress)
     const load = (source: ByteSource) => nwbLoader.load(source, nwbOptions as never, context)
     const downloaded = hasFileSystem() ? await loadFromDisk(asset, options.downloadDir, how, load) : await loadFromMemory(asset, how, load)
@@ -91,6 +95,7 @@ async function loadFromDisk(asset: ResolvedAsset, downloadDir: string | null, ho
   try {
     if (keep) await core.ensureWritableFolder(folder)
     const dest = await insideFolder(folder, safeFileName(asset.path, asset.assetId))
+    const { downloadFile } = await import('./download.js')
     const result = await downloadFile(asset.downloadUrl, { ...how, dest })
     const source = await core.fileSource(dest)
     try {
@@ -105,6 +110,7 @@ async function loadFromDisk(asset: ResolvedAsset, downloadDir: string | null, ho
 
 /** Browsers: into memory (allocated once when the archive gives the size), then loaded from the bytes. */
 async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: LoadBytes): Promise<Downloaded> {
+  const { downloadToMemory } = await import('./download.js')
   const result = await downloadToMemory(asset.downloadUrl, how)
   const name = safeFileName(asset.path, asset.assetId)
   return { data: await load(bytesSource(result.data, name)), path: undefined, requests: result.requests, bytes: result.bytes }
@@ -117,15 +123,15 @@ async function loadFromMemory(asset: ResolvedAsset, how: TransferOptions, load: 
 async function readInPlace(
   asset: ResolvedAsset,
   asyncReads: boolean,
-  client: Parameters<typeof openRemoteAsset>[1],
+  client: Parameters<typeof openAsyncAsset>[1],
   transfer: TransferReport,
-  nwbLoader: typeof import('@spikes/format-nwb').nwbLoader,
+  nwbLoader: NwbLoader,
   nwbOptions: unknown,
   context: LoadContext,
 ): Promise<SpikeData | undefined> {
   const remote = asyncReads
     ? await openAsyncAsset(asset, client, transfer, context.warn, context.signal)
-    : await openRemoteAsset(asset, client, transfer, context.warn, {
+    : await (await import('./open-remote-asset.js')).openRemoteAsset(asset, client, transfer, context.warn, {
         signal: context.signal,
         onTransfer: (s) => context.progress({ phase: 'fetch', loaded: s.bytes, unit: 'bytes' }),
       })
@@ -134,7 +140,7 @@ async function readInPlace(
     return undefined
   }
   try {
-    return await loadRemote(remote, nwbLoader, nwbOptions, context)
+    return await loadRemote(remote, !asyncReads, nwbLoader, nwbOptions, context)
   } finally {
     transfer.requests += remote.stats.requests
     transfer.bytes_fetched += remote.stats.bytes
@@ -143,13 +149,19 @@ async function readInPlace(
   }
 }
 
-async function loadRemote(remote: RemoteFile | ByteSource, nwbLoader: typeof import('@spikes/format-nwb').nwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
-  // The NWB loader opens the RemoteFile through the mounters of its context's container: add the
-  // Range-read one on a child container, so nothing global changes.
-  const withMounter = (context.container ?? container).createChildContainer()
-  registerRemoteHdf5(withMounter)
+type NwbLoader = typeof import('@spikes/format-nwb/loader').nwbLoader
+
+async function loadRemote(remote: RemoteFile | ByteSource, mounted: boolean, nwbLoader: NwbLoader, nwbOptions: unknown, context: LoadContext): Promise<SpikeData> {
+  // The NWB loader opens a RemoteFile through the mounters of its context's container: add the Range-read
+  // one on a child container, so nothing global changes. An asynchronous source (asyncReads) it reads as it is.
+  let loadContext = context
+  if (mounted) {
+    const withMounter = (context.container ?? container).createChildContainer()
+    ;(await hdf5()).registerRemoteHdf5(withMounter)
+    loadContext = { ...context, container: withMounter }
+  }
   try {
-    return await nwbLoader.load(remote, nwbOptions as never, { ...context, container: withMounter })
+    return await nwbLoader.load(remote, nwbOptions as never, loadContext)
   } catch (error) {
     if ('lastError' in remote && remote.lastError) throw remote.lastError
     if (context.signal?.aborted) throw new AbortedError('Loading from DANDI')
