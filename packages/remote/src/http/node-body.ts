@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type * as NodeZlib from 'node:zlib'
 import { NetworkError } from '@spikes/core'
-import { nodeImport } from '@spikes/core/loader-utils'
+import { concatBytes, nodeImport } from '@spikes/core/loader-utils'
 import { redact } from './http-fetch.js'
 import { bodyTooLarge, DEFAULT_BODY_LIMIT, ERROR_BODY_BYTES, TransportFault, type HttpRequestSpec } from './transport.js'
 
@@ -93,15 +93,10 @@ function uninitialised(size: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, size)
 }
 
+/** The body's pieces as one plain Uint8Array (not a Buffer, whose slice() would be a view). */
 function joined(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]!.length === size) return new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, size)
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  const out = concatBytes(chunks, size)
+  return Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, size) : out
 }
 
 function decode(zlib: typeof NodeZlib, encoding: string, body: Uint8Array, limit: number, url: string): Uint8Array {
