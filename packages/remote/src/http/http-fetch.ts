@@ -1,5 +1,5 @@
 import { concatBytes } from '@spikes/core/loader-utils'
-import { AbortedError, InvalidArgumentError, NetworkError } from '@spikes/core'
+import { AbortedError, InvalidArgumentError, NetworkError, SpikesError } from '@spikes/core'
 
 /** Options of fetchWithRetry and of HTTP sources. */
 export interface HttpOptions {
@@ -30,31 +30,77 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 5
 export async function fetchWithRetry(url: string, init: RequestInit, options: HttpOptions = {}): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch
   if (typeof doFetch !== 'function') throw new InvalidArgumentError('fetch', doFetch, 'a fetch implementation (none is global here)')
-  const retries = options.retries ?? 4
-  const backoff = options.backoffMs ?? 250
-  const timeoutMs = options.timeoutMs ?? 30_000
-  let lastError: unknown
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+  let timedOut = false
+  return withRetries(url, init.method, options, async (timeoutMs) => {
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
     let response: Response
     try {
       response = await doFetch(url, { ...init, headers: { ...options.headers, ...(init.headers as Record<string, string>) }, signal })
     } catch (error) {
+      timedOut = timeout.aborted
+      throw error
+    }
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      ok: response.ok || response.status === 206 || response.status === 304,
+      retryAfter: response.headers.get('retry-after'),
+      discard: async () => void (await response.body?.cancel().catch(() => {})),
+      errorText: () => response.text().catch(() => ''),
+      value: response,
+    }
+  }, () => timedOut)
+}
+
+/** One try of a request, as withRetries judges it. */
+export interface RetryAttempt<T> {
+  /** The answer's HTTP status. */
+  status: number
+  /** The answer's status text, for the error message. */
+  statusText: string
+  /** An answer to return (else an error status: retried when retryable, else a NetworkError). */
+  ok: boolean
+  /** The answer's Retry-After header, if any. */
+  retryAfter: string | null
+  /** Lets go of an answer that will be retried (its body unread). */
+  discard(): Promise<void>
+  /** The start of an error answer's body, for the error message. */
+  errorText(): Promise<string>
+  /** What withRetries returns when the answer is ok. */
+  value: T
+}
+
+/**
+ * The retry policy of every request: a timeout per attempt, retries with backoff on thrown faults (a
+ * SpikesError ends at once), timeouts and RETRYABLE_STATUSES (Retry-After honoured), and typed errors:
+ * NetworkError with `status` for any other error answer, AbortedError when options.signal aborts.
+ */
+export async function withRetries<T>(url: string, method: string | undefined, options: HttpOptions, attempt: (timeoutMs: number) => Promise<RetryAttempt<T>>, isTimeout: (error: unknown) => boolean): Promise<T> {
+  const retries = options.retries ?? 4
+  const backoff = options.backoffMs ?? 250
+  const timeoutMs = options.timeoutMs ?? 30_000
+  let lastError: unknown
+  for (let tried = 0; tried <= retries; tried++) {
+    if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
+    let answer: RetryAttempt<T>
+    try {
+      answer = await attempt(timeoutMs)
+    } catch (error) {
       if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
-      lastError = timeout.aborted ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
-      if (attempt < retries) await sleep(backoff * 2 ** attempt, options.signal)
+      if (error instanceof SpikesError) throw error
+      lastError = isTimeout(error) ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
+      if (tried < retries) await sleep(backoff * 2 ** tried, options.signal)
       continue
     }
-    if (response.ok || response.status === 206 || response.status === 304) return response
-    if (RETRYABLE_STATUSES.has(response.status) && attempt < retries) {
-      await response.body?.cancel().catch(() => {})
-      await sleep(retryDelay(response.headers.get('retry-after'), backoff * 2 ** attempt), options.signal)
+    if (answer.ok) return answer.value
+    if (RETRYABLE_STATUSES.has(answer.status) && tried < retries) {
+      await answer.discard()
+      await sleep(retryDelay(answer.retryAfter, backoff * 2 ** tried), options.signal)
       continue
     }
-    const body = await response.text().catch(() => '')
-    throw new NetworkError(`${init.method ?? 'GET'} ${redact(url)} failed with HTTP ${response.status} ${response.statusText}${body ? `: ${body.slice(0, 200)}` : ''}.`, { url: redact(url), status: response.status })
+    const text = (await answer.errorText()).slice(0, 200)
+    throw new NetworkError(`${method ?? 'GET'} ${redact(url)} failed with HTTP ${answer.status} ${answer.statusText}${text ? `: ${text}` : ''}.`, { url: redact(url), status: answer.status })
   }
   if (lastError instanceof NetworkError) throw lastError
   throw new NetworkError(`Request to ${redact(url)} failed after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { url: redact(url), attempts: retries + 1 }, { cause: lastError })

@@ -1,5 +1,5 @@
-import { AbortedError, InvalidArgumentError, NetworkError, SpikesError } from '@spikes/core'
-import { redact, retryDelay, RETRYABLE_STATUSES, sleep, type HttpOptions } from './http-fetch.js'
+import { InvalidArgumentError } from '@spikes/core'
+import { withRetries, type HttpOptions } from './http-fetch.js'
 import { nodeTransport } from './node-transport.js'
 import { fetchTransport, TransportFault, type HttpAnswer, type HttpRequestSpec, type HttpTransport } from './transport.js'
 
@@ -28,39 +28,25 @@ export function httpTransport(options: Pick<HttpOptions, 'fetch'> = {}): HttpTra
 }
 
 /**
- * A request with fetchWithRetry's policy, its body read: a timeout per attempt (body included), retries with
+ * A request with the retry policy of fetchWithRetry (withRetries), its body read: a timeout per attempt (body included), retries with
  * backoff on network faults, timeouts, cut-off bodies and RETRYABLE_STATUSES (Retry-After honoured), and typed
  * errors: NetworkError with `status` for any other non-2xx answer (a 3xx too, unless redirect is 'manual'),
  * AbortedError when options.signal aborts. The body of a 2xx answer is whole, under `init.limit`.
  */
 export async function httpRequest(url: string, init: HttpRequestInit, options: HttpOptions = {}): Promise<HttpAnswer> {
   const transport = httpTransport(options)
-  const retries = options.retries ?? 4
-  const backoff = options.backoffMs ?? 250
-  const timeoutMs = options.timeoutMs ?? 30_000
-  const spec: HttpRequestSpec = { ...init, headers: options.headers ? { ...options.headers, ...init.headers } : init.headers, timeoutMs, signal: options.signal }
-  let lastError: unknown
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
-    let answer: HttpAnswer
-    try {
-      answer = await transport(url, spec)
-    } catch (error) {
-      if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
-      if (error instanceof SpikesError) throw error
-      lastError = error instanceof TransportFault && error.kind === 'timeout' ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
-      if (attempt < retries) await sleep(backoff * 2 ** attempt, options.signal)
-      continue
-    }
+  const headers = options.headers ? { ...options.headers, ...init.headers } : init.headers
+  return withRetries(url, init.method, options, async (timeoutMs) => {
+    const answer = await transport(url, { ...init, headers, timeoutMs, signal: options.signal })
     const status = answer.status
-    if ((status >= 200 && status < 300) || status === 304 || answer.opaqueRedirect || (init.redirect === 'manual' && status >= 300 && status < 400)) return answer
-    if (RETRYABLE_STATUSES.has(status) && attempt < retries) {
-      await sleep(retryDelay(answer.header('retry-after'), backoff * 2 ** attempt), options.signal)
-      continue
+    return {
+      status,
+      statusText: answer.statusText,
+      ok: (status >= 200 && status < 300) || status === 304 || answer.opaqueRedirect || (init.redirect === 'manual' && status >= 300 && status < 400),
+      retryAfter: answer.header('retry-after'),
+      discard: async () => {},
+      errorText: async () => (answer.body.length ? new TextDecoder().decode(answer.body.subarray(0, 800)) : ''),
+      value: answer,
     }
-    const text = answer.body.length ? new TextDecoder().decode(answer.body.subarray(0, 800)).slice(0, 200) : ''
-    throw new NetworkError(`${init.method ?? 'GET'} ${redact(url)} failed with HTTP ${status} ${answer.statusText}${text ? `: ${text}` : ''}.`, { url: redact(url), status })
-  }
-  if (lastError instanceof NetworkError) throw lastError
-  throw new NetworkError(`Request to ${redact(url)} failed after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { url: redact(url), attempts: retries + 1 }, { cause: lastError })
+  }, (error) => error instanceof TransportFault && error.kind === 'timeout')
 }
