@@ -8,6 +8,10 @@ export interface ShardCommandOptions {
   shards: number
   /** Worker processes per shard task (default 1: one task per allocated core is the engine's job). */
   jobs?: number
+  /** Recordings each worker loads at once, requests it has open to a host, where it loads (scan's defaults when unset). */
+  inFlight?: number
+  maxRequests?: number
+  loadIn?: 'auto' | 'threads' | 'loop'
   format?: string
   options?: Record<string, unknown>
   glob?: string
@@ -30,6 +34,9 @@ export function mergeCommand(out: string, spikes: readonly string[]): string[] {
 
 function scanFlags(o: ShardCommandOptions): string[] {
   const flags = ['--jobs', String(o.jobs ?? 1)]
+  if (o.inFlight !== undefined) flags.push('--in-flight', String(o.inFlight))
+  if (o.maxRequests !== undefined) flags.push('--max-requests', String(o.maxRequests))
+  if (o.loadIn !== undefined) flags.push('--load-in', o.loadIn)
   if (o.format) flags.push('--format', o.format)
   if (o.options && Object.keys(o.options).length) flags.push('--options', JSON.stringify(o.options))
   if (o.glob) flags.push('--glob', o.glob)

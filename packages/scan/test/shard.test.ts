@@ -67,4 +67,9 @@ describe('job commands', () => {
     expect(argv[4]).toBe(`@${process.cwd()}/list.txt`)
     expect(argv.slice(5)).toEqual(['-o', `${process.cwd()}/out`, '--shards', '4', '--resume', '--jobs', '2', '--options', '{"fsHz":30000}', '--glob', '*.nwb'])
   })
+
+  it('passes the worker settings on to every shard task', () => {
+    const argv = shardCommand({ sources: ['dandi://000001'], out: 'out', shards: 2, inFlight: 3, maxRequests: 4, loadIn: 'loop' }, ['spikes'])
+    expect(argv.slice(3)).toEqual(['-o', `${process.cwd()}/out`, '--shards', '2', '--resume', '--jobs', '1', '--in-flight', '3', '--max-requests', '4', '--load-in', 'loop'])
+  })
 })

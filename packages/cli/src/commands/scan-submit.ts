@@ -48,7 +48,7 @@ export function submitCommand(scan: SpikesCommand, context: CliContext): SpikesC
       const { io } = context
       const base = scanOptions(sources, flags, context)
       const options: SubmitOptions = {
-        sources: base.sources, out: base.out, shards, jobs: base.jobs, format: base.format, options: base.options, glob: base.glob, apiBase: base.apiBase,
+        sources: base.sources, out: base.out, shards, jobs: base.jobs, inFlight: base.inFlight, maxRequests: base.maxRequests, loadIn: base.loadIn, format: base.format, options: base.options, glob: base.glob, apiBase: base.apiBase,
         sbatchArgs: flags.sbatchArgs, image: flags.image, claimName: flags.claim, command: commandFlag(flags.spikesCommand),
       }
       if (flags.k8s) {

@@ -19,9 +19,6 @@ export const scanCommand: CommandBuilder = (program, context) => {
     .option('--shard <i/n>', 'scan shard i of n (0-based); default from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX')
     .option('--shards <n>', 'the shard count for JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), or to override the engine\'s')
     .option('--resume', 'skip the recordings already in the output folder (a killed scan continues where it stopped)')
-    .option('--in-flight <n>', 'recordings each worker loads at once (default 2)')
-    .option('--max-requests <n>', 'HTTP requests each worker has open at once to one host (default 8)')
-    .option('--load-in <where>', "where a worker runs its recordings in flight: 'threads' (one load thread each: readers that block, h5wasm) or 'loop' (its own event loop: asynchronous readers; DANDI assets through an asynchronous Range source); default auto: loop when @spikes/hdf5 has its asynchronous tree reader, else threads")
     .addHelpText(
       'after',
       examples([
@@ -35,7 +32,7 @@ export const scanCommand: CommandBuilder = (program, context) => {
         ['spikes scan submit /data/lab -o survey/ --slurm --shards 10 --wait', 'a Slurm job array and its merge job'],
       ]) + '\nOn a terminal a progress bar shows recordings done/total, failures, bytes and the ETA; in a log (a Slurm\ntask\'s output) a progress line is written at each tenth of the work and at least every 30 s.\n',
     )
-    .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean; inFlight?: string; maxRequests?: string; loadIn?: string }) => {
+    .action(async (sources: string[], flags: ScanFlags & { shard?: string; shards?: string; resume?: boolean }) => {
       if (!flags.out) return listRecordings(sources, flags, context)
       // Both import @spikes/scan (and its parquet writer): only when a scan runs, not for every command.
       const [{ scan, formatSummary, parseShard }, { scanProgressWriter }] = await Promise.all([import('@spikes/scan'), import('../scan/scan-progress.js')])
@@ -46,9 +43,6 @@ export const scanCommand: CommandBuilder = (program, context) => {
           shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
           shards: wholeNumber('--shards', flags.shards),
           resume: flags.resume === true,
-          inFlight: wholeNumber('--in-flight', flags.inFlight),
-          maxRequests: wholeNumber('--max-requests', flags.maxRequests),
-          loadIn: flags.loadIn as ScanOptions['loadIn'],
           onProgress: flags.json ? undefined : progress.onProgress,
         })
         progress.done()

@@ -13,6 +13,9 @@ export interface ScanFlags {
   options?: string
   glob?: string
   apiBase?: string
+  inFlight?: string
+  maxRequests?: string
+  loadIn?: string
   json?: boolean
 }
 
@@ -24,6 +27,9 @@ export function withScanFlags(command: SpikesCommand, context: CliContext): Spik
   return withLoadFlags(command, context)
     .option('-o, --out <dir>', 'the output folder (created; a folder holding another scan is refused without --resume); without -o, scan lists the recordings it would load')
     .option('--jobs <n>', 'worker processes (default: the number of cores)')
+    .option('--in-flight <n>', 'recordings each worker loads at once (default 2)')
+    .option('--max-requests <n>', 'HTTP requests each worker has open at once to one host (default 8)')
+    .option('--load-in <where>', "where a worker runs its recordings in flight: 'threads' (one load thread each: readers that block, h5wasm) or 'loop' (its own event loop: asynchronous readers; DANDI assets through an asynchronous Range source); default auto: loop when @spikes/hdf5 has its asynchronous tree reader, else threads")
     .option('--glob <pattern>', 'only the dandi:// assets whose path matches (default *.nwb)')
     .option('--api-base <url>', 'another DANDI API server for dandi:// sources (default: DANDI_API_URL or the public archive)')
     .option('--json', 'print the summary as JSON (no progress display)')
@@ -37,6 +43,9 @@ export function scanOptions(sources: readonly string[], flags: ScanFlags, contex
     sources,
     out: flags.out,
     jobs: wholeNumber('--jobs', flags.jobs),
+    inFlight: wholeNumber('--in-flight', flags.inFlight),
+    maxRequests: wholeNumber('--max-requests', flags.maxRequests),
+    loadIn: flags.loadIn as ScanOptions['loadIn'],
     format: flags.format,
     options: mergeLoaderOptions(flags.options, context.loaderFlags),
     glob: flags.glob,
