@@ -7,7 +7,7 @@ import { throwIfAborted } from '@spikes/core'
 import type { NumericOut } from '../dataset.js'
 import type { Hdf5Dtype } from '../dtype.js'
 import type { StoredChunk } from '../layout/chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
+import { DEFLATE_MAX_RATIO, MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
 import { badChunk, InflateOverflow, inPlace, platformInflater, type Inflate } from './inflate.js'
 
 /**
@@ -18,7 +18,6 @@ export type ReadBytes = (offset: number, length: number, into?: Uint8Array) => P
 
 const DEFLATE = 1
 const SHUFFLE = 2
-const DEFLATE_MAX_RATIO = 1032
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
 /** Where the file's bytes come from, for reads beside h5wasm. */

@@ -1,11 +1,9 @@
 import type { FileContext } from '../context.js'
 import type { Hdf5Dataset, NumericOut, ReadNumericOptions } from '../dataset.js'
 import { nativeArrayType } from '../dtype.js'
+import { DEFLATE_MAX_RATIO } from '../layout/chunk-limits.js'
 import { readChunkPlan } from '../layout/dataset-chunks.js'
 import { fastReadable, readChunkedParallel } from './fast-read.js'
-
-// Deflate expands at most ~1032:1; a header claiming more than that of the file is left to readNumeric's check.
-const DEFLATE_MAX_RATIO = 1032
 
 /**
  * Hdf5Dataset.readNumericAsync's parallel path: a whole 1-D dataset in deflate/shuffle chunks of a handled
@@ -15,6 +13,7 @@ export async function readNumericParallel(ctx: FileContext, ds: Hdf5Dataset, opt
   ctx.check()
   const n = ds.size
   if (!ctx.bytes || ds.rank !== 1 || !ds.chunks || n === 0 || !wholeSelection(options, n)) return null
+  // A header claiming more output than the whole file could inflate to is left to readNumeric's check.
   if (!fastReadable(ds.dtype, ds.filters.map((f) => f.id)) || n * ds.dtype.bytes > ctx.bytes.size * DEFLATE_MAX_RATIO) return null
   const outOffset = options.outOffset ?? 0
   if (options.out && (options.out instanceof BigInt64Array || options.out instanceof BigUint64Array || !Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + n > options.out.length)) return null

@@ -6,7 +6,7 @@
 import { CorruptFileError, IntegrityError, LimitExceededError } from '@spikes/core'
 import { Unzlib } from 'fflate'
 import { parseFilters, storedChunks, type PipelineFilter, type StoredChunk } from './chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from './chunk-limits.js'
+import { DEFLATE_MAX_RATIO, MAX_FILTERED_CHUNK_BYTES } from './chunk-limits.js'
 import { MSG_FILTERS, MSG_LAYOUT, readHeaderMessages } from './object-header.js'
 import { LayoutUnreadable, readExact, type RawFile } from './raw-file.js'
 
@@ -15,11 +15,8 @@ const SHUFFLE = 2
 const FLETCHER32 = 3
 /** Deflate expands at most ~1032:1; chunks that cannot pass this many bytes are left to HDF5 unread. */
 const HARMLESS_INFLATE = 64 * 1024 * 1024
-const DEFLATE_MAX_RATIO = 1032
 /** Compressed bytes handed to the inflater at once (at most ~16 MiB of output per step). */
 const INFLATE_STEP = 16 * 1024
-
-export { MAX_FILTERED_CHUNK_BYTES }
 
 /** What the checks report in errors. */
 export interface ChunkSite {

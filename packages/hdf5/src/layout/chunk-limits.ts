@@ -6,3 +6,6 @@
  * (capped near 2 GiB) next to the read buffer.
  */
 export const MAX_FILTERED_CHUNK_BYTES = 1024 * 1024 * 1024
+
+/** Deflate's largest expansion (~1032:1): a chunk claiming more output per stored byte is corrupt or a bomb. */
+export const DEFLATE_MAX_RATIO = 1032

@@ -1,7 +1,7 @@
 // Where a dataset's bytes are (compact, contiguous, chunked) and how to get its elements' bytes: a synchronous
 // plan over the block cache (settled like any parse), then asynchronous reads and inflates.
 import { storedChunks, type StoredChunk } from '../layout/chunk-index.js'
-import { MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
+import { DEFLATE_MAX_RATIO, MAX_FILTERED_CHUNK_BYTES } from '../layout/chunk-limits.js'
 import { LayoutUnreadable, uint } from '../layout/raw-file.js'
 import { v4Chunks } from './chunk-index-v4.js'
 import type { TreeContext } from './context.js'
@@ -9,7 +9,6 @@ import type { DatasetInfo } from './object.js'
 import { TreeUnsupported } from './signals.js'
 
 const DEFLATE = 1
-const DEFLATE_MAX_RATIO = 1032
 
 /** A dataset's bytes: in the header (compact), one run of the file (contiguous), or stored chunks. */
 export type StoragePlan = { kind: 'compact'; bytes: Uint8Array } | { kind: 'contiguous'; address: number } | { kind: 'chunked'; chunks: StoredChunk[]; chunkShape: number[] }
