@@ -13,6 +13,7 @@
 //
 // Plain JS (no build step); random inputs use tools/seeded-random.mjs.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -161,6 +162,17 @@ export function npyHeader(descr, shape) {
  */
 export function mb(bytes) {
   return (bytes / 1e6).toFixed(0) + ' MB'
+}
+
+/**
+ * The raw read a load is compared with: each file read whole (readFileSync), as a user would; returns the bytes read.
+ * @param {Iterable<string>} paths
+ * @returns {number}
+ */
+export function readWhole(paths) {
+  let bytes = 0
+  for (const path of paths) bytes += readFileSync(path).length
+  return bytes
 }
 
 /**

@@ -5,9 +5,9 @@
 // into one reused buffer plus the output touched once), wall and CPU time. Each measurement runs in its
 // own process so its peak RSS is its own. The folder is generated once under os.tmpdir() and reused.
 // Usage: node bench/kilosort/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-kilosort` first)
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, readWhole, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 50_000_000)
 const units = numberArg('--units', 500)
@@ -61,9 +61,7 @@ if (mode) {
   await timedChild(async () => {
     let check
     if (mode === 'raw') {
-      let bytes = 0
-      for (const f of files) bytes += readFileSync(join(folder, f)).length
-      check = bytes
+      check = readWhole(files.map((f) => join(folder, f)))
     } else if (mode === 'floor') {
       // The floor: every file's bytes read once into one reused buffer, plus the output (one float64 per spike) touched once.
       const buffer = Buffer.allocUnsafe(8 << 20)

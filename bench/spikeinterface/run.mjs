@@ -4,9 +4,9 @@
 // through loadSpikeData, against a raw read (fs.readFileSync) of the same files. Each measurement runs in
 // its own process so its peak RSS is its own. The folder is generated once under os.tmpdir() and reused.
 // Usage: node bench/spikeinterface/run.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-spikeinterface` first)
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, npyHeader, numberArg, readWhole, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 20_000_000)
 const units = numberArg('--units', 1000)
@@ -64,9 +64,7 @@ if (mode) {
   await timedChild(async () => {
     let check
     if (mode === 'raw') {
-      let bytes = 0
-      for (const f of files) bytes += readFileSync(join(folder, f)).length
-      check = bytes
+      check = readWhole(files.map((f) => join(folder, f)))
     } else {
       const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
       const options = mode === 'load-subset' ? { unitIds: Array.from({ length: 100 }, (_, i) => i * 10) } : {}

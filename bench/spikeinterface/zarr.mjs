@@ -4,9 +4,9 @@
 // filter and Blosc zstd bit-shuffle, spikes/segment_slices, unit_ids, consolidated metadata) through loadSpikeData,
 // against a raw read of the same chunk files. The store is written here with numcodecs.js and reused from os.tmpdir().
 // Usage: node bench/spikeinterface/zarr.mjs [--spikes N] [--units N]   (run `npx tsc -b packages/format-spikeinterface` first)
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { childMode, cliArgs, describeLoad, loadWith, mb, numberArg, runChild, timedChild, tmpPath } from '../lib.mjs'
+import { childMode, cliArgs, describeLoad, loadWith, mb, numberArg, readWhole, runChild, timedChild, tmpPath } from '../lib.mjs'
 
 const spikes = numberArg('--spikes', 20_000_000)
 const units = numberArg('--units', 1000)
@@ -80,9 +80,7 @@ if (mode) {
   await timedChild(async () => {
     let check
     if (mode === 'raw') {
-      let bytes = 0
-      for (const f of storeFiles()) bytes += readFileSync(f).length
-      check = bytes
+      check = readWhole(storeFiles())
     } else {
       const { registerSpikeinterface } = await import('@spikes/format-spikeinterface')
       const sd = await loadWith(store, 'spikeinterface', registerSpikeinterface, {})
