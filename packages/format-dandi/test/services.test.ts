@@ -52,31 +52,32 @@ describe.runIf(REAL || IN_CI)('DANDI as the archive answers', async () => {
     expect(log.filter((l) => l.startsWith('download') || l.startsWith('blob'))).toEqual(['download 302', 'blob 200', 'blob 403', 'download 302', 'blob 206'])
   })
 
-  it('Range reads go straight to the storage URL, and back to the archive once it has expired', async () => {
+  /**
+   * Loads sub-1 in place with its presigned URLs expiring after the first storage read; checks the load and
+   * that one redirect was resolved before the 403, and returns the log and the 403's place in it.
+   */
+  async function loadAcrossExpiry(options: typeof api & { asyncReads?: boolean }) {
     const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
     await emu.setFaults([{ where: 'blob', kind: 'expire-urls', after: 1 }])
-    const sd = await loadSpikeDataFromDandi(assetId, api)
+    const sd = await loadSpikeDataFromDandi(assetId, options)
     expect(sd.N).toBe(medium.units)
     expect(sd.metadata.dandi_transfer).toMatchObject({ mode: 'range' })
     const log = await emu.log()
     const expired = log.findIndex((l) => l.kind === 'blob' && l.status === 403)
     expect(expired).toBeGreaterThan(0)
-    // Before: one redirect resolved by hand, then the storage; after: the archive again, then the storage.
     expect(log.slice(0, expired).filter((l) => l.kind === 'download').length).toBe(1)
+    return { log, expired }
+  }
+
+  it('Range reads go straight to the storage URL, and back to the archive once it has expired', async () => {
+    const { log, expired } = await loadAcrossExpiry(api)
+    // Before: one redirect resolved by hand, then the storage; after: the archive again, then the storage.
     expect(log[expired + 1]).toMatchObject({ kind: 'download', status: 302 })
     expect(log.slice(expired + 2).every((l) => l.kind === 'blob' && l.status === 206)).toBe(true)
   })
 
   it('asyncReads: Range reads go back to the archive once the presigned URL has expired', async () => {
-    const assetId = emu.asset('sub-1/sub-1_ecephys.nwb').assetId
-    await emu.setFaults([{ where: 'blob', kind: 'expire-urls', after: 1 }])
-    const sd = await loadSpikeDataFromDandi(assetId, { ...api, asyncReads: true })
-    expect(sd.N).toBe(medium.units)
-    expect(sd.metadata.dandi_transfer).toMatchObject({ mode: 'range' })
-    const log = await emu.log()
-    const expired = log.findIndex((l) => l.kind === 'blob' && l.status === 403)
-    expect(expired).toBeGreaterThan(0)
-    expect(log.slice(0, expired).filter((l) => l.kind === 'download').length).toBe(1)
+    const { log, expired } = await loadAcrossExpiry({ ...api, asyncReads: true })
     // Reads run several at once, so a read sent before the expiry may still end after it: what counts is one
     // fresh redirect after the 403, and every storage read after that succeeding.
     const after = log.slice(expired + 1)
