@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { InvalidArgumentError } from '@spikes/core'
+import { urlScheme } from './items.js'
 
 /** The scan settings a submitted job passes on to every shard task. */
 export interface ShardCommandOptions {
@@ -19,8 +20,6 @@ export interface ShardCommandOptions {
   /** How to run `spikes` where the tasks run (default: this Node and this script, or `spikes` in a container). */
   command?: readonly string[]
 }
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
 
 /** The argv of one shard task: `spikes scan <sources> -o <out> --shards N --resume ...`; the index comes from the engine. */
 export function shardCommand(o: ShardCommandOptions, spikes: readonly string[]): string[] {
@@ -47,7 +46,7 @@ function scanFlags(o: ShardCommandOptions): string[] {
 /** Local paths become absolute (tasks may start elsewhere); URLs and @lists keep their form (a list's path is made absolute). */
 function absoluteSource(source: string): string {
   if (source.startsWith('@')) return '@' + absoluteSource(source.slice(1))
-  return SCHEME.test(source) || isAbsolute(source) ? source : resolve(source)
+  return urlScheme(source) !== undefined || isAbsolute(source) ? source : resolve(source)
 }
 
 /** The command that runs this very CLI again: this Node, its flags (module hooks), and the script. */

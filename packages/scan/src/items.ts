@@ -17,7 +17,14 @@ export function sortItems(items: readonly ScanItem[]): ScanItem[] {
   return [...seen.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
 }
 
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
+
+/** The URL scheme of a source, lower case ('http', 's3', 'dandi', 'ibl'), or undefined for a local path. */
+export function urlScheme(source: string): string | undefined {
+  return SCHEME.exec(source)?.[1]?.toLowerCase()
+}
+
 /** An item read over the network (a URL: http(s)://, s3://, dandi://, ibl://), not a local path. */
 export function isRemoteItem(item: ScanItem): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(item.source)
+  return urlScheme(item.source) !== undefined
 }

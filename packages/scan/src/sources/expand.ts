@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { InvalidArgumentError, MissingFileError, type DependencyContainer } from '@spikes/core'
-import { sortItems, type ScanItem } from '../items.js'
+import { sortItems, urlScheme, type ScanItem } from '../items.js'
 import { expandDandiset, expandIblQuery, isDandiset, isIblQuery } from './remote-archives.js'
 import { walkFolder, type Skipped, type WalkContext } from './walk.js'
 
@@ -28,7 +28,6 @@ export interface Expansion {
   readonly skipped: Skipped[]
 }
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
 const MAX_LIST_DEPTH = 4
 
 /**
@@ -50,7 +49,7 @@ async function expandOne(source: string, options: ExpandOptions, ctx: WalkContex
   if (typeof source !== 'string' || source.trim() === '') throw new InvalidArgumentError('source', source, 'a path, URL or @list.txt')
   const text = source.trim()
   if (text.startsWith('@')) return expandList(text.slice(1), options, ctx, base, depth)
-  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
+  const scheme = urlScheme(text)
   const archive = { options: options.options ?? {}, glob: options.glob, apiBase: dandiApiBase(options), fetch: options.fetch, signal: options.signal }
   if (scheme === 'dandi' && isDandiset(text)) return void ctx.items.push(...(await expandDandiset(text, archive)))
   if (scheme === 'ibl' && isIblQuery(text)) return void ctx.items.push(...(await expandIblQuery(text, archive)))

@@ -1,5 +1,5 @@
 import { LoaderRegistry, probeSource, resolveSource, type DependencyContainer, type FolderEntry, type Source } from '@spikes/core'
-import type { ScanItem } from '../items.js'
+import { urlScheme, type ScanItem } from '../items.js'
 
 /** A file or folder the walk passed over: nothing registered could read it. */
 export interface Skipped {
@@ -64,7 +64,7 @@ async function probeFile(location: string, entry: FolderEntry, ctx: WalkContext,
 
 /** The location of an entry of a folder: a path joined with '/', or a URL with the name escaped (folders end in '/'). */
 export function childLocation(parent: string, name: string, folder: boolean): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(parent)) return `${parent.endsWith('/') ? parent : parent + '/'}${encodeURIComponent(name)}${folder ? '/' : ''}`
+  if (urlScheme(parent) !== undefined) return `${parent.endsWith('/') ? parent : parent + '/'}${encodeURIComponent(name)}${folder ? '/' : ''}`
   return `${parent.replace(/[\\/]+$/, '')}/${name}`
 }
 
