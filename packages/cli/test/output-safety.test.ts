@@ -65,6 +65,21 @@ describe('spikes convert', () => {
     expect(quiet.stderr).not.toContain('SESSION_START_MISSING')
     await withHdf5(given, (f) => expect(f.dataset('/session_start_time').readStrings()).toEqual(['2023-04-05T06:07:08+02:00']))
   })
+
+  it('replaces the input\'s own session start only with a warning naming both, as --help says', async () => {
+    const dated = join(dir, 'dated.json')
+    await writeFile(dated, JSON.stringify(spikeDataToJson(SpikeData.fromTrains([[1, 2]], { lengthMs: 10, metadata: { session_start_time: '2017-06-27T09:35:49-05:00' } }))))
+    const kept = join(dir, 'dated-kept.nwb')
+    expect((await run(['convert', dated, '-o', kept])).stderr).not.toContain('SESSION_START')
+    await withHdf5(kept, (f) => expect(f.dataset('/session_start_time').readStrings()).toEqual(['2017-06-27T09:35:49-05:00']))
+    const replaced = join(dir, 'dated-replaced.nwb')
+    const r = await run(['convert', dated, '-o', replaced, '--session-start', '2024-01-01T00:00:00Z'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/warning\[SPIKES_WARN_NWB_SESSION_START_REPLACED\].*2017-06-27T09:35:49-05:00.*2024-01-01T00:00:00\+00:00/)
+    await withHdf5(replaced, (f) => expect(f.dataset('/session_start_time').readStrings()).toEqual(['2024-01-01T00:00:00+00:00']))
+    const help = await run(['convert', '--help'])
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--session-start <iso> +session_start_time to write: replaces the input's own/)
+  })
 })
 
 describe('spikes raster', () => {

@@ -85,6 +85,19 @@ describe('exported NWB is valid NWB 2.x', () => {
     await expect(exportNwb(sd, undefined, { sessionStartTime: new Date(NaN) })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT' })
   })
 
+  it('names the session start it replaces when the caller gives another than the data has', async () => {
+    const warnings: ExportWarning[] = []
+    const sd = SpikeData.fromTrains([[1, 2]], { lengthMs: 5, metadata: { session_start_time: '2017-06-27T09:35:49-05:00' } })
+    const bytes = await exportNwb(sd, undefined, { sessionStartTime: '2024-01-01T00:00:00Z', onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_NWB_SESSION_START_REPLACED'])
+    expect(warnings[0].details).toEqual({ found: '2017-06-27T09:35:49-05:00', written: '2024-01-01T00:00:00+00:00' })
+    await withHdf5(bytes, (f) => expect(f.dataset('/session_start_time').readStrings()[0]).toBe('2024-01-01T00:00:00+00:00'))
+    // The same instant as the data's own (another spelling) is no replacement.
+    warnings.length = 0
+    await exportNwb(sd, undefined, { sessionStartTime: '2017-06-27T14:35:49Z', onWarning: (w) => warnings.push(w) })
+    expect(warnings).toEqual([])
+  })
+
   it('gives every isodatetime a time zone (pynwb refuses to read one without), warning when UTC is assumed', async () => {
     const warnings: ExportWarning[] = []
     // MatNWB 2018 wrote session_start_time as '20180301T120000' (basic form, no offset): pynwb could not read the export.

@@ -15,7 +15,7 @@ export const convertCommand: CommandBuilder = (program, context) =>
       .argument('<input>', 'file, folder or URL')
       .requiredOption('-o, --output <file.nwb>', 'the NWB file to write (an existing file is kept unless --force; never one of the inputs)')
       .option('--force', 'replace an existing output file (written to a temporary file, renamed into place when complete)')
-      .option('--session-start <iso>', 'session_start_time when the input has none (ISO 8601, e.g. 2024-05-06T10:00:00Z)')
+      .option('--session-start <iso>', "session_start_time to write: replaces the input's own (with a warning), needed when it has none (ISO 8601, e.g. 2024-05-06T10:00:00Z)")
       .option('--raw-traces', 'also write the raw traces the input carries as an ElectricalSeries')
       .option('--json', 'print { output, N, totalSpikes } as JSON'),
     context,

@@ -34,7 +34,8 @@ export interface BuildNwbOptions {
   /** Default: the data's `metadata.session_description`, else a fixed text naming `@spikes/format-nwb`. */
   sessionDescription?: string
   /**
-   * ISO 8601 text (written as given, trimmed) or a Date; also used as timestamps_reference_time.
+   * ISO 8601 text (written as given, trimmed) or a Date; also used as timestamps_reference_time. It replaces
+   * the data's own, with the warning SPIKES_WARN_NWB_SESSION_START_REPLACED when that is another instant.
    * Default: the data's `metadata.session_start_time`; without one, the time of writing, with the
    * warning SPIKES_WARN_NWB_SESSION_START_MISSING.
    */
@@ -132,13 +133,17 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
 }
 
 /**
- * session_start_time: the option, else the data's own (UTC assumed, with a warning, when it has no offset);
- * when neither is a date and time, the time of writing with SPIKES_WARN_NWB_SESSION_START_MISSING.
+ * session_start_time: the option (with SPIKES_WARN_NWB_SESSION_START_REPLACED when the data has another), else
+ * the data's own (UTC assumed, with a warning, when it has no offset); when neither is a date and time, the time
+ * of writing with SPIKES_WARN_NWB_SESSION_START_MISSING.
  */
 function sessionStartText(options: BuildNwbOptions, md: Record<string, unknown>, now: string, warn: WarnFn): string {
   const given = writableDatetime(options.sessionStartTime)
-  if (given) return given.text
   const own = writableDatetime(md.session_start_time)
+  if (given) {
+    if (own && Date.parse(own.text) !== Date.parse(given.text)) warn('SPIKES_WARN_NWB_SESSION_START_REPLACED', `The data's own session start time '${String(md.session_start_time)}' is replaced by the one given, ${given.text}. Leave sessionStartTime (--session-start on the command line) out to keep the data's own.`, { found: md.session_start_time, written: given.text })
+    return given.text
+  }
   if (own?.assumedUtc) warn('SPIKES_WARN_NWB_DATETIME_ASSUMED_UTC', `The data's session start time '${String(md.session_start_time)}' has no time zone; it is written as UTC (${own.text}), since NWB readers refuse a time without one. Pass sessionStartTime (--session-start on the command line) with the right offset if it was local time.`, { field: 'session_start_time', found: md.session_start_time, written: own.text })
   if (own) return own.text
   const found = text(md.session_start_time)
