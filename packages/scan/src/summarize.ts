@@ -81,7 +81,7 @@ export function unitRow(source: string, index: number, train: Float64Array, dura
     y_um: position[1],
     z_um: position[2],
     region: textOf(found(['region', 'brain_region', 'location_label', 'acronym', 'brain_area', 'location'])),
-    quality: textOf(found(['quality', 'KSLabel', 'group', 'label'])),
+    quality: qualityOf(found),
   }
 }
 
@@ -106,6 +106,16 @@ function positionOf(found: Lookup): [number | null, number | null, number | null
   const array = Array.isArray(fromArray) || ArrayBuffer.isView(fromArray) ? Array.from(fromArray as ArrayLike<unknown>) : null
   const axis = (i: number, name: string) => numberOf(found([`${name}_um`, name])) ?? (array ? numberOf(array[i]) : null)
   return [axis(0, 'x'), axis(1, 'y'), axis(2, 'z')]
+}
+
+/**
+ * The unit's curation: `quality`, else the curated label (Phy's `group` / the kilosort loader's `label`) before
+ * Kilosort's automatic `KSLabel`, which a curation overrides. `group` counts only as text: NWB Units tables
+ * (pynapple's) use it for the shank number.
+ */
+function qualityOf(found: Lookup): string | null {
+  const group = found(['group'])
+  return textOf(found(['quality'])) ?? (typeof group === 'string' ? textOf(group) : null) ?? textOf(found(['label', 'KSLabel']))
 }
 
 function numberOf(value: unknown): number | null {

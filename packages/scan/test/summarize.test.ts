@@ -25,6 +25,16 @@ describe('unit measures', () => {
     const ibl = unitRow('x', 0, new Float64Array([1]), 1, { cluster_id: 3n, acronym: 'MOs', label: 1, mlapdv: [100.5, -2000, -3100] })
     expect(ibl).toMatchObject({ unit_id: '3', region: 'MOs', quality: '1', x_um: 100.5, y_um: -2000, z_um: -3100 })
   })
+
+  it("takes the curation (Phy's group / label) over Kilosort's automatic KSLabel, and no shank number as a quality", () => {
+    // The kilosort loader's attributes for a Phy-curated folder: cluster_group.tsv says noise, cluster_KSLabel.tsv mua.
+    const curated = unitRow('x', 1, new Float64Array([1]), 1, { unit_id: 1, electrode: 22, label: 'noise', KSLabel: 'mua', group: 'noise' })
+    expect(curated.quality).toBe('noise')
+    expect(unitRow('x', 0, new Float64Array([1]), 1, { unit_id: 0, KSLabel: 'mua', group: 'good' }).quality).toBe('good')
+    // pynapple's NWB Units table: `group` is the shank number (here 0), not a curation label.
+    const pynapple = unitRow('x', 0, new Float64Array([1]), 1, { unit_id: 6, nwb_location: '', group: 0, electrode_group: 'group0_psb' })
+    expect(pynapple.quality).toBeNull()
+  })
 })
 
 describe('recording summary', () => {
