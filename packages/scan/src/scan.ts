@@ -6,6 +6,7 @@ import { isRemoteItem, type ScanItem } from './items.js'
 import { LEDGER_FILE, Ledger, latestBySource, readLedgerLines, type LedgerLine } from './ledger.js'
 import { checkOptionsKnown } from './load-options.js'
 import { readManifest, writeManifest, type Manifest } from './manifest.js'
+import { ScanMismatchError } from './errors.js'
 import { RECORDINGS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
 import { forLoop, resolveLoadIn, type LoadIn } from './runner.js'
@@ -110,9 +111,10 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   const expansion = await expandSources(options.sources, { container, format: options.format, options: options.options, glob: options.glob, apiBase: options.apiBase, env: options.env, signal: options.signal })
   const items = shard ? assignShards(expansion.items, shard.count)[shard.index] : expansion.items
   const folder = shard ? join(resolve(options.out), 'shards', shardFolderName(shard)) : resolve(options.out)
-  prepareFolder(folder, options.resume === true)
+  const digest = listDigest(expansion.items)
+  prepareFolder(folder, options.resume === true, digest)
   const manifest: Manifest = {
-    version: 1, complete: false, shard, listDigest: listDigest(expansion.items), totalRecordings: expansion.items.length,
+    version: 1, complete: false, shard, listDigest: digest, totalRecordings: expansion.items.length,
     shardRecordings: items.length, skipped: expansion.skipped.length, sources: [...options.sources],
   }
   writeManifest(folder, manifest)
@@ -153,10 +155,20 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   }
 }
 
-/** Creates the folder; refuses one that already holds a scan unless resuming (a scan never overwrites another's tables). */
-function prepareFolder(folder: string, resume: boolean): void {
-  const holdsScan = existsSync(join(folder, LEDGER_FILE)) || existsSync(join(folder, RECORDINGS_FILE)) || readManifest(folder) !== undefined
+/**
+ * Creates the folder; refuses one that already holds a scan unless resuming, and resuming a scan of other
+ * recordings (a scan never overwrites another's tables).
+ */
+function prepareFolder(folder: string, resume: boolean, digest: string): void {
+  const earlier = readManifest(folder)
+  const holdsScan = existsSync(join(folder, LEDGER_FILE)) || existsSync(join(folder, RECORDINGS_FILE)) || earlier !== undefined
   if (holdsScan && !resume) throw new InvalidArgumentError('out', folder, 'a folder without a scan in it, or --resume to continue the scan already there')
+  if (earlier && earlier.listDigest !== digest) {
+    throw new ScanMismatchError(
+      `${folder} holds a scan of other recordings (${earlier.totalRecordings} from ${earlier.sources.join(' ')}); --resume continues the same scan only. Give the same sources (and --glob), or choose a new output folder.`,
+      { folder, sources: earlier.sources },
+    )
+  }
   mkdirSync(folder, { recursive: true })
 }
 

@@ -110,4 +110,11 @@ describe.skipIf(!REAL_PRESENT)('scan of a local tree', () => {
     expect(again.workers).toEqual([{ peakRssBytes: 0, cpuSeconds: 0, peakLoads: 0, peakThreads: 0, recordings: 0, restarts: 0 }])
     expect(await readRows(join(out, 'recordings.parquet'))).toEqual(recordings)
   })
+
+  it('refuses to --resume with other sources, which would replace the tables with another survey', async () => {
+    const other = tree.recordings[0]!
+    await expect(scan({ sources: [other], out, jobs: 1, resume: true })).rejects.toMatchObject({ code: 'SPIKES_SCAN_MISMATCH', details: { folder: out, sources: [join(root, 'data')] } })
+    expect(await readRows(join(out, 'recordings.parquet'))).toEqual(recordings)
+    expect(JSON.parse(readFileSync(join(out, 'scan.json'), 'utf8'))).toMatchObject({ complete: true, sources: [join(root, 'data')], totalRecordings: 5 })
+  })
 })
