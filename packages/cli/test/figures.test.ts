@@ -61,6 +61,23 @@ describe('spikes raster', () => {
     expect(bad.err).toBe('error[SPIKES_INVALID_ARGUMENT]: Invalid --order: got "size"; expected one of id, depth, electrode, rate.\n')
   })
 
+  it('says when no unit has the asked order\'s key, and draws (and captions) id order instead', async () => {
+    const noPlace = join(dir, 'no-place.json')
+    await writeFile(noPlace, JSON.stringify(spikeDataToJson(SpikeData.fromTrains([[1, 2], [3]], { lengthMs: 1000, neuronAttributes: [{ unit_id: 9 }, { unit_id: 4 }] }))))
+    for (const order of ['depth', 'electrode']) {
+      const r = await raster(noPlace, '--order', order)
+      expect(r.code).toBe(0)
+      expect(r.err).toContain(`warning[SPIKES_WARN_RASTER_ORDER_UNAVAILABLE]: No unit has ${order === 'depth' ? 'a depth' : 'an electrode'}`)
+      expect(r.svg).toContain('units by id</text>')
+      expect(r.svg).not.toContain(`units by ${order}`)
+      expect(unitLabels(r.svg)).toEqual(['4', '9'])
+    }
+    // Some units with a depth: depth order, the others last (no warning).
+    const r = await raster(files.units, '--order', 'depth')
+    expect(r.err).not.toContain('ORDER_UNAVAILABLE')
+    expect(r.svg).toContain('units by depth</text>')
+  })
+
   it('draws a time window and says how many of the spikes are in it', async () => {
     const { svg } = await raster(files.units, '--from', '0', '--to', '1', '--bin-size-ms', '100')
     expect(svg).toContain('>3 units · 12 of 13 spikes · 0–1000 ms of 0–10 s · units by id</text>')

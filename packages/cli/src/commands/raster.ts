@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@spikes/core'
-import { formatNumber, UNIT_ORDERS, type UnitOrder } from '@spikes/core/figures'
+import { formatNumber, unitTable, UNIT_ORDERS, type UnitOrder } from '@spikes/core/figures'
 import { checkOutputTarget, writeBytesSafely } from '@spikes/core/node'
 import { basename, extname } from 'node:path'
 import { loadInput, printWarnings, withLoadFlags, type LoadFlags } from '../load-input.js'
@@ -51,12 +51,23 @@ export const rasterCommand: CommandBuilder = (program, context) =>
       const loaded = await loadInput(context, input, flags)
       printWarnings(context, loaded.data)
       checkWindow(loaded.data, options, flags)
+      const order = availableOrder(loaded.data, options.order)
+      if (order !== options.order) {
+        context.io.stderr.write(`warning[SPIKES_WARN_RASTER_ORDER_UNAVAILABLE]: No unit has ${options.order === 'depth' ? 'a depth (a depth attribute or a location)' : 'an electrode'}, so the units are drawn in id order, not by ${options.order}.\n`)
+        options.order = order
+      }
       const title = { input: basename(loaded.inputName.replace(/ \(bundled sample\)$/, '')), format: loaded.format }
       // The renderers (font, PNG encoder) are imported by this command alone, when it draws.
       const picture = ext === '.svg' ? (await import('../render/raster-svg.js')).rasterSvg(loaded.data, title, options) : (await import('../render/raster-png.js')).rasterPng(loaded.data, title, options)
       await writeBytesSafely(output, picture, safety)
       context.io.stderr.write(`wrote ${output} (${loaded.data.N} units, ${loaded.data.totalSpikes} spikes)\n`)
     })
+
+/** The asked order, or 'id' when it is by depth or electrode and no unit has one (the caption must not claim it). */
+function availableOrder(sd: Parameters<typeof unitTable>[0], order: UnitOrder | undefined): UnitOrder | undefined {
+  if (order !== 'depth' && order !== 'electrode') return order
+  return unitTable(sd).some((row) => row[order] !== undefined) ? order : 'id'
+}
 
 /** --from and --to inside the recording's window, said in the flags' own unit. */
 function checkWindow(sd: { startTimeMs: number; lengthMs: number }, options: RasterOptions, flags: RasterFlags): void {
