@@ -96,6 +96,24 @@ describe('exportNwb', () => {
     expect(back.neuronAttributes).toEqual(sd.neuronAttributes)
   })
 
+  it('puts units known only by position on the electrode row of that position, and re-export keeps the table as it is', async () => {
+    // As the NeuroExplorer loader gives them: a location, no electrode id. Re-exporting the loaded file doubled the table.
+    const sd = SpikeData.fromTrains([[1], [2], [3]], { lengthMs: 10, neuronAttributes: [{ unit_id: 0, location: [16.67, 25] }, { unit_id: 1, location: [50, 25] }, { unit_id: 2, location: [16.67, 25] }] })
+    const first = await exportNwb(sd)
+    const second = await exportNwb(await load(first))
+    const third = await exportNwb(await load(second), undefined, { attributesJson: false })
+    for (const bytes of [first, second, third]) {
+      await withHdf5(bytes, (f) => {
+        const table = '/general/extracellular_ephys/electrodes'
+        expect(Array.from(f.dataset(`${table}/x`).readNumeric())).toEqual([16.67, 50])
+        expect(Array.from(f.dataset(`${table}/y`).readNumeric())).toEqual([25, 25])
+        expect(f.attrs(table).colnames).not.toContain('electrode_id')
+        expect(Array.from(f.dataset('/units/electrodes').readNumeric())).toEqual([0, 1, 0])
+      })
+    }
+    expect((await load(second)).neuronAttributes).toEqual(sd.neuronAttributes)
+  })
+
   it('keeps text unit ids in a unit_id column (NWB ids must be integers)', async () => {
     const sd = SpikeData.fromTrains([[1], [2, 3]], { lengthMs: 10, neuronAttributes: [{ unit_id: 'a-1' }, { unit_id: 'b-2' }] })
     const path = join(dir, 'text-ids.nwb')

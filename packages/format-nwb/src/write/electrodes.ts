@@ -62,6 +62,11 @@ function rowsFromMetadata(md: Record<string, unknown>, deviceName: string): Elec
 export function buildElectrodes(attrs: readonly Record<string, unknown>[], md: Record<string, unknown>, deviceName: string, t: Hdmf, channels = 0): ElectrodesPart {
   const rows = rowsFromMetadata(md, deviceName)
   const rowOf = new Map<string, number>(rows.map((r, i) => [`e:${JSON.stringify(r.id)}`, i]))
+  // A unit known only by its position goes on the first row at that position (a re-export must not add rows).
+  rows.forEach((r, i) => {
+    const key = `l:${JSON.stringify(r.location)}`
+    if (r.location.length && !rowOf.has(key)) rowOf.set(key, i)
+  })
   const unitRow = attrs.map((a) => {
     const electrode = typeof a.electrode === 'number' || typeof a.electrode === 'string' ? a.electrode : undefined
     const location = coordinates(a.location)
@@ -126,7 +131,7 @@ function electrodeGroups(rows: ElectrodeRow[], deviceName: string, known: GroupI
   table.group = h5.dataset(rows.map((r) => h5.ref(`/general/extracellular_ephys/${safe(r.group)}`)), { attrs: t.vectorData('a reference to the ElectrodeGroup this electrode is a part of') })
   table.group_name = h5.dataset(rows.map((r) => r.groupName), { attrs: t.vectorData('the name of the ElectrodeGroup this electrode is a part of') })
   colnames.push('location', 'group', 'group_name')
-  if (!idsAreInts) {
+  if (!idsAreInts && ids.some((id) => id !== undefined)) {
     table.electrode_id = h5.dataset(ids.map((id) => (id === undefined ? '' : String(id))), { attrs: t.vectorData('electrode ids that are not distinct integers (NWB ids must be)') })
     colnames.push('electrode_id')
   }
