@@ -33,7 +33,7 @@ describe('a server that ignores Range', () => {
     expect(sd.metadata.provenance).toMatchObject({ bytes_fetched: doc.length })
   })
 
-  it('is counted per file in a folder's stats', async () => {
+  it("is counted per file in a folder's stats", async () => {
     const folder = httpFolder(`${python.url}/rec/`)
     expect((await (await folder.open('a.bin')).read(4000, 10))[0]).toBe(7)
     expect((await (await folder.open('b.bin')).read(0, 3))[2]).toBe(9)
