@@ -5,9 +5,9 @@ import { InvalidArgumentError, LoaderRegistry } from '@spikes/core'
 import { isRemoteItem, type ScanItem } from './items.js'
 import { LEDGER_FILE, Ledger, latestBySource, readLedgerLines, type LedgerLine } from './ledger.js'
 import { checkOptionsKnown } from './load-options.js'
-import { readManifest, writeManifest, type Manifest } from './manifest.js'
+import { MANIFEST_FILE, readManifest, writeManifest, type Manifest } from './manifest.js'
 import { ScanMismatchError } from './errors.js'
-import { RECORDINGS_FILE, writeTables } from './parquet.js'
+import { RECORDINGS_FILE, UNITS_FILE, writeTables } from './parquet.js'
 import { runPool, type WorkerStats } from './pool.js'
 import { forLoop, resolveLoadIn, type LoadIn } from './runner.js'
 import { loadSetup } from './setup.js'
@@ -118,7 +118,7 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
     shardRecordings: items.length, skipped: expansion.skipped.length, sources: [...options.sources],
   }
   writeManifest(folder, manifest)
-  writeFileSync(join(folder, 'skipped.json'), JSON.stringify(expansion.skipped, null, 1) + '\n')
+  writeFileSync(join(folder, SKIPPED_FILE), JSON.stringify(expansion.skipped, null, 1) + '\n')
 
   const ledgerPath = join(folder, LEDGER_FILE)
   const wanted = new Set(items.map((i) => i.source))
@@ -155,14 +155,18 @@ export async function scan(options: ScanOptions): Promise<ScanSummary> {
   }
 }
 
+const SKIPPED_FILE = 'skipped.json'
+
 /**
- * Creates the folder; refuses one that already holds a scan unless resuming, and resuming a scan of other
- * recordings (a scan never overwrites another's tables).
+ * Creates the folder; refuses one holding any file of the names a scan writes, unless resuming the scan there
+ * (its scan.json), and resuming a scan of other recordings: a scan never overwrites another's tables or files.
  */
 function prepareFolder(folder: string, resume: boolean, digest: string): void {
   const earlier = readManifest(folder)
-  const holdsScan = existsSync(join(folder, LEDGER_FILE)) || existsSync(join(folder, RECORDINGS_FILE)) || earlier !== undefined
-  if (holdsScan && !resume) throw new InvalidArgumentError('out', folder, 'a folder without a scan in it, or --resume to continue the scan already there')
+  const present = [MANIFEST_FILE, LEDGER_FILE, RECORDINGS_FILE, UNITS_FILE, SKIPPED_FILE].filter((name) => existsSync(join(folder, name)))
+  if (present.length && !resume) throw new InvalidArgumentError('out', folder, `a folder without a scan in it (it holds ${present.join(', ')}), or --resume to continue the scan already there`)
+  // Files of those names without a readable scan.json are someone else's: --resume must not write over them either.
+  if (present.length && !earlier) throw new InvalidArgumentError('out', folder, `a new folder, or one holding a scan to resume (it holds ${present.join(', ')} but no readable ${MANIFEST_FILE} of a scan)`)
   if (earlier && earlier.listDigest !== digest) {
     throw new ScanMismatchError(
       `${folder} holds a scan of other recordings (${earlier.totalRecordings} from ${earlier.sources.join(' ')}); --resume continues the same scan only. Give the same sources (and --glob), or choose a new output folder.`,
