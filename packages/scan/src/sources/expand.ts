@@ -42,7 +42,9 @@ export async function expandSources(sources: readonly string[], options: ExpandO
   const ctx: WalkContext = { container: options.container, fetch: options.fetch, signal: options.signal, items: [], skipped: [] }
   for (const source of sources) await expandOne(source, options, ctx, process.cwd(), 0)
   const items = ctx.items.map((item) => applyUserChoice(item, options))
-  return { items: sortItems(items), skipped: ctx.skipped.sort((a, b) => (a.source < b.source ? -1 : 1)) }
+  // Overlapping sources walk a folder twice: each skipped file is listed once, as each recording is.
+  const skipped = [...new Map(ctx.skipped.map((s) => [s.source, s])).values()]
+  return { items: sortItems(items), skipped: skipped.sort((a, b) => (a.source < b.source ? -1 : 1)) }
 }
 
 async function expandOne(source: string, options: ExpandOptions, ctx: WalkContext, base: string, depth: number): Promise<void> {
