@@ -55,6 +55,17 @@ describe.runIf(sharedAvailable(MATNWB_2018))('NWB → NWB from a MatNWB 2018 fil
     const back = await loadSpikeData(out, { format: 'nwb', container: c })
     expect(back.metadata.session_start_time).toBe('2018-03-01T12:00:00+00:00')
   })
+
+  it("keeps each electrode group's own device (MatNWB 2018 wrote no object_id; the groups were linked to a new 'probe')", async () => {
+    const source = await loadSpikeData(MATNWB_2018, { format: 'nwb', container: c })
+    expect(source.metadata.electrode_groups).toEqual({ a: { description: 'a test ElectrodeGroup', location: 'unknown', device: 'a' }, b: { description: 'a test ElectrodeGroup', location: 'unknown', device: 'b' } })
+    const out = join(dir, 'matnwb-2018-devices.nwb')
+    await convertToNwb(MATNWB_2018, out, { format: 'nwb', container: c })
+    await withHdf5(out, (f) => {
+      expect(f.list('/general/devices').sort()).toEqual(['a', 'b'])
+      for (const g of ['a', 'b']) expect(f.attr(`/general/devices/${g}`, 'object_id')).toBe(f.attr(`/general/extracellular_ephys/${g}/device`, 'object_id'))
+    })
+  })
 })
 
 const PYNAPPLE = realdata('nwb', 'pynapple-phy', 'A8604-211122.nwb')

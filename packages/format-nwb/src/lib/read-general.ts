@@ -161,7 +161,11 @@ export function readElectrodeGroups(file: Hdf5File): Record<string, { descriptio
   return Object.keys(out).length ? out : undefined
 }
 
+/** By object_id; files without them (MatNWB 2018) by the object's address, which a soft link shares. */
 function sameObject(file: Hdf5File, a: string, b: string): boolean {
   const ida = attrText(safeAttr(file, a, 'object_id'))
-  return ida !== undefined && ida === attrText(safeAttr(file, b, 'object_id'))
+  const idb = attrText(safeAttr(file, b, 'object_id'))
+  if (ida !== undefined && idb !== undefined) return ida === idb
+  const address = file.objectAddress(a)
+  return address !== null && address === file.objectAddress(b)
 }
