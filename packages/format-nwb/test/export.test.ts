@@ -114,6 +114,16 @@ describe('exportNwb', () => {
     expect((await load(second)).neuronAttributes).toEqual(sd.neuronAttributes)
   })
 
+  it('brings times back bit for bit when a float64 in seconds multiplies back to them, else within one float step', async () => {
+    // Sample-derived times (k / fs * 1e3) always have such a float; 7.825000000000001 ms (a threshold detection at
+    // (k + 1/2) / 20 kHz) has none: no float64 s gives s * 1e3 === it, so it comes back as 7.825.
+    const exact = Array.from({ length: 2000 }, (_, k) => ((k * 7919) % 900_000) / 30_000 * 1e3).sort((a, b) => a - b)
+    const sd = SpikeData.fromTrains([exact, [1, 7.825000000000001, 8]], { lengthMs: 30_000 })
+    const back = await load(await exportNwb(sd))
+    expect(Array.from(back.train(0))).toEqual(exact)
+    expect(Array.from(back.train(1))).toEqual([1, 7.825, 8])
+  })
+
   it('keeps text unit ids in a unit_id column (NWB ids must be integers)', async () => {
     const sd = SpikeData.fromTrains([[1], [2, 3]], { lengthMs: 10, neuronAttributes: [{ unit_id: 'a-1' }, { unit_id: 'b-2' }] })
     const path = join(dir, 'text-ids.nwb')
