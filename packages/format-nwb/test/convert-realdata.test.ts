@@ -89,4 +89,17 @@ describe.runIf(sharedAvailable(PYNAPPLE))('NWB → NWB from pynapple (Units with
     expect((source.metadata.intervals as Record<string, { columns: Record<string, unknown[]> }>).epochs.columns.tags).toEqual([['wake']])
     expect(back.metadata.intervals).toEqual(source.metadata.intervals)
   })
+
+  it("writes the Units electrode_group column (references to the ElectrodeGroup), not only the JSON copy", async () => {
+    const out = join(dir, 'pynapple-groups.nwb')
+    const result = await convertToNwb(PYNAPPLE, out, { format: 'nwb', container: c })
+    const unrepresented = result.warnings.find((w) => w.code === 'SPIKES_WARN_NWB_EXPORT_NOT_REPRESENTED')
+    expect((unrepresented?.details as { neuronAttributes?: string[] } | undefined)?.neuronAttributes ?? []).not.toContain('electrode_group')
+    await withHdf5(out, (f) => {
+      expect(f.attrs('/units').colnames).toContain('electrode_group')
+      expect(f.dataset('/units/electrode_group').readReferences().map((r) => f.resolveReference(r).path)).toEqual(Array(3).fill('/general/extracellular_ephys/group0_psb'))
+    })
+    const back = await loadSpikeData(out, { format: 'nwb', container: c, options: { hdf5Reader: 'h5wasm' } })
+    expect(back.neuronAttributes!.map((a) => a.electrode_group)).toEqual(['group0_psb', 'group0_psb', 'group0_psb'])
+  })
 })

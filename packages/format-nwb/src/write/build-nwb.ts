@@ -97,7 +97,7 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
 
   const channels = options.rawTraces && sd.rawData ? (sd.rawData.shape[0] ?? 0) : 0
   const electrodes = buildElectrodes(attrs, md, deviceName, t, channels)
-  const units = buildUnits(sd, attrs, electrodes.unitRow, electrodes.rows, { gzip, chunkSize, attributesJson: options.attributesJson !== false }, t)
+  const units = buildUnits(sd, attrs, electrodes.unitRow, electrodes.rows, { gzip, chunkSize, attributesJson: options.attributesJson !== false }, t, electrodes.groupPaths)
   const intervals = intervalTables(md)
   const intervalNodes = intervalsGroup(intervals.tables, t)
 

@@ -24,6 +24,8 @@ export interface ElectrodesPart {
   /** The row of each raw-trace channel (electrode id = channel index). */
   channelRows: number[]
   rows: number
+  /** The ElectrodeGroups written, by name: their paths in the file. */
+  groupPaths: Map<string, string>
 }
 
 function text(value: unknown): string | undefined {
@@ -90,10 +92,11 @@ export function buildElectrodes(attrs: readonly Record<string, unknown>[], md: R
     }
     return row
   })
-  if (!rows.length) return { devices: [], unitRow, channelRows, rows: 0 }
+  if (!rows.length) return { devices: [], unitRow, channelRows, rows: 0, groupPaths: new Map() }
   const known = groupInfo(md)
   const devices = new Set([...rows].map((r) => known[r.group]?.device ?? deviceName))
-  return { devices: [...devices], ecephys: electrodeGroups(rows, deviceName, known, t), unitRow, channelRows, rows: rows.length }
+  const groupPaths = new Map([...new Set(rows.map((r) => r.group))].map((g) => [g, groupPath(g)]))
+  return { devices: [...devices], ecephys: electrodeGroups(rows, deviceName, known, t), unitRow, channelRows, rows: rows.length, groupPaths }
 }
 
 type GroupInfo = Record<string, { description?: string; location?: string; device?: string }>
@@ -110,8 +113,10 @@ function groupInfo(md: Record<string, unknown>): GroupInfo {
   return out
 }
 
+const safe = (g: string) => g.replace(/\//g, '_')
+const groupPath = (g: string) => `/general/extracellular_ephys/${safe(g)}`
+
 function electrodeGroups(rows: ElectrodeRow[], deviceName: string, known: GroupInfo, t: Hdmf): Record<string, H5NodeSpec> {
-  const safe = (g: string) => g.replace(/\//g, '_')
   const ecephys: Record<string, H5NodeSpec> = {}
   for (const group of new Set(rows.map((r) => r.group))) {
     const info = known[group] ?? {}
@@ -128,7 +133,7 @@ function electrodeGroups(rows: ElectrodeRow[], deviceName: string, known: GroupI
     colnames.push(c)
   })
   table.location = h5.dataset(rows.map((r) => r.label), { attrs: t.vectorData('the location of channel within the subject e.g. brain region') })
-  table.group = h5.dataset(rows.map((r) => h5.ref(`/general/extracellular_ephys/${safe(r.group)}`)), { attrs: t.vectorData('a reference to the ElectrodeGroup this electrode is a part of') })
+  table.group = h5.dataset(rows.map((r) => h5.ref(groupPath(r.group))), { attrs: t.vectorData('a reference to the ElectrodeGroup this electrode is a part of') })
   table.group_name = h5.dataset(rows.map((r) => r.groupName), { attrs: t.vectorData('the name of the ElectrodeGroup this electrode is a part of') })
   colnames.push('location', 'group', 'group_name')
   if (!idsAreInts && ids.some((id) => id !== undefined)) {

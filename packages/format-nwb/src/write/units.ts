@@ -1,6 +1,6 @@
 import type { SpikeData } from '@spikes/core'
 import { toJsonValue } from '@spikes/core/json'
-import { h5, type H5GroupSpec, type H5NodeSpec } from './tree.js'
+import { h5, type H5GroupSpec, type H5NodeSpec, type H5Ref } from './tree.js'
 import { msToSeconds } from './seconds.js'
 import { int64, raggedColumn, regionRows, scalarColumn, smallestUnsigned, type Hdmf } from './hdmf.js'
 import { ELECTRODES } from './electrodes.js'
@@ -36,7 +36,7 @@ function usableName(k: string): boolean {
  * one column per neuron attribute (scalars as number/text/bool columns, number or text lists as ragged
  * columns) and the exact JSON copy. `dropped` names the attributes that fit no column.
  */
-export function buildUnits(sd: SpikeData, attrs: readonly Record<string, unknown>[], unitRow: readonly (number | null)[], electrodeRows: number, options: UnitsOptions, t: Hdmf): { group: H5GroupSpec; dropped: string[] } {
+export function buildUnits(sd: SpikeData, attrs: readonly Record<string, unknown>[], unitRow: readonly (number | null)[], electrodeRows: number, options: UnitsOptions, t: Hdmf, groupPaths: ReadonlyMap<string, string> = new Map()): { group: H5GroupSpec; dropped: string[] } {
   const N = sd.N
   const units: Record<string, H5NodeSpec> = {}
   const colnames = ['spike_times']
@@ -61,12 +61,17 @@ export function buildUnits(sd: SpikeData, attrs: readonly Record<string, unknown
     units.unit_id = h5.dataset(unitIds.map((u) => (u === undefined || u === null ? '' : String(u))), { attrs: t.vectorData('unit ids that are not integers (NWB ids must be)') })
     colnames.push('unit_id')
   }
+  const groupRefs = electrodeGroupColumn(attrs, groupPaths)
+  if (groupRefs) {
+    units.electrode_group = h5.dataset(groupRefs, { attrs: t.vectorData('the electrode group that each spike unit came from') })
+    colnames.push('electrode_group')
+  }
   const dropped: string[] = []
   const keys = new Set<string>()
   for (const a of attrs) for (const k of Object.keys(a)) keys.add(k)
   for (const key of keys) {
     if (!usableName(key)) {
-      if (!IN_ELECTRODES.has(key)) dropped.push(key)
+      if (!IN_ELECTRODES.has(key) && !(key === 'electrode_group' && groupRefs)) dropped.push(key)
       continue
     }
     const values = attrs.map((a) => a[key])
@@ -87,4 +92,14 @@ export function buildUnits(sd: SpikeData, attrs: readonly Record<string, unknown
   }
   const group = h5.group(units, t.typed('core', 'Units', { description: 'units exported by @spikes/format-nwb', colnames }))
   return { group, dropped }
+}
+
+/**
+ * Units' electrode_group (NWB: a reference to the unit's ElectrodeGroup) when every unit names one that the
+ * file has, as the nwb loader reads it (pynapple writes it); undefined otherwise (it stays in the JSON copy).
+ */
+function electrodeGroupColumn(attrs: readonly Record<string, unknown>[], groupPaths: ReadonlyMap<string, string>): H5Ref[] | undefined {
+  if (!attrs.length || !groupPaths.size) return undefined
+  const paths = attrs.map((a) => (typeof a.electrode_group === 'string' ? groupPaths.get(a.electrode_group) : undefined))
+  return paths.every((p): p is string => p !== undefined) ? paths.map((p) => h5.ref(p)) : undefined
 }
