@@ -263,6 +263,18 @@ describe('channels', () => {
     expect(sd.N).toBe(3)
     expect(codes(warnings).sort()).toEqual(['SPIKES_WARN_CHANNEL_MAP', 'SPIKES_WARN_CHANNEL_POSITIONS'])
   })
+  it('channelMapFile / channelPositionsFile naming a file the folder lacks: a warning, not silence', async () => {
+    const probe = { ...basic, 'channel_map.npy': npy('<i4', [3], [0, 1, 2]), 'channel_positions.npy': npy('<f8', [3, 2], [0, 0, 0, 20, 0, 40]) }
+    const { sd, warnings } = await load(probe, { fsHz: 1000, channelMapFile: 'chanMap.npy', channelPositionsFile: 'positions.npy' })
+    expect(sd.N).toBe(3)
+    expect(warnings.map((w) => [w.code, w.details])).toEqual([
+      ['SPIKES_WARN_CHANNEL_MAP', { file: 'chanMap.npy', option: 'channelMapFile' }],
+      ['SPIKES_WARN_CHANNEL_POSITIONS', { file: 'positions.npy', option: 'channelPositionsFile' }],
+    ])
+    expect(warnings[0].message).toBe("channelMapFile names chanMap.npy, which is not in ks: the units get no electrode from the channel map. Check the name, or leave channelMapFile out to use channel_map.npy.")
+    // The default names may be absent without a word (many folders have no channel map).
+    expect((await load(basic, { fsHz: 1000 })).warnings).toEqual([])
+  })
 })
 
 describe('bad input', () => {
