@@ -137,7 +137,8 @@ describe('cluster tables', () => {
     expect(otherThanRows(dropped.warnings)).toEqual([])
     const kept = await load(tables, { fsHz: 1000, includeNoise: true })
     expect(kept.sd.metadata.cluster_ids).toEqual([0, 1, 2])
-    expect(otherThanRows(kept.warnings)).toEqual(['SPIKES_WARN_KILOSORT_NOISE_KEPT'])
+    // Asked for: no warning telling the caller to pass includeNoise: false (it used to say exactly that).
+    expect(otherThanRows(kept.warnings)).toEqual([])
     const unlabelled = await load(basic, { fsHz: 1000, includeNoise: false })
     expect(unlabelled.sd.N).toBe(3)
     expect(codes(unlabelled.warnings)).toEqual(['SPIKES_WARN_NO_LABELS'])

@@ -15,7 +15,8 @@ export interface UnitFilter {
  * - `clusterInfoTsv` given: SpikeLab's filter on that table (good / mua kept unless includeNoise);
  * - `'auto'`, or `includeNoise: false` given explicitly without a table: the folder's labels
  *   (cluster_group.tsv, then cluster_info.tsv `group`, then KSLabel) decide;
- * - neither: every cluster (SpikeLab's default), with one warning when the folder labels some as noise.
+ * - neither: every cluster (SpikeLab's default), with one warning when the folder labels some as noise
+ *   (none when includeNoise: true was asked for).
  */
 export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOptions, context: LoadContext): Promise<UnitFilter> {
   const folderName = folder.path ?? folder.name
@@ -47,7 +48,7 @@ export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOp
   }
   const byLabels = opts.clusterInfoTsv === 'auto' || (opts.clusterInfoTsv === undefined && opts.includeNoiseGiven && !opts.includeNoise)
   if (byLabels) result.keep = labelFilter(result.tables, opts.includeNoise, folderName, context)
-  else if (opts.clusterInfoTsv === undefined) warnKeptNoise(result.tables, folderName, context)
+  else if (opts.clusterInfoTsv === undefined && !opts.includeNoiseGiven) warnKeptNoise(result.tables, folderName, context)
   return result
 }
 
