@@ -143,6 +143,15 @@ describe('cluster tables', () => {
     expect(unlabelled.sd.N).toBe(3)
     expect(codes(unlabelled.warnings)).toEqual(['SPIKES_WARN_NO_LABELS'])
   })
+  it('the kept-noise warning counts only clusters that have spikes (a label row of a cluster merged away in Phy is not a kept unit)', async () => {
+    const merged = { ...basic, 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n1\tnoise\n7\tnoise\n8\tnoise\n' }
+    const { sd, warnings } = await load(merged, { fsHz: 1000 })
+    expect(sd.metadata.cluster_ids).toEqual([0, 1, 2])
+    expect(warnings.map((w) => [w.code, w.details])).toEqual([['SPIKES_WARN_KILOSORT_NOISE_KEPT', { clusters: 1, folder: 'ks' }]])
+    expect(warnings[0].message).toMatch(/^1 cluster\(s\) in ks are labelled noise/)
+    const gone = await load({ ...basic, 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n7\tnoise\n' }, { fsHz: 1000 })
+    expect(gone.warnings).toEqual([])
+  })
   it("clusterInfoTsv 'auto' filters on that label chain and uses cluster_info's ch", async () => {
     const { sd } = await load({ ...tables, 'channel_map.npy': npy('<i4', [4], [3, 2, 1, 0]), 'channel_positions.npy': npy('<f8', [4, 2], [0, 0, 0, 10, 0, 20, 0, 30]) }, { fsHz: 1000, clusterInfoTsv: 'auto' })
     expect(sd.metadata.cluster_ids).toEqual([0, 2])

@@ -34,7 +34,7 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
     const positions = await readOptionalNpy(folder, opts.channelPositionsFile, positionsTable, (reason) =>
       context.warn('SPIKES_WARN_CHANNEL_POSITIONS', `Failed loading channel_positions (${opts.channelPositionsFile}): ${reason}`, { file: opts.channelPositionsFile }),
     )
-    const filter = await filterUnits(folder, opts, context)
+    const filter = await filterUnits(folder, opts, unique, context)
     warnTableRows(filter.tables, unique, context)
     const plan = planUnits(unique, counts, filter.keep)
     const evidence = await prepareChannelEvidence({ folder, files, plan, tsvChannels: filter.tsvChannels, channelMap, positions, lookup: opts.channelLookup, context })

@@ -18,7 +18,7 @@ export interface UnitFilter {
  * - neither: every cluster (SpikeLab's default), with one warning when the folder labels some as noise
  *   (none when includeNoise: true was asked for).
  */
-export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOptions, context: LoadContext): Promise<UnitFilter> {
+export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOptions, clusterIds: readonly number[], context: LoadContext): Promise<UnitFilter> {
   const folderName = folder.path ?? folder.name
   const listed = (await folder.list('')).filter((e) => e.kind === 'file' && /^cluster_.*\.tsv$/i.test(e.name)).map((e) => e.name)
   let explicit: string | undefined
@@ -48,7 +48,7 @@ export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOp
   }
   const byLabels = opts.clusterInfoTsv === 'auto' || (opts.clusterInfoTsv === undefined && opts.includeNoiseGiven && !opts.includeNoise)
   if (byLabels) result.keep = labelFilter(result.tables, opts.includeNoise, folderName, context)
-  else if (opts.clusterInfoTsv === undefined && !opts.includeNoiseGiven) warnKeptNoise(result.tables, folderName, context)
+  else if (opts.clusterInfoTsv === undefined && !opts.includeNoiseGiven) warnKeptNoise(result.tables, clusterIds, folderName, context)
   return result
 }
 
@@ -62,11 +62,17 @@ function labelFilter(tables: ClusterTables, includeNoise: boolean, folderName: s
   return keep
 }
 
-/** SpikeLab keeps every cluster without clusterInfoTsv; say so once when the folder's labels call some noise. */
-function warnKeptNoise(tables: ClusterTables, folderName: string, context: LoadContext): void {
+/**
+ * SpikeLab keeps every cluster without clusterInfoTsv; say so once when the folder's labels call some of
+ * the clusters that have spikes noise (label rows of clusters merged away in Phy are not units).
+ */
+function warnKeptNoise(tables: ClusterTables, clusterIds: readonly number[], folderName: string, context: LoadContext): void {
   if (!tables.hasLabels) return
   let noise = 0
-  for (const label of tables.labels.values()) if (!isKeptLabel(label)) noise++
+  for (const id of clusterIds) {
+    const label = tables.labels.get(id)
+    if (label !== undefined && !isKeptLabel(label)) noise++
+  }
   if (noise === 0) return
   context.warn(
     'SPIKES_WARN_KILOSORT_NOISE_KEPT',
