@@ -150,6 +150,19 @@ describe('alf loader: generated sessions', () => {
     expect(Array.from(sd.neuronAttributes![1].spike_depths as Float64Array)).toEqual([50, 110, 400])
   })
 
+  it("clusters.uuids.csv (IBL writes it as a one-column CSV with header 'uuids') gives each unit its uuid", async () => {
+    const f = {
+      'spikes.times.npy': npyBytes('<f8', [3], [0.1, 0.2, 0.3]),
+      'spikes.clusters.npy': npyBytes('<i8', [3], [0, 2, 2]),
+      'clusters.uuids.csv': new TextEncoder().encode('uuids\n0d3b1c0e-aaaa-4bbb-8ccc-000000000000\n0d3b1c0e-aaaa-4bbb-8ccc-000000000001\n0d3b1c0e-aaaa-4bbb-8ccc-000000000002\n'),
+    }
+    const sd = await load({}, f)
+    expect(sd.neuronAttributes).toEqual([
+      { unit_id: 0, cluster_id: 0, uuid: '0d3b1c0e-aaaa-4bbb-8ccc-000000000000' },
+      { unit_id: 2, cluster_id: 2, uuid: '0d3b1c0e-aaaa-4bbb-8ccc-000000000002' },
+    ])
+  })
+
   it('validates options before reading and names missing files', async () => {
     await expect(load({ collection: '../x' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'collection' })
     await expect(load({ lengthMs: -1 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'lengthMs' })
