@@ -143,6 +143,18 @@ describe('cluster tables', () => {
     expect(unlabelled.sd.N).toBe(3)
     expect(codes(unlabelled.warnings)).toEqual(['SPIKES_WARN_NO_LABELS'])
   })
+  it('a clusterInfoTsv path that leaves the folder says that files are read inside the folder only (not just "check for typos")', async () => {
+    for (const name of ['../other/cluster_group.tsv', '/elsewhere/cluster_group.tsv', 'C:\\data\\cluster_group.tsv']) {
+      const { sd, warnings } = await load(basic, { fsHz: 1000, clusterInfoTsv: name })
+      expect(sd.N).toBe(3)
+      expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_TSV_NOT_FOUND'])
+      expect(warnings[0].message).toBe(
+        `cluster_info_tsv path does not exist: ${name} in ks. Falling back to keeping all clusters. The loader reads files inside the folder only and does not follow a path out of it: copy or link the table into ks, or check the path for typos.`,
+      )
+    }
+    const typo = await load(basic, { fsHz: 1000, clusterInfoTsv: 'cluster_gruop.tsv' })
+    expect(typo.warnings[0].message).toBe('cluster_info_tsv path does not exist: cluster_gruop.tsv in ks. Falling back to keeping all clusters; omit clusterInfoTsv to silence this warning, or check the path for typos.')
+  })
   it('the kept-noise warning counts only clusters that have spikes (a label row of a cluster merged away in Phy is not a kept unit)', async () => {
     const merged = { ...basic, 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n1\tnoise\n7\tnoise\n8\tnoise\n' }
     const { sd, warnings } = await load(merged, { fsHz: 1000 })

@@ -25,7 +25,10 @@ export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOp
   if (opts.clusterInfoTsv !== undefined && opts.clusterInfoTsv !== 'auto') {
     if (await folder.exists(opts.clusterInfoTsv)) explicit = opts.clusterInfoTsv
     else {
-      context.warn('SPIKES_WARN_TSV_NOT_FOUND', `cluster_info_tsv path does not exist: ${opts.clusterInfoTsv} in ${folderName}. Falling back to keeping all clusters; omit clusterInfoTsv to silence this warning, or check the path for typos.`, {
+      const advice = leavesFolder(opts.clusterInfoTsv)
+        ? `. The loader reads files inside the folder only and does not follow a path out of it: copy or link the table into ${folderName}, or check the path for typos.`
+        : '; omit clusterInfoTsv to silence this warning, or check the path for typos.'
+      context.warn('SPIKES_WARN_TSV_NOT_FOUND', `cluster_info_tsv path does not exist: ${opts.clusterInfoTsv} in ${folderName}. Falling back to keeping all clusters${advice}`, {
         file: opts.clusterInfoTsv,
         folder: folderName,
       })
@@ -50,6 +53,11 @@ export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOp
   if (byLabels) result.keep = labelFilter(result.tables, opts.includeNoise, folderName, context)
   else if (opts.clusterInfoTsv === undefined && !opts.includeNoiseGiven) warnKeptNoise(result.tables, clusterIds, folderName, context)
   return result
+}
+
+/** An absolute path, or one with a '..' segment: SpikeLab would read it, the folder source does not go there. */
+function leavesFolder(name: string): boolean {
+  return /^([\\/]|[A-Za-z]:[\\/])/.test(name) || name.split(/[\\/]+/).includes('..')
 }
 
 function labelFilter(tables: ClusterTables, includeNoise: boolean, folderName: string, context: LoadContext): Set<number> | undefined {
