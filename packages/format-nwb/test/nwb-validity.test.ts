@@ -172,6 +172,17 @@ describe('exported NWB is valid NWB 2.x', () => {
       expect(Array.from(f.dataset('/acquisition/ElectricalSeries/electrodes').readNumeric())).toEqual([1, 0])
     })
   })
+
+  it('says so when raw traces are asked for but the data carries none (convert --raw-traces wrote nothing, silently)', async () => {
+    const warnings: ExportWarning[] = []
+    const sd = SpikeData.fromTrains([[0.5]], { lengthMs: 3, metadata: { session_start_time: START } })
+    const bytes = await exportNwb(sd, undefined, { rawTraces: true, onWarning: (w) => warnings.push(w) })
+    expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_NWB_NO_RAW_TRACES'])
+    await withHdf5(bytes, (f) => expect(f.list('/acquisition')).toEqual([]))
+    warnings.length = 0
+    await exportNwb(sd, undefined, { onWarning: (w) => warnings.push(w) })
+    expect(warnings).toEqual([])
+  })
 })
 
 describe('no output path destroys data', () => {

@@ -109,6 +109,7 @@ export function buildNwbTree(sd: SpikeData, options: BuildNwbOptions = {}): H5Gr
 
   const acquisition: Record<string, H5NodeSpec> = {}
   if (channels > 0) acquisition.ElectricalSeries = electricalSeries(sd, electrodes.channelRows, t)
+  else if (options.rawTraces) warn('SPIKES_WARN_NWB_NO_RAW_TRACES', 'Raw traces were asked for (rawTraces, --raw-traces), but the data carries none, so the file has no ElectricalSeries. The loaders that attach raw traces are hdf5 (rawDataset), hdf5-threshold, spikeinterface-recording and pickle; the nwb loader reads the Units table only.')
 
   reportUnrepresented(sd, options, units.dropped, intervals.consumed, intervalNodes.dropped, warn)
 
