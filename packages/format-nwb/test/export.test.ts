@@ -154,4 +154,12 @@ describe('exportNwb', () => {
     expect(result).toMatchObject({ output: out, N: 4 })
     expectSame(await load(src), await load(out))
   })
+
+  it('convertToNwb checks the export options before it loads anything (a long remote load is not wasted on a typo)', async () => {
+    // The input does not exist: an options error first means nothing was read.
+    const missing = join(dir, 'not-there.nwb')
+    await expect(convertToNwb(missing, join(dir, 'never.nwb'), { format: 'nwb', container: c }, { sessionStartTime: 'yesterday' })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'sessionStartTime' })
+    await expect(convertToNwb(missing, join(dir, 'never.nwb'), { format: 'nwb', container: c }, { gzip: 12 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'gzip' })
+    await expect(convertToNwb(missing, join(dir, 'never.nwb'), { format: 'nwb', container: c })).rejects.toMatchObject({ code: 'SPIKES_MISSING_FILE' })
+  })
 })

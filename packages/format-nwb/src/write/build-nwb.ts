@@ -67,6 +67,11 @@ function text(value: unknown): string | undefined {
 
 function checkOptions(sd: SpikeData, options: BuildNwbOptions): { gzip: number; chunkSize: number } {
   if (!(sd instanceof SpikeData)) throw new InvalidArgumentError('spikeData', sd, 'a SpikeData')
+  return checkExportOptions(options)
+}
+
+/** Checks the options that need no data (gzip, chunkSize, dates): convertToNwb runs it before it loads. */
+export function checkExportOptions(options: BuildNwbOptions): { gzip: number; chunkSize: number } {
   const gzip = options.gzip ?? 4
   if (!(Number.isInteger(gzip) && gzip >= 0 && gzip <= 9)) throw new InvalidArgumentError('gzip', gzip, 'an integer level 0-9')
   const chunkSize = options.chunkSize ?? 1 << 18
