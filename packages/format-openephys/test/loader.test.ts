@@ -95,6 +95,10 @@ describe('openephys loader', () => {
     expect(Array.from(only1.train(0))).toEqual([30])
   })
 
+  it('legacy .spikes: a recordingNumber no record has is refused with the numbers there are, not loaded as N = 0', async () => {
+    await expect(load(LEGACY, { recordingNumber: 2 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recordingNumber', received: 2, message: expect.stringMatching(/0, 1/) })
+  })
+
   it('empty inputs: a Binary spikes folder with no spikes and a legacy .spikes file with no records load as N = 0', async () => {
     const binary = await load({ ...SORTED, 'spikes/Spike_Sorter-102.Rhythm/TT1/sample_numbers.npy': vector('<i8', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/clusters.npy': vector('<u2', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/electrode_indices.npy': vector('<u2', []) })
     expect([binary.N, binary.totalSpikes, binary.lengthMs]).toEqual([0, 0, 0])

@@ -60,4 +60,9 @@ d('real Open Ephys recordings (../shared/realdata/openephys)', () => {
     expect(sd.metadata).toMatchObject({ source_format: 'Open Ephys (legacy)', format_version: 0.6, fs_Hz: 40000, recording_numbers: [0] })
     expect(sd.warnings).toEqual([])
   })
+
+  it('legacy-spikes-0.6.7: recordingNumber 1 (structure.openephys calls it RECORDING number="1", the records 0) is refused, naming 0', async () => {
+    expect(await loadSpikeData(LEGACY, { container: c, options: { recordingNumber: 0 } }).then((sd) => sd.totalSpikes)).toBe(1323)
+    await expect(loadSpikeData(LEGACY, { container: c, options: { recordingNumber: 1 } })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recordingNumber', message: expect.stringMatching(/\(0\)/) })
+  })
 })

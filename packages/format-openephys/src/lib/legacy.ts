@@ -38,7 +38,12 @@ export async function readLegacyFolder(folder: FolderSource, fsHz: number | unde
       await source.close()
     }
   }
-  return { groups, metadata: { source_format: 'Open Ephys (legacy)', format_version: version ?? null, spike_files: names, recording_numbers: [...recordings].sort((a, b) => a - b) } }
+  const numbers = [...recordings].sort((a, b) => a - b)
+  // Without this a number that matches nothing (structure.openephys counts recordings from 1, the records from 0) loads as N = 0.
+  if (recording !== undefined && numbers.length > 0 && !recordings.has(recording)) {
+    throw new InvalidArgumentError('recordingNumber', recording, `one of the recording numbers the .spikes records hold (${numbers.join(', ')}); they count from 0, while structure.openephys numbers the recordings from 1`)
+  }
+  return { groups, metadata: { source_format: 'Open Ephys (legacy)', format_version: version ?? null, spike_files: names, recording_numbers: numbers } }
 }
 
 async function readSpikesFile(source: ByteSource, file: string, fsHz: number | undefined, recording: number | undefined, recordings: Set<number>, context: LoadContext): Promise<{ group: SpikeGroup; version?: string | number }> {
