@@ -31,4 +31,10 @@ d('real CellExplorer cell_metrics (Level 5, ../shared/realdata/cellexplorer)', (
     expect(sd.metadata).toMatchObject({ format: 'CellExplorer', mat_version: 'Level 5', variable: 'cell_metrics', session_name: 'mouse5_181112B' })
     expect((sd.metadata.general as Record<string, unknown>).basename).toBe('mouse5_181112B')
   })
+
+  it("variable 'spikes' on this cell_metrics file: the error names the variable it does hold", async () => {
+    const error = await loadSpikeData(FILE, { container: c, options: { variable: 'spikes' } }).catch((e: Error) => e)
+    expect(error).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', details: { entry: 'spikes', nearby: ['cell_metrics'] } })
+    expect(error.message).toMatch(/Nearby: cell_metrics\./)
+  })
 })

@@ -26,8 +26,8 @@ export async function loadCellexplorer(source: ByteSource | RemoteSource, option
   const name = wanted.find((n) => mat.variables.has(n))
   const root = name === undefined ? undefined : mat.variables.get(name)
   if (name === undefined || root?.kind !== 'struct' || root.elements.length !== 1) {
-    const found = name === undefined ? 'it holds neither' : `'${name}' is a ${root?.kind} of ${root && 'dims' in root ? root.dims.join('×') : '?'}`
-    throw new MissingEntryError(wanted.join(' or '), source.name, [...mat.variables.keys()], `A CellExplorer file holds a scalar struct named ${wanted.join(' or ')}; ${found}. Pass variable to name another.`)
+    const found = name === undefined ? (mat.names.length ? '' : 'The file holds no variables. ') : `'${name}' is a ${root?.kind} of ${root && 'dims' in root ? root.dims.join('×') : '?'}. `
+    throw new MissingEntryError(wanted.join(' or '), source.name, mat.names, `${found}A CellExplorer file holds its spike times in a scalar struct (cell_metrics or spikes); pass variable to name the one this file uses.`)
   }
   const { times, offsets, units } = spikeTimes(root, name, source.name)
   const attributes = unitAttributes(root, name === 'cell_metrics' ? ['spikes'] : ['times', 'ts', 'amplitudes'], units)
