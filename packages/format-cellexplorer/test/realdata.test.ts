@@ -35,6 +35,6 @@ d('real CellExplorer cell_metrics (Level 5, ../shared/realdata/cellexplorer)', (
   it("variable 'spikes' on this cell_metrics file: the error names the variable it does hold", async () => {
     const error = await loadSpikeData(FILE, { container: c, options: { variable: 'spikes' } }).catch((e: Error) => e)
     expect(error).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', details: { entry: 'spikes', nearby: ['cell_metrics'] } })
-    expect(error.message).toMatch(/Nearby: cell_metrics\./)
+    expect((error as Error).message).toMatch(/Nearby: cell_metrics\./)
   })
 })
