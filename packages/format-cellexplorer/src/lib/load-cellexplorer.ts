@@ -3,6 +3,7 @@ import { spacing } from '@spikes/core/loader-utils'
 import { field, matNumbers, readMat, type MatStruct, type MatValue } from '@spikes/matlab'
 import { CELLEXPLORER_VARIABLES } from '../cellexplorer-loader.js'
 import type { ResolvedCellexplorerOptions } from '../options.js'
+import { LABEL_STRUCTS, labelsPerUnit } from './labels.js'
 import { perUnit, toPlain } from './plain.js'
 
 /** CellExplorer field → SpikeLab-style attribute name (the original field is kept too). */
@@ -31,6 +32,7 @@ export async function loadCellexplorer(source: ByteSource | RemoteSource, option
   }
   const { times, offsets, units } = spikeTimes(root, name, source.name)
   const attributes = unitAttributes(root, name === 'cell_metrics' ? ['spikes'] : ['times', 'ts', 'amplitudes'], units)
+  addLabels(root, name, attributes, context)
   let last = -Infinity
   for (let i = 0; i < times.length; i++) if (times[i] > last) last = times[i]
   const metadata: Record<string, unknown> = {
@@ -78,6 +80,18 @@ function trainOf(value: MatValue, unit: number, path: string, file: string): Arr
   const numbers = matNumbers(value)
   if (!numbers) throw new InvalidDataError(`${file}: ${path}{${unit + 1}} is a ${value.kind}, not a numeric vector of spike times in seconds.`, { file, unit, kind: value.kind })
   return numbers
+}
+
+/** tags, groups, groundTruthClassification: each unit gets the list of labels that name its index. */
+function addLabels(root: MatStruct, variable: string, attributes: Record<string, unknown>[], context: LoadContext): void {
+  for (const f of LABEL_STRUCTS) {
+    const found = labelsPerUnit(field(root, f), attributes.length)
+    if (!found) continue
+    found.labels.forEach((labels, i) => (attributes[i][f] = labels))
+    if (found.ignored.length) {
+      context.warn('SPIKES_WARN_CELLEXPLORER_LABELS', `${variable}.${f}: ${found.ignored.join(', ')} hold something other than cell indices 1..${attributes.length}; those entries are ignored.`, { field: f, labels: found.ignored })
+    }
+  }
 }
 
 function unitAttributes(root: MatStruct, skip: string[], units: number): Record<string, unknown>[] {
