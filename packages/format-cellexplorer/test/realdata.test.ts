@@ -30,6 +30,8 @@ d('real CellExplorer cell_metrics (Level 5, ../shared/realdata/cellexplorer)', (
     expect(a.deepSuperficialDistance).toBeNull()
     // scipy: cm.groundTruthClassification.Axo_Axonic == 1 (cell 1 of 1); cm.tags and cm.groups have no fields
     expect(a.groundTruthClassification).toEqual(['Axo_Axonic'])
+    // scipy: k = maxWaveformCh1 - 1 = 21; general.chanCoords.x[k], .y[k] = 220, -360 µm (trilat_x/y 200.1, -313.5 lie near)
+    expect(a.location).toEqual([220, -360])
     expect(a).not.toHaveProperty('tags')
     expect(a).not.toHaveProperty('groups')
     expect(sd.warnings).toEqual([])

@@ -4,6 +4,7 @@ import { field, matNumbers, readMat, type MatStruct, type MatValue } from '@spik
 import { CELLEXPLORER_VARIABLES } from '../cellexplorer-loader.js'
 import type { ResolvedCellexplorerOptions } from '../options.js'
 import { LABEL_STRUCTS, labelsPerUnit } from './labels.js'
+import { peakChannelLocations } from './location.js'
 import { perUnit, toPlain } from './plain.js'
 
 /** CellExplorer field → SpikeLab-style attribute name (the original field is kept too). */
@@ -33,6 +34,9 @@ export async function loadCellexplorer(source: ByteSource | RemoteSource, option
   const { times, offsets, units } = spikeTimes(root, name, source.name)
   const attributes = unitAttributes(root, name === 'cell_metrics' ? ['spikes'] : ['times', 'ts', 'amplitudes'], units)
   addLabels(root, name, attributes, context)
+  peakChannelLocations(root, units)?.forEach((xy, i) => {
+    if (xy && attributes[i].location === undefined) attributes[i].location = xy
+  })
   let last = -Infinity
   for (let i = 0; i < times.length; i++) if (times[i] > last) last = times[i]
   const metadata: Record<string, unknown> = {
