@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles @spikes/core's main entry for browsers (esbuild, ESM, minified) and prints its size,
-// with its dependencies (tsyringe, reflect-metadata) both external and included.
+// with its dependencies (tsyringe, reflect-metadata) both external and included; `--breakdown` adds the
+// bytes each source file puts into the entry.
 // Fails when the bundle pulls in a Node built-in.
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
@@ -23,7 +24,14 @@ export async function bundleCore({ external = true } = {}) {
   const bytes = [...eager].reduce((n, p) => n + sizeOf(p), 0)
   const lazyBytes = Object.keys(outputs).filter((p) => !eager.has(p)).reduce((n, p) => n + sizeOf(p), 0)
   const nodeImports = Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:'))
-  return { bytes, lazyBytes, nodeImports }
+  return { bytes, lazyBytes, nodeImports, bySource: bytesBySource([...eager].map((p) => outputs[p])) }
+}
+
+/** Bytes each source file contributes to the given output chunks, largest first. */
+function bytesBySource(chunks) {
+  const totals = new Map()
+  for (const chunk of chunks) for (const [input, { bytesInOutput }] of Object.entries(chunk.inputs)) totals.set(input, (totals.get(input) ?? 0) + bytesInOutput)
+  return [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([source, bytes]) => ({ source: source.replace(/^.*packages\/core\/src\//, ''), bytes }))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -31,6 +39,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const all = await bundleCore({ external: false })
   const kb = (n) => (n / 1024).toFixed(1) + ' kB'
   console.log(`@spikes/core browser ESM, minified: entry ${kb(own.bytes)} (dependencies external) + ${kb(own.lazyBytes)} loaded on demand; entry with tsyringe + reflect-metadata bundled: ${kb(all.bytes)}`)
+  if (process.argv.includes('--breakdown')) for (const { source, bytes } of own.bySource) console.log(`${String(bytes).padStart(7)}  ${source}`)
   if (own.nodeImports.length) {
     console.error(`error: the browser entry imports Node built-ins: ${own.nodeImports.join(', ')}`)
     process.exit(1)

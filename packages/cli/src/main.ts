@@ -40,7 +40,7 @@ export function buildProgram(context: CliContext, builders: readonly CommandBuil
         ['spikes raster session.nwb -o raster.png --order depth', 'a raster plot'],
         ['spikes load session.nwb --json', 'everything as JSON'],
         ['spikes formats', 'the installed loaders'],
-      ]) + "\nEvery command has its own help: spikes inspect --help, spikes ibl probes --help.\nThird-party plugins: SPIKES_PLUGINS=@acme/format-x,@lab/format-y spikes inspect file.x\n",
+      ]) + "\nEvery command has its own help: spikes inspect --help, spikes ibl probes --help.\nThird-party plugins (package names or plugin folders): SPIKES_PLUGINS=@acme/format-x,./format-y spikes inspect file.x\n",
     )
   for (const build of builders) build(program, context)
   context.commandNames = program.commands.map((c) => c.name())

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type SpikesWarning } from '@spikes/core'
+import { InvalidArgumentError, SOURCE_RESOLVER, SPIKE_LOADER, type DependencyContainer, type SpikesWarning } from '@spikes/core'
 import { brokenPluginError, failedToLoad, isNotInstalled, loadFailureDetails } from './plugin-load-failure.js'
 
 /** The warning code for one of the built-in plugins that is installed but failed to load. */
@@ -25,11 +25,13 @@ export async function registerInstalledPlugins(names: readonly string[], importR
 
 /**
  * Imports the ./register entry of each plugin named in SPIKES_PLUGINS. These were asked for, so a failure
- * is an error: InvalidArgumentError when the package is missing or has no ./register entry,
- * UnsupportedError (with the original error as `cause`) when it is installed but failed to load.
+ * is an error: InvalidArgumentError when the package is missing or has no ./register entry, or (given the
+ * `container`) when it registered nothing there, UnsupportedError (with the original error as `cause`) when it
+ * is installed but failed to load.
  */
-export async function registerRequestedPlugins(names: readonly string[], importRegister: (name: string) => Promise<unknown>): Promise<void> {
+export async function registerRequestedPlugins(names: readonly string[], importRegister: (name: string) => Promise<unknown>, container?: DependencyContainer): Promise<void> {
   for (const name of names) {
+    const before = container ? registrations(container) : 0
     try {
       await importRegister(name)
     } catch (error) {
@@ -38,5 +40,20 @@ export async function registerRequestedPlugins(names: readonly string[], importR
       }
       throw brokenPluginError('plugin', `SPIKES_PLUGINS names ${name}, which is installed but ${failedToLoad(name, error)}`, name, error)
     }
+    if (container && registrations(container) === before) {
+      throw new InvalidArgumentError('SPIKES_PLUGINS', name, 'a plugin that registers with this command', {
+        problem:
+          `SPIKES_PLUGINS names ${name}: it loaded but registered no loader or source resolver with this command's @spikes/core. ` +
+          'A plugin registers with the copy of @spikes/core it imports, and this one imports another copy (or registers nothing on import). ' +
+          `Install it where @spikes/cli is installed (npm i ${name}), or make both use one @spikes/core (npm dedupe, npm link).`,
+      })
+    }
   }
+}
+
+/** How many loaders and source resolvers a container holds. */
+function registrations(container: DependencyContainer): number {
+  const loaders = container.isRegistered(SPIKE_LOADER, true) ? container.resolveAll(SPIKE_LOADER).length : 0
+  const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER).length : 0
+  return loaders + resolvers
 }

@@ -1,6 +1,6 @@
 import { container, FORMAT_PACKAGES, type DependencyContainer, type SpikesWarning, type WarningHandler } from '@spikes/core'
 import { registerCore } from '@spikes/core/json'
-import '@spikes/core/node'
+import { importPluginRegister } from '@spikes/core/node'
 import { registerRemoteHdf5 } from '@spikes/hdf5/register-remote'
 import { registerRemote } from '@spikes/remote/register'
 import { registerInstalledPlugins, registerRequestedPlugins } from './plugin-registration.js'
@@ -10,7 +10,10 @@ export const PLUGIN_PACKAGES: readonly string[] = FORMAT_PACKAGES
 
 let loaded: Promise<{ container: DependencyContainer; warnings: SpikesWarning[] }> | undefined
 
-/** Third-party plugins named in SPIKES_PLUGINS (comma-separated package names), loaded after ours. */
+/**
+ * Third-party plugins named in SPIKES_PLUGINS, loaded after ours: comma-separated package names (found beside the CLI
+ * or in node_modules above the working directory) or paths to package folders (`./format-x`, absolute).
+ */
 export function extraPlugins(env: Record<string, string | undefined>): string[] {
   return (env.SPIKES_PLUGINS ?? '')
     .split(',')
@@ -30,7 +33,7 @@ export async function pluginContainer(env: Record<string, string | undefined> = 
     registerRemote(container)
     registerRemoteHdf5(container)
     const warnings = await registerInstalledPlugins(PLUGIN_PACKAGES, (name) => import(`${name}/register`))
-    await registerRequestedPlugins(extraPlugins(env), (name) => import(`${name}/register`))
+    await registerRequestedPlugins(extraPlugins(env), (name) => importPluginRegister(name, { importHere: (specifier) => import(specifier) }), container)
     return { container, warnings }
   })()
   const plugins = await loaded

@@ -1,5 +1,5 @@
-// Node-only pieces: local files and directories, and typed errors for writing files. Importing this entry also lets string paths
-// resolve in loadSpikeData on the default container.
+// Node-only pieces: local files and directories, typed errors for writing files, and importing a plugin by name
+// or path. Importing this entry also lets string paths resolve in loadSpikeData on the default container.
 import { container } from './di.js'
 import { localPathResolver } from './node/resolve-path.js'
 import { SOURCE_RESOLVER } from './registry/tokens.js'
@@ -11,6 +11,7 @@ export { localPathResolver } from './node/resolve-path.js'
 export { WriteError, writeError, fsWriteError, asWriteFailure, checkOutputFile, ensureWritableFolder } from './node/write-error.js'
 export { OutputExistsError, OutputIsInputError, checkOutputTarget, writeFileSafely, writeBytesSafely, temporaryPathFor, sweepTemporaryLeftovers, type SafeWriteOptions } from './node/safe-write.js'
 export { watchTemporaryFile, type TemporaryFileWatcher } from './node/temp-reaper.js'
+export { importPluginRegister, type ImportPluginOptions } from './node/import-plugin.js'
 
 /**
  * Registers localPathResolver on `c`, so string paths resolve to local files and directories.
