@@ -173,6 +173,15 @@ describe('real NWB files', () => {
     ])
   })
 
+  it('keeps the rows of a ragged 2-D column: obs_intervals of test_Units are [start, stop] pairs per unit', async () => {
+    // h5py: obs_intervals = [[0, 1], [2, 3], [2, 5], [6, 7]] (4 x 2), obs_intervals_index = [2, 4].
+    const tu = await load(WITH_UNITS[1].file, { columns: ['obs_intervals'] })
+    expect(tu.neuronAttributes!.map((a) => a.obs_intervals)).toEqual([
+      [[0, 1], [2, 3]],
+      [[2, 5], [6, 7]],
+    ])
+  })
+
   for (const rel of WITHOUT_UNITS) {
     it(`gives the no-units error for ${rel}, and loads its metadata with allowNoUnits`, async () => {
       const error = await failure(rel)
