@@ -225,6 +225,17 @@ describe('real NWB files', () => {
     expect(sd.metadata.unit_count).toBe(2)
   })
 
+  it('unitsTable naming a group that is no Units table is refused as such, not answered with allowNoUnits', async () => {
+    const pynapple = WITH_UNITS[4].file
+    const error = await failure(pynapple, { unitsTable: '/general' })
+    expect(error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'unitsTable', received: '/general' })
+    expect(error.message).toMatch(/\/units/)
+    expect(error.message).not.toMatch(/allowNoUnits/)
+    // A group typed Units without spike times keeps its own error and allowNoUnits still loads its metadata.
+    expect(await failure(UNITS_WITHOUT_SPIKES, { unitsTable: '/units' })).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: '/units/spike_times' })
+    expect((await load(UNITS_WITHOUT_SPIKES, { unitsTable: 'units', allowNoUnits: true })).N).toBe(0)
+  })
+
   it('refuses NWB 1.x with SPIKES_UNSUPPORTED', async () => {
     const error = await failure(NWB1)
     expect(error.code).toBe('SPIKES_UNSUPPORTED')
