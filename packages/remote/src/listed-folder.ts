@@ -48,6 +48,14 @@ export function folderTraffic(): { listing: TransferStats; track<T extends { sta
       opened.push(source)
       return source
     },
-    total: () => opened.reduce((sum, s) => ({ requests: sum.requests + s.stats.requests, bytes: sum.bytes + s.stats.bytes }), { ...listing }),
+    total: () => {
+      const sum = { ...listing }
+      for (const { stats } of opened) {
+        sum.requests += stats.requests
+        sum.bytes += stats.bytes
+        if (stats.wholeFiles) sum.wholeFiles = (sum.wholeFiles ?? 0) + stats.wholeFiles
+      }
+      return sum
+    },
   }
 }

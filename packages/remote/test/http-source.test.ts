@@ -120,7 +120,7 @@ describe('HttpSource', () => {
     expect(await src.size()).toBe(body.length)
     expect(Array.from(await src.read(299_990, 100))).toEqual(Array.from(body.subarray(299_990)))
     expect(seen.length).toBe(1)
-    expect(src.stats).toEqual({ requests: 1, bytes: body.length })
+    expect(src.stats).toEqual({ requests: 1, bytes: body.length, wholeFiles: 1 })
   })
 
   it('refuses a whole file larger than maxWholeFileBytes, and checks the option', async () => {

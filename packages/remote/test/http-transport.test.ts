@@ -77,7 +77,7 @@ describe.each(transports)('through %s', (_, via) => {
     expect(performance.now() - started).toBeLessThan(5000) // refused on its Content-Length, not after a gigabyte
     const whole = new HttpSource(`${server.base}/whole`, via)
     expect(bytes(await whole.read(199_990, 100))).toEqual(bytes(body.subarray(199_990)))
-    expect(whole.stats).toEqual({ requests: 1, bytes: body.length })
+    expect(whole.stats).toEqual({ requests: 1, bytes: body.length, wholeFiles: 1 })
   })
 
   it('checks Content-Range: another start than asked, and a body longer than asked, are errors', async () => {

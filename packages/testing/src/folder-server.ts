@@ -14,8 +14,9 @@ export interface FolderServer {
 }
 
 /**
- * Serves `files` ('/'-separated paths -> bytes) on 127.0.0.1 with Range support and folder listings in
- * the given style, the way a lab's web server would publish a sorting folder. With `cors`, pages of any
+ * Serves `files` ('/'-separated paths -> bytes) on 127.0.0.1 with folder listings in the given style, the way a
+ * lab's web server would publish a sorting folder: with Range support, except in the 'python' style, which
+ * answers as `python -m http.server` does (the whole file, 200, whatever Range asked). With `cors`, pages of any
  * origin may read it (as a browser test needs).
  */
 export async function serveFolder(files: Record<string, Uint8Array>, listing: ListingStyle, options: { cors?: boolean } = {}): Promise<FolderServer> {
@@ -41,7 +42,7 @@ export async function serveFolder(files: Record<string, Uint8Array>, listing: Li
     }
     const key = path.replace(/^\/+/, '')
     const bytes = files[key]
-    if (bytes) return sendFile(req, res, bytes)
+    if (bytes) return sendFile(req, res, bytes, listing === 'python')
     if (path.endsWith('/')) {
       const entries = listFolder(files, key)
       if (entries && listing !== 'none') return sendListing(res, path, entries, listing)
@@ -67,7 +68,8 @@ export async function serveFolder(files: Record<string, Uint8Array>, listing: Li
   }
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array): void {
+function sendFile(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, ignoreRange: boolean): void {
+  if (ignoreRange) return void res.writeHead(200, { 'content-length': bytes.length }).end(bytes)
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '')
   if (!m) {
     res.writeHead(200, { 'content-length': bytes.length, 'accept-ranges': 'bytes' }).end(bytes)

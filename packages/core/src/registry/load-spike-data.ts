@@ -42,6 +42,7 @@ export async function loadSpikeData<O = Record<string, unknown>>(input: SpikeInp
     const recorded = data.metadata.provenance as Provenance | undefined
     const provenance = { ...(recorded?.format === loader.id ? recorded : provenanceOf(loader, source, loaderOptions)), reason: selection.match.reason }
     const stats = source.type === 'remote' ? undefined : (source as { stats?: TransferStats }).stats
+    if (stats?.wholeFiles) (await import('./range-ignored.js')).warnRangeIgnored(collector, source.name, stats)
     return data.with({
       metadata: { ...data.metadata, provenance: stats ? { ...provenance, requests: stats.requests, bytes_fetched: stats.bytes } : provenance },
       warnings: [...data.warnings, ...collector.warnings.filter((w) => !data.warnings.includes(w))],

@@ -30,6 +30,8 @@ export interface TransferStats {
   requests: number
   /** Response body bytes received. */
   bytes: number
+  /** Files sent whole because the server ignored HTTP Range (loadSpikeData then warns `SPIKES_WARN_RANGE_IGNORED`). */
+  wholeFiles?: number
 }
 
 /** One item of FolderSource.list(). */

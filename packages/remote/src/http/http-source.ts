@@ -245,6 +245,7 @@ export class HttpSource implements ByteSource {
       throw new NetworkError(`${redact(this.url)} sent ${received} of the ${declared} bytes its Content-Length announced.`, { url: redact(this.url), expected: declared, received })
     }
     this.stats.bytes += received
+    this.stats.wholeFiles = 1
     this.whole = answer.body
     this.totalSize = received
     this.blocks.clear()
