@@ -103,7 +103,10 @@ describe('alf loader: generated sessions', () => {
     const a = sd.neuronAttributes!
     expect(a[0]).toMatchObject({ unit_id: 0, cluster_id: 0, electrode: 2, depth: 20, label: 1, firing_rate: 1, location: [59, 40] })
     expect(Array.from(a[0].amplitudes as Float64Array)).toEqual([11, 13])
-    expect(Array.from(a[2].spike_depths as Float64Array)).toEqual([120, 150])
+    // cluster 3's spikes are stored out of time order (0.2 s with depth 120, then 0.05 s with depth 150):
+    // its per-spike values follow the time-sorted train
+    expect(Array.from(a[2].spike_depths as Float64Array)).toEqual([150, 120])
+    expect(Array.from(a[2].amplitudes as Float64Array)).toEqual([15, 12])
     expect(a[1]).toMatchObject({ label: 1 / 3, electrode: 0, location: [43, 20] })
     const e = sd.metadata.electrodes_by_channel as Record<string, Record<string, number>>
     expect(Object.keys(e)).toEqual(['0', '1', '2', '3'])
@@ -127,6 +130,37 @@ describe('alf loader: generated sessions', () => {
     const chosen = await load({ collection: 'alf/probe00/pykilosort', clusterIds: [3, 2, 0], lengthMs: 5000 })
     expect(chosen.trains.map((t) => t.length)).toEqual([2, 0, 2])
     expect(chosen.lengthMs).toBe(5000)
+  })
+
+  it('keeps spikes.amps / spikes.depths aligned with the trains when spikes.times is not in time order', async () => {
+    // numpy: o = np.argsort(t[c == k], kind='stable'); the unit's amps are a[c == k][o] (ties keep file order)
+    const t = [3, 1, 2, 2, 0.5, 4, 1]
+    const c = [0, 0, 0, 0, 1, 1, 1]
+    const f = {
+      'spikes.times.npy': npyBytes('<f8', [7], t),
+      'spikes.clusters.npy': npyBytes('<i8', [7], c),
+      'spikes.amps.npy': npyBytes('<f8', [7], [30, 10, 20, 21, 5, 40, 11]),
+      'spikes.depths.npy': npyBytes('<f4', [7], [300, 100, 200, 201, 50, 400, 110]),
+    }
+    const sd = await load({}, f)
+    expect(sd.trains.map((x) => Array.from(x))).toEqual([[1000, 2000, 2000, 3000], [500, 1000, 4000]])
+    expect(Array.from(sd.neuronAttributes![0].amplitudes as Float64Array)).toEqual([10, 20, 21, 30])
+    expect(Array.from(sd.neuronAttributes![0].spike_depths as Float64Array)).toEqual([100, 200, 201, 300])
+    expect(Array.from(sd.neuronAttributes![1].amplitudes as Float64Array)).toEqual([5, 11, 40])
+    expect(Array.from(sd.neuronAttributes![1].spike_depths as Float64Array)).toEqual([50, 110, 400])
+  })
+
+  it("clusters.uuids.csv (IBL writes it as a one-column CSV with header 'uuids') gives each unit its uuid", async () => {
+    const f = {
+      'spikes.times.npy': npyBytes('<f8', [3], [0.1, 0.2, 0.3]),
+      'spikes.clusters.npy': npyBytes('<i8', [3], [0, 2, 2]),
+      'clusters.uuids.csv': new TextEncoder().encode('uuids\n0d3b1c0e-aaaa-4bbb-8ccc-000000000000\n0d3b1c0e-aaaa-4bbb-8ccc-000000000001\n0d3b1c0e-aaaa-4bbb-8ccc-000000000002\n'),
+    }
+    const sd = await load({}, f)
+    expect(sd.neuronAttributes).toEqual([
+      { unit_id: 0, cluster_id: 0, uuid: '0d3b1c0e-aaaa-4bbb-8ccc-000000000000' },
+      { unit_id: 2, cluster_id: 2, uuid: '0d3b1c0e-aaaa-4bbb-8ccc-000000000002' },
+    ])
   })
 
   it('validates options before reading and names missing files', async () => {

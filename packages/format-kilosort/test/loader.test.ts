@@ -137,10 +137,32 @@ describe('cluster tables', () => {
     expect(otherThanRows(dropped.warnings)).toEqual([])
     const kept = await load(tables, { fsHz: 1000, includeNoise: true })
     expect(kept.sd.metadata.cluster_ids).toEqual([0, 1, 2])
-    expect(otherThanRows(kept.warnings)).toEqual(['SPIKES_WARN_KILOSORT_NOISE_KEPT'])
+    // Asked for: no warning telling the caller to pass includeNoise: false (it used to say exactly that).
+    expect(otherThanRows(kept.warnings)).toEqual([])
     const unlabelled = await load(basic, { fsHz: 1000, includeNoise: false })
     expect(unlabelled.sd.N).toBe(3)
     expect(codes(unlabelled.warnings)).toEqual(['SPIKES_WARN_NO_LABELS'])
+  })
+  it('a clusterInfoTsv path that leaves the folder says that files are read inside the folder only (not just "check for typos")', async () => {
+    for (const name of ['../other/cluster_group.tsv', '/elsewhere/cluster_group.tsv', 'C:\\data\\cluster_group.tsv']) {
+      const { sd, warnings } = await load(basic, { fsHz: 1000, clusterInfoTsv: name })
+      expect(sd.N).toBe(3)
+      expect(warnings.map((w) => w.code)).toEqual(['SPIKES_WARN_TSV_NOT_FOUND'])
+      expect(warnings[0].message).toBe(
+        `cluster_info_tsv path does not exist: ${name} in ks. Falling back to keeping all clusters. The loader reads files inside the folder only and does not follow a path out of it: copy or link the table into ks, or check the path for typos.`,
+      )
+    }
+    const typo = await load(basic, { fsHz: 1000, clusterInfoTsv: 'cluster_gruop.tsv' })
+    expect(typo.warnings[0].message).toBe('cluster_info_tsv path does not exist: cluster_gruop.tsv in ks. Falling back to keeping all clusters; omit clusterInfoTsv to silence this warning, or check the path for typos.')
+  })
+  it('the kept-noise warning counts only clusters that have spikes (a label row of a cluster merged away in Phy is not a kept unit)', async () => {
+    const merged = { ...basic, 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n1\tnoise\n7\tnoise\n8\tnoise\n' }
+    const { sd, warnings } = await load(merged, { fsHz: 1000 })
+    expect(sd.metadata.cluster_ids).toEqual([0, 1, 2])
+    expect(warnings.map((w) => [w.code, w.details])).toEqual([['SPIKES_WARN_KILOSORT_NOISE_KEPT', { clusters: 1, folder: 'ks' }]])
+    expect(warnings[0].message).toMatch(/^1 cluster\(s\) in ks are labelled noise/)
+    const gone = await load({ ...basic, 'cluster_group.tsv': 'cluster_id\tgroup\n0\tgood\n7\tnoise\n' }, { fsHz: 1000 })
+    expect(gone.warnings).toEqual([])
   })
   it("clusterInfoTsv 'auto' filters on that label chain and uses cluster_info's ch", async () => {
     const { sd } = await load({ ...tables, 'channel_map.npy': npy('<i4', [4], [3, 2, 1, 0]), 'channel_positions.npy': npy('<f8', [4, 2], [0, 0, 0, 10, 0, 20, 0, 30]) }, { fsHz: 1000, clusterInfoTsv: 'auto' })
@@ -262,6 +284,18 @@ describe('channels', () => {
     const { sd, warnings } = await load({ ...basic, 'channel_map.npy': npy('|O', [], pickle, { raw: true }), 'channel_positions.npy': npy('<f8', [9], [1], { raw: false }).slice(0, 100) }, { fsHz: 1000 })
     expect(sd.N).toBe(3)
     expect(codes(warnings).sort()).toEqual(['SPIKES_WARN_CHANNEL_MAP', 'SPIKES_WARN_CHANNEL_POSITIONS'])
+  })
+  it('channelMapFile / channelPositionsFile naming a file the folder lacks: a warning, not silence', async () => {
+    const probe = { ...basic, 'channel_map.npy': npy('<i4', [3], [0, 1, 2]), 'channel_positions.npy': npy('<f8', [3, 2], [0, 0, 0, 20, 0, 40]) }
+    const { sd, warnings } = await load(probe, { fsHz: 1000, channelMapFile: 'chanMap.npy', channelPositionsFile: 'positions.npy' })
+    expect(sd.N).toBe(3)
+    expect(warnings.map((w) => [w.code, w.details])).toEqual([
+      ['SPIKES_WARN_CHANNEL_MAP', { file: 'chanMap.npy', option: 'channelMapFile' }],
+      ['SPIKES_WARN_CHANNEL_POSITIONS', { file: 'positions.npy', option: 'channelPositionsFile' }],
+    ])
+    expect(warnings[0].message).toBe("channelMapFile names chanMap.npy, which is not in ks: the units get no electrode from the channel map. Check the name, or leave channelMapFile out to use channel_map.npy.")
+    // The default names may be absent without a word (many folders have no channel map).
+    expect((await load(basic, { fsHz: 1000 })).warnings).toEqual([])
   })
 })
 

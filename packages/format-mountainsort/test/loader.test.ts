@@ -113,6 +113,19 @@ describe('mountainsort loader', () => {
     expect(bad.neuronAttributes![0].location).toBeUndefined()
   })
 
+  it('a geomFile naming a file the folder lacks is a warning, not silence (the default geom.csv may be absent)', async () => {
+    const sd = await load(folder({ 'firings.mda': firingsMda(EVENTS), 'params.json': PARAMS, 'geom.csv': GEOM }), { geomFile: 'probe_geom.csv' })
+    expect(sd.warnings).toEqual([
+      {
+        code: 'SPIKES_WARN_SIDECAR',
+        message: 'geomFile names probe_geom.csv, which is not in ms: the units get no location. Check the name, or leave geomFile out to use geom.csv.',
+        details: { file: 'probe_geom.csv', option: 'geomFile' },
+      },
+    ])
+    expect(sd.neuronAttributes![0].location).toBeUndefined()
+    expect((await load(folder({ 'firings.mda': firingsMda(EVENTS), 'params.json': PARAMS }))).warnings).toEqual([])
+  })
+
   it('needs a sampling rate when no file gives one', async () => {
     await expect(load(folder({ 'firings.mda': firingsMda(EVENTS) }))).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'fsHz' })
   })

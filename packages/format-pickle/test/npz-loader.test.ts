@@ -52,6 +52,16 @@ describe('spikelab-npz loader', () => {
     expect(sd.lengthMs).toBe(0)
   })
 
+  it('per-spike amplitudes follow their spikes when a spike_train is stored out of time order (generate.py: sorted-unsorted-amplitudes.npz)', async () => {
+    const sd = await load(FIXTURES + 'sorted-unsorted-amplitudes.npz')
+    // numpy: o = np.argsort(spike_train, kind='stable'); amplitudes[o]: ties (the two 100s) keep their order
+    expect(sd.trains.map((t) => Array.from(t))).toEqual([[100, 100, 200, 300], [40, 50]])
+    expect(Array.from(sd.neuronAttributes![0].amplitudes as ArrayLike<number>)).toEqual([10, 11, 20, 30])
+    // std_norms is one value per channel, not per spike: left as stored, as is an amplitudes array whose length is not the spike count
+    expect(Array.from(sd.neuronAttributes![0].std_norms as ArrayLike<number>)).toEqual([7, 8, 9, 6])
+    expect(Array.from(sd.neuronAttributes![1].amplitudes as ArrayLike<number>)).toEqual([5, 4, 3])
+  })
+
   it('lengthMs overrides the inferred length', async () => {
     const sd = await load(FIXTURES + 'sorted-compressed.npz', { lengthMs: 1e11 })
     expect(sd.lengthMs).toBe(1e11)

@@ -89,6 +89,9 @@ describe('NumpyFolderSorting', () => {
       missing: [42, 'x'],
       available: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     })
+    // The message names the ids at fault (it said "got an array of 3" before).
+    const error = await load(fixture('si-numpy-int'), { unitIds: [1, 42, 'x'] }).catch((e: Error) => e)
+    expect((error as Error).message).toBe('Invalid unitIds: 42, "x" not in the sorting; expected ids present in the sorting (available: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9).')
   })
 
   it('samplingFrequency overrides the file; lengthMs is kept', async () => {

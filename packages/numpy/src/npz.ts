@@ -45,7 +45,8 @@ export async function openNpz(source: ByteSource): Promise<NpzFile> {
   const need = (name: string): ZipEntry => {
     if (typeof name !== 'string') throw new InvalidArgumentError('name', name, 'an array name')
     const e = lookup(name)
-    if (!e) throw new MissingEntryError(name, source.name, arrayNames, 'Use names() to list the arrays.')
+    // The error lists up to 20 names itself; point to names() only when there are more.
+    if (!e) throw new MissingEntryError(name, source.name, arrayNames, arrayNames.length > 20 ? `It holds ${arrayNames.length} arrays; names() lists them all.` : '')
     if (e.encrypted) throw new UnsupportedError('zip-encryption', `${source.name}: member '${e.fileName}' is encrypted.`, { file: source.name, member: e.fileName })
     if (e.method !== 0 && e.method !== 8) throw new UnsupportedError('zip-method', `${source.name}: member '${e.fileName}' uses zip compression method ${e.method}; only stored (0) and deflated (8) are supported.`, { file: source.name, member: e.fileName, method: e.method })
     return e

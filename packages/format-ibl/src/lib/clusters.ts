@@ -40,7 +40,9 @@ export class ClusterAttributes {
 
   constructor(attrs: Map<string, AttributeValue>) {
     for (const [key, value] of attrs) {
-      if (value.kind === 'table') {
+      // A one-column text attribute (IBL's clusters.uuids.csv, header 'uuids') is a vector like an .npy.
+      const vectorTable = value.kind === 'table' && value.table.columns.size === 1 && !value.table.columns.has('cluster_id')
+      if (value.kind === 'table' && !vectorTable) {
         const idCol = value.table.columns.get('cluster_id')
         const count = value.table.columns.values().next().value?.length ?? 0
         let rowOf = (id: number) => (id < count ? id : -1)
@@ -60,7 +62,7 @@ export class ClusterAttributes {
         this.mlapdv = value
         continue
       }
-      const count = value.shape.length ? value.shape[0] : value.data.length
+      const count = value.kind === 'table' ? value.table.numRows : value.shape.length ? value.shape[0] : value.data.length
       this.rows.push({ key, count, has: (id) => id < count })
       const vector = columnOf(value)
       if (!vector) continue

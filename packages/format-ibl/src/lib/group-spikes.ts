@@ -1,4 +1,5 @@
 import { InvalidDataError, throwIfAborted, type ByteSource } from '@spikes/core'
+import { sortUnitsWithExtras } from './sort-units.js'
 
 const CHUNK = 1 << 20
 const MAX_CLUSTER_ID = 100_000_000
@@ -17,7 +18,7 @@ export interface ClusterCounts {
 }
 
 export interface GroupedSpikes {
-  /** Milliseconds (seconds * 1e3), unit by unit, in file order within each unit. */
+  /** Milliseconds (seconds * 1e3), unit by unit; time-sorted within a unit when there are extras (else in file order). */
   readonly times: Float64Array
   readonly offsets: Float64Array
   readonly extras: Record<string, Float64Array>
@@ -147,5 +148,7 @@ export async function groupSpikes(files: SpikeFiles, counts: ClusterCounts, unit
     out.copyWithin(offsets[to], offsets[from], offsets[from + 1])
     for (const name of extraNames) extras[name].copyWithin(offsets[to], offsets[from], offsets[from + 1])
   }
+  // SpikeData sorts each train itself, but not the per-spike values beside it: sort them together here.
+  if (extraNames.length) sortUnitsWithExtras(out, offsets, Object.values(extras))
   return { times: out, offsets, extras, maxMs: max }
 }

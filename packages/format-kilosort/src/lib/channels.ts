@@ -1,4 +1,4 @@
-import { isSpikesError, UnsupportedError, type FolderSource } from '@spikes/core'
+import { isSpikesError, UnsupportedError, type FolderSource, type LoadContext } from '@spikes/core'
 import { readNpy, type NpyArray, type NpyTypedArray } from '@spikes/numpy'
 
 /** Reads an .npy from the folder; errors propagate (callers decide whether they are warnings). */
@@ -45,6 +45,13 @@ export async function readOptionalNpy<T>(folder: FolderSource, file: string, par
   }
   if (reason) onFailure(reason)
   return undefined
+}
+
+/** An option naming a file the folder lacks (not its default, which may well be absent): warn rather than ignore it. */
+export async function warnIfNamedFileMissing(folder: FolderSource, named: { option: string; file: string; fallback: string }, code: string, consequence: string, context: LoadContext): Promise<void> {
+  const { option, file, fallback } = named
+  if (file === fallback || (await folder.exists(file))) return
+  context.warn(code, `${option} names ${file}, which is not in ${folder.path ?? folder.name}: ${consequence}. Check the name, or leave ${option} out to use ${fallback}.`, { file, option })
 }
 
 /**

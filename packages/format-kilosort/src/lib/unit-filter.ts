@@ -15,16 +15,20 @@ export interface UnitFilter {
  * - `clusterInfoTsv` given: SpikeLab's filter on that table (good / mua kept unless includeNoise);
  * - `'auto'`, or `includeNoise: false` given explicitly without a table: the folder's labels
  *   (cluster_group.tsv, then cluster_info.tsv `group`, then KSLabel) decide;
- * - neither: every cluster (SpikeLab's default), with one warning when the folder labels some as noise.
+ * - neither: every cluster (SpikeLab's default), with one warning when the folder labels some as noise
+ *   (none when includeNoise: true was asked for).
  */
-export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOptions, context: LoadContext): Promise<UnitFilter> {
+export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOptions, clusterIds: readonly number[], context: LoadContext): Promise<UnitFilter> {
   const folderName = folder.path ?? folder.name
   const listed = (await folder.list('')).filter((e) => e.kind === 'file' && /^cluster_.*\.tsv$/i.test(e.name)).map((e) => e.name)
   let explicit: string | undefined
   if (opts.clusterInfoTsv !== undefined && opts.clusterInfoTsv !== 'auto') {
     if (await folder.exists(opts.clusterInfoTsv)) explicit = opts.clusterInfoTsv
     else {
-      context.warn('SPIKES_WARN_TSV_NOT_FOUND', `cluster_info_tsv path does not exist: ${opts.clusterInfoTsv} in ${folderName}. Falling back to keeping all clusters; omit clusterInfoTsv to silence this warning, or check the path for typos.`, {
+      const advice = leavesFolder(opts.clusterInfoTsv)
+        ? `. The loader reads files inside the folder only and does not follow a path out of it: copy or link the table into ${folderName}, or check the path for typos.`
+        : '; omit clusterInfoTsv to silence this warning, or check the path for typos.'
+      context.warn('SPIKES_WARN_TSV_NOT_FOUND', `cluster_info_tsv path does not exist: ${opts.clusterInfoTsv} in ${folderName}. Falling back to keeping all clusters${advice}`, {
         file: opts.clusterInfoTsv,
         folder: folderName,
       })
@@ -47,8 +51,13 @@ export async function filterUnits(folder: FolderSource, opts: ResolvedKilosortOp
   }
   const byLabels = opts.clusterInfoTsv === 'auto' || (opts.clusterInfoTsv === undefined && opts.includeNoiseGiven && !opts.includeNoise)
   if (byLabels) result.keep = labelFilter(result.tables, opts.includeNoise, folderName, context)
-  else if (opts.clusterInfoTsv === undefined) warnKeptNoise(result.tables, folderName, context)
+  else if (opts.clusterInfoTsv === undefined && !opts.includeNoiseGiven) warnKeptNoise(result.tables, clusterIds, folderName, context)
   return result
+}
+
+/** An absolute path, or one with a '..' segment: SpikeLab would read it, the folder source does not go there. */
+function leavesFolder(name: string): boolean {
+  return /^([\\/]|[A-Za-z]:[\\/])/.test(name) || name.split(/[\\/]+/).includes('..')
 }
 
 function labelFilter(tables: ClusterTables, includeNoise: boolean, folderName: string, context: LoadContext): Set<number> | undefined {
@@ -61,11 +70,17 @@ function labelFilter(tables: ClusterTables, includeNoise: boolean, folderName: s
   return keep
 }
 
-/** SpikeLab keeps every cluster without clusterInfoTsv; say so once when the folder's labels call some noise. */
-function warnKeptNoise(tables: ClusterTables, folderName: string, context: LoadContext): void {
+/**
+ * SpikeLab keeps every cluster without clusterInfoTsv; say so once when the folder's labels call some of
+ * the clusters that have spikes noise (label rows of clusters merged away in Phy are not units).
+ */
+function warnKeptNoise(tables: ClusterTables, clusterIds: readonly number[], folderName: string, context: LoadContext): void {
   if (!tables.hasLabels) return
   let noise = 0
-  for (const label of tables.labels.values()) if (!isKeptLabel(label)) noise++
+  for (const id of clusterIds) {
+    const label = tables.labels.get(id)
+    if (label !== undefined && !isKeptLabel(label)) noise++
+  }
   if (noise === 0) return
   context.warn(
     'SPIKES_WARN_KILOSORT_NOISE_KEPT',

@@ -1,6 +1,7 @@
 import { isSpikesError, readText, type FolderSource, type LoadContext } from '@spikes/core'
 import { parseDelimitedRecords } from '@spikes/core/delimited'
 import { naturalSort } from '@spikes/core/loader-utils'
+import { DEFAULT_GEOM_FILE } from '../options.js'
 
 const MAX_SIDECAR_BYTES = 16 * 1024 * 1024
 /** geom.csv separates coordinates with commas, or (hand-written files) spaces or tabs; runs of them count once. */
@@ -43,6 +44,9 @@ export async function readSidecars(folder: FolderSource, geomFile: string, conte
   if (await folder.exists(geomFile)) {
     const text = await readSidecarText(folder, geomFile, context)
     if (text !== undefined) out.geom = parseGeom(text, geomFile, context)
+  } else if (geomFile !== DEFAULT_GEOM_FILE) {
+    const where = folder.path ?? folder.name
+    context.warn('SPIKES_WARN_SIDECAR', `geomFile names ${geomFile}, which is not in ${where}: the units get no location. Check the name, or leave geomFile out to use ${DEFAULT_GEOM_FILE}.`, { file: geomFile, option: 'geomFile' })
   }
   return out
 }

@@ -3,6 +3,7 @@ import { spacing } from '@spikes/core/loader-utils'
 import { openNpz, PickledArray, pickleToJs, pyTypeName, unpickleObjectArray, type NpyArray, type PickleValue } from '@spikes/numpy'
 import type { CheckedSpikelabNpzOptions } from '../options.js'
 import { ConversionFailure, pyFloat, pyInt, pyStr } from './py-convert.js'
+import { reorderLike, timeOrder } from './time-order.js'
 
 /** SpikeLab's attribute order. */
 const ATTRIBUTE_ORDER = ['unit_id', 'location', 'electrode', 'template', 'amplitudes', 'std_norms', 'peak_sign', 'max_channel_id']
@@ -49,11 +50,15 @@ export async function parseSpikelabNpz(source: ByteSource, file: string, options
   const limit = Math.max(payloadBytes, 1 << 20)
   if (offsets[list.length] > limit) throw new InvalidDataError(`${file}: the units claim ${offsets[list.length]} spikes, more than their ${payloadBytes}-byte pickle can hold.`, { file, spikes: offsets[list.length], limit })
   const times = new Float64Array(offsets[list.length])
+  // Units whose spike_train is stored out of time order: their per-spike amplitudes are reordered with it.
+  const orders = new Map<number, Int32Array>()
   let last = -Infinity
   trains.forEach((t, i) => {
     const out = times.subarray(offsets[i], offsets[i + 1])
     t.toFloat64(out)
     for (let k = 0; k < out.length; k++) out[k] = (out[k] / fsHz) * 1000
+    const order = timeOrder(out)
+    if (order) orders.set(i, order)
     out.sort()
     if (out.length) {
       if (out[0] < 0) throw fail(i, `has a spike at sample ${out[0] * (fsHz / 1000)} (negative); spike times must be >= 0.`)
@@ -70,6 +75,10 @@ export async function parseSpikelabNpz(source: ByteSource, file: string, options
   ) as Attributes[]
   const neuronAttributes = attributes.map((a, i) => {
     const merged: Attributes = { ...a.scalars, ...arrays[i] }
+    const order = orders.get(i)
+    const amplitudes = merged.amplitudes as ArrayLike<unknown> | undefined
+    // SpikeLab sorts the train but not its amplitudes (one per spike); here they stay with their spikes.
+    if (order && amplitudes && typeof amplitudes === 'object' && amplitudes.length === order.length) merged.amplitudes = reorderLike(amplitudes, order)
     return Object.fromEntries(ATTRIBUTE_ORDER.filter((k) => k in merged).map((k) => [k, merged[k]]))
   })
   const metadata: Attributes = { source_file: file, source_format: 'SpikeLab_npz', fs_Hz: fsHz }

@@ -9,7 +9,8 @@ export class UnknownUnitIdsError extends InvalidArgumentError {
   readonly available: UnitId[]
   constructor(missing: UnitId[], available: UnitId[]) {
     const show = (list: UnitId[]) => list.slice(0, 50).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ') + (list.length > 50 ? ', ...' : '')
-    super('unitIds', missing, `ids present in the sorting (available: ${show(available)})`)
+    const expected = `ids present in the sorting (available: ${show(available)})`
+    super('unitIds', missing, expected, { problem: `Invalid unitIds: ${show(missing)} not in the sorting; expected ${expected}.` })
     this.missing = missing
     this.available = available
     Object.assign(this.details, { missing, available })
