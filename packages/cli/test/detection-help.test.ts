@@ -45,7 +45,7 @@ describe('detection help', () => {
     expect(r.code).toBe(1)
     expect(r.error.code).toBe('SPIKES_UNKNOWN_FORMAT')
     const inside = join(root.path, 'session', 'rec.nwb')
-    expect(r.error.message).toBe(`Could not recognise the folder 'session' (files: notes.txt, rec.nwb): it holds a recording but is not one itself. Run 'spikes inspect ${inside}' instead: it is the one recording in this folder (nwb).`)
+    expect(r.error.message).toBe(`Could not recognise the folder 'session' (files: notes.txt, rec.nwb): it holds a recording but is not one itself. Run 'spikes inspect ${inside}' instead: it is the one recording directly in this folder (nwb).`)
   })
 
   it('lists the recordings of a folder of several, without (files: none) and the loaders tried, and points to spikes scan', async () => {

@@ -101,12 +101,15 @@ export class SpikeData {
       const a = offsets[i]
       const b = offsets[i + 1]
       if (b === a) continue
+      // Units are named by index and, where the loader gave one, by their id in the file (a cluster id, a label).
+      const id = (init.neuronAttributes as Attributes[] | null | undefined)?.[i]?.unit_id
+      const unit = `Unit ${i}${id === undefined ? '' : ` (unit_id ${id})`}`
       if (times[a] < startTimeMs) {
-        throw new InvalidDataError(`Unit ${i}: spike time ${times[a]} ms is before startTimeMs (${startTimeMs}). Spike times must fall within [${startTimeMs}, ${endTime}].`, { unit: i, time: times[a], startTimeMs, endTimeMs: endTime })
+        throw new InvalidDataError(`${unit}: spike time ${times[a]} ms is before startTimeMs (${startTimeMs}). Spike times must fall within [${startTimeMs}, ${endTime}].`, { unit: i, time: times[a], startTimeMs, endTimeMs: endTime })
       }
       if (times[b - 1] > endTime) {
         throw new InvalidDataError(
-          `Unit ${i}: spike time ${times[b - 1]} ms exceeds the end of the time window (${endTime} ms). Pass a larger lengthMs, or subtract the start time if the times are absolute.`,
+          `${unit}: spike time ${times[b - 1]} ms exceeds the end of the time window (${endTime} ms). Pass a larger lengthMs, or subtract the start time if the times are absolute.`,
           { unit: i, time: times[b - 1], startTimeMs, endTimeMs: endTime },
         )
       }

@@ -53,10 +53,22 @@ describe('detection help in the registry', () => {
   it('finds the recording inside a folder, and the recordings of a folder of several', async () => {
     const registry = new LoaderRegistry([loader('spk', ['spk'], 'SPK1'), loader('dir', [], 'marker.txt', 'folder')])
     const one = await failure(registry, memoryFolder({ 'notes.txt': 'x', 'rec.spk': 'SPK1....' }, 'session'))
-    expect(one.hints).toEqual([{ kind: 'input', input: 'session/rec.spk', why: 'instead: it is the one recording in this folder (spk)' }])
-    expect(one.message).toContain("Load 'session/rec.spk' instead: it is the one recording in this folder (spk).")
+    expect(one.hints).toEqual([{ kind: 'input', input: 'session/rec.spk', why: 'instead: it is the one recording directly in this folder (spk)' }])
+    expect(one.message).toContain("Load 'session/rec.spk' instead: it is the one recording directly in this folder (spk).")
     const several = await failure(registry, memoryFolder({ 'a/marker.txt': '', 'b/marker.txt': '', 'c/rec.spk': 'SPK1' }, 'all'))
     expect(several.problem).toBe("Could not recognise the folder 'all' (files: none; folders: a, b, c): it holds 2 recordings, not one: all/a (dir), all/b (dir).")
     expect(several.details.found).toEqual([{ input: 'all/a', format: 'dir' }, { input: 'all/b', format: 'dir' }])
+  })
+
+  it('with one recording found directly inside and other subfolders, points to scan for those deeper down', async () => {
+    const registry = new LoaderRegistry([loader('dir', [], 'marker.txt', 'folder')])
+    const deeper = await failure(registry, memoryFolder({ 'a/marker.txt': '', 'b/sorting/marker.txt': '' }, 'lab'))
+    expect(deeper.details.found).toEqual([{ input: 'lab/a', format: 'dir' }])
+    expect(deeper.hints).toEqual([
+      { kind: 'input', input: 'lab/a', why: 'instead: it is the one recording directly in this folder (dir)' },
+      { kind: 'command', command: 'scan', args: ['lab'], why: 'to list every recording under this folder', text: '' },
+    ])
+    const alone = await failure(registry, memoryFolder({ 'a/marker.txt': '', 'notes.txt': '' }, 'lab'))
+    expect(alone.hints).toHaveLength(1)
   })
 })

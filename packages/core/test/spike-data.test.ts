@@ -68,6 +68,12 @@ describe('SpikeData construction invariants', () => {
     expect(trains(SpikeData.fromTrains([[-200, 300]], { startTimeMs: -200, lengthMs: 500 }))).toEqual([[-200, 300]])
   })
 
+  it('names the unit by its unit_id as well when the attributes give one (a cluster id is what the user knows)', () => {
+    const attributes = [{ unit_id: 17 }, { unit_id: 'c42' }]
+    expect(() => SpikeData.fromTrains([[1], [12]], { lengthMs: 10, neuronAttributes: attributes })).toThrow(/^Unit 1 \(unit_id c42\): spike time 12 ms exceeds/)
+    expect(() => SpikeData.fromTrains([[1], [12]], { lengthMs: 10 })).toThrow(/^Unit 1: spike time 12 ms exceeds/)
+  })
+
   it('pads N with empty units and refuses an N smaller than the trains', () => {
     const sd = SpikeData.fromTrains([[1]], { N: 3 })
     expect(sd.N).toBe(3)

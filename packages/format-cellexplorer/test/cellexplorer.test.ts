@@ -54,7 +54,9 @@ describe('cellexplorer', () => {
 
   it('options: variable names another struct; unknown variables and options are typed errors', async () => {
     const path = fixture('mini.spikes.cellinfo.mat')
-    expect(await code(loadSpikeData(path, { container: c, options: { variable: 'nothing' } }))).toBe('SPIKES_MISSING_ENTRY')
+    const missing = await loadSpikeData(path, { container: c, options: { variable: 'nothing' } }).catch((e: SpikesError) => e)
+    expect(missing).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', details: { entry: 'nothing', nearby: ['spikes'] } })
+    expect((missing as Error).message).not.toMatch(/neither/)
     expect(await code(loadSpikeData(path, { container: c, options: { variabel: 'spikes' } }))).toBe('SPIKES_INVALID_ARGUMENT')
     expect(await code(loadSpikeData(path, { container: c, options: { maxBytes: 10 } }))).toBe('SPIKES_INVALID_ARGUMENT')
     expect(await code(loadSpikeData(path, { container: c, options: { maxBytes: 1024 } }))).toBe('SPIKES_LIMIT_EXCEEDED')

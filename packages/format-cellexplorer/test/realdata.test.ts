@@ -28,7 +28,20 @@ d('real CellExplorer cell_metrics (Level 5, ../shared/realdata/cellexplorer)', (
     expect(a).toMatchObject({ unit_id: 9, UID: 9, cluster_id: 10, cluID: 10, electrode_group: 1, electrode: 21, brain_region: 'HIP', putative_cell_type: 'Narrow Interneuron', animal: 'mouse5' })
     expect(a.firingRate).toBeCloseTo(15.0363, 4)
     expect(a.deepSuperficialDistance).toBeNull()
+    // scipy: cm.groundTruthClassification.Axo_Axonic == 1 (cell 1 of 1); cm.tags and cm.groups have no fields
+    expect(a.groundTruthClassification).toEqual(['Axo_Axonic'])
+    // scipy: k = maxWaveformCh1 - 1 = 21; general.chanCoords.x[k], .y[k] = 220, -360 µm (trilat_x/y 200.1, -313.5 lie near)
+    expect(a.location).toEqual([220, -360])
+    expect(a).not.toHaveProperty('tags')
+    expect(a).not.toHaveProperty('groups')
+    expect(sd.warnings).toEqual([])
     expect(sd.metadata).toMatchObject({ format: 'CellExplorer', mat_version: 'Level 5', variable: 'cell_metrics', session_name: 'mouse5_181112B' })
     expect((sd.metadata.general as Record<string, unknown>).basename).toBe('mouse5_181112B')
+  })
+
+  it("variable 'spikes' on this cell_metrics file: the error names the variable it does hold", async () => {
+    const error = await loadSpikeData(FILE, { container: c, options: { variable: 'spikes' } }).catch((e: Error) => e)
+    expect(error).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', details: { entry: 'spikes', nearby: ['cell_metrics'] } })
+    expect((error as Error).message).toMatch(/Nearby: cell_metrics\./)
   })
 })

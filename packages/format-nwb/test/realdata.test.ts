@@ -173,6 +173,15 @@ describe('real NWB files', () => {
     ])
   })
 
+  it('keeps the rows of a ragged 2-D column: obs_intervals of test_Units are [start, stop] pairs per unit', async () => {
+    // h5py: obs_intervals = [[0, 1], [2, 3], [2, 5], [6, 7]] (4 x 2), obs_intervals_index = [2, 4].
+    const tu = await load(WITH_UNITS[1].file, { columns: ['obs_intervals'] })
+    expect(tu.neuronAttributes!.map((a) => a.obs_intervals)).toEqual([
+      [[0, 1], [2, 3]],
+      [[2, 5], [6, 7]],
+    ])
+  })
+
   for (const rel of WITHOUT_UNITS) {
     it(`gives the no-units error for ${rel}, and loads its metadata with allowNoUnits`, async () => {
       const error = await failure(rel)
@@ -214,6 +223,17 @@ describe('real NWB files', () => {
     const sd = await load(UNITS_WITHOUT_SPIKES, { allowNoUnits: true })
     expect(sd.N).toBe(0)
     expect(sd.metadata.unit_count).toBe(2)
+  })
+
+  it('unitsTable naming a group that is no Units table is refused as such, not answered with allowNoUnits', async () => {
+    const pynapple = WITH_UNITS[4].file
+    const error = await failure(pynapple, { unitsTable: '/general' })
+    expect(error).toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'unitsTable', received: '/general' })
+    expect(error.message).toMatch(/\/units/)
+    expect(error.message).not.toMatch(/allowNoUnits/)
+    // A group typed Units without spike times keeps its own error and allowNoUnits still loads its metadata.
+    expect(await failure(UNITS_WITHOUT_SPIKES, { unitsTable: '/units' })).toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: '/units/spike_times' })
+    expect((await load(UNITS_WITHOUT_SPIKES, { unitsTable: 'units', allowNoUnits: true })).N).toBe(0)
   })
 
   it('refuses NWB 1.x with SPIKES_UNSUPPORTED', async () => {

@@ -10,7 +10,7 @@ export const openephysOptions = object({
       number('a recording number'),
       integer('a whole recording number'),
       minValue(0, 'a recording number >= 0'),
-      description('Legacy .spikes files: keep only the spikes of this recording (their recordingNumber field); default all.'),
+      description('Legacy .spikes files: keep only the spikes of this recording (their recordingNumber field, counted from 0); default all.'),
     ),
   ),
   lengthMs: durationMsOption('Recording length in ms (default: the last spike time).'),

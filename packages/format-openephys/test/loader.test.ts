@@ -95,6 +95,19 @@ describe('openephys loader', () => {
     expect(Array.from(only1.train(0))).toEqual([30])
   })
 
+  it('legacy messages.events: the software start time and each stream\'s first sample, as sync_messages.txt gives them for Binary', async () => {
+    const events = '1700000000123, Software Time (milliseconds since midnight Jan 1st 1970 UTC)\n4500, Start Time for Rhythm (100) - Rhythm @ 30000 Hz\n4500, TTL Line=1 State=1\n'
+    const sd = await load({ ...LEGACY, 'messages.events': events })
+    expect(sd.metadata).toMatchObject({ software_start_time_ms: 1700000000123, first_sample: { 'Rhythm (100) - Rhythm': 4500 } })
+    const old = await load({ ...LEGACY, 'messages.events': '2000 Software time: 1500000000000@30000Hz\nProcessor: Rhythm FPGA Id: 100 start time: 2000@30000Hz\n' })
+    expect(old.metadata).toMatchObject({ first_sample: { 'Rhythm FPGA Id: 100': 2000 } })
+    expect((await load(LEGACY)).metadata).not.toHaveProperty('first_sample')
+  })
+
+  it('legacy .spikes: a recordingNumber no record has is refused with the numbers there are, not loaded as N = 0', async () => {
+    await expect(load(LEGACY, { recordingNumber: 2 })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recordingNumber', received: 2, message: expect.stringMatching(/0, 1/) })
+  })
+
   it('empty inputs: a Binary spikes folder with no spikes and a legacy .spikes file with no records load as N = 0', async () => {
     const binary = await load({ ...SORTED, 'spikes/Spike_Sorter-102.Rhythm/TT1/sample_numbers.npy': vector('<i8', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/clusters.npy': vector('<u2', []), 'spikes/Spike_Sorter-102.Rhythm/TT1/electrode_indices.npy': vector('<u2', []) })
     expect([binary.N, binary.totalSpikes, binary.lengthMs]).toEqual([0, 0, 0])

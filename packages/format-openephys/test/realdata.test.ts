@@ -58,6 +58,13 @@ d('real Open Ephys recordings (../shared/realdata/openephys)', () => {
     expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 'Stereotrode 1_0', electrode: 0, electrode_name: 'Stereotrode 1', quality: 'unsorted', spike_file: 'Stereotrode1_example-data.spikes', channels_per_spike: 2, samples_per_spike: 40 })
     expect(sd.neuronAttributes![7]).toMatchObject({ unit_id: 'Stereotrode 8_0', electrode: 7 })
     expect(sd.metadata).toMatchObject({ source_format: 'Open Ephys (legacy)', format_version: 0.6, fs_Hz: 40000, recording_numbers: [0] })
+    // messages.events lines 1-2: '1743680325032, Software Time (...)', '251635, Start Time for File Reader (100) - example_data @ 40000 Hz'
+    expect(sd.metadata).toMatchObject({ software_start_time_ms: 1743680325032, first_sample: { 'File Reader (100) - example_data': 251635 } })
     expect(sd.warnings).toEqual([])
+  })
+
+  it('legacy-spikes-0.6.7: recordingNumber 1 (structure.openephys calls it RECORDING number="1", the records 0) is refused, naming 0', async () => {
+    expect(await loadSpikeData(LEGACY, { container: c, options: { recordingNumber: 0 } }).then((sd) => sd.totalSpikes)).toBe(1323)
+    await expect(loadSpikeData(LEGACY, { container: c, options: { recordingNumber: 1 } })).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'recordingNumber', message: expect.stringMatching(/\(0\)/) })
   })
 })

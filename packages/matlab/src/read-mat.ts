@@ -28,6 +28,8 @@ export interface MatFile {
   /** Byte order of a Level 5 file (v7.3: always true). */
   littleEndian: boolean
   variables: Map<string, MatValue>
+  /** The name of every top-level variable in the file, in file order, also those `variables` left out. */
+  names: string[]
 }
 
 /** What the 128-byte header says: Level 5 (and its byte order), v7.3 (HDF5), or neither. */
@@ -53,13 +55,14 @@ export async function readMat(source: ByteSource, options: ReadMatOptions = {}):
   const description = new TextDecoder('latin1').decode(head.subarray(0, 116)).replace(/[\s\0]+$/, '')
   if (kind?.kind === 'v7.3') {
     const { readMat73 } = await import('./v73.js')
-    return { version: 7.3, description, littleEndian: true, variables: await readMat73(source, options) }
+    return { version: 7.3, description, littleEndian: true, ...(await readMat73(source, options)) }
   }
   if (!kind) {
     throw new UnsupportedError('mat-version', `${file} does not start with a Level 5 MAT-file header ('MATLAB 5.0 MAT-file' text and an 'IM'/'MI' byte-order mark) nor a v7.3 one; MAT v4 files and other formats are not read.`, { file })
   }
   const wanted = options.variables ? new Set(options.variables) : undefined
   const variables = new Map<string, MatValue>()
+  const names: string[] = []
   let budget = maxBytes
   const spend = (bytes: number, what: string) => {
     if (bytes > budget) throw overLimit(file, maxBytes, maxBytes - budget + bytes, `${what} needs ${bytes} bytes with ${budget} left`)
@@ -86,12 +89,13 @@ export async function readMat(source: ByteSource, options: ReadMatOptions = {}):
       const tag = type === MI.COMPRESSED ? readTagOf(b) : { type: MI.MATRIX, size: data.length, start: 0, next: data.length }
       if (tag && tag.type === MI.MATRIX) {
         const { name, value } = readMatrix(b, tag)
+        if (name !== '') names.push(name)
         if (name !== '' && (!wanted || wanted.has(name))) variables.set(name, value)
       }
     }
     at = next
   }
-  return { version: 5, description, littleEndian: kind.little, variables }
+  return { version: 5, description, littleEndian: kind.little, variables, names }
 }
 
 function overLimit(file: string, maxBytes: number, actual: number, what: string): LimitExceededError {

@@ -27,7 +27,7 @@ interface Reader {
   done: Map<string, MatValue>
 }
 
-export async function readMat73(source: ByteSource, options: ReadMatOptions): Promise<Map<string, MatValue>> {
+export async function readMat73(source: ByteSource, options: ReadMatOptions): Promise<{ variables: Map<string, MatValue>; names: string[] }> {
   const fileBytes = await source.size()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   return withHdf5(
@@ -35,12 +35,13 @@ export async function readMat73(source: ByteSource, options: ReadMatOptions): Pr
     (file) => {
       const reader: Reader = { file, fileBytes, maxBytes, left: maxBytes, done: new Map() }
       const wanted = options.variables ? new Set(options.variables) : undefined
-      const out = new Map<string, MatValue>()
-      for (const name of file.list('/')) {
-        if (HIDDEN.has(name) || (wanted && !wanted.has(name))) continue
-        out.set(name, readNode(reader, `/${name}`, 0))
+      const variables = new Map<string, MatValue>()
+      const names = file.list('/').filter((name) => !HIDDEN.has(name))
+      for (const name of names) {
+        if (wanted && !wanted.has(name)) continue
+        variables.set(name, readNode(reader, `/${name}`, 0))
       }
-      return out
+      return { variables, names }
     },
     { signal: options.signal },
   )

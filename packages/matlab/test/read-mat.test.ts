@@ -70,8 +70,12 @@ describe.each(['v5-compressed.mat', 'v5-plain.mat'])('Level 5 (%s)', (name) => {
     expect([Array.from(sparse.rowIndices), Array.from(sparse.columnStarts), Array.from(sparse.data)]).toEqual([[1, 0], [0, 1, 2], [3, 2]])
   })
 
-  it('keeps only the variables asked for', async () => {
-    expect([...(await read(name, { variables: ['name', 'ints'] })).variables.keys()].sort()).toEqual(['ints', 'name'])
+  it('keeps only the variables asked for, and names every variable the file holds', async () => {
+    const mat = await read(name, { variables: ['name', 'ints'] })
+    expect([...mat.variables.keys()].sort()).toEqual(['ints', 'name'])
+    expect(mat.names).toEqual(expect.arrayContaining(['matrix', 'ints', 'name', 'sparse']))
+    expect(mat.names).toHaveLength(new Set(mat.names).size)
+    expect(mat.names.length).toBeGreaterThan(4)
   })
 })
 
@@ -172,6 +176,8 @@ describe('bad input (v7.3)', () => {
 
   it('an object referenced 2^40 times is read once; a cell that holds itself is a typed error', async () => {
     const mat = await readMat(await open('v73-dag.mat'), { variables: ['dag'] })
+    expect(mat.names).toEqual(expect.arrayContaining(['dag', 'loop']))
+    expect(mat.names).not.toContain('#refs#')
     let value = mat.variables.get('dag')!
     let levels = 0
     while (value.kind === 'cell') {

@@ -44,19 +44,27 @@ function folderError(probe: FolderProbe, tried: string[], found: FoundInside[]):
   const summary = describeProbe(probe)
   if (found.length === 1) {
     const [only] = found
-    const hints: Hint[] = [{ kind: 'input', input: only.input, why: `instead: it is the one recording in this folder (${only.format})` }]
+    const hints: Hint[] = [{ kind: 'input', input: only.input, why: `instead: it is the one recording directly in this folder (${only.format})` }]
+    // Only one level was looked at: subfolders that are not recordings may hold some deeper down.
+    if (probe.folders.some((name) => !isFoundAs(only, name))) hints.push(scanHint(probe))
     return new UnknownFormatError(`${summary}: it holds a recording but is not one itself`, tried, { hints, details: { found }, listTried: false })
   }
   if (found.length > 1) {
     const named = found.slice(0, MAX_NAMED).map((f) => `${f.input} (${f.format})`)
     const more = found.length > MAX_NAMED ? `, and ${found.length - MAX_NAMED} more` : ''
-    const hints: Hint[] = [
-      { kind: 'text', text: 'Load one of them by its path.' },
-      { kind: 'command', command: 'scan', args: [folderInput(probe.source)], why: 'to list every recording under this folder', text: '' },
-    ]
+    const hints: Hint[] = [{ kind: 'text', text: 'Load one of them by its path.' }, scanHint(probe)]
     return new UnknownFormatError(`${summary}: it holds ${found.length} recordings, not one: ${named.join(', ')}${more}`, tried, { hints, details: { found }, listTried: false })
   }
   return new UnknownFormatError(summary, tried)
+}
+
+function scanHint(probe: FolderProbe): Hint {
+  return { kind: 'command', command: 'scan', args: [folderInput(probe.source)], why: 'to list every recording under this folder', text: '' }
+}
+
+function isFoundAs(found: FoundInside, folderName: string): boolean {
+  const path = found.input.replace(/[\\/]+$/, '')
+  return [folderName, encodeURIComponent(folderName)].some((name) => path === name || path.endsWith(`/${name}`) || path.endsWith(`\\${name}`))
 }
 
 function fileError(probe: FileProbe, loaders: readonly SpikeLoader[], tried: string[]): UnknownFormatError | undefined {

@@ -3,6 +3,8 @@ import { spacing } from '@spikes/core/loader-utils'
 import { field, matNumbers, readMat, type MatStruct, type MatValue } from '@spikes/matlab'
 import { CELLEXPLORER_VARIABLES } from '../cellexplorer-loader.js'
 import type { ResolvedCellexplorerOptions } from '../options.js'
+import { LABEL_STRUCTS, labelsPerUnit } from './labels.js'
+import { peakChannelLocations } from './location.js'
 import { perUnit, toPlain } from './plain.js'
 
 /** CellExplorer field → SpikeLab-style attribute name (the original field is kept too). */
@@ -26,11 +28,15 @@ export async function loadCellexplorer(source: ByteSource | RemoteSource, option
   const name = wanted.find((n) => mat.variables.has(n))
   const root = name === undefined ? undefined : mat.variables.get(name)
   if (name === undefined || root?.kind !== 'struct' || root.elements.length !== 1) {
-    const found = name === undefined ? 'it holds neither' : `'${name}' is a ${root?.kind} of ${root && 'dims' in root ? root.dims.join('×') : '?'}`
-    throw new MissingEntryError(wanted.join(' or '), source.name, [...mat.variables.keys()], `A CellExplorer file holds a scalar struct named ${wanted.join(' or ')}; ${found}. Pass variable to name another.`)
+    const found = name === undefined ? (mat.names.length ? '' : 'The file holds no variables. ') : `'${name}' is a ${root?.kind} of ${root && 'dims' in root ? root.dims.join('×') : '?'}. `
+    throw new MissingEntryError(wanted.join(' or '), source.name, mat.names, `${found}A CellExplorer file holds its spike times in a scalar struct (cell_metrics or spikes); pass variable to name the one this file uses.`)
   }
   const { times, offsets, units } = spikeTimes(root, name, source.name)
   const attributes = unitAttributes(root, name === 'cell_metrics' ? ['spikes'] : ['times', 'ts', 'amplitudes'], units)
+  addLabels(root, name, attributes, context)
+  peakChannelLocations(root, units)?.forEach((xy, i) => {
+    if (xy && attributes[i].location === undefined) attributes[i].location = xy
+  })
   let last = -Infinity
   for (let i = 0; i < times.length; i++) if (times[i] > last) last = times[i]
   const metadata: Record<string, unknown> = {
@@ -78,6 +84,18 @@ function trainOf(value: MatValue, unit: number, path: string, file: string): Arr
   const numbers = matNumbers(value)
   if (!numbers) throw new InvalidDataError(`${file}: ${path}{${unit + 1}} is a ${value.kind}, not a numeric vector of spike times in seconds.`, { file, unit, kind: value.kind })
   return numbers
+}
+
+/** tags, groups, groundTruthClassification: each unit gets the list of labels that name its index. */
+function addLabels(root: MatStruct, variable: string, attributes: Record<string, unknown>[], context: LoadContext): void {
+  for (const f of LABEL_STRUCTS) {
+    const found = labelsPerUnit(field(root, f), attributes.length)
+    if (!found) continue
+    found.labels.forEach((labels, i) => (attributes[i][f] = labels))
+    if (found.ignored.length) {
+      context.warn('SPIKES_WARN_CELLEXPLORER_LABELS', `${variable}.${f}: ${found.ignored.join(', ')} hold something other than cell indices 1..${attributes.length}; those entries are ignored.`, { field: f, labels: found.ignored })
+    }
+  }
 }
 
 function unitAttributes(root: MatStruct, skip: string[], units: number): Record<string, unknown>[] {

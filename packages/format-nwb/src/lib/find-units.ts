@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@spikes/core'
 import { SelectionRequiredError, MissingEntryError, type Hdf5File } from './types.js'
 import { neurodataType } from './h5-util.js'
 
@@ -49,6 +50,12 @@ export function chooseUnitsTable(file: Hdf5File, requested: string | null): { pa
   if (requested !== null) {
     const path = requested.startsWith('/') ? requested : `/${requested}`
     if (file.kind(path) !== 'group') throw new MissingEntryError(path, file.name, all, 'Pass the path of a Units table group (unitsTable).')
+    // Neither typed Units nor holding spike_times (SpikeLab's plain /units): not a Units table at all.
+    const type = neurodataType(file, path)
+    if (type !== 'Units' && file.kind(`${path === '/' ? '' : path}/spike_times`) !== 'dataset') {
+      const tables = all.length ? `the Units tables of ${file.name}: ${all.join(', ')}` : `a Units table; ${file.name} has none`
+      throw new InvalidArgumentError('unitsTable', requested, `${tables} (${path} is ${type ? `a ${type}` : 'a group without neurodata_type'} with no spike_times)`)
+    }
     return { path, all }
   }
   if (all.length === 1) return { path: all[0], all }

@@ -91,13 +91,24 @@ export function readColumns(file: Hdf5File, unitsPath: string, nUnits: number, r
         context.warn('SPIKES_WARN_NWB_COLUMN_SKIPPED', `Column ${path} has shape [${shape.join(', ')}], not one row per unit (${nUnits}); it is not copied.`, { column: name })
         continue
       }
-      out.push({ name, values: Array.from({ length: nUnits }, (_, i) => values.slice(offsets[i], offsets[i + 1])) })
+      // A unit's value keeps the column's shape: one array per row of a ragged column, one level per dimension.
+      const rowDims = ragged && shape.length > 1 ? [-1, ...shape.slice(1)] : shape.slice(1)
+      out.push({ name, values: Array.from({ length: nUnits }, (_, i) => nest(values.slice(offsets[i], offsets[i + 1]), rowDims)) })
     } catch (error) {
       if (requested) throw error
       context.warn('SPIKES_WARN_NWB_COLUMN_SKIPPED', `Column ${path} could not be read (${(error as Error).message}); it is not copied.`, { column: name })
     }
   }
   return out
+}
+
+/** A flat row-major slice as nested arrays of `dims` (a leading -1: as many rows as the slice holds). */
+function nest(flat: unknown[], dims: number[]): unknown[] {
+  if (dims.length <= 1) return flat
+  const inner = dims.slice(1)
+  const size = inner.reduce((a, b) => a * b, 1)
+  const count = dims[0] < 0 ? flat.length / size : dims[0]
+  return Array.from({ length: count }, (_, r) => nest(flat.slice(r * size, (r + 1) * size), inner))
 }
 
 /** The exporter's JSON copy of the neuron attributes, when present and well-formed. */

@@ -1,11 +1,14 @@
 import { CorruptFileError, InvalidArgumentError, readExactly, throwIfAborted, type ByteSource, type FolderSource, type LoadContext } from '@spikes/core'
 import { naturalSort } from '@spikes/core/loader-utils'
 import type { SpikeGroup } from './assemble.js'
+import { parseSyncMessages } from './oebin.js'
 
 export const LEGACY_HEADER_BYTES = 1024
 const CHUNK_BYTES = 4 * 1024 * 1024
 /** Bytes of a record before the waveform samples (eventType ... samplingRate). */
 const FIXED_BYTES = 42
+/** messages.events starts with the software time and the start times; the TTL lines after them can run long. */
+const MESSAGES_HEAD_BYTES = 64 * 1024
 
 /** The `header.key = value;` lines of a .spikes file's 1,024-byte text header. */
 export function parseLegacyHeader(bytes: Uint8Array, file: string): Record<string, string | number> {
@@ -38,7 +41,13 @@ export async function readLegacyFolder(folder: FolderSource, fsHz: number | unde
       await source.close()
     }
   }
-  return { groups, metadata: { source_format: 'Open Ephys (legacy)', format_version: version ?? null, spike_files: names, recording_numbers: [...recordings].sort((a, b) => a - b) } }
+  const numbers = [...recordings].sort((a, b) => a - b)
+  // Without this a number that matches nothing (structure.openephys counts recordings from 1, the records from 0) loads as N = 0.
+  if (recording !== undefined && numbers.length > 0 && !recordings.has(recording)) {
+    throw new InvalidArgumentError('recordingNumber', recording, `one of the recording numbers the .spikes records hold (${numbers.join(', ')}); they count from 0, while structure.openephys numbers the recordings from 1`)
+  }
+  const metadata = { source_format: 'Open Ephys (legacy)', format_version: version ?? null, spike_files: names, recording_numbers: numbers, ...(await readMessages(folder)) }
+  return { groups, metadata }
 }
 
 async function readSpikesFile(source: ByteSource, file: string, fsHz: number | undefined, recording: number | undefined, recordings: Set<number>, context: LoadContext): Promise<{ group: SpikeGroup; version?: string | number }> {
@@ -90,6 +99,18 @@ async function readSpikesFile(source: ByteSource, file: string, fsHz: number | u
   return {
     group: { name, rateHz, samples: samples.subarray(0, kept), electrodes: electrodes.subarray(0, kept), clusters: clusters.subarray(0, kept), attributes, file },
     version: header.version,
+  }
+}
+
+/** software_start_time_ms and first_sample from the head of messages.events, when the folder has it. */
+async function readMessages(folder: FolderSource): Promise<Record<string, unknown>> {
+  if (!(await folder.exists('messages.events'))) return {}
+  const source = await folder.open('messages.events')
+  try {
+    const bytes = await readExactly(source, 0, Math.min(await source.size(), MESSAGES_HEAD_BYTES))
+    return parseSyncMessages(new TextDecoder('latin1').decode(bytes))
+  } finally {
+    await source.close()
   }
 }
 

@@ -51,16 +51,22 @@ function text_(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-/** sync_messages.txt: the software start time and each stream's first sample number (0.5 and 0.6+ wordings). */
+/**
+ * The software start time and each stream's first sample number, from a Binary recording's sync_messages.txt
+ * (0.5 and 0.6+ wordings) or a legacy folder's messages.events, whose lines lead with the value
+ * ('251635, Start Time for File Reader (100) - example_data @ 40000 Hz').
+ */
 export function parseSyncMessages(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const starts: Record<string, number> = {}
   for (const line of text.split(/\r?\n/)) {
-    const software = /^Software Time.*?:\s*(\d+)/.exec(line)
+    const software = /^Software Time.*?:\s*(\d+)/i.exec(line) ?? /^(\d+),\s*Software Time/i.exec(line)
     if (software) out.software_start_time_ms = Number(software[1])
     const modern = /^Start Time for (.+?) @ [\d.]+ Hz:\s*(-?\d+)/.exec(line)
     if (modern) starts[modern[1]] = Number(modern[2])
-    const old = /^Processor: (.+?) start time: (-?\d+)@/.exec(line)
+    const leading = /^(-?\d+),\s*Start Time for (.+?) @ [\d.]+ Hz\s*$/.exec(line)
+    if (leading) starts[leading[2]] = Number(leading[1])
+    const old = /Processor: (.+?) start time: (-?\d+)@/.exec(line)
     if (old) starts[old[1]] = Number(old[2])
   }
   if (Object.keys(starts).length > 0) out.first_sample = starts
