@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path'
 import { InvalidArgumentError } from '@spikes/core'
 import { ScanIncompleteError, ScanMismatchError } from './errors.js'
 import { LEDGER_FILE, latestBySource, readLedgerLines, type LedgerLine } from './ledger.js'
-import { readManifest, writeManifest } from './manifest.js'
-import { writeTables, type TablesWritten } from './parquet.js'
+import { MANIFEST_FILE, readManifest, writeManifest } from './manifest.js'
+import { RECORDINGS_FILE, UNITS_FILE, writeTables, type TablesWritten } from './parquet.js'
 
 /** What {@link mergeShards} wrote. */
 export interface MergeSummary extends TablesWritten {
@@ -56,10 +56,24 @@ export function mergeShards(folderInput: string): MergeSummary {
   if (latest.length !== first.totalRecordings) {
     throw new ScanMismatchError(`The shards hold ${latest.length} recordings but the source list has ${first.totalRecordings}.`, { folder, recordings: latest.length, expected: first.totalRecordings })
   }
+  checkMergeTarget(folder, first.listDigest)
   const written = writeTables(latest, folder)
   writeManifest(folder, {
     version: 1, complete: true, shard: null, listDigest: first.listDigest, totalRecordings: first.totalRecordings, shardRecordings: totals.shardRecordings,
     ok: written.ok, failed: written.failed, units: written.units, skipped: totals.skipped, sources: first.sources,
   })
   return { folder, shards: count, ...written }
+}
+
+/**
+ * The folder's own tables may only be those of this scan (an earlier merge of it): an unsharded scan of other
+ * recordings there, or tables that are no scan's, are never replaced.
+ */
+function checkMergeTarget(folder: string, digest: string): void {
+  const earlier = readManifest(folder)
+  if (earlier && earlier.listDigest !== digest) {
+    throw new ScanMismatchError(`${folder} already holds the tables of a scan of other recordings (${earlier.totalRecordings} from ${earlier.sources.join(' ')}); the shards would replace them. Merge into the folder the shards were scanned for, or move that scan away.`, { folder, sources: earlier.sources })
+  }
+  const foreign = [RECORDINGS_FILE, UNITS_FILE].filter((name) => existsSync(join(folder, name)))
+  if (!earlier && foreign.length) throw new InvalidArgumentError('folder', folder, `a scan folder whose tables may be written (it holds ${foreign.join(', ')} but no ${MANIFEST_FILE} of a scan)`)
 }

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { scan } from '../src/index.js'
+import { mergeShards, scan } from '../src/index.js'
+import { readRows } from './support/tree.js'
 
 describe('the output folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'spikes-scan-out-'))
@@ -32,5 +33,21 @@ describe('the output folder', () => {
     expect(await scan({ sources: [source], out, jobs: 1, setup })).toMatchObject({ recordings: 1, ok: 1 })
     expect(await scan({ sources: [source], out, jobs: 1, setup, resume: true })).toMatchObject({ recordings: 1, resumed: 1, ok: 1 })
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('kept')
+  })
+
+  it('merge refuses to replace the tables of a scan of other recordings in the folder; merging again is fine', async () => {
+    const out = join(root, 'merge-over')
+    const other = join(root, 'r1-5.wait')
+    writeFileSync(other, 'x')
+    await scan({ sources: [source], out, jobs: 1, setup })
+    const before = await readRows(join(out, 'recordings.parquet'))
+    // Shards live in out/shards/, which the folder check above does not see.
+    await scan({ sources: [other], out, jobs: 1, setup, shard: { index: 0, count: 1 } })
+    expect(() => mergeShards(out)).toThrow(expect.objectContaining({ code: 'SPIKES_SCAN_MISMATCH' }))
+    expect(await readRows(join(out, 'recordings.parquet'))).toEqual(before)
+    const sharded = join(root, 'merge-twice')
+    await scan({ sources: [other], out: sharded, jobs: 1, setup, shard: { index: 0, count: 1 } })
+    expect(mergeShards(sharded)).toMatchObject({ shards: 1, ok: 1 })
+    expect(mergeShards(sharded)).toMatchObject({ shards: 1, ok: 1 })
   })
 })
