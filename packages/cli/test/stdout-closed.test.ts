@@ -24,7 +24,7 @@ describe.skipIf(!process.env.CI && !built)('standard output closed or full', () 
   it.skipIf(!existsSync('/dev/full'))('reports a full device once, as SPIKES_WRITE_FAILED, with status 1', async () => {
     const child = spawn(process.execPath, [BIN, 'load', SAMPLE, '--json'], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] })
     let stderr = ''
-    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.stderr!.on('data', (chunk) => (stderr += chunk))
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error\[SPIKES_WRITE_FAILED\]: could not write to standard output: ENOSPC/)])
     expect(code).toBe(1)
