@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { main } from '../dist/main.js'
 
-// A reader that stops early (spikes scan /data | head -1) closes the pipe: end quietly rather than die on an
-// unhandled EPIPE with a stack trace. Unfinished work exits 141 (128 + SIGPIPE), as a C program killed by the
-// signal would, so that `set -o pipefail` scripts see it; a command that had finished keeps its own code.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error
-    process.exit(process.exitCode ?? 141)
-  })
-}
+// A reader that stops early (`spikes load x --json | head`) closes the pipe: stop quietly, as Unix tools do.
+// Any other failure to write standard output (a full disk) is reported once.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`error[SPIKES_WRITE_FAILED]: could not write to standard output: ${error.message}\n`)
+  process.exit(error.code === 'EPIPE' ? 0 : 1)
+})
+
+// Standard error carries only diagnostics (warnings, progress): when its reader goes away (`spikes scan /data -o
+// out 2>&1 | head -3`), the work goes on without them rather than dying with the scan half done.
+process.stderr.on('error', (error) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error
+})
 
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { CliContext } from './context.js'
 import { loaderFlagCatalogue, loaderOptionsHelp, mergeLoaderOptions } from './loader-flags.js'
 import type { SpikesCommand } from './program.js'
+import { parentFolderHint } from './parent-folder-hint.js'
 import { progressReporter } from './progress.js'
 import { warningLines } from './warnings-display.js'
 
@@ -70,7 +71,7 @@ export async function loadInput(context: CliContext, input: string | undefined, 
     })
     return { data, format: chosen, reason, inputName: input ?? `${path} (bundled sample)` }
   } catch (error) {
-    throw folderUrlHint(error, path)
+    throw await parentFolderHint(folderUrlHint(error, path), path, container)
   } finally {
     progress.done()
   }

@@ -59,7 +59,8 @@ export function extractLoaderFlags(argv: readonly string[], declared: readonly s
       continue
     }
     let text = match[2]
-    const takesValue = !/^boolean$/.test(flag.type)
+    // A boolean flag alone means true; `--includeNoise false` (the value as its own argument) is taken too.
+    const takesValue = !/^boolean$/.test(flag.type) || /^(true|false)$/.test(argv[i + 1] ?? '')
     if (text === undefined && takesValue && i + 1 < argv.length && !/^--/.test(argv[i + 1])) text = argv[++i]
     if (Object.hasOwn(options, flag.name)) throw new InvalidArgumentError(`--${flag.name}`, text ?? true, 'the option given once')
     options[flag.name] = flagValue(flag, text)
@@ -74,11 +75,26 @@ function flagValue(flag: LoaderFlag, text: string | undefined): unknown {
   if (flag.type === 'number') return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text
   if (flag.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
   if (/^(string|'.*')( \| '.*')*$/.test(flag.type)) return text
+  const list = listValue(flag.type, text)
+  if (list) return list
   try {
     return JSON.parse(text)
   } catch {
     return text
   }
+}
+
+/**
+ * A list option's text without JSON brackets (`--shanks 1,2`, `--shanks 2`, `--columns a,b`): comma-separated
+ * items, numbers for a number list. Undefined for JSON (`'[1, 2]'`), and for a lone number where the option
+ * also takes a number (`number | string[]`).
+ */
+function listValue(type: string, text: string): unknown[] | undefined {
+  const kinds = type.split(' | ')
+  if (!kinds.some((k) => k.endsWith('[]')) || text.trim().startsWith('[')) return undefined
+  if (!text.includes(',') && kinds.includes('number') && text.trim() !== '' && Number.isFinite(Number(text))) return undefined
+  const items = text.split(',').map((item) => item.trim())
+  return kinds.includes('number[]') ? items.map((item) => (item !== '' && Number.isFinite(Number(item)) ? Number(item) : item)) : items
 }
 
 /**
@@ -114,7 +130,11 @@ function parseOptionsJson(text: string | undefined): Record<string, unknown> {
 /** The "Loader options" section of a loading command's help, from each loader's schema. */
 export function loaderOptionsHelp(registry: LoaderRegistry | undefined): string {
   if (!registry) return ''
-  const lines = ['', 'Loader options: as flags (--fsHz 30000) or as JSON (--options \'{"fsHz": 30000}\'); SpikeLab\'s', "snake_case names work too (--fs_Hz, \"cluster_info_tsv\"). By format:"]
+  const lines = [
+    '',
+    'Loader options: as flags (--fsHz 30000; lists as --shanks 1,2; booleans as --allowNoUnits or --includeNoise false)',
+    'or as JSON (--options \'{"fsHz": 30000}\'); SpikeLab\'s snake_case names work too (--fs_Hz, "cluster_info_tsv"). By format:',
+  ]
   const without: string[] = []
   for (const loader of registry.list()) {
     const options = loaderOptions(loader)

@@ -23,7 +23,7 @@ export function buildProgram(context: CliContext, builders: readonly CommandBuil
   const { io } = context
   const program = new SpikesCommand('spikes')
   program
-    .description('Look at spike-sorted recordings: NWB, KiloSort/Phy, IBL/ALF, DANDI, HDF5, SpikeInterface, SpikeLab.')
+    .description('Look at spike-sorted recordings: NWB, KiloSort/Phy, IBL/ALF, DANDI, HDF5, SpikeInterface, SpikeLab,\nMountainSort, NeuroScope/Klusters, Open Ephys, CellExplorer, Plexon/NeuroExplorer.')
     .version(version(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show help for a command')

@@ -73,7 +73,9 @@ export function formatSummary(s: Summary, inputName: string): string {
   lines.push(`  duration     ${formatDuration(s.lengthMs)}${s.startTimeMs ? ` (from ${formatSeconds(s.startTimeMs)} to ${formatSeconds(s.startTimeMs + s.lengthMs)})` : ''}`)
   const span = spanLine(s)
   if (span) lines.push(`  spike times  ${span}`)
-  lines.push(`  firing rate  mean ${s.meanRateHz.toFixed(2)} Hz, median ${s.medianRateHz.toFixed(2)} Hz${span ? ` (over the whole ${formatDuration(s.lengthMs)})` : ''}`)
+  if (s.N === 0) lines.push('  firing rate  none (no units)')
+  else if (s.lengthMs === 0) lines.push('  firing rate  none (the recording has no length)')
+  else lines.push(`  firing rate  mean ${s.meanRateHz.toFixed(2)} Hz, median ${s.medianRateHz.toFixed(2)} Hz${span ? ` (over the whole ${formatDuration(s.lengthMs)})` : ''}`)
   const md = (s.metadata ?? {}) as Record<string, unknown>
   const shown = KEY_METADATA.filter((k) => md[k] !== undefined && md[k] !== null && md[k] !== '')
   const subject = md.subject && typeof md.subject === 'object' ? (md.subject as Record<string, unknown>) : undefined

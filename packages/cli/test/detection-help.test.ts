@@ -40,6 +40,19 @@ async function inspect(input: string, extra: CommandBuilder[] = []) {
 }
 
 describe('detection help', () => {
+  it('points one file of a folder format to the folder that holds it', async () => {
+    const t = captureIo()
+    expect(await main(['inspect', join(root.path, 'sortings', 'a', 'spike_times.npy'), '--json'], t.io)).toBe(1)
+    const { error } = JSON.parse(t.stdout()) as { error: { code: string; message: string; hints: unknown[] } }
+    expect(error.code).toBe('SPIKES_UNKNOWN_FORMAT')
+    expect(error.message).toMatch(/^Could not recognise the file 'spike_times\.npy' \(\d+ bytes, starting 93 4e .*\): it is one file of a folder recording \(KiloSort \/ Phy folder\)\./)
+    expect(error.hints).toEqual([{ kind: 'input', input: join(root.path, 'sortings', 'a'), why: 'instead: the folder that holds spike_times.npy (kilosort)' }])
+    // A file whose folder is no recording either keeps the plain error.
+    const plain = captureIo()
+    await main(['inspect', join(root.path, 'session', 'notes.txt'), '--json'], plain.io)
+    expect(JSON.parse(plain.stdout()).error.message).not.toContain('one file of a folder')
+  })
+
   it('points a folder with one recording inside to it', async () => {
     const r = await inspect(join(root.path, 'session'))
     expect(r.code).toBe(1)

@@ -27,6 +27,7 @@ beforeAll(async () => {
   await write('empty', SpikeData.fromTrains([], { lengthMs: 1000 }))
   await write('late', SpikeData.fromTrains([[1_499_000, 2_000_000], [5_203_000]], { lengthMs: 5_204_000 }))
   await write('short', SpikeData.fromTrains([[1, 2]], { lengthMs: 690.0000000000001 }))
+  await write('empty', SpikeData.fromTrains([], { lengthMs: 1000 }))
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -111,6 +112,16 @@ describe('spikes raster', () => {
 })
 
 describe('spikes inspect durations and spans', () => {
+  it('says there is no firing rate for a recording without units, not "mean 0.00 Hz"', async () => {
+    const t = captureIo()
+    expect(await main(['inspect', files.empty], t.io)).toBe(0)
+    expect(t.stdout()).toContain('  units        0\n')
+    expect(t.stdout()).toContain('  firing rate  none (no units)\n')
+    const some = captureIo()
+    await main(['inspect', files.short], some.io)
+    expect(some.stdout()).toContain('  firing rate  mean 2.90 Hz, median 2.90 Hz\n')
+  })
+
   it('prints a duration without float noise', async () => {
     const t = captureIo()
     expect(await main(['inspect', files.short], t.io)).toBe(0)
