@@ -37,5 +37,8 @@ d('real NeuroExplorer file (../shared/realdata/plexon/neuroexplorer-nex-1)', () 
     expect(sd.lengthMs).toBe((207847843 / 40000) * 1e3)
     expect(sd.startTimeMs).toBe(0)
     expect(sd.neuronAttributes![0]).toMatchObject({ unit_id: 0, nex_wire: 0, nex_unit: 0 })
+    // xPos/yPos lay the neurons out on NeuroExplorer's 0-100 display grid; they are not electrode positions.
+    expect(sd.neuronAttributes!.map((a) => a.nex_position)).toEqual([[16.67, 25], [50, 25], [83.33, 25], [16.67, 75], [50, 75], [83.33, 75]])
+    expect(sd.neuronAttributes!.some((a) => 'location' in a)).toBe(false)
   })
 })

@@ -9,7 +9,8 @@ function neuronAttributes(v: NexVariable, index: number): Record<string, unknown
   if (v.wire !== undefined && v.wire > 0) attrs.electrode = v.wire
   if (v.wire !== undefined) attrs.nex_wire = v.wire
   if (v.unit !== undefined) attrs.nex_unit = v.unit
-  if (v.xPos !== undefined && v.yPos !== undefined && (v.xPos !== 0 || v.yPos !== 0)) attrs.location = [v.xPos, v.yPos]
+  // NeuroExplorer's display position (0-100 on each axis), not a place in µm: kept apart from `location`.
+  if (v.xPos !== undefined && v.yPos !== undefined && (v.xPos !== 0 || v.yPos !== 0)) attrs.nex_position = [v.xPos, v.yPos]
   return attrs
 }
 
