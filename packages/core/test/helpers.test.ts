@@ -114,3 +114,14 @@ describe('SpikesError', () => {
     expect((e as unknown as { unit: number }).unit).toBe(3)
   })
 })
+
+describe('stableTimeOrder', () => {
+  it('gives the stable order of a range stored out of order, and undefined for one in order', async () => {
+    const { stableTimeOrder } = await import('../src/loader-utils.js')
+    expect(stableTimeOrder([1, 2, 2, 5])).toBeUndefined()
+    expect(Array.from(stableTimeOrder([3, 1, 2, 1])!)).toEqual([1, 3, 2, 0])
+    // A range: positions relative to its start; ties keep their stored order.
+    expect(Array.from(stableTimeOrder([9, 9, 5, 4, 5, 0], 1, 5)!)).toEqual([2, 1, 3, 0])
+    expect(stableTimeOrder([9, 1, 2, 0], 1, 3)).toBeUndefined()
+  })
+})

@@ -1,9 +1,9 @@
 import { InvalidDataError, MissingEntryError, SpikeData, throwIfAborted, type Attributes, type ByteSource, type LoadContext } from '@spikes/core'
-import { spacing } from '@spikes/core/loader-utils'
+import { spacing, stableTimeOrder } from '@spikes/core/loader-utils'
 import { openNpz, PickledArray, pickleToJs, pyTypeName, unpickleObjectArray, type NpyArray, type PickleValue } from '@spikes/numpy'
 import type { CheckedSpikelabNpzOptions } from '../options.js'
 import { ConversionFailure, pyFloat, pyInt, pyStr } from './py-convert.js'
-import { reorderLike, timeOrder } from './time-order.js'
+import { reorderLike } from './time-order.js'
 
 /** SpikeLab's attribute order. */
 const ATTRIBUTE_ORDER = ['unit_id', 'location', 'electrode', 'template', 'amplitudes', 'std_norms', 'peak_sign', 'max_channel_id']
@@ -57,7 +57,7 @@ export async function parseSpikelabNpz(source: ByteSource, file: string, options
     const out = times.subarray(offsets[i], offsets[i + 1])
     t.toFloat64(out)
     for (let k = 0; k < out.length; k++) out[k] = (out[k] / fsHz) * 1000
-    const order = timeOrder(out)
+    const order = stableTimeOrder(out)
     if (order) orders.set(i, order)
     out.sort()
     if (out.length) {
