@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bytesSource, container, loadSpikeData, type SpikeData, type SpikesWarning } from '@spikes/core'
+import { bytesSource, container, loadSpikeData, SelectionRequiredError, type SpikeData, type SpikesWarning } from '@spikes/core'
 import '@spikes/core/node'
 import { loadH5wasm } from '@spikes/hdf5'
 import { hdf5Loader, registerHdf5 } from '../src/index.js'
@@ -113,6 +113,47 @@ describe('auto-detection (no layout option)', () => {
   it('lists the datasets when no layout fits', async () => {
     const path = await write('none.h5', { x: { data: f64(1, 2, 3), dtype: '<d' }, y: { data: f64(1), dtype: '<d' } })
     await expect(load(path)).rejects.toMatchObject({ code: 'SPIKES_SELECTION_REQUIRED', available: ['/x', '/y'] })
+  })
+
+  // The hints are what `spikes load` prints as flags: each must be an option the loaders take, with a value that works.
+  it('points raw traces with no spike layout at hdf5-threshold, not at a made-up option', async () => {
+    const path = await write('traces-only.h5', { traces: { data: f64(0.5, -1.5, 2, 0.25, -0.5, 1), dtype: '<d', shape: [2, 3] } })
+    const err = (await load(path).catch((e: unknown) => e)) as SelectionRequiredError
+    expect(err).toBeInstanceOf(SelectionRequiredError)
+    expect(err).toMatchObject({ code: 'SPIKES_SELECTION_REQUIRED', available: ['/traces'] })
+    expect(err.hints).toEqual([
+      { kind: 'load-option', option: 'format', example: 'hdf5-threshold', why: "to detect spikes by thresholding the raw traces in /traces (with the options dataset: '/traces' and fsHz)" },
+      { kind: 'text', text: 'Or name the spike datasets of one layout: rasterDataset (with rasterBinSizeMs), spikeTimesDataset with spikeTimesIndexDataset, groupPerUnit, or idcesDataset with timesDataset.' },
+    ])
+    expect(err.message).not.toContain('|')
+  })
+
+  it('hints each candidate layout with all of its options when several fit', async () => {
+    const path = await write('ambiguous-hints.h5', {
+      spike_times: { data: f64(0.1), dtype: '<d' },
+      spike_times_index: { data: i64(1), dtype: '<q' },
+      idces: { data: Int32Array.of(0), dtype: '<i' },
+      times: { data: f64(0.2), dtype: '<d' },
+    })
+    const err = (await load(path).catch((e: unknown) => e)) as SelectionRequiredError
+    expect(err).toBeInstanceOf(SelectionRequiredError)
+    expect(err.hints).toEqual([
+      {
+        kind: 'text',
+        text: 'Choose one layout by passing all of its options (CLI: --options \'<json>\'): {"spikeTimesDataset":"/spike_times","spikeTimesIndexDataset":"/spike_times_index"} for ragged, or {"idcesDataset":"/idces","timesDataset":"/times"} for paired.',
+      },
+    ])
+    expect(err.message).not.toContain('ragged: /spike_times + /spike_times_index\' }')
+  })
+
+  it('hints a one-option layout as that option when every candidate is one', async () => {
+    const path = await write('two-rasters.h5', {
+      raster_a: { data: Int32Array.of(1, 0, 0, 1), dtype: '<i', shape: [2, 2] },
+      raster_b: { data: Int32Array.of(0, 1, 1, 0), dtype: '<i', shape: [2, 2] },
+    })
+    const err = (await load(path, { rasterBinSizeMs: 1 }).catch((e: unknown) => e)) as SelectionRequiredError
+    expect(err).toMatchObject({ code: 'SPIKES_SELECTION_REQUIRED', option: 'rasterDataset', available: ['raster: /raster_a', 'raster: /raster_b'] })
+    expect(err.hints).toEqual([{ kind: 'option', option: 'rasterDataset', example: '/raster_a', why: 'to choose one (or /raster_b)' }])
   })
 })
 

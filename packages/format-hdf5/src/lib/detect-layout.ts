@@ -1,7 +1,7 @@
-import { SelectionRequiredError } from '@spikes/core'
 import type { TimeUnit } from '@spikes/core/loader-utils'
 import type { Hdf5Dataset, Hdf5File } from '@spikes/hdf5'
 import type { Layout } from '../options.js'
+import { ambiguousLayoutError, noLayoutError } from './layout-selection-error.js'
 
 /** A layout found by inspecting the file, with the options it stands for. */
 export interface LayoutCandidate {
@@ -129,20 +129,8 @@ export function detectLayout(file: Hdf5File, exclude: Set<string>): LayoutCandid
   if (named.length === 1) return { ...named[0], reason: `${named[0].reason} (conventional names)` }
   const pool = named.length > 1 ? named : structural
   if (named.length === 0 && structural.length === 1) return { ...structural[0], reason: `${structural[0].reason} (the only layout found)` }
-  const layouts = new Set(pool.map((c) => c.layout))
-  const option = layouts.size === 1 ? mainOption([...layouts][0]) : 'rasterDataset|spikeTimesDataset|groupPerUnit|idcesDataset'
-  const available = pool.length > 0 ? pool.map((c) => `${c.layout}: ${c.paths.join(' + ')}`) : allDatasets.slice(0, 50)
-  throw new SelectionRequiredError(
-    option,
-    available,
-    pool.length > 0
-      ? `${file.name} matches ${pool.length} spike layouts, so none was chosen.`
-      : `No spike layout (raster, ragged spike_times + index, group per unit, paired idces + times) was recognised in ${file.name}. Name the datasets with the layout options; the datasets in the file are listed.`,
-  )
-}
-
-function mainOption(layout: Layout): string {
-  return layout === 'raster' ? 'rasterDataset' : layout === 'ragged' ? 'spikeTimesDataset' : layout === 'group' ? 'groupPerUnit' : 'idcesDataset'
+  if (pool.length > 0) throw ambiguousLayoutError(file.name, pool)
+  throw noLayoutError(file.name, allDatasets.slice(0, 50), datasets.filter(isMatrix).map((m) => m.path))
 }
 
 function unitAttr(ds: Hdf5Dataset): TimeUnit | undefined {
