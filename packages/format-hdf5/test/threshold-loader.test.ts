@@ -99,6 +99,18 @@ describe('hdf5-threshold loader', () => {
     expect(sd.rawTimeMs![0]).toBe(0)
   })
 
+  // hdf5-threshold has no lengthMs option, so the advice must be about the attribute.
+  it('blames a length_ms attribute that ends before a detected spike, and says how to fix it', async () => {
+    const path = await write('short-length.h5', { traces: { data: events(), dtype: '<d', shape: [2, 400] } }, { length_ms: 20 })
+    const err = await load(path, { dataset: 'traces', fsHz: 10000, filter: false, thresholdSigma: 4 }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'SPIKES_INVALID_DATA', attribute: 'length_ms', lengthMs: 20, spikeTimeMs: 30.05, tracesMs: 40 })
+    const message = (err as Error).message
+    expect(message).toContain("attribute 'length_ms' (20 ms)")
+    expect(message).toContain('30.05 ms')
+    expect(message).toContain('400 samples at 10000 Hz = 40 ms')
+    expect(message).not.toContain('Pass a larger lengthMs')
+  })
+
   it('reports zero detections once, as SPIKES_WARN_ZERO_SPIKES', async () => {
     const path = await write('zeros.h5', { traces: { data: new Float64Array(200), dtype: '<d', shape: [2, 100] } })
     const { sd, warnings } = await load(path, { dataset: 'traces', fsHz: 1000, filter: false })

@@ -28,21 +28,42 @@ export function thresholdFile(file: Hdf5File, o: ResolvedHdf5Threshold, context:
     onProgress: (loaded, total) => context.progress({ phase: 'read', loaded: loaded * itemBytes, total: total * itemBytes, unit: 'bytes' }),
   }) as NumericArray
 
-  const sd = fromThresholding(
-    { data, shape: [channels, samples] },
-    {
-      ...o.thresholding,
-      lengthMs,
-      startTimeMs,
-      // The traces were read for this call only: filter them in place when they are float64.
-      overwrite: true,
-      onWarning: (w) => context.warn(w.code, w.message, w.details as Record<string, unknown> | undefined),
-      onChannel: (done, all) => {
-        throwIfAborted(context.signal, 'Thresholding')
-        context.progress({ phase: 'threshold', loaded: done, total: all, unit: 'units' })
+  const detect = (): SpikeData =>
+    fromThresholding(
+      { data, shape: [channels, samples] },
+      {
+        ...o.thresholding,
+        lengthMs,
+        startTimeMs,
+        // The traces were read for this call only: filter them in place when they are float64.
+        overwrite: true,
+        onWarning: (w) => context.warn(w.code, w.message, w.details as Record<string, unknown> | undefined),
+        onChannel: (done, all) => {
+          throwIfAborted(context.signal, 'Thresholding')
+          context.progress({ phase: 'threshold', loaded: done, total: all, unit: 'units' })
+        },
       },
-    },
-  )
+    )
+  const sd = withLengthAttrBlame(file, lengthMs, samples, o.thresholding.fsHz, detect)
   // The warnings already went to the loader context, which puts them on the result.
   return sd.with({ warnings: [] })
+}
+
+/**
+ * Runs the detection; when the file's length_ms attribute ends the recording before a detected spike,
+ * the error names the attribute (this loader has no lengthMs option to pass instead, as core's advice says).
+ */
+function withLengthAttrBlame(file: Hdf5File, lengthMs: number | undefined, samples: number, fsHz: number, detect: () => SpikeData): SpikeData {
+  try {
+    return detect()
+  } catch (error) {
+    const d = (error as { details?: { time?: unknown; endTimeMs?: unknown } }).details
+    if (lengthMs === undefined || !(error instanceof InvalidDataError) || typeof d?.time !== 'number' || typeof d.endTimeMs !== 'number') throw error
+    const tracesMs = (samples * 1e3) / fsHz
+    throw new InvalidDataError(
+      `The root attribute 'length_ms' (${lengthMs} ms) of ${file.name} ends the recording at ${d.endTimeMs} ms, before a spike detected at ${d.time} ms; the traces last ${samples} samples at ${fsHz} Hz = ${tracesMs} ms. Correct or delete the attribute (h5py: del f.attrs['length_ms']), or check fsHz.`,
+      { file: file.name, attribute: 'length_ms', lengthMs, spikeTimeMs: d.time, endTimeMs: d.endTimeMs, tracesMs },
+      { cause: error },
+    )
+  }
 }
