@@ -60,6 +60,24 @@ describe('pickle loader: SpikeData pickled by Python at every protocol', () => {
     expect(Array.from(sd.train(0))).toEqual([1.5, 3.25, 5])
   })
 
+  // An older SpikeLab wrote 'spikedata.spikedata.SpikeData' (braingeneers: '...analysis.SpikeData'): the refusal must say how to read it.
+  it('names the spikeDataClasses option when a refused class looks like a SpikeData, and only then', () => {
+    const err = (() => {
+      try {
+        spikeDataFromPickleBytes(fixture('spikedata-subclass.pkl'), { file: 'sub.pkl' })
+      } catch (e) {
+        return e as Error & { hints: unknown }
+      }
+    })()
+    expect(err).toMatchObject({ code: 'SPIKES_UNSAFE_PICKLE', name: 'UnsafePickleError', global: 'mylab.analysis.MySpikeData' })
+    expect(err!.hints).toEqual([
+      { kind: 'option', option: 'spikeDataClasses', example: ['mylab.analysis.MySpikeData'], why: 'if it is a SpikeData (an older SpikeLab, or a subclass): its state is then read as data, still without executing anything' },
+    ])
+    expect(err!.message).toContain("Pass { options: { spikeDataClasses: ['mylab.analysis.MySpikeData'] } }")
+    const w = new PickleWriter().proto(2).global('os', 'system').stop()
+    expect(() => spikeDataFromPickleBytes(w.toBytes())).toThrow(expect.objectContaining({ code: 'SPIKES_UNSAFE_PICKLE', hints: [] }))
+  })
+
   it('loads a subclass through the loader option', async () => {
     const sd = await pickleLoader.load(bytesSource(fixture('spikedata-subclass.pkl'), 'sub.pkl'), { spikeDataClasses: ['mylab.analysis.MySpikeData'] }, noContext)
     expect(sd.N).toBe(4)

@@ -1,5 +1,5 @@
 import { InvalidDataError, UnsupportedError, type Hint, type SpikeData } from '@spikes/core'
-import { PickledObject, pyTypeName, unpickle } from '@spikes/numpy'
+import { PickledObject, pyTypeName, unpickle, UnsafePickleError } from '@spikes/numpy'
 import { spikeDataFromRecord } from './spikedata-from-record.js'
 
 /** The six types SpikeLab's export_to_pickle writes (load_from_pickle accepts all of them). */
@@ -39,10 +39,27 @@ interface Classified {
 function classify(bytes: Uint8Array, options: ReadPickleOptions): Classified {
   const file = options.file ?? 'pickle'
   const extra = options.spikeDataClasses ?? []
-  const value = unpickle(bytes, { file, recordClasses: extra })
+  const value = unpickleNamingSpikeDataClasses(bytes, file, extra)
   const className = value instanceof PickledObject ? value.qualifiedName : undefined
   const type = className === undefined ? undefined : extra.includes(className) ? 'SpikeData' : BY_CLASS.get(className)
   return { value, type, file }
+}
+
+/** unpickle; a refused class named like a SpikeData (an older SpikeLab's, a subclass) gets the option that reads it. */
+function unpickleNamingSpikeDataClasses(bytes: Uint8Array, file: string, extra: readonly string[]): ReturnType<typeof unpickle> {
+  try {
+    return unpickle(bytes, { file, recordClasses: extra })
+  } catch (error) {
+    if (!(error instanceof UnsafePickleError) || !/SpikeData$/.test(error.global) || error.hints.length > 0) throw error
+    const module = String(error.details.module)
+    const hint: Hint = {
+      kind: 'option',
+      option: 'spikeDataClasses',
+      example: [error.global],
+      why: 'if it is a SpikeData (an older SpikeLab, or a subclass): its state is then read as data, still without executing anything',
+    }
+    throw new UnsafePickleError(module, error.global.slice(module.length + 1), error.position, error.details.file as string | undefined, [hint])
+  }
 }
 
 /**
