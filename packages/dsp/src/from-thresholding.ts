@@ -10,6 +10,9 @@ import { SosFiltFilt } from './sosfiltfilt.js'
 /** Warning code raised by fromThresholding when no channel has a detection. */
 export const WARN_ZERO_SPIKES = 'SPIKES_WARN_ZERO_SPIKES'
 
+/** Warning code raised by fromThresholding when NaN or infinite samples leave channels without a finite threshold. */
+export const WARN_NONFINITE_TRACES = 'SPIKES_WARN_NONFINITE_TRACES'
+
 /** Traces in C order, channels x samples. */
 export interface TraceMatrix {
   readonly data: NumericArray
@@ -60,12 +63,14 @@ export function fromThresholding(traces: TraceMatrix, options: ThresholdingOptio
   const offsets = new Float64Array(channels + 1)
   let times = new Float64Array(1024)
   let count = 0
+  const nonFinite: number[] = []
   const single = raw instanceof Float32Array
   const sigma = single ? Math.fround(o.thresholdSigma) : o.thresholdSigma
   for (let c = 0; c < channels; c++) {
     const off = c * samples
     if (filter) filter.run(input, raw as Float64Array, samples, off, off)
     const std = populationStd(raw, off, samples)
+    if (samples > 0 && !Number.isFinite(std)) nonFinite.push(c)
     const thr = single ? Math.fround(sigma * std) : sigma * std
     // Thresholds outside the test are +-Infinity: one comparison pair serves every direction.
     const high = o.direction === 'down' ? Infinity : thr
@@ -90,6 +95,7 @@ export function fromThresholding(traces: TraceMatrix, options: ThresholdingOptio
   }
 
   const warnings = new WarningCollector(options.onWarning)
+  if (nonFinite.length > 0) warnNonFinite(warnings, nonFinite, channels)
   if (count === 0) {
     warnings.warn(
       WARN_ZERO_SPIKES,
@@ -108,4 +114,14 @@ export function fromThresholding(traces: TraceMatrix, options: ThresholdingOptio
     rawTimeMs: o.fsHz / 1e3,
     warnings: warnings.warnings,
   })
+}
+
+/** As numpy: a NaN standard deviation is a NaN threshold that no sample crosses, so those channels stay empty. */
+function warnNonFinite(warnings: WarningCollector, nonFinite: number[], channels: number): void {
+  const shown = nonFinite.slice(0, 20).join(', ') + (nonFinite.length > 20 ? `, ... (${nonFinite.length} in all)` : '')
+  warnings.warn(
+    WARN_NONFINITE_TRACES,
+    `fromThresholding: channel${nonFinite.length === 1 ? '' : 's'} ${shown} of ${channels} hold NaN or infinite samples, so their standard deviation and threshold are NaN and no spike can be detected there. Replace the non-finite samples (interpolate or zero them) before thresholding.`,
+    { channels: nonFinite.slice(0, 1000), nonFiniteChannels: nonFinite.length, totalChannels: channels },
+  )
 }

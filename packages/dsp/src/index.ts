@@ -2,5 +2,5 @@ export { butterworthSos, type ButterworthType, type Sos } from './butterworth.js
 export { designButterFilter, designFromChoice, type ButterFilterDesign } from './butter-filter.js'
 export { SosFiltFilt, sosfiltfilt, sosfiltZi, sosfiltfiltPadding } from './sosfiltfilt.js'
 export { populationStd } from './population-std.js'
-export { fromThresholding, resolveThresholdingOptions, WARN_ZERO_SPIKES, type ResolvedThresholding, type TraceMatrix } from './from-thresholding.js'
+export { fromThresholding, resolveThresholdingOptions, WARN_NONFINITE_TRACES, WARN_ZERO_SPIKES, type ResolvedThresholding, type TraceMatrix } from './from-thresholding.js'
 export * from './options.js'

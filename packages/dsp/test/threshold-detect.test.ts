@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { SpikesWarning } from '@spikes/core'
-import { fromThresholding, populationStd, sosfiltfilt, sosfiltfiltPadding, sosfiltZi, SosFiltFilt, WARN_ZERO_SPIKES, type ThresholdingOptions } from '../src/index.js'
+import { fromThresholding, populationStd, sosfiltfilt, sosfiltfiltPadding, sosfiltZi, SosFiltFilt, WARN_NONFINITE_TRACES, WARN_ZERO_SPIKES, type ThresholdingOptions } from '../src/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -148,6 +148,25 @@ describe('fromThresholding semantics', () => {
     expect(seen.map((w) => w.code)).toEqual([WARN_ZERO_SPIKES])
     expect(sd.warnings.map((w) => w.code)).toEqual([WARN_ZERO_SPIKES])
     expect(seen[0].details).toMatchObject({ thresholdSigma: 5, direction: 'both' })
+  })
+
+  // numpy.std of a row holding NaN is NaN (Infinity gives NaN too), and nothing crosses a NaN threshold: the
+  // channel silently has no spikes, and the zero-spikes warning only comes when every channel is empty.
+  it('warns, naming the channels, when non-finite samples leave a channel without a threshold', () => {
+    const data = new Float64Array(300)
+    data[50] = 40 // channel 0: one event, detected
+    data[100 + 20] = NaN // channel 1: NaN
+    data[100 + 60] = 40
+    data[200 + 10] = Infinity // channel 2: Infinity
+    const seen: SpikesWarning[] = []
+    const sd = fromThresholding({ data, shape: [3, 100] }, { fsHz: 1000, filter: false, onWarning: (w) => seen.push(w) })
+    expect(sd.spikeCounts()).toEqual([1, 0, 0])
+    expect(seen.map((w) => w.code)).toEqual([WARN_NONFINITE_TRACES])
+    expect(seen[0].details).toEqual({ channels: [1, 2], nonFiniteChannels: 2, totalChannels: 3 })
+    expect(seen[0].message).toContain('channels 1, 2')
+    expect(sd.warnings.map((w) => w.code)).toEqual([WARN_NONFINITE_TRACES])
+    const clean = fromThresholding({ data: new Float64Array(100).fill(1, 10, 11), shape: [1, 100] }, { fsHz: 1000, filter: false })
+    expect(clean.warnings).toEqual([])
   })
 
   it('validates every option before touching the data', () => {
