@@ -111,6 +111,20 @@ describe('hdf5-threshold loader', () => {
     expect(message).not.toContain('Pass a larger lengthMs')
   })
 
+  // SpikeLab reads rows as channels; samples x channels data (NWB ElectricalSeries) would become thousands of 1-spike "units".
+  it('warns when the dataset has more rows (channels) than columns (samples)', async () => {
+    const data = new Float64Array(40 * 3)
+    data[3 * 7 + 1] = 50
+    const path = await write('tall.h5', { traces: { data, dtype: '<d', shape: [40, 3] } })
+    const { sd, warnings } = await load(path, { dataset: 'traces', fsHz: 1000, filter: false, thresholdSigma: 0.5, hysteresis: false })
+    expect(sd.N).toBe(40)
+    const w = warnings.find((x) => x.code === 'SPIKES_WARN_TRACE_ORIENTATION')
+    expect(w?.details).toMatchObject({ dataset: 'traces', channels: 40, samples: 3 })
+    expect(w?.message).toContain('40 channels of 3 samples')
+    const square = await write('square.h5', { traces: { data: new Float64Array(9).fill(1, 4, 5), dtype: '<d', shape: [3, 3] } })
+    expect((await load(square, { dataset: 'traces', fsHz: 1000, filter: false })).warnings.map((x) => x.code)).not.toContain('SPIKES_WARN_TRACE_ORIENTATION')
+  })
+
   it('reports zero detections once, as SPIKES_WARN_ZERO_SPIKES', async () => {
     const path = await write('zeros.h5', { traces: { data: new Float64Array(200), dtype: '<d', shape: [2, 100] } })
     const { sd, warnings } = await load(path, { dataset: 'traces', fsHz: 1000, filter: false })

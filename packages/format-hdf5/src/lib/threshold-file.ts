@@ -15,6 +15,13 @@ export function thresholdFile(file: Hdf5File, o: ResolvedHdf5Threshold, context:
     })
   }
   const [channels, samples] = ds.shape
+  if (channels > samples) {
+    context.warn(
+      'SPIKES_WARN_TRACE_ORIENTATION',
+      `Dataset '${o.dataset}' in ${file.name} is ${channels} x ${samples}: hdf5-threshold reads it as ${channels} channels of ${samples} samples each (SpikeLab's channels x samples). If it is stored samples x channels (an NWB ElectricalSeries, SpikeInterface traces), transpose it when writing the file.`,
+      { dataset: o.dataset, channels, samples },
+    )
+  }
   // SpikeLab honours the same file attributes as its generic HDF5 loader.
   const { lengthMs, startTimeMs } = readFileTimeAttrs(file)
 
