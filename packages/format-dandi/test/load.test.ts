@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesWarning } from '@spikes/core'
 import { fileSource } from '@spikes/core/node'
 import { nwbLoader } from '@spikes/format-nwb'
@@ -113,6 +113,22 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     const byId = await loadSpikeData(`dandi://assets/${id('sub-A8604/sub-A8604_ecephys.nwb')}`, { container: c, format: 'dandi', options: api })
     expect(byId.totalSpikes).toBe(21354)
     await expect(loadSpikeData('dandi://000401/draft/sub-A8604/missing.nwb', { container: c, options: api })).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'sub-A8604/missing.nwb' })
+  })
+
+  it('finds the archive through DANDI_API_URL when no apiBase is given (the token goes to that archive only)', async () => {
+    const c = rootContainer.createChildContainer()
+    registerDandi(c)
+    vi.stubEnv('DANDI_API_URL', emu.apiBase)
+    vi.stubEnv('DANDI_API_TOKEN', TOKEN)
+    try {
+      const sd = await loadSpikeData('dandi://000402/draft/sub-e/sub-e.nwb', { container: c, options: fast })
+      expect(sd.N).toBe(3)
+      expect(sd.totalSpikes).toBe(21354)
+      expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000402', dandi_asset_id: id('sub-e/sub-e.nwb') })
+      expect((await emu.log()).filter((e) => e.kind === 'list' || e.kind === 'asset').every((e) => e.auth === 'present')).toBe(true)
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it('accepts the asset URL and finds the API from it', async () => {
