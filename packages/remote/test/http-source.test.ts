@@ -205,6 +205,13 @@ describe('fetchWithRetry', () => {
 
   it('never shows credentials', () => {
     expect(redact('https://user:pw@host/x?token=abc&a=1')).toBe('https://host/x?token=REDACTED&a=1')
+    // Azure SAS (sig), CloudFront (Signature, Policy, Key-Pair-Id), S3 and GCS presigned URLs, passwords in queries.
+    expect(redact('https://acct.blob.core.windows.net/c/f.nwb?sv=2022-11-02&sp=r&sig=AbC%2Fdef&se=2030-01-01')).toBe('https://acct.blob.core.windows.net/c/f.nwb?sv=2022-11-02&sp=r&sig=REDACTED&se=2030-01-01')
+    expect(redact('https://d1.cloudfront.net/f?Policy=eyJ&Signature=s1&Key-Pair-Id=K2')).toBe('https://d1.cloudfront.net/f?Policy=REDACTED&Signature=REDACTED&Key-Pair-Id=REDACTED')
+    expect(redact('https://h/f?X-Amz-Credential=AKIA%2F1&X-Amz-Security-Token=t&X-Goog-Signature=g&X-Amz-Date=20261207T000000Z')).toBe(
+      'https://h/f?X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Goog-Signature=REDACTED&X-Amz-Date=20261207T000000Z',
+    )
+    expect(redact('https://h/f?user=ann&password=hunter2&pwd=x&passwd=y&auth=z')).toBe('https://h/f?user=ann&password=REDACTED&pwd=REDACTED&passwd=REDACTED&auth=REDACTED')
     expect(retryDelay('2', 5)).toBe(2000)
     expect(retryDelay(null, 5)).toBe(5)
   })
