@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesWarning } from '@spikes/core'
 import { fileSource } from '@spikes/core/node'
 import { nwbLoader } from '@spikes/format-nwb'
-import { loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
+import { isDandiApiAssetUrl, loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
+import { registerRemote } from '@spikes/remote'
 import { startDandiEmulator } from '@spikes/testing/dandi'
 import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
@@ -113,6 +114,23 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     const byId = await loadSpikeData(`dandi://assets/${id('sub-A8604/sub-A8604_ecephys.nwb')}`, { container: c, format: 'dandi', options: api })
     expect(byId.totalSpikes).toBe(21354)
     await expect(loadSpikeData('dandi://000401/draft/sub-A8604/missing.nwb', { container: c, options: api })).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'sub-A8604/missing.nwb' })
+  })
+
+  it("an API asset URL (the web app's download link) goes to the dandi loader, not the http resolver, which took it for a folder", async () => {
+    const c = rootContainer.createChildContainer()
+    registerRemote(c)
+    registerDandi(c)
+    const a = emu.asset('sub-A8604/sub-A8604_ecephys.nwb')
+    const urls = [`${emu.apiBase}/assets/${a.assetId}/download/`, `${emu.apiBase}/assets/${a.assetId}/`, `${emu.apiBase}/dandisets/000401/versions/draft/assets/${a.assetId}/`]
+    for (const url of urls) {
+      const sd = await loadSpikeData(url, { container: c, options: fast })
+      expect(sd.metadata).toMatchObject({ dandi_asset_id: a.assetId, provenance: { format: 'dandi', source: url } })
+      expect(sd.spikeCounts()).toEqual([11020, 15710 - 11020, 21354 - 15710])
+    }
+    // Other URLs that end in '/' are still folders for the http resolver.
+    expect(isDandiApiAssetUrl(`${emu.apiBase}/assets/not-a-uuid/download/`)).toBe(false)
+    expect(isDandiApiAssetUrl(`${emu.storageUrl}/lab/ks/`)).toBe(false)
+    expect(isDandiApiAssetUrl(`https://api.dandiarchive.org/api/assets/${a.assetId}/download/`)).toBe(true)
   })
 
   it('finds the archive through DANDI_API_URL when no apiBase is given (the token goes to that archive only)', async () => {
