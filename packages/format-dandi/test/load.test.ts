@@ -110,7 +110,7 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     registerDandi(c)
     const sd = await loadSpikeData('dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', { container: c, options: api })
     expect(sd.N).toBe(3)
-    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_asset_id: id('sub-A8604/sub-A8604_ecephys.nwb'), provenance: { format: 'dandi', source: 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb' } })
+    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_asset_id: id('sub-A8604/sub-A8604_ecephys.nwb'), provenance: { format: 'dandi', source: 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', reason: 'dandi:// URL' } })
     const byId = await loadSpikeData(`dandi://assets/${id('sub-A8604/sub-A8604_ecephys.nwb')}`, { container: c, format: 'dandi', options: api })
     expect(byId.totalSpikes).toBe(21354)
     await expect(loadSpikeData('dandi://000401/draft/sub-A8604/missing.nwb', { container: c, options: api })).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'sub-A8604/missing.nwb' })
@@ -124,7 +124,7 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     const urls = [`${emu.apiBase}/assets/${a.assetId}/download/`, `${emu.apiBase}/assets/${a.assetId}/`, `${emu.apiBase}/dandisets/000401/versions/draft/assets/${a.assetId}/`]
     for (const url of urls) {
       const sd = await loadSpikeData(url, { container: c, options: fast })
-      expect(sd.metadata).toMatchObject({ dandi_asset_id: a.assetId, provenance: { format: 'dandi', source: url } })
+      expect(sd.metadata).toMatchObject({ dandi_asset_id: a.assetId, provenance: { format: 'dandi', source: url, reason: 'DANDI web or API link' } })
       expect(sd.spikeCounts()).toEqual([11020, 15710 - 11020, 21354 - 15710])
     }
     // Other URLs that end in '/' are still folders for the http resolver.
