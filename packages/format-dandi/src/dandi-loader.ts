@@ -19,7 +19,8 @@ export const dandiLoader = defineLoader({
   schemes: ['dandi'],
   options: dandiOptions,
   resolve: resolveDandiOptions,
-  detect: (probe) => (probe.kind === 'remote' && probe.scheme === 'dandi' ? { confidence: 100, reason: 'dandi:// URL' } : NO_MATCH),
+  // Web-app links and API asset URLs arrive with the dandi scheme too (dandiWebLinkResolver).
+  detect: (probe) => (probe.kind === 'remote' && probe.scheme === 'dandi' ? { confidence: 100, reason: /^dandi:/i.test(probe.url) ? 'dandi:// URL' : 'DANDI web or API link' } : NO_MATCH),
   load: async () => {
     const { loadDandi } = await import('./lib/load-dandi.js')
     return (source, options, context) => loadDandi(source.url, options, context)

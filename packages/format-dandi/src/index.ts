@@ -1,6 +1,6 @@
 export { dandiLoader, DANDI_LOADER_VERSION } from './dandi-loader.js'
 export { registerDandi } from './register-dandi.js'
-export { dandiWebLinkResolver, isDandiWebLink } from './web-link-resolver.js'
+export { dandiWebLinkResolver, isDandiApiAssetUrl, isDandiWebLink } from './web-link-resolver.js'
 export { dandiOptions, resolveDandiOptions, type DandiOptions, type CheckedDandiOptions } from './options.js'
 export { loadSpikeDataFromDandi, type LoadFromDandiOptions } from './load-spike-data-from-dandi.js'
 export { listAssets, getAsset, DANDI_API_BASE, type DandiAsset, type DandiAssetDetail, type DandiClientOptions, type ListAssetsOptions } from './lib/client.js'

@@ -7,6 +7,7 @@ describe('resolveClientOptions: the connection settings, checked by their schema
 
   it('fills in the defaults and drops a trailing slash from apiBase', () => {
     vi.stubEnv('DANDI_API_TOKEN', '')
+    vi.stubEnv('DANDI_API_URL', '')
     expect(resolveClientOptions()).toEqual({ apiBase: 'https://api.dandiarchive.org/api', token: undefined, http: { retries: 4, timeoutMs: 30_000, backoffMs: 250, signal: undefined, fetch: undefined } })
     const signal = new AbortController().signal
     expect(resolveClientOptions({ apiBase: 'http://127.0.0.1:9/api//', requestTimeoutSeconds: 0.5, retries: 0, backoffMs: 0, signal, apiToken: 'abc' })).toEqual({
@@ -52,7 +53,18 @@ describe('resolveClientOptions: the connection settings, checked by their schema
     expect(resolveClientOptions({ apiToken: 'given' }).token).toBe('given')
   })
 
+  it('takes the API root from DANDI_API_URL (as spikes scan does) when apiBase is not given, and checks it', () => {
+    vi.stubEnv('DANDI_API_URL', 'http://127.0.0.1:9/api/')
+    expect(resolveClientOptions().apiBase).toBe('http://127.0.0.1:9/api')
+    expect(resolveClientOptions({ apiBase: 'http://127.0.0.1:8/api' }).apiBase).toBe('http://127.0.0.1:8/api')
+    vi.stubEnv('DANDI_API_URL', 'ftp://x')
+    expect(() => resolveClientOptions()).toThrow(expect.objectContaining({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'apiBase', received: 'ftp://x' }))
+    vi.stubEnv('DANDI_API_URL', '')
+    expect(resolveClientOptions().apiBase).toBe('https://api.dandiarchive.org/api')
+  })
+
   it('leaves keys that are not connection settings to their caller', () => {
+    vi.stubEnv('DANDI_API_URL', '')
     expect(resolveClientOptions({ pageSize: 0, version: 'a/b' } as never).apiBase).toBe('https://api.dandiarchive.org/api')
   })
 })

@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { container as rootContainer, loadSpikeData, type SpikeData, type SpikesWarning } from '@spikes/core'
 import { fileSource } from '@spikes/core/node'
 import { nwbLoader } from '@spikes/format-nwb'
-import { loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
+import { isDandiApiAssetUrl, loadSpikeDataFromDandi, registerDandi } from '../src/index.js'
+import { registerRemote } from '@spikes/remote'
 import { startDandiEmulator } from '@spikes/testing/dandi'
 import { generated, IN_CI, R, REAL } from '@spikes/testing/dandi'
 
@@ -109,10 +110,43 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     registerDandi(c)
     const sd = await loadSpikeData('dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', { container: c, options: api })
     expect(sd.N).toBe(3)
-    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_asset_id: id('sub-A8604/sub-A8604_ecephys.nwb'), provenance: { format: 'dandi', source: 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb' } })
+    expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000401', dandi_asset_id: id('sub-A8604/sub-A8604_ecephys.nwb'), provenance: { format: 'dandi', source: 'dandi://000401/draft/sub-A8604/sub-A8604_ecephys.nwb', reason: 'dandi:// URL' } })
     const byId = await loadSpikeData(`dandi://assets/${id('sub-A8604/sub-A8604_ecephys.nwb')}`, { container: c, format: 'dandi', options: api })
     expect(byId.totalSpikes).toBe(21354)
     await expect(loadSpikeData('dandi://000401/draft/sub-A8604/missing.nwb', { container: c, options: api })).rejects.toMatchObject({ code: 'SPIKES_MISSING_ENTRY', entry: 'sub-A8604/missing.nwb' })
+  })
+
+  it("an API asset URL (the web app's download link) goes to the dandi loader, not the http resolver, which took it for a folder", async () => {
+    const c = rootContainer.createChildContainer()
+    registerRemote(c)
+    registerDandi(c)
+    const a = emu.asset('sub-A8604/sub-A8604_ecephys.nwb')
+    const urls = [`${emu.apiBase}/assets/${a.assetId}/download/`, `${emu.apiBase}/assets/${a.assetId}/`, `${emu.apiBase}/dandisets/000401/versions/draft/assets/${a.assetId}/`]
+    for (const url of urls) {
+      const sd = await loadSpikeData(url, { container: c, options: fast })
+      expect(sd.metadata).toMatchObject({ dandi_asset_id: a.assetId, provenance: { format: 'dandi', source: url, reason: 'DANDI web or API link' } })
+      expect(sd.spikeCounts()).toEqual([11020, 15710 - 11020, 21354 - 15710])
+    }
+    // Other URLs that end in '/' are still folders for the http resolver.
+    expect(isDandiApiAssetUrl(`${emu.apiBase}/assets/not-a-uuid/download/`)).toBe(false)
+    expect(isDandiApiAssetUrl(`${emu.storageUrl}/lab/ks/`)).toBe(false)
+    expect(isDandiApiAssetUrl(`https://api.dandiarchive.org/api/assets/${a.assetId}/download/`)).toBe(true)
+  })
+
+  it('finds the archive through DANDI_API_URL when no apiBase is given (the token goes to that archive only)', async () => {
+    const c = rootContainer.createChildContainer()
+    registerDandi(c)
+    vi.stubEnv('DANDI_API_URL', emu.apiBase)
+    vi.stubEnv('DANDI_API_TOKEN', TOKEN)
+    try {
+      const sd = await loadSpikeData('dandi://000402/draft/sub-e/sub-e.nwb', { container: c, options: fast })
+      expect(sd.N).toBe(3)
+      expect(sd.totalSpikes).toBe(21354)
+      expect(sd.metadata).toMatchObject({ dandi_dandiset_id: '000402', dandi_asset_id: id('sub-e/sub-e.nwb') })
+      expect((await emu.log()).filter((e) => e.kind === 'list' || e.kind === 'asset').every((e) => e.auth === 'present')).toBe(true)
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it('accepts the asset URL and finds the API from it', async () => {

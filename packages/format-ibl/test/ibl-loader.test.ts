@@ -121,7 +121,12 @@ describe.skipIf(!present)('ibl loader against an Alyx + file server emulator', (
 
   it('warns when every collection fails and refuses to guess the length (a subject name with a dot)', async () => {
     const warnings: SpikesWarning[] = []
-    await expect(load(S4.eid, S4.pid, {}, warnings)).rejects.toMatchObject({ code: 'SPIKES_INVALID_ARGUMENT', argument: 'lengthMs' })
+    // The error alone is what a CLI user sees (a failed load prints no warnings): it must say the spikes were not found.
+    await expect(load(S4.eid, S4.pid, {}, warnings)).rejects.toMatchObject({
+      code: 'SPIKES_INVALID_ARGUMENT',
+      argument: 'lengthMs',
+      message: expect.stringContaining(`no spikes could be loaded for probe ${S4.pid} from any of the candidate collections (alf/probe00/iblsorter, alf/probe00/pykilosort, alf/probe00)`),
+    })
     expect(warnings.map((w) => w.code)).toContain('SPIKES_WARN_IBL_NO_SPIKES')
     expect(warnings.find((w) => w.code === 'SPIKES_WARN_IBL_NO_SPIKES')!.details?.collections).toEqual(['alf/probe00/iblsorter', 'alf/probe00/pykilosort', 'alf/probe00'])
     const sd = await load(S4.eid, S4.pid, { lengthMs: 60_000 })

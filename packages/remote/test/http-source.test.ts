@@ -182,7 +182,13 @@ describe('fetchWithRetry', () => {
   })
 
   it('gives up on persistent 5xx with the status, and does not retry 404', async () => {
-    await expect(fetchWithRetry(`${base}/down`, {}, { retries: 1, backoffMs: 1 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', status: 503 })
+    // The message says it was retried and what to do: an outage is not the user's mistake.
+    await expect(fetchWithRetry(`${base}/down`, {}, { retries: 1, backoffMs: 1 })).rejects.toMatchObject({
+      code: 'SPIKES_NETWORK',
+      status: 503,
+      attempts: 2,
+      message: `GET ${base}/down failed with HTTP 503 Service Unavailable: maintenance (2 attempts). The server is unavailable or overloaded: try again later.`,
+    })
     seen.length = 0
     await expect(fetchWithRetry(`${base}/missing`, {}, { retries: 3, backoffMs: 1 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', status: 404 })
     expect(seen.length).toBe(1)
@@ -193,6 +199,12 @@ describe('fetchWithRetry', () => {
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r))
     const url = `http://127.0.0.1:${(hang.address() as { port: number }).port}/`
     await expect(fetchWithRetry(url, {}, { retries: 0, timeoutMs: 100 })).rejects.toMatchObject({ code: 'SPIKES_NETWORK', timeoutMs: 100 })
+    await expect(fetchWithRetry(url, {}, { retries: 1, timeoutMs: 100, backoffMs: 1 })).rejects.toMatchObject({
+      code: 'SPIKES_NETWORK',
+      timeoutMs: 100,
+      attempts: 2,
+      message: `Request to ${url} timed out after 100 ms (2 attempts): the server did not answer in time. Try again later, or allow a longer timeout.`,
+    })
     hang.closeAllConnections()
     await new Promise<void>((r) => hang.close(() => r()))
   })
@@ -205,6 +217,13 @@ describe('fetchWithRetry', () => {
 
   it('never shows credentials', () => {
     expect(redact('https://user:pw@host/x?token=abc&a=1')).toBe('https://host/x?token=REDACTED&a=1')
+    // Azure SAS (sig), CloudFront (Signature, Policy, Key-Pair-Id), S3 and GCS presigned URLs, passwords in queries.
+    expect(redact('https://acct.blob.core.windows.net/c/f.nwb?sv=2022-11-02&sp=r&sig=AbC%2Fdef&se=2030-01-01')).toBe('https://acct.blob.core.windows.net/c/f.nwb?sv=2022-11-02&sp=r&sig=REDACTED&se=2030-01-01')
+    expect(redact('https://d1.cloudfront.net/f?Policy=eyJ&Signature=s1&Key-Pair-Id=K2')).toBe('https://d1.cloudfront.net/f?Policy=REDACTED&Signature=REDACTED&Key-Pair-Id=REDACTED')
+    expect(redact('https://h/f?X-Amz-Credential=AKIA%2F1&X-Amz-Security-Token=t&X-Goog-Signature=g&X-Amz-Date=20261207T000000Z')).toBe(
+      'https://h/f?X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Goog-Signature=REDACTED&X-Amz-Date=20261207T000000Z',
+    )
+    expect(redact('https://h/f?user=ann&password=hunter2&pwd=x&passwd=y&auth=z')).toBe('https://h/f?user=ann&password=REDACTED&pwd=REDACTED&passwd=REDACTED&auth=REDACTED')
     expect(retryDelay('2', 5)).toBe(2000)
     expect(retryDelay(null, 5)).toBe(5)
   })

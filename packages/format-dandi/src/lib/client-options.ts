@@ -8,7 +8,7 @@ export const DANDI_API_BASE = 'https://api.dandiarchive.org/api'
 
 /** Connection settings shared by every DANDI call. */
 export interface DandiClientOptions {
-  /** API root (default https://api.dandiarchive.org/api); staging or self-hosted archives. */
+  /** API root (default: the DANDI_API_URL environment variable, else https://api.dandiarchive.org/api); staging or self-hosted archives. */
   apiBase?: string
   /** Personal access token for embargoed dandisets; default: the DANDI_API_TOKEN environment variable. */
   apiToken?: string
@@ -41,7 +41,7 @@ const TOKEN = 'a non-empty token string'
 export const dandiClientEntries = {
   // A token goes into an Authorization header: a line break in it would end the header.
   apiToken: optional(pipe(string(TOKEN), check((token) => token !== '' && !/[\r\n]/.test(token), TOKEN), description('Personal access token for embargoed dandisets; default: the DANDI_API_TOKEN environment variable.'), metadata({ secret: true }))),
-  apiBase: httpUrlOption(undefined, 'API root (default https://api.dandiarchive.org/api): staging or self-hosted archives.', 'an http(s) URL such as https://api.dandiarchive.org/api'),
+  apiBase: httpUrlOption(undefined, 'API root (default: the DANDI_API_URL environment variable, else https://api.dandiarchive.org/api): staging or self-hosted archives.', 'an http(s) URL such as https://api.dandiarchive.org/api'),
   requestTimeoutSeconds: positiveOption(undefined, 'a positive number of seconds', 'Per-request timeout in seconds (default 30).'),
   retries: optional(pipe(number(RETRIES), safeInteger(RETRIES), minValue(0, RETRIES), maxValue(20, RETRIES), description('Retries on network errors, 429 and 5xx, with backoff honouring Retry-After (default 4).'))),
   backoffMs: optional(pipe(number(BACKOFF), finite(BACKOFF), minValue(0, BACKOFF), description('First backoff in ms (default 250), doubled per attempt.'))),
@@ -53,18 +53,19 @@ const clientSchema = object({
 })
 
 /**
- * Validates connection options (before any I/O) against {@link dandiClientEntries}, the token from the
- * environment included, and fills in the defaults. Other keys of `options` (a listing's pageSize) are not its
+ * Validates connection options (before any I/O) against {@link dandiClientEntries}, the token and API root from
+ * the environment included, and fills in the defaults. Other keys of `options` (a listing's pageSize) are not its
  * concern and are left to their caller.
  */
 export function resolveClientOptions(options: DandiClientOptions = {}): ResolvedClient {
-  const given = { apiBase: options.apiBase, apiToken: options.apiToken ?? envToken(), requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs, fetch: options.fetch }
+  const given = { apiBase: options.apiBase ?? envValue('DANDI_API_URL'), apiToken: options.apiToken ?? envValue('DANDI_API_TOKEN'), requestTimeoutSeconds: options.requestTimeoutSeconds, retries: options.retries, backoffMs: options.backoffMs, fetch: options.fetch }
   const o = parseOptions('dandi', clientSchema, Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)))
   const http = { retries: o.retries ?? 4, timeoutMs: (o.requestTimeoutSeconds ?? 30) * 1000, backoffMs: o.backoffMs ?? 250, signal: options.signal, fetch: o.fetch }
   return { apiBase: o.apiBase ?? DANDI_API_BASE, token: o.apiToken, http }
 }
 
-function envToken(): string | undefined {
-  const value = typeof process !== 'undefined' ? process.env?.DANDI_API_TOKEN : undefined
+/** DANDI_API_TOKEN, and DANDI_API_URL (the API root spikes scan also reads): so every command talks to one archive. */
+function envValue(name: 'DANDI_API_TOKEN' | 'DANDI_API_URL'): string | undefined {
+  const value = typeof process !== 'undefined' ? process.env?.[name] : undefined
   return value ? value : undefined
 }

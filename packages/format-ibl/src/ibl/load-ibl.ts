@@ -216,7 +216,8 @@ export async function loadIbl(eid: string, pid: string, opts: ResolvedIblOptions
   let lengthMs = opts.lengthMs
   if (lengthMs === undefined) {
     const max = grouped && grouped.times.length > 0 ? grouped.maxMs : 0
-    if (!(max > 0)) throw new InvalidArgumentError('lengthMs', undefined, `an explicit recording length: probe ${pid} has zero spikes in every selected unit (${good.length} good units), so the length cannot be inferred; pass lengthMs (e.g. the session duration from the trials table)`)
+    const why = grouped ? `probe ${pid} has zero spikes in every selected unit (${good.length} good units)` : `no spikes could be loaded for probe ${pid} from any of the candidate collections (${ordered.join(', ')}): check the eid/pid pair, or give the collection`
+    if (!(max > 0)) throw new InvalidArgumentError('lengthMs', undefined, `an explicit recording length: ${why}, so the length cannot be inferred; pass lengthMs (e.g. the session duration from the trials table)`)
     lengthMs = max
   }
 

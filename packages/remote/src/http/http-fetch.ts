@@ -71,6 +71,11 @@ export interface RetryAttempt<T> {
   value: T
 }
 
+/** An attempt that ran out of time (the error it threw is the cause). */
+class TimedOut {
+  constructor(readonly cause: unknown) {}
+}
+
 /**
  * The retry policy of every request: a timeout per attempt, retries with backoff on thrown faults (a
  * SpikesError ends at once), timeouts and RETRYABLE_STATUSES (Retry-After honoured), and typed errors:
@@ -89,7 +94,7 @@ export async function withRetries<T>(url: string, method: string | undefined, op
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError(`Request to ${redact(url)}`)
       if (error instanceof SpikesError) throw error
-      lastError = isTimeout(error) ? new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms.`, { url: redact(url), timeoutMs }, { cause: error }) : error
+      lastError = isTimeout(error) ? new TimedOut(error) : error
       if (tried < retries) await sleep(backoff * 2 ** tried, options.signal)
       continue
     }
@@ -100,9 +105,15 @@ export async function withRetries<T>(url: string, method: string | undefined, op
       continue
     }
     const text = (await answer.errorText()).slice(0, 200)
-    throw new NetworkError(`${method ?? 'GET'} ${redact(url)} failed with HTTP ${answer.status} ${answer.statusText}${text ? `: ${text}` : ''}.`, { url: redact(url), status: answer.status })
+    const failed = `${method ?? 'GET'} ${redact(url)} failed with HTTP ${answer.status} ${answer.statusText}${text ? `: ${text}` : ''}`
+    // Retried in vain: an outage or overload, which the user can only wait out.
+    if (RETRYABLE_STATUSES.has(answer.status) && tried > 0) throw new NetworkError(`${failed} (${tried + 1} attempts). The server is unavailable or overloaded: try again later.`, { url: redact(url), status: answer.status, attempts: tried + 1 })
+    throw new NetworkError(`${failed}.`, { url: redact(url), status: answer.status })
   }
-  if (lastError instanceof NetworkError) throw lastError
+  if (lastError instanceof TimedOut) {
+    const attempts = retries > 0 ? ` (${retries + 1} attempts)` : ''
+    throw new NetworkError(`Request to ${redact(url)} timed out after ${timeoutMs} ms${attempts}: the server did not answer in time. Try again later, or allow a longer timeout.`, { url: redact(url), timeoutMs, attempts: retries + 1 }, { cause: lastError.cause })
+  }
   throw new NetworkError(`Request to ${redact(url)} failed after ${retries + 1} attempts: ${(lastError as Error)?.message ?? lastError}`, { url: redact(url), attempts: retries + 1 }, { cause: lastError })
 }
 
@@ -158,13 +169,19 @@ export function retryDelay(retryAfter: string | null, fallbackMs: number): numbe
   return fallbackMs
 }
 
+/**
+ * Query parameters that carry a secret: tokens and keys, S3/GCS presigned signatures and credentials, CloudFront's
+ * Policy + Signature, Azure SAS's `sig`, passwords.
+ */
+const SECRET_PARAM = /token|key|secret|signature|credential|password|passwd|^pwd$|^sig$|^auth$|^policy$/i
+
 /** Strips credentials and token-like query parameters from a URL before it is shown anywhere. */
 export function redact(url: string): string {
   try {
     const u = new URL(url)
     u.username = ''
     u.password = ''
-    for (const key of [...u.searchParams.keys()]) if (/token|key|secret|signature|credential/i.test(key)) u.searchParams.set(key, 'REDACTED')
+    for (const key of [...u.searchParams.keys()]) if (SECRET_PARAM.test(key)) u.searchParams.set(key, 'REDACTED')
     return u.toString()
   } catch {
     return url
