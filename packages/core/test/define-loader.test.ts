@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { description, nullable, number, object, optional, picklist, pipe, string } from 'valibot'
 import { bytesSource, container, InvalidArgumentError, LoaderRegistry, loadSpikeData, memoryFolder, SPIKE_LOADER, SpikeData, type LoadContext } from '../src/index.js'
-import { defineLoader, describeOptions, didYouMean, durationMsOption, flagOption, folderFileOption, rateHzOption, timeUnitOption } from '../src/loader-utils.js'
+import { defineLoader, describeOptions, didYouMean, durationMsOption, flagOption, folderFileOption, rateHzOption, secretOption, timeUnitOption } from '../src/loader-utils.js'
 
 const options = object({
   fsHz: rateHzOption('Sampling rate in Hz.'),
@@ -40,6 +40,20 @@ describe('defineLoader: options from the schema', () => {
     expect(seen[0]).toEqual({ spikeTimesFile: 'times.npy', timeUnit: 'samples', includeNoise: false, mode: 'a', scale: 3, doubled: 6 })
     expect(sd.metadata).toMatchObject({ doubled: 6, provenance: { format: 'demo-folder', loader_version: '1.0.0', package: '@example/demo', source: 'demo', options: { scale: 3 } } })
   })
+  it('records secret options in the provenance as <redacted>, under either spelling', async () => {
+    const secretLoader = defineLoader({
+      id: 'demo-secret', name: 'Demo secret', version: '1.0.0', packageName: '@example/demo', input: 'folder',
+      options: object({ apiToken: secretOption('an API token', 'Token.'), scale: pipe(number('a scale factor'), description('Scale.')) }),
+      detect: () => ({ confidence: 0, reason: 'no' }),
+      load: async () => async () => SpikeData.fromTrains([[1]]),
+    })
+    for (const given of [{ apiToken: 'tok-123', scale: 2 }, { api_token: 'tok-123', scale: 2 }]) {
+      const sd = await secretLoader.load(folder, given as never, context)
+      expect(Object.values((sd.metadata.provenance as { options: Record<string, unknown> }).options)).toEqual(['<redacted>', 2])
+      expect(JSON.stringify(sd.metadata)).not.toContain('tok-123')
+    }
+  })
+
   it("takes SpikeLab's snake_case names and null as 'not given'", () => {
     expect(folderLoader.parseOptions({ fs_Hz: 30000, spike_times_file: 'st.npy', length_ms: null, scale: 1 })).toMatchObject({ fsHz: 30000, spikeTimesFile: 'st.npy', scale: 1 })
     expect(folderLoader.parseOptions({ scale: 1, lengthMs: null })).not.toHaveProperty('lengthMs')

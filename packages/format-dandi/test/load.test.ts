@@ -259,6 +259,18 @@ describe.runIf(REAL || IN_CI)('loadSpikeDataFromDandi and the dandi loader', asy
     expect(`${err.message} ${JSON.stringify(err)} ${err.stack}`).not.toContain('not-the-token-xyz')
   })
 
+  it('never records the token in the provenance (spikes inspect --json printed it)', async () => {
+    const c = rootContainer.createChildContainer()
+    registerDandi(c)
+    for (const options of [{ ...api, apiToken: TOKEN }, { ...api, api_token: TOKEN }]) {
+      const sd = await loadSpikeData('dandi://000402/draft/sub-e/sub-e.nwb', { container: c, options })
+      expect(sd.totalSpikes).toBe(21354)
+      expect(sd.metadata.provenance).toMatchObject({ format: 'dandi', options: { apiBase: emu.apiBase } })
+      expect(Object.values((sd.metadata.provenance as { options: Record<string, unknown> }).options)).toContain('<redacted>')
+      expect(JSON.stringify(sd.metadata)).not.toContain(TOKEN)
+    }
+  })
+
   it('survives faults during a remote load, and reports a persistent one as SPIKES_NETWORK', async () => {
     const expected = comparable(await loadSpikeDataFromDandi(id('gen/medium.nwb'), api))
     await emu.setFaults([

@@ -3,7 +3,7 @@ import { InvalidSourceError, throwIfAborted } from '../errors.js'
 import type { SpikeData } from '../spike-data.js'
 import type { ByteSource, FolderSource, RemoteSource, Source } from '../sources/source.js'
 import { LOADER_API_VERSION, type LoadContext, type Match, type Probe, type SpikeLoader } from '../registry/loader.js'
-import { parseOptions, type OptionsSchema } from './parse-options.js'
+import { parseOptions, redactSecretOptions, type OptionsSchema } from './parse-options.js'
 import { provenanceOf } from './provenance.js'
 
 /** The source a loader of each input kind receives: the template has checked the kind already. */
@@ -73,7 +73,7 @@ export function defineLoader<I extends SpikeLoader['input'], S extends OptionsSc
       throwIfAborted(context.signal, `Loading ${descriptor.name}`)
       const implementation = await load()
       const data = await implementation(source as SourceFor<I>, resolved, context)
-      return data.with({ metadata: { ...data.metadata, provenance: provenanceOf(descriptor, source, options) } })
+      return data.with({ metadata: { ...data.metadata, provenance: provenanceOf(descriptor, source, redactSecretOptions(schema, options)) } })
     },
   })
 }

@@ -79,6 +79,21 @@ function closestIssue(first: Issue): { issue: Issue; steps: NonNullable<Issue['p
   return { issue, steps }
 }
 
+/**
+ * `options` as given, with the value of every option the schema declares secret (under its own or its snake_case
+ * name) replaced by '<redacted>': what provenance may record.
+ */
+export function redactSecretOptions(schema: OptionsSchema | undefined, options: unknown): unknown {
+  if (!schema?.entries || !options || typeof options !== 'object' || Array.isArray(options)) return options
+  const entries = schema.entries
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => {
+      const name = Object.hasOwn(entries, key) ? key : camelCaseOption(key)
+      return [key, Object.hasOwn(entries, name) && isSecret(entries[name]) && value != null ? '<redacted>' : value]
+    }),
+  )
+}
+
 /** Options declared with secretOption (tokens, keys): their values never appear in an error. */
 function isSecret(entry: unknown): boolean {
   let inner = entry as { wrapped?: unknown } | undefined
