@@ -3,7 +3,7 @@ import { examples } from '../program.js'
 import { requirePlugin } from '../require-plugin.js'
 
 export const dandiCommand: CommandBuilder = (program, context) => {
-  const dandi = program.command('dandi').description('DANDI archive: list the assets of a dandiset (token: DANDI_API_TOKEN)')
+  const dandi = program.command('dandi').description('DANDI archive: list the assets of a dandiset (DANDI_API_TOKEN for embargoed ones, DANDI_API_URL for another archive)')
   dandi.addHelpText('after', examples([['spikes dandi ls 000409 --glob "sub-*/*.nwb"', 'the NWB assets of dandiset 000409']]))
   dandi
     .command('ls')
@@ -11,7 +11,7 @@ export const dandiCommand: CommandBuilder = (program, context) => {
     .argument('<dandiset>', 'a dandiset id such as 000409')
     .option('--version <v>', 'dandiset version (default: draft)')
     .option('--glob <pattern>', 'only the paths matching this glob')
-    .option('--api-base <url>', 'another DANDI API server')
+    .option('--api-base <url>', 'another DANDI API server (default: DANDI_API_URL, else the public archive)')
     .option('--json', 'print [{ assetId, path, size }] as JSON')
     .addHelpText(
       'after',
