@@ -54,6 +54,23 @@ describe('defineLoader: options from the schema', () => {
     }
   })
 
+  it('records a URL it read from without its credentials or token-like parameters, a local path as it is', async () => {
+    const urlLoader = defineLoader({
+      id: 'demo-url', name: 'Demo URL', version: '1.0.0', packageName: '@example/demo', input: 'file', extensions: ['x'],
+      options: object({}),
+      detect: () => ({ confidence: 0, reason: 'no' }),
+      load: async () => async (source) => SpikeData.fromTrains([[1]], { metadata: { source_file: source.url ?? source.name } }),
+    })
+    const secretUrl = 'https://ana:pw-123@lab.example/rec.x?X-Amz-Signature=sig-456&version=2'
+    const sd = await urlLoader.load({ ...bytesSource(new Uint8Array(4), 'rec.x'), url: secretUrl } as never, {}, context)
+    const recorded = JSON.stringify(sd.metadata)
+    expect(recorded).not.toMatch(/pw-123|sig-456|ana/)
+    expect(sd.metadata.source_file).toBe('https://lab.example/rec.x?X-Amz-Signature=REDACTED&version=2')
+    expect((sd.metadata.provenance as { source: string }).source).toBe('https://lab.example/rec.x?X-Amz-Signature=REDACTED&version=2')
+    const local = await urlLoader.load(bytesSource(new Uint8Array(4), 'C:\\data\\rec.x'), {}, context)
+    expect(local.metadata.source_file).toBe('C:\\data\\rec.x')
+  })
+
   it("takes SpikeLab's snake_case names and null as 'not given'", () => {
     expect(folderLoader.parseOptions({ fs_Hz: 30000, spike_times_file: 'st.npy', length_ms: null, scale: 1 })).toMatchObject({ fsHz: 30000, spikeTimesFile: 'st.npy', scale: 1 })
     expect(folderLoader.parseOptions({ scale: 1, lengthMs: null })).not.toHaveProperty('lengthMs')

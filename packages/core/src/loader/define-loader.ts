@@ -4,6 +4,7 @@ import type { SpikeData } from '../spike-data.js'
 import type { ByteSource, FolderSource, RemoteSource, Source } from '../sources/source.js'
 import { LOADER_API_VERSION, type LoadContext, type Match, type Probe, type SpikeLoader } from '../registry/loader.js'
 import { parseOptions, redactSecretOptions, type OptionsSchema } from './parse-options.js'
+import { redactUrl } from '../redact-url.js'
 import { provenanceOf } from './provenance.js'
 
 /** The source a loader of each input kind receives: the template has checked the kind already. */
@@ -73,7 +74,10 @@ export function defineLoader<I extends SpikeLoader['input'], S extends OptionsSc
       throwIfAborted(context.signal, `Loading ${descriptor.name}`)
       const implementation = await load()
       const data = await implementation(source as SourceFor<I>, resolved, context)
-      return data.with({ metadata: { ...data.metadata, provenance: provenanceOf(descriptor, source, redactSecretOptions(schema, options)) } })
+      const provenance = provenanceOf(descriptor, source, redactSecretOptions(schema, options))
+      const sourceFile = data.metadata.source_file
+      const where = typeof sourceFile === 'string' ? { source_file: shownUrl(sourceFile) } : {}
+      return data.with({ metadata: { ...data.metadata, ...where, provenance: { ...provenance, source: shownUrl(provenance.source) } } })
     },
   })
 }
@@ -84,4 +88,10 @@ function checkSourceKind(loader: Pick<SpikeLoader, 'id' | 'input' | 'schemes' | 
   if (kind === 'remote' && (loader.schemes ?? []).includes(source.scheme)) return
   const what = kind === 'remote' ? `a ${source.scheme}:// URL` : `a ${kind}`
   throw new InvalidSourceError(`The '${loader.id}' loader reads a ${loader.input}, but '${source.name}' is ${what}.`, { formatId: loader.id, expected: loader.input, got: kind })
+}
+
+// What a load records of where it read (provenance.source, metadata.source_file) never keeps a URL's credentials
+// or token-like query parameters: a signed or authenticated URL stays usable only by whoever was given it.
+function shownUrl(where: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(where) ? redactUrl(where) : where
 }

@@ -1,4 +1,4 @@
-import { concatBytes } from '@spikes/core/loader-utils'
+import { concatBytes, redactUrl } from '@spikes/core/loader-utils'
 import { AbortedError, InvalidArgumentError, NetworkError, SpikesError } from '@spikes/core'
 
 /** Options of fetchWithRetry and of HTTP sources. */
@@ -169,24 +169,8 @@ export function retryDelay(retryAfter: string | null, fallbackMs: number): numbe
   return fallbackMs
 }
 
-/**
- * Query parameters that carry a secret: tokens and keys, S3/GCS presigned signatures and credentials, CloudFront's
- * Policy + Signature, Azure SAS's `sig`, passwords.
- */
-const SECRET_PARAM = /token|key|secret|signature|credential|password|passwd|^pwd$|^sig$|^auth$|^policy$/i
-
-/** Strips credentials and token-like query parameters from a URL before it is shown anywhere. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url)
-    u.username = ''
-    u.password = ''
-    for (const key of [...u.searchParams.keys()]) if (SECRET_PARAM.test(key)) u.searchParams.set(key, 'REDACTED')
-    return u.toString()
-  } catch {
-    return url
-  }
-}
+/** Strips credentials and token-like query parameters from a URL before it is shown anywhere (core's redactUrl). */
+export const redact = redactUrl
 
 /** Waits `ms` before a retry; an abort of `signal` ends the wait with AbortedError(`what`). */
 export function sleep(ms: number, signal?: AbortSignal, what?: string): Promise<void> {
