@@ -1,4 +1,5 @@
 import { baseName, checkRange, InvalidArgumentError, NetworkError, type ByteSource, type TransferStats } from '@spikes/core'
+import { allocBytes } from './alloc-bytes.js'
 import { redact, type HttpOptions } from './http-fetch.js'
 import { httpRequest, type HttpRequestInit } from './http-request.js'
 import type { HttpAnswer } from './transport.js'
@@ -250,14 +251,6 @@ export class HttpSource implements ByteSource {
     this.totalSize = received
     this.blocks.clear()
   }
-}
-
-/** `size` bytes, not zeroed where the platform allows (Node's Buffer): every byte is written before it is read. */
-function allocBytes(size: number): Uint8Array {
-  const unsafe = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer
-  if (!unsafe) return new Uint8Array(size)
-  const b = unsafe.allocUnsafeSlow(size)
-  return new Uint8Array(b.buffer, b.byteOffset, size)
 }
 
 /** `new HttpSource(url, options)`: a Range-read ByteSource over an HTTP(S) URL. No request is made until the first size() or read(). */

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type * as NodeZlib from 'node:zlib'
 import { NetworkError } from '@spikes/core'
 import { concatBytes, nodeImport } from '@spikes/core/loader-utils'
+import { allocBytes } from './alloc-bytes.js'
 import { redact } from './http-fetch.js'
 import { bodyTooLarge, DEFAULT_BODY_LIMIT, ERROR_BODY_BYTES, TransportFault, type HttpRequestSpec } from './transport.js'
 
@@ -55,7 +56,7 @@ export function readAnswerBody(
   const limit = success ? (spec.limit?.(status) ?? DEFAULT_BODY_LIMIT) : ERROR_BODY_BYTES
   const tooLarge = (size: string) => spec.tooLarge?.(size, status) ?? bodyTooLarge(url, size, limit)
   if (success && encoding === 'identity' && sized && declared > limit) return fail(tooLarge(`${declared} bytes`))
-  const buffer = !sized || declared > limit ? undefined : success && encoding === 'identity' && spec.into && declared <= spec.into.length ? spec.into.subarray(0, declared) : uninitialised(declared)
+  const buffer = !sized || declared > limit ? undefined : success && encoding === 'identity' && spec.into && declared <= spec.into.length ? spec.into.subarray(0, declared) : allocBytes(declared)
   const chunks: Uint8Array[] = []
   let size = 0
   response.on('data', (chunk: Uint8Array) => {
@@ -85,12 +86,6 @@ export function readAnswerBody(
   response.once('close', () => {
     if (!response.complete) fail(new TransportFault('network', `the body of ${redact(url)} was cut off after ${size} bytes`))
   })
-}
-
-/** A fresh array of `size` bytes, not zeroed (every byte is written before it is read). */
-function uninitialised(size: number): Uint8Array {
-  const b = Buffer.allocUnsafeSlow(size)
-  return new Uint8Array(b.buffer, b.byteOffset, size)
 }
 
 /** The body's pieces as one plain Uint8Array (not a Buffer, whose slice() would be a view). */
