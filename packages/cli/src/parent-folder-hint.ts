@@ -1,4 +1,5 @@
 import { LoaderRegistry, UnknownFormatError, type DependencyContainer } from '@spikes/core'
+import { urlScheme } from '@spikes/core/loader-utils'
 import { directorySource } from '@spikes/core/node'
 import { stat } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
@@ -8,7 +9,7 @@ import { basename, dirname } from 'node:path'
  * Open Ephys `.spikes`): the error points to the folder that holds it, when a folder loader recognises that folder.
  */
 export async function parentFolderHint(error: unknown, input: string, container: DependencyContainer): Promise<unknown> {
-  if (!(error instanceof UnknownFormatError) || /^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return error
+  if (!(error instanceof UnknownFormatError) || urlScheme(input)) return error
   if (!(await stat(input).catch(() => undefined))?.isFile()) return error
   const parent = dirname(input)
   const folder = await directorySource(parent).catch(() => undefined)

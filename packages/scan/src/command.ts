@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { InvalidArgumentError } from '@spikes/core'
-import { urlScheme } from './items.js'
+import { urlScheme } from '@spikes/core/loader-utils'
 
 /** The scan settings a submitted job passes on to every shard task. */
 export interface ShardCommandOptions {

@@ -1,3 +1,5 @@
+import { urlScheme } from '@spikes/core/loader-utils'
+
 /** One recording to load: what the worker hands loadSpikeData, and the size used to balance shards. */
 export interface ScanItem {
   /** The input string (path, URL, dandi://, ibl://), also the `source` column. */
@@ -17,12 +19,6 @@ export function sortItems(items: readonly ScanItem[]): ScanItem[] {
   return [...seen.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
 }
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
-
-/** The URL scheme of a source, lower case ('http', 's3', 'dandi', 'ibl'), or undefined for a local path. */
-export function urlScheme(source: string): string | undefined {
-  return SCHEME.exec(source)?.[1]?.toLowerCase()
-}
 
 /** An item read over the network (a URL: http(s)://, s3://, dandi://, ibl://), not a local path. */
 export function isRemoteItem(item: ScanItem): boolean {

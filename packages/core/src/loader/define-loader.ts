@@ -5,6 +5,7 @@ import type { ByteSource, FolderSource, RemoteSource, Source } from '../sources/
 import { LOADER_API_VERSION, type LoadContext, type Match, type Probe, type SpikeLoader } from '../registry/loader.js'
 import { parseOptions, redactSecretOptions, type OptionsSchema } from './parse-options.js'
 import { redactUrl } from '../redact-url.js'
+import { urlScheme } from '../registry/url-scheme.js'
 import { provenanceOf } from './provenance.js'
 
 /** The source a loader of each input kind receives: the template has checked the kind already. */
@@ -93,5 +94,5 @@ function checkSourceKind(loader: Pick<SpikeLoader, 'id' | 'input' | 'schemes' | 
 // What a load records of where it read (provenance.source, metadata.source_file) never keeps a URL's credentials
 // or token-like query parameters: a signed or authenticated URL stays usable only by whoever was given it.
 function shownUrl(where: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(where) ? redactUrl(where) : where
+  return urlScheme(where) ? redactUrl(where) : where
 }

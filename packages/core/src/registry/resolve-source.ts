@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { blobSource, bytesSource } from '../sources/bytes-source.js'
 import { isSource, type Source } from '../sources/source.js'
 import { SOURCE_RESOLVER } from './tokens.js'
+import { urlScheme } from './url-scheme.js'
 
 /** What a resolver gets besides the string: the caller's fetch and signal. */
 export interface ResolveContext {
@@ -30,8 +31,6 @@ export interface SourceResolver {
 /** What loadSpikeData accepts: a path or URL, bytes, a Blob or File, or a ready Source. */
 export type SpikeInput = string | URL | Uint8Array | ArrayBuffer | Blob | Source
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
-
 /**
  * Turns an input into a Source. Strings go to the registered resolvers for their URL scheme (or for plain
  * paths); a URL that no resolver takes becomes a remote input for the loaders that list its scheme
@@ -46,7 +45,7 @@ export async function resolveSource(input: SpikeInput, container: DependencyCont
   if (typeof text !== 'string' || text.length === 0) {
     throw new InvalidArgumentError('input', input, 'a path, a URL, bytes, a Blob or a Source')
   }
-  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
+  const scheme = urlScheme(text)
   const resolvers = container.isRegistered(SOURCE_RESOLVER, true) ? container.resolveAll(SOURCE_RESOLVER) : []
   const candidates = resolvers
     .filter((r) => (scheme ? (r.schemes ?? []).includes(scheme) : !r.schemes?.length) && (r.canResolve?.(text) ?? true))

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { InvalidArgumentError, MissingFileError, type DependencyContainer } from '@spikes/core'
-import { sortItems, urlScheme, type ScanItem } from '../items.js'
+import { urlScheme } from '@spikes/core/loader-utils'
+import { sortItems, type ScanItem } from '../items.js'
 import { expandDandiset, expandIblQuery, isDandiset, isIblQuery } from './remote-archives.js'
 import { walkFolder, type Skipped, type WalkContext } from './walk.js'
 

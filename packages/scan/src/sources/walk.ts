@@ -1,5 +1,6 @@
 import { LoaderRegistry, probeSource, resolveSource, type DependencyContainer, type FolderEntry, type Source } from '@spikes/core'
-import { urlScheme, type ScanItem } from '../items.js'
+import { urlScheme } from '@spikes/core/loader-utils'
+import type { ScanItem } from '../items.js'
 
 /** A file or folder the walk passed over: nothing registered could read it. */
 export interface Skipped {
