@@ -155,11 +155,14 @@ export class LoaderNotRegisteredError extends SpikesError {
   }
 }
 
-/** Several candidates exist and the caller must choose one through an option. */
+/**
+ * Several candidates exist and the caller must choose one through an option. The default hint passes the
+ * first candidate as the option's value; `hints` replace it where that would not be a value the option takes.
+ */
 export class SelectionRequiredError extends SpikesError {
   override readonly name = 'SelectionRequiredError'
-  constructor(option: string, available: string[], what: string) {
-    const hints: Hint[] = available.length ? [{ kind: 'option', option, example: available[0], why: 'to choose one' }] : []
+  constructor(option: string, available: string[], what: string, hints?: readonly Hint[]) {
+    hints ??= available.length ? [{ kind: 'option', option, example: available[0], why: 'to choose one' }] : []
     super('SPIKES_SELECTION_REQUIRED', `${what} Available: ${available.join(', ') || 'none'}.`, { option, available }, { hints })
   }
 }

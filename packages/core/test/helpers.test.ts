@@ -125,3 +125,16 @@ describe('stableTimeOrder', () => {
     expect(stableTimeOrder([9, 1, 2, 0], 1, 3)).toBeUndefined()
   })
 })
+
+describe('SelectionRequiredError', () => {
+  it('hints the first candidate as the option value, unless given hints of its own', async () => {
+    const { SelectionRequiredError } = await import('../src/index.js')
+    const plain = new SelectionRequiredError('dataset', ['/a', '/b'], 'Two datasets fit.')
+    expect(plain).toMatchObject({ code: 'SPIKES_SELECTION_REQUIRED', option: 'dataset', available: ['/a', '/b'] })
+    expect(plain.hints).toEqual([{ kind: 'option', option: 'dataset', example: '/a', why: 'to choose one' }])
+    const own = new SelectionRequiredError('layout', ['ragged: /x + /y'], 'One layout fits.', [{ kind: 'text', text: 'Pass both options.' }])
+    expect(own.hints).toEqual([{ kind: 'text', text: 'Pass both options.' }])
+    expect(own.details).toMatchObject({ option: 'layout', available: ['ragged: /x + /y'], hints: [{ kind: 'text', text: 'Pass both options.' }] })
+    expect(new SelectionRequiredError('x', [], 'None.').hints).toEqual([])
+  })
+})

@@ -1,20 +1,9 @@
-import { SelectionRequiredError, SpikesError, type Hint } from '@spikes/core'
+import { SelectionRequiredError, type Hint } from '@spikes/core'
 import type { LayoutCandidate } from './detect-layout.js'
 
+// Hints written from the candidates' own options: `available` lists layouts ('ragged: /a + /b') or datasets, not
+// values an option takes, and a layout may need two options.
 const LAYOUT_OPTIONS = 'rasterDataset|spikeTimesDataset|groupPerUnit|idcesDataset'
-
-/**
- * A SelectionRequiredError whose hints can be followed as written. Core's constructor writes one
- * `option: available[0]` hint; here `available` lists layouts ('ragged: /a + /b') or datasets, and a
- * layout may need two options, so the hints are written from the candidates' own options instead.
- */
-class LayoutSelectionRequiredError extends SelectionRequiredError {
-  constructor(option: string, available: string[], what: string, hints: readonly Hint[]) {
-    super(option, available, what)
-    const message = new SpikesError(this.code, this.problem, {}, { hints }).message
-    Object.assign(this, { message, hints, details: { ...this.details, hints } })
-  }
-}
 
 /** Several layouts fit: a hint per way to choose, each with every option that layout needs. */
 export function ambiguousLayoutError(fileName: string, pool: LayoutCandidate[]): SelectionRequiredError {
@@ -25,12 +14,12 @@ export function ambiguousLayoutError(fileName: string, pool: LayoutCandidate[]):
     const [option] = Object.keys(pool[0].options)
     const others = pool.slice(1).map((c) => c.options[option])
     const hint: Hint = { kind: 'option', option, example: pool[0].options[option], why: `to choose one (or ${others.join(', ')})` }
-    return new LayoutSelectionRequiredError(option, available, what, [hint])
+    return new SelectionRequiredError(option, available, what, [hint])
   }
   const option = new Set(pool.map((c) => c.layout)).size === 1 ? Object.keys(pool[0].options)[0] : LAYOUT_OPTIONS
   const sets = pool.map((c) => `${JSON.stringify(c.options)} for ${c.layout}`)
   const text = `Choose one layout by passing all of its options (CLI: --options '<json>'): ${sets.slice(0, -1).join(', ')}, or ${sets[sets.length - 1]}.`
-  return new LayoutSelectionRequiredError(option, available, what, [{ kind: 'text', text }])
+  return new SelectionRequiredError(option, available, what, [{ kind: 'text', text }])
 }
 
 /** No layout fits: 2-D numeric matrices that are not rasters are most likely raw traces, for hdf5-threshold. */
@@ -42,7 +31,7 @@ export function noLayoutError(fileName: string, datasets: string[], matrices: st
   }
   const layouts = 'rasterDataset (with rasterBinSizeMs), spikeTimesDataset with spikeTimesIndexDataset, groupPerUnit, or idcesDataset with timesDataset'
   hints.push({ kind: 'text', text: `${hints.length ? 'Or name' : 'Name'} the spike datasets of one layout: ${layouts}.` })
-  return new LayoutSelectionRequiredError(
+  return new SelectionRequiredError(
     LAYOUT_OPTIONS,
     datasets,
     `No spike layout (raster, ragged spike_times + index, group per unit, paired idces + times) was recognised in ${fileName}; the datasets in the file are listed.`,
