@@ -31,11 +31,12 @@ export async function tryReadNpy(folder: FolderSource, file: string, order: 'C' 
 }
 
 /**
- * An optional array turned into what the loader needs by `parse`. Absent gives undefined; a file that
- * cannot be read or parsed gives undefined and its reason to `onFailure` (SpikeLab warns and goes on).
+ * An optional array turned into what the loader needs by `parse`. Absent gives undefined (and calls `onAbsent`);
+ * a file that cannot be read or parsed gives undefined and its reason to `onFailure` (SpikeLab warns and goes on).
  */
-export async function readOptionalNpy<T>(folder: FolderSource, file: string, parse: (array: NpyArray, file: string) => T, onFailure: (reason: string) => void): Promise<T | undefined> {
+export async function readOptionalNpy<T>(folder: FolderSource, file: string, parse: (array: NpyArray, file: string) => T, onFailure: (reason: string) => void, onAbsent?: () => void): Promise<T | undefined> {
   const { array, error } = await tryReadNpy(folder, file)
+  if (!array && !error) onAbsent?.()
   let reason = error
   try {
     if (array) return parse(array, file)
@@ -47,11 +48,14 @@ export async function readOptionalNpy<T>(folder: FolderSource, file: string, par
   return undefined
 }
 
-/** An option naming a file the folder lacks (not its default, which may well be absent): warn rather than ignore it. */
-export async function warnIfNamedFileMissing(folder: FolderSource, named: { option: string; file: string; fallback: string }, code: string, consequence: string, context: LoadContext): Promise<void> {
+/**
+ * What to do when an option names a file the folder lacks: warn rather than ignore it; undefined for the option's
+ * default, which may well be absent.
+ */
+export function namedFileAbsent(folder: FolderSource, named: { option: string; file: string; fallback: string }, code: string, consequence: string, context: LoadContext): (() => void) | undefined {
   const { option, file, fallback } = named
-  if (file === fallback || (await folder.exists(file))) return
-  context.warn(code, `${option} names ${file}, which is not in ${folder.path ?? folder.name}: ${consequence}. Check the name, or leave ${option} out to use ${fallback}.`, { file, option })
+  if (file === fallback) return undefined
+  return () => context.warn(code, `${option} names ${file}, which is not in ${folder.path ?? folder.name}: ${consequence}. Check the name, or leave ${option} out to use ${fallback}.`, { file, option })
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, SpikeData, throwIfAborted, type FolderSource, type LoadContext } from '@spikes/core'
 import { spacing, vouchSortedTrains } from '@spikes/core/loader-utils'
 import type { ResolvedKilosortOptions } from '../options.js'
-import { ChannelLocator, numericData, positionsTable, readOptionalNpy, warnIfNamedFileMissing } from './channels.js'
+import { ChannelLocator, namedFileAbsent, numericData, positionsTable, readOptionalNpy } from './channels.js'
 import { prepareChannelEvidence } from './channel-mapping.js'
 import { planUnits, scatterSpikes } from './grouping.js'
 import { checkedSampleRate, readParams } from './params.js'
@@ -26,13 +26,19 @@ export async function loadKilosort(folder: FolderSource, opts: ResolvedKilosortO
   try {
     const { unique, counts } = await countClusters(files, context)
     // Optional channel files: a failure is a warning, as in SpikeLab; so is a name given that is not there.
-    await warnIfNamedFileMissing(folder, { option: 'channelMapFile', file: opts.channelMapFile, fallback: 'channel_map.npy' }, 'SPIKES_WARN_CHANNEL_MAP', 'the units get no electrode from the channel map', context)
-    await warnIfNamedFileMissing(folder, { option: 'channelPositionsFile', file: opts.channelPositionsFile, fallback: 'channel_positions.npy' }, 'SPIKES_WARN_CHANNEL_POSITIONS', 'the units get no location', context)
-    const channelMap = await readOptionalNpy(folder, opts.channelMapFile, numericData, (reason) =>
-      context.warn('SPIKES_WARN_CHANNEL_MAP', `Failed loading channel_map (${opts.channelMapFile}): ${reason}`, { file: opts.channelMapFile }),
+    const channelMap = await readOptionalNpy(
+      folder,
+      opts.channelMapFile,
+      numericData,
+      (reason) => context.warn('SPIKES_WARN_CHANNEL_MAP', `Failed loading channel_map (${opts.channelMapFile}): ${reason}`, { file: opts.channelMapFile }),
+      namedFileAbsent(folder, { option: 'channelMapFile', file: opts.channelMapFile, fallback: 'channel_map.npy' }, 'SPIKES_WARN_CHANNEL_MAP', 'the units get no electrode from the channel map', context),
     )
-    const positions = await readOptionalNpy(folder, opts.channelPositionsFile, positionsTable, (reason) =>
-      context.warn('SPIKES_WARN_CHANNEL_POSITIONS', `Failed loading channel_positions (${opts.channelPositionsFile}): ${reason}`, { file: opts.channelPositionsFile }),
+    const positions = await readOptionalNpy(
+      folder,
+      opts.channelPositionsFile,
+      positionsTable,
+      (reason) => context.warn('SPIKES_WARN_CHANNEL_POSITIONS', `Failed loading channel_positions (${opts.channelPositionsFile}): ${reason}`, { file: opts.channelPositionsFile }),
+      namedFileAbsent(folder, { option: 'channelPositionsFile', file: opts.channelPositionsFile, fallback: 'channel_positions.npy' }, 'SPIKES_WARN_CHANNEL_POSITIONS', 'the units get no location', context),
     )
     const filter = await filterUnits(folder, opts, unique, context)
     warnTableRows(filter.tables, unique, context)
